@@ -1,0 +1,26 @@
+"""The Celery app. Queue names and beat schedules live in aiops_project/schedules.py."""
+
+import os
+
+from celery import Celery
+from celery.signals import setup_logging, task_prerun
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aiops_project.settings")
+
+app = Celery("aiops")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@setup_logging.connect
+def _use_django_logging(**kwargs: object) -> None:
+    # Django settings already configured structlog + stdlib logging; keep Celery from replacing it.
+    from django.conf import settings  # noqa: F401
+
+
+@task_prerun.connect
+def _bind_task_context(task_id: str | None = None, task: object = None, **kwargs: object) -> None:
+    import structlog
+
+    structlog.contextvars.clear_contextvars()
+    structlog.contextvars.bind_contextvars(task_id=task_id, task=getattr(task, "name", None))
