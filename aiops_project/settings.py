@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "aiops_project.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -189,6 +190,16 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+# Locally (no collectstatic step) whitenoise serves straight from the apps' static folders.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # --- Security (production) --------------------------------------------------------------------
 SESSION_COOKIE_SECURE = PRODUCTION
@@ -216,6 +227,7 @@ SIMCLUSTER_PORT = envint("AIOPS_SIMCLUSTER_PORT", 18080, minimum=1)
 SIMCLUSTER_KUBECONFIG = VAR_DIR / "simcluster" / "kubeconfig"
 
 HTTP_PORT = envint("AIOPS_HTTP_PORT", 8000, minimum=1)
+METRICS_TOKEN = envstr("AIOPS_METRICS_TOKEN", "")
 
 # --- Logging: structlog JSON on stdout, stdlib logs routed through the same renderer ------------
 LOG_LEVEL = envchoice("LOG_LEVEL", "info", {"debug", "info", "warning", "error"}).upper()

@@ -1,7 +1,18 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
+
+from aiops_project import views
+from remediation import views as console_views
 
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="console", permanent=False)),
+    path("health", views.health, name="health"),
+    path("ready", views.ready, name="ready"),
+    path("metrics", views.metrics, name="metrics"),
+    path("console/", console_views.console, name="console"),
+    path("console/panels/", console_views.console_panels, name="console-panels"),
+    path("console/approvals/<int:approval_id>/decide/", console_views.decide, name="console-decide"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
 ]

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import hmac
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django_prometheus.exports import ExportToDjangoView
+
+from aiops_project.health import failing_checks
+
+
+@require_GET
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """Liveness: the process answers. No dependencies are touched."""
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+@never_cache
+def ready(request: HttpRequest) -> JsonResponse:
+    """Readiness: database, Redis and broker reachable; 503 naming what failed."""
+    failures = failing_checks()
+    if failures:
+        return JsonResponse({"status": "unavailable", "failed": failures}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+@never_cache
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus metrics: for a bearer token (AIOPS_METRICS_TOKEN) or a logged-in staff user."""
+    token = settings.METRICS_TOKEN
+    header = request.headers.get("Authorization", "")
+    bearer_ok = bool(token) and hmac.compare_digest(header.encode(), f"Bearer {token}".encode())
+    if not bearer_ok and not (request.user.is_authenticated and request.user.is_staff):
+        response = JsonResponse({"detail": "Authentication required (Bearer token or staff session)."},
+                                status=401)
+        response["WWW-Authenticate"] = 'Bearer realm="metrics"'
+        return response
+    return ExportToDjangoView(request)

@@ -1,0 +1,62 @@
+from django.contrib import admin
+
+from incidents.models import AuditEntry, Cluster, ClusterEvent, Incident, Rule, Signal
+
+
+@admin.register(Cluster)
+class ClusterAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "context", "enabled", "last_polled_at"]
+    list_filter = ["kind", "enabled"]
+    readonly_fields = ["last_polled_at", "last_poll_error"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Append-only records: viewable, never edited or deleted from the admin."""
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(ClusterEvent)
+class ClusterEventAdmin(ReadOnlyAdmin):
+    list_display = ["id", "occurred_at", "source", "reason", "status", "severity", "cluster", "namespace",
+                    "object_name", "incident"]
+    list_filter = ["source", "status", "severity", "reason"]
+    search_fields = ["fingerprint", "object_name", "namespace", "message"]
+    date_hierarchy = "occurred_at"
+
+
+@admin.register(Signal)
+class SignalAdmin(ReadOnlyAdmin):
+    list_display = ["fingerprint", "source", "status", "cluster", "first_seen", "last_seen", "transitions"]
+    list_filter = ["source", "status"]
+
+
+@admin.register(Incident)
+class IncidentAdmin(admin.ModelAdmin):
+    list_display = ["id", "title", "status", "severity", "cluster", "namespace", "opened_at", "resolved_at"]
+    list_filter = ["status", "severity"]
+    search_fields = ["title", "fingerprint", "object_name"]
+    readonly_fields = ["fingerprint", "opened_at", "acknowledged_at", "acknowledged_by", "resolved_at"]
+
+
+@admin.register(Rule)
+class RuleAdmin(admin.ModelAdmin):
+    list_display = ["name", "enabled", "priority", "source", "reasons", "namespace_pattern", "playbook"]
+    list_filter = ["enabled", "source"]
+    list_editable = ["enabled", "priority"]
+    readonly_fields = ["source_file"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor_label", "action", "via", "incident", "target_type", "target_id", "message"]
+    list_filter = ["action", "via"]
+    search_fields = ["message", "actor_label", "target_id"]
+    date_hierarchy = "at"

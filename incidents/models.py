@@ -1,0 +1,277 @@
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+
+
+class Severity(models.TextChoices):
+    INFO = "info", "Info"
+    WARNING = "warning", "Warning"
+    CRITICAL = "critical", "Critical"
+
+
+SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.CRITICAL: 2}
+
+
+class Cluster(models.Model):
+    class Kind(models.TextChoices):
+        SIMULATED = "simulated", "Simulated cluster"
+        KUBECONFIG = "kubeconfig", "Kubeconfig file"
+        IN_CLUSTER = "in_cluster", "In-cluster service account"
+
+    name = models.SlugField(max_length=63, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.KUBECONFIG)
+    kubeconfig_path = models.CharField(
+        max_length=500, blank=True, help_text="Path to a kubeconfig file (kind=kubeconfig)."
+    )
+    context = models.CharField(max_length=200, blank=True, help_text="Kubeconfig context; empty = current.")
+    enabled = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_poll_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def resolved_kubeconfig(self) -> str:
+        if self.kind == self.Kind.SIMULATED:
+            return str(settings.SIMCLUSTER_KUBECONFIG)
+        return self.kubeconfig_path
+
+    def tool_env(self) -> dict[str, str]:
+        """Environment that points a Kubernetes MCP server at this cluster."""
+        if self.kind == self.Kind.IN_CLUSTER:
+            return {"KUBECONFIG": "", "KUBE_CONTEXT": ""}
+        return {"KUBECONFIG": self.resolved_kubeconfig, "KUBE_CONTEXT": self.context}
+
+
+class EventSource(models.TextChoices):
+    KUBERNETES = "kubernetes", "Kubernetes"
+    ALERTMANAGER = "alertmanager", "Alertmanager"
+    WEBHOOK = "webhook", "Generic webhook"
+
+
+class EventStatus(models.TextChoices):
+    FIRING = "firing", "Firing"
+    RESOLVED = "resolved", "Resolved"
+
+
+def make_fingerprint(*parts: object) -> str:
+    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:40]
+
+
+class SignalQuerySet(models.QuerySet["Signal"]):
+    def firing(self) -> SignalQuerySet:
+        return self.filter(status=EventStatus.FIRING)
+
+
+class Signal(models.Model):
+    """The current state of one fingerprint: the deduplication key for the append-only event log.
+
+    A transition (firing -> resolved or back) is recorded only by the caller whose conditional
+    UPDATE flipped the status, so two pollers seeing the same failure record one event.
+    """
+
+    fingerprint = models.CharField(max_length=40, unique=True)
+    cluster = models.ForeignKey(Cluster, null=True, blank=True, on_delete=models.CASCADE)
+    source = models.CharField(max_length=20, choices=EventSource.choices)
+    status = models.CharField(max_length=10, choices=EventStatus.choices)
+    first_seen = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now)
+    last_transition_at = models.DateTimeField(default=timezone.now)
+    transitions = models.PositiveIntegerField(default=1)
+
+    objects = SignalQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["cluster", "source", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.fingerprint} ({self.status})"
+
+
+class ClusterEvent(models.Model):
+    """Append-only: each state change is a new row; rows are never updated."""
+
+    fingerprint = models.CharField(max_length=40, db_index=True)
+    source = models.CharField(max_length=20, choices=EventSource.choices)
+    reason = models.CharField(max_length=120, help_text="What happened, e.g. CrashLoopBackOff or an alertname.")
+    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.WARNING)
+    status = models.CharField(max_length=10, choices=EventStatus.choices)
+    cluster = models.ForeignKey(Cluster, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    namespace = models.CharField(max_length=253, blank=True)
+    object_kind = models.CharField(max_length=63, blank=True)
+    object_name = models.CharField(max_length=253, blank=True)
+    message = models.TextField(blank=True)
+    labels = models.JSONField(default=dict, blank=True)
+    occurred_at = models.DateTimeField()
+    recorded_at = models.DateTimeField(default=timezone.now)
+    incident = models.ForeignKey(
+        "Incident", null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["source", "reason"]), models.Index(fields=["occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.status} {self.namespace}/{self.object_name}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("ClusterEvent is append-only: record a new event instead of changing one.")
+        super().save(*args, **kwargs)
+
+    def as_context(self) -> dict[str, Any]:
+        """The event as seen by rule matchers and playbook argument templates."""
+        return {
+            "id": self.pk,
+            "fingerprint": self.fingerprint,
+            "source": self.source,
+            "reason": self.reason,
+            "severity": self.severity,
+            "status": self.status,
+            "cluster": self.cluster.name if self.cluster_id else "",
+            "namespace": self.namespace,
+            "object_kind": self.object_kind,
+            "object_name": self.object_name,
+            "message": self.message,
+            "labels": dict(self.labels),
+        }
+
+
+class Rule(models.Model):
+    name = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    enabled = models.BooleanField(default=True)
+    priority = models.IntegerField(default=100, help_text="Lower runs first.")
+    source = models.CharField(max_length=20, choices=EventSource.choices, blank=True, help_text="Empty = any.")
+    reasons = models.JSONField(default=list, blank=True, help_text="Event reasons to match; empty = any.")
+    min_severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.INFO)
+    namespace_pattern = models.CharField(max_length=253, default="*", help_text="Glob, e.g. prod-*")
+    labels = models.JSONField(default=dict, blank=True, help_text="Labels that must be equal.")
+    open_incident = models.BooleanField(default=True)
+    playbook = models.ForeignKey(
+        "remediation.Playbook", null=True, blank=True, on_delete=models.PROTECT, related_name="rules"
+    )
+    stop_after_match = models.BooleanField(default=True)
+    source_file = models.CharField(max_length=500, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["priority", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IncidentQuerySet(models.QuerySet["Incident"]):
+    def open(self) -> IncidentQuerySet:
+        return self.exclude(status=Incident.Status.RESOLVED)
+
+
+class Incident(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        RESOLVED = "resolved", "Resolved"
+
+    fingerprint = models.CharField(max_length=40, db_index=True)
+    title = models.CharField(max_length=300)
+    status = models.CharField(max_length=15, choices=Status.choices, default=Status.OPEN)
+    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.WARNING)
+    cluster = models.ForeignKey(Cluster, null=True, blank=True, on_delete=models.PROTECT)
+    namespace = models.CharField(max_length=253, blank=True)
+    object_kind = models.CharField(max_length=63, blank=True)
+    object_name = models.CharField(max_length=253, blank=True)
+    rule = models.ForeignKey(Rule, null=True, blank=True, on_delete=models.SET_NULL)
+    opened_at = models.DateTimeField(default=timezone.now)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_at"]
+        constraints = [
+            # At most one unresolved incident per fingerprint, even with concurrent pollers.
+            models.UniqueConstraint(
+                fields=["fingerprint"],
+                condition=~models.Q(status="resolved"),
+                name="one_unresolved_incident_per_fingerprint",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.RESOLVED
+
+    def resolve(self) -> bool:
+        """Resolve if still unresolved; returns whether this call changed it."""
+        with transaction.atomic():
+            # Lock the row: a concurrent acknowledge must not overwrite the resolution.
+            incident = Incident.objects.select_for_update().get(pk=self.pk)
+            if incident.status == self.Status.RESOLVED:
+                return False
+            incident.status = self.Status.RESOLVED
+            incident.resolved_at = timezone.now()
+            incident.save(update_fields=["status", "resolved_at"])
+        self.status, self.resolved_at = incident.status, incident.resolved_at
+        return True
+
+    def acknowledge(self, *, by: Any) -> bool:
+        with transaction.atomic():
+            incident = Incident.objects.select_for_update().get(pk=self.pk)
+            if incident.status != self.Status.OPEN:
+                return False
+            incident.status = self.Status.ACKNOWLEDGED
+            incident.acknowledged_at = timezone.now()
+            incident.acknowledged_by = by
+            incident.save(update_fields=["status", "acknowledged_at", "acknowledged_by"])
+        self.status = incident.status
+        return True
+
+    def timeline(self) -> list[AuditEntry]:
+        return list(self.audit_entries.select_related("actor").order_by("at", "id"))
+
+
+class AuditEntry(models.Model):
+    """Who did what, when, through which channel. Also the incident timeline."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor_label = models.CharField(max_length=150, default="system")
+    action = models.CharField(max_length=60, db_index=True)
+    via = models.CharField(max_length=20, blank=True)
+    incident = models.ForeignKey(
+        Incident, null=True, blank=True, on_delete=models.CASCADE, related_name="audit_entries"
+    )
+    target_type = models.CharField(max_length=60, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    message = models.TextField(blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("Audit entries are append-only.")
+        super().save(*args, **kwargs)

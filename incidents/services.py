@@ -1,0 +1,273 @@
+"""Detection and incident flow: record transitions, match rules, open and resolve incidents."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import structlog
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from aiops_project.live import notify_console
+from incidents import kube
+from incidents.detectors import Finding, detect_pod
+from incidents.models import (
+    SEVERITY_RANK,
+    AuditEntry,
+    Cluster,
+    ClusterEvent,
+    EventSource,
+    EventStatus,
+    Incident,
+    Rule,
+    Signal,
+    make_fingerprint,
+)
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A candidate state change of one fingerprint, from any source."""
+
+    fingerprint: str
+    source: str
+    status: str
+    reason: str
+    severity: str
+    cluster: Cluster | None
+    namespace: str = ""
+    object_kind: str = ""
+    object_name: str = ""
+    message: str = ""
+    labels: dict[str, Any] = field(default_factory=dict)
+    occurred_at: datetime | None = None
+
+
+def audit(action: str, *, message: str = "", actor: Any = None, actor_label: str = "system", via: str = "",
+          incident: Incident | None = None, target: Any = None, **details: Any) -> AuditEntry:
+    entry = AuditEntry.objects.create(
+        action=action,
+        message=message,
+        actor=actor,
+        actor_label=actor_label if actor is None else actor.get_username(),
+        via=via,
+        incident=incident,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        details=details,
+    )
+    log.info("audit", action=action, incident_id=incident.pk if incident else None, via=via,
+             target=entry.target_type, target_id=entry.target_id)
+    return entry
+
+
+def _flip_signal(t: Transition, now: datetime) -> bool:
+    """Claim the transition in the database. True only for the one caller that changed the state."""
+    updated = Signal.objects.filter(fingerprint=t.fingerprint).exclude(status=t.status).update(
+        status=t.status, last_seen=now, last_transition_at=now, transitions=F("transitions") + 1
+    )
+    if updated:
+        return True
+    if t.status == EventStatus.RESOLVED:
+        # Resolving something we never saw firing (or already resolved): nothing to record.
+        Signal.objects.filter(fingerprint=t.fingerprint).update(last_seen=now)
+        return False
+    try:
+        with transaction.atomic():
+            Signal.objects.create(
+                fingerprint=t.fingerprint, cluster=t.cluster, source=t.source, status=t.status,
+                first_seen=now, last_seen=now, last_transition_at=now,
+            )
+        return True
+    except IntegrityError:  # already firing (a concurrent poller won, or a repeat)
+        Signal.objects.filter(fingerprint=t.fingerprint).update(last_seen=now)
+        return False
+
+
+def record_transition(t: Transition) -> ClusterEvent | None:
+    """Record a firing/resolved transition once, then route it. Repeats record nothing."""
+    now = timezone.now()
+    with transaction.atomic():
+        if not _flip_signal(t, now):
+            return None
+        incident = Incident.objects.open().filter(fingerprint=t.fingerprint).first()
+        event = ClusterEvent.objects.create(
+            fingerprint=t.fingerprint, source=t.source, reason=t.reason, severity=t.severity,
+            status=t.status, cluster=t.cluster, namespace=t.namespace, object_kind=t.object_kind,
+            object_name=t.object_name, message=t.message, labels=t.labels,
+            occurred_at=t.occurred_at or now, incident=incident,
+        )
+        log.info("event_recorded", event_id=event.pk, reason=event.reason, status=event.status,
+                 fingerprint=event.fingerprint, namespace=event.namespace, object=event.object_name)
+        route_event(event)
+        notify_console("event", id=event.pk)
+    return event
+
+
+def matching_rules(event: ClusterEvent) -> list[Rule]:
+    matched: list[Rule] = []
+    for rule in Rule.objects.filter(enabled=True).select_related("playbook").order_by("priority", "name"):
+        if rule.source and rule.source != event.source:
+            continue
+        if rule.reasons and event.reason not in rule.reasons:
+            continue
+        if SEVERITY_RANK.get(event.severity, 0) < SEVERITY_RANK.get(rule.min_severity, 0):
+            continue
+        if not fnmatch.fnmatchcase(event.namespace, rule.namespace_pattern or "*"):
+            continue
+        if any(str(event.labels.get(k)) != str(v) for k, v in rule.labels.items()):
+            continue
+        matched.append(rule)
+        if rule.stop_after_match:
+            break
+    return matched
+
+
+def route_event(event: ClusterEvent) -> None:
+    """Firing events go through the rules; a resolved event resolves its incident."""
+    from remediation.services import start_playbook  # remediation builds on incidents, not vice versa
+
+    if event.status == EventStatus.RESOLVED:
+        if event.incident is not None:
+            resolve_incident(event.incident, event)
+        return
+    for rule in matching_rules(event):
+        incident = event.incident
+        if rule.open_incident and incident is None:
+            incident = open_incident(event, rule)
+        if rule.playbook is not None and rule.playbook.enabled and incident is not None:
+            if incident.playbook_runs.exclude(status__in=["failed", "rejected", "expired", "succeeded"]).exists():
+                continue  # a remediation is already under way for this incident
+            start_playbook(rule.playbook, incident=incident, event=event)
+
+
+def open_incident(event: ClusterEvent, rule: Rule) -> Incident:
+    target = event.labels.get("workload_name") or event.object_name
+    title = f"{event.reason}: {event.namespace + '/' if event.namespace else ''}{target}"
+    with transaction.atomic():
+        incident = Incident.objects.create(
+            fingerprint=event.fingerprint, title=title[:300], severity=event.severity,
+            cluster=event.cluster, namespace=event.namespace,
+            object_kind=event.labels.get("workload_kind") or event.object_kind,
+            object_name=target, rule=rule,
+        )
+        # The event row is append-only; linking it to the incident it opened is the one exception,
+        # made by a queryset update in the same transaction that created both.
+        ClusterEvent.objects.filter(pk=event.pk).update(incident=incident)
+    event.incident = incident
+    audit("incident.opened", message=f"Opened by rule {rule.name}: {event.message}", incident=incident,
+          target=incident, event_id=event.pk, rule=rule.name)
+    notify_console("incident", id=incident.pk)
+    return incident
+
+
+def resolve_incident(incident: Incident, event: ClusterEvent | None = None) -> bool:
+    if not incident.resolve():
+        return False
+    audit("incident.resolved",
+          message=f"Resolved: {event.reason} no longer observed" if event else "Resolved",
+          incident=incident, target=incident, event_id=event.pk if event else None)
+    notify_console("incident", id=incident.pk)
+    return True
+
+
+def finding_transition(cluster: Cluster, finding: Finding, status: str) -> Transition:
+    return Transition(
+        fingerprint=make_fingerprint(cluster.pk, EventSource.KUBERNETES, finding.reason,
+                                     finding.namespace, finding.group_kind, finding.group_name),
+        source=EventSource.KUBERNETES, status=status, reason=finding.reason, severity=finding.severity,
+        cluster=cluster, namespace=finding.namespace, object_kind=finding.object_kind,
+        object_name=finding.object_name, message=finding.message, labels=finding.labels,
+    )
+
+
+def sync_cluster_findings(cluster: Cluster, findings: Iterable[Finding]) -> list[ClusterEvent]:
+    """Record what started firing, and resolve what fired before and is no longer found."""
+    recorded: list[ClusterEvent] = []
+    seen: set[str] = set()
+    for finding in findings:
+        t = finding_transition(cluster, finding, EventStatus.FIRING)
+        if t.fingerprint in seen:
+            continue  # two pods of one workload with the same failure: one finding
+        seen.add(t.fingerprint)
+        if event := record_transition(t):
+            recorded.append(event)
+    gone = (Signal.objects.firing().filter(cluster=cluster, source=EventSource.KUBERNETES)
+            .exclude(fingerprint__in=seen).values_list("fingerprint", flat=True))
+    for fingerprint in list(gone):
+        last = ClusterEvent.objects.filter(fingerprint=fingerprint).order_by("-id").first()
+        if last is None:
+            continue
+        t = Transition(
+            fingerprint=fingerprint, source=last.source, status=EventStatus.RESOLVED, reason=last.reason,
+            severity=last.severity, cluster=cluster, namespace=last.namespace, object_kind=last.object_kind,
+            object_name=last.object_name, message=f"{last.reason} no longer observed", labels=last.labels,
+        )
+        if event := record_transition(t):
+            recorded.append(event)
+    return recorded
+
+
+def poll_cluster(cluster_id: int) -> list[ClusterEvent]:
+    """List the cluster's pods once, run the detectors, record transitions."""
+    cluster = Cluster.objects.get(pk=cluster_id)
+    structlog.contextvars.bind_contextvars(cluster=cluster.name)
+    try:
+        api = kube.api_client_for(cluster)
+        with api:
+            pods = kube.list_pods(api)
+    except kube.ClusterUnreachable as exc:
+        # Keep the signals as they are: an unreachable API server is not proof that pods recovered.
+        Cluster.objects.filter(pk=cluster.pk).update(last_polled_at=timezone.now(), last_poll_error=str(exc))
+        log.warning("poll_failed", error=str(exc))
+        return []
+    findings = [f for pod in pods for f in detect_pod(pod)]
+    events = sync_cluster_findings(cluster, findings)
+    Cluster.objects.filter(pk=cluster.pk).update(last_polled_at=timezone.now(), last_poll_error="")
+    log.info("poll_done", pods=len(pods), findings=len(findings), transitions=len(events))
+    return events
+
+
+def ensure_simulated_cluster() -> Cluster:
+    cluster, _ = Cluster.objects.get_or_create(
+        name="simulated", defaults={"kind": Cluster.Kind.SIMULATED, "enabled": True}
+    )
+    return cluster
+
+
+def sync_beat_schedules(poll_every_seconds: int) -> int:
+    """Create or update the django-celery-beat rows: one poll per enabled cluster plus the sweepers.
+
+    Idempotent: rows are keyed by name; a disabled cluster's poll is disabled, not deleted.
+    """
+    import json
+
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    from aiops_project.schedules import POLL_TASK, QUEUE_DETECTION, poll_schedule_name, static_schedules
+
+    def upsert(name: str, task: str, every: int, queue: str, expires: int, args: list[Any], enabled: bool) -> None:
+        interval, _ = IntervalSchedule.objects.get_or_create(every=every, period=IntervalSchedule.SECONDS)
+        PeriodicTask.objects.update_or_create(
+            name=name,
+            defaults={"task": task, "interval": interval, "queue": queue, "expire_seconds": expires,
+                      "args": json.dumps(args), "enabled": enabled},
+        )
+
+    count = 0
+    for cluster in Cluster.objects.all():
+        upsert(poll_schedule_name(cluster.name), POLL_TASK, poll_every_seconds, QUEUE_DETECTION,
+               max(poll_every_seconds - 1, 1), [cluster.pk], cluster.enabled)
+        count += 1
+    for schedule in static_schedules():
+        upsert(schedule.name, schedule.task, schedule.every_seconds, schedule.queue, schedule.expires_seconds,
+               [], True)
+        count += 1
+    return count

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from celery import shared_task
+
+from aiops_project.schedules import POLL_TASK, QUEUE_DETECTION
+from incidents import services
+
+
+@shared_task(
+    name=POLL_TASK,
+    queue=QUEUE_DETECTION,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    expires=60,
+    soft_time_limit=120,
+    time_limit=150,
+)
+def poll_cluster(cluster_id: int) -> None:
+    # Safe to run twice: transitions are claimed by conditional updates on Signal rows.
+    services.poll_cluster(cluster_id)

@@ -1,0 +1,53 @@
+from django.contrib import admin
+
+from remediation.models import Approval, Playbook, PlaybookRun, PlaybookStep, StepRun
+
+
+class PlaybookStepInline(admin.TabularInline):
+    model = PlaybookStep
+    extra = 0
+
+
+@admin.register(Playbook)
+class PlaybookAdmin(admin.ModelAdmin):
+    list_display = ["name", "enabled", "approval_timeout_seconds", "source_file"]
+    inlines = [PlaybookStepInline]
+    readonly_fields = ["source_file"]
+
+
+class StepRunInline(admin.TabularInline):
+    model = StepRun
+    extra = 0
+    fields = ["order", "name", "tool", "risk", "status", "started_at", "finished_at", "error"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(PlaybookRun)
+class PlaybookRunAdmin(admin.ModelAdmin):
+    list_display = ["id", "playbook", "incident", "status", "created_at", "finished_at"]
+    list_filter = ["status", "playbook"]
+    inlines = [StepRunInline]
+    readonly_fields = ["playbook", "incident", "trigger_event", "status", "created_at", "finished_at"]
+
+
+@admin.register(StepRun)
+class StepRunAdmin(admin.ModelAdmin):
+    list_display = ["id", "run", "order", "name", "tool", "risk", "status", "started_at", "finished_at"]
+    list_filter = ["status", "risk", "tool"]
+    readonly_fields = [f.name for f in StepRun._meta.fields]
+
+
+@admin.register(Approval)
+class ApprovalAdmin(admin.ModelAdmin):
+    """Read-only here: decisions go through the console or API so they pass the permission helper."""
+
+    list_display = ["id", "step_run", "status", "requested_at", "expires_at", "decided_by", "decided_via"]
+    list_filter = ["status", "decided_via"]
+    readonly_fields = [f.name for f in Approval._meta.fields]
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False

@@ -1,0 +1,220 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+
+
+class Risk(models.TextChoices):
+    LOW = "LOW", "Low"
+    MEDIUM = "MEDIUM", "Medium"
+    HIGH = "HIGH", "High"
+
+
+class Playbook(models.Model):
+    name = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    enabled = models.BooleanField(default=True)
+    approval_timeout_seconds = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Overrides the default approval expiry for this playbook's steps."
+    )
+    source_file = models.CharField(max_length=500, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def approval_timeout(self) -> timedelta:
+        if self.approval_timeout_seconds:
+            return timedelta(seconds=self.approval_timeout_seconds)
+        return settings.APPROVAL_TIMEOUT
+
+
+class PlaybookStep(models.Model):
+    playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveIntegerField()
+    name = models.CharField(max_length=100)
+    server = models.CharField(max_length=100, default="kubernetes", help_text="MCP server name.")
+    tool = models.CharField(max_length=100)
+    arguments = models.JSONField(default=dict, blank=True, help_text="Values may use {{ event.* }} templates.")
+    risk = models.CharField(max_length=6, choices=Risk.choices, default=Risk.HIGH)
+    timeout_seconds = models.PositiveIntegerField(default=60)
+
+    class Meta:
+        ordering = ["playbook", "order"]
+        constraints = [models.UniqueConstraint(fields=["playbook", "order"], name="unique_step_order")]
+
+    def __str__(self) -> str:
+        return f"{self.playbook.name}#{self.order} {self.name}"
+
+
+class PlaybookRun(models.Model):
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        WAITING_APPROVAL = "waiting_approval", "Waiting for approval"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+        REJECTED = "rejected", "Rejected"
+        EXPIRED = "expired", "Approval expired"
+
+    FINISHED = {Status.SUCCEEDED, Status.FAILED, Status.REJECTED, Status.EXPIRED}
+
+    playbook = models.ForeignKey(Playbook, on_delete=models.PROTECT, related_name="runs")
+    incident = models.ForeignKey(
+        "incidents.Incident", null=True, blank=True, on_delete=models.CASCADE, related_name="playbook_runs"
+    )
+    trigger_event = models.ForeignKey(
+        "incidents.ClusterEvent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"run #{self.pk} of {self.playbook.name}"
+
+
+class StepRun(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        WAITING_APPROVAL = "waiting_approval", "Waiting for approval"
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+        REJECTED = "rejected", "Rejected"
+        EXPIRED = "expired", "Expired"
+        SKIPPED = "skipped", "Skipped"
+
+    run = models.ForeignKey(PlaybookRun, on_delete=models.CASCADE, related_name="step_runs")
+    step = models.ForeignKey(PlaybookStep, null=True, on_delete=models.SET_NULL, related_name="+")
+    order = models.PositiveIntegerField()
+    name = models.CharField(max_length=100)
+    server = models.CharField(max_length=100)
+    tool = models.CharField(max_length=100)
+    arguments = models.JSONField(default=dict, blank=True, help_text="Rendered arguments: exactly what runs.")
+    risk = models.CharField(max_length=6, choices=Risk.choices)
+    timeout_seconds = models.PositiveIntegerField(default=60)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    output = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+    log_lines = models.JSONField(default=list, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "order"]
+        constraints = [models.UniqueConstraint(fields=["run", "order"], name="unique_step_run_order")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.status})"
+
+    @property
+    def needs_approval(self) -> bool:
+        return self.risk != Risk.LOW
+
+    def claim(self) -> bool:
+        """Move QUEUED -> RUNNING; only one caller wins, so a redelivered task never runs a step twice."""
+        now = timezone.now()
+        won = StepRun.objects.filter(pk=self.pk, status=self.Status.QUEUED).update(
+            status=self.Status.RUNNING, started_at=now
+        )
+        if won:
+            self.status, self.started_at = self.Status.RUNNING, now
+        return bool(won)
+
+    def log(self, line: str) -> None:
+        self.log_lines = [*self.log_lines, f"{timezone.now().isoformat()} {line}"]
+
+    def finish(self, *, ok: bool, output: str = "", error: str = "") -> None:
+        self.status = self.Status.SUCCEEDED if ok else self.Status.FAILED
+        self.output, self.error = output, error
+        self.finished_at = timezone.now()
+        self.save(update_fields=["status", "output", "error", "finished_at", "log_lines"])
+
+
+class ApprovalQuerySet(models.QuerySet["Approval"]):
+    def pending(self) -> ApprovalQuerySet:
+        return self.filter(status=Approval.Status.PENDING)
+
+    def overdue(self) -> ApprovalQuerySet:
+        return self.pending().filter(expires_at__lte=timezone.now())
+
+
+class DecisionRefused(Exception):
+    """A decision that cannot be taken (already decided, expired, not allowed); nothing changed."""
+
+
+class Approval(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        EXPIRED = "expired", "Expired"
+
+    class Via(models.TextChoices):
+        WEB = "web", "Web console"
+        SLACK = "slack", "Slack"
+        TELEGRAM = "telegram", "Telegram"
+        API = "api", "API"
+        SYSTEM = "system", "System"
+
+    step_run = models.OneToOneField(StepRun, on_delete=models.CASCADE, related_name="approval")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_via = models.CharField(max_length=10, choices=Via.choices, blank=True)
+    reason = models.TextField(blank=True)
+
+    objects = ApprovalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at"]
+        permissions = [
+            ("approve_medium", "Can approve MEDIUM-risk remediation steps"),
+            ("approve_high", "Can approve HIGH-risk remediation steps"),
+        ]
+
+    def __str__(self) -> str:
+        return f"approval #{self.pk} ({self.status})"
+
+    @property
+    def is_overdue(self) -> bool:
+        return timezone.now() >= self.expires_at
+
+    def decide(self, *, approve: bool, by: Any, via: str, reason: str = "") -> Approval:
+        """Approve or reject a pending approval exactly once; raises DecisionRefused otherwise."""
+        with transaction.atomic():
+            # Lock the row: of two simultaneous decisions the second sees the first's result.
+            approval = Approval.objects.select_for_update().get(pk=self.pk)
+            if approval.status != self.Status.PENDING:
+                raise DecisionRefused(f"Approval #{approval.pk} is already {approval.status}.")
+            if approval.is_overdue:
+                raise DecisionRefused(f"Approval #{approval.pk} expired at {approval.expires_at:%H:%M:%S} UTC.")
+            approval.status = self.Status.APPROVED if approve else self.Status.REJECTED
+            approval.decided_at = timezone.now()
+            approval.decided_by = by
+            approval.decided_via = via
+            approval.reason = reason
+            approval.save(update_fields=["status", "decided_at", "decided_by", "decided_via", "reason"])
+        return approval
+
+    def expire(self) -> bool:
+        """PENDING -> EXPIRED if overdue; a conditional update, so concurrent sweepers expire it once."""
+        changed = Approval.objects.filter(
+            pk=self.pk, status=self.Status.PENDING, expires_at__lte=timezone.now()
+        ).update(status=self.Status.EXPIRED, decided_at=timezone.now(), decided_via=self.Via.SYSTEM)
+        return bool(changed)

@@ -1,0 +1,187 @@
+"""Playbook execution with a human in the loop: start, advance, approve, execute, expire."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from aiops_project.live import notify_console
+from incidents.models import ClusterEvent, EventStatus, Incident, Signal
+from incidents.services import audit
+from remediation.access import get_approval_for_decider
+from remediation.models import Approval, Playbook, PlaybookRun, Risk, StepRun
+from remediation.templating import TemplateRenderError, render_arguments
+
+log = structlog.get_logger(__name__)
+MAX_OUTPUT_CHARS = 20_000
+
+
+def _enqueue(task: Any, *args: Any) -> None:
+    # After commit: a worker must never pick up an id whose row it cannot see yet.
+    transaction.on_commit(lambda: task.delay(*args))
+
+
+def start_playbook(playbook: Playbook, *, incident: Incident, event: ClusterEvent) -> PlaybookRun:
+    """Create a run with every step's arguments rendered now, so an approver sees exactly what runs."""
+    from remediation import tasks
+
+    context = {"event": event.as_context(), "incident": {"id": incident.pk, "title": incident.title}}
+    with transaction.atomic():
+        run = PlaybookRun.objects.create(playbook=playbook, incident=incident, trigger_event=event)
+        render_error = ""
+        for step in playbook.steps.order_by("order"):
+            try:
+                arguments = render_arguments(step.arguments, context)
+            except TemplateRenderError as exc:
+                arguments, render_error = step.arguments, str(exc)
+            StepRun.objects.create(
+                run=run, step=step, order=step.order, name=step.name, server=step.server, tool=step.tool,
+                arguments=arguments, risk=step.risk, timeout_seconds=step.timeout_seconds,
+                status=StepRun.Status.FAILED if render_error else StepRun.Status.PENDING,
+                error=render_error, finished_at=timezone.now() if render_error else None,
+            )
+            if render_error:
+                break
+        audit("playbook.started", message=f"Playbook {playbook.name} started", incident=incident,
+              target=run, playbook=playbook.name, event_id=event.pk)
+        notify_console("run", id=run.pk)
+        _enqueue(tasks.advance_run, run.pk)
+    return run
+
+
+def _finish_run(run: PlaybookRun, status: str, message: str) -> None:
+    run.status, run.finished_at = status, timezone.now()
+    run.save(update_fields=["status", "finished_at"])
+    audit(f"playbook.{status}", message=message, incident=run.incident, target=run)
+    notify_console("run", id=run.pk)
+
+
+def advance_run(run_id: int) -> None:
+    """Move a run forward by one decision. Safe to call any number of times."""
+    from remediation import tasks
+
+    with transaction.atomic():
+        run = PlaybookRun.objects.select_for_update().select_related("playbook", "incident").get(pk=run_id)
+        if run.status in PlaybookRun.FINISHED:
+            return
+        step = run.step_runs.exclude(status__in=[StepRun.Status.SUCCEEDED, StepRun.Status.SKIPPED]).first()
+        if step is None:
+            _finish_run(run, PlaybookRun.Status.SUCCEEDED, f"Playbook {run.playbook.name} completed")
+            return
+        if step.status == StepRun.Status.FAILED:
+            _finish_run(run, PlaybookRun.Status.FAILED, f"Step {step.name} failed: {step.error}")
+            return
+        if step.status != StepRun.Status.PENDING:
+            return  # queued, running or waiting for a decision: someone else moves it on
+        if step.risk == Risk.LOW:
+            step.status = StepRun.Status.QUEUED
+            step.save(update_fields=["status"])
+            run.status = PlaybookRun.Status.RUNNING
+            run.save(update_fields=["status"])
+            _enqueue(tasks.execute_step, step.pk)
+        else:
+            request_approval(step, run)
+        notify_console("run", id=run.pk)
+
+
+def request_approval(step: StepRun, run: PlaybookRun) -> Approval:
+    step.status = StepRun.Status.WAITING_APPROVAL
+    step.save(update_fields=["status"])
+    run.status = PlaybookRun.Status.WAITING_APPROVAL
+    run.save(update_fields=["status"])
+    approval = Approval.objects.create(step_run=step, expires_at=timezone.now() + run.playbook.approval_timeout)
+    audit("approval.requested", incident=run.incident, target=approval,
+          message=f"{step.risk} step '{step.name}' ({step.tool} {step.arguments}) needs approval "
+                  f"before {approval.expires_at:%H:%M:%S} UTC")
+    structlog.get_logger(__name__).info("approval_requested", approval_id=approval.pk, tool=step.tool)
+    notify_console("approval", id=approval.pk)
+    return approval
+
+
+def decide_approval(*, approval_id: int, user: Any, approve: bool, via: str, reason: str = "") -> Approval:
+    """Approve or reject on behalf of `user`; raises DecisionRefused (nothing changes) if not allowed."""
+    from remediation import tasks
+
+    approval = get_approval_for_decider(user, approval_id)
+    with transaction.atomic():
+        approval = approval.decide(approve=approve, by=user, via=via, reason=reason)
+        step = StepRun.objects.select_for_update().select_related("run__incident").get(pk=approval.step_run_id)
+        run = step.run
+        verdict = "approved" if approve else "rejected"
+        audit(f"approval.{verdict}", actor=user, via=via, incident=run.incident, target=approval,
+              message=f"{user.get_username()} {verdict} '{step.name}' via {via}"
+                      + (f": {reason}" if reason else ""))
+        if approve:
+            StepRun.objects.filter(pk=step.pk, status=StepRun.Status.WAITING_APPROVAL).update(
+                status=StepRun.Status.QUEUED)
+            PlaybookRun.objects.filter(pk=run.pk).update(status=PlaybookRun.Status.RUNNING)
+            _enqueue(tasks.execute_step, step.pk)
+        else:
+            step.status, step.finished_at = StepRun.Status.REJECTED, timezone.now()
+            step.save(update_fields=["status", "finished_at"])
+            _finish_run(run, PlaybookRun.Status.REJECTED, f"Step '{step.name}' rejected by {user.get_username()}")
+        notify_console("approval", id=approval.pk)
+    return approval
+
+
+def _trigger_still_firing(run: PlaybookRun) -> bool:
+    if run.trigger_event is None:
+        return True
+    return Signal.objects.filter(fingerprint=run.trigger_event.fingerprint, status=EventStatus.FIRING).exists()
+
+
+def execute_step(step_run_id: int) -> None:
+    """Run one claimed step through the MCP bridge and record the outcome. Safe to run twice."""
+    from mcp_bridge.client import McpBridgeError, call_tool
+
+    step = StepRun.objects.select_related("run__incident__cluster", "run__trigger_event").get(pk=step_run_id)
+    if not step.claim():
+        log.info("step_not_claimed", step_run_id=step.pk, status=step.status)
+        return
+    run = step.run
+    structlog.contextvars.bind_contextvars(incident_id=run.incident_id, step_run_id=step.pk, tool=step.tool)
+    notify_console("run", id=run.pk)
+    if step.risk != Risk.LOW and not _trigger_still_firing(run):
+        step.status, step.finished_at = StepRun.Status.SKIPPED, timezone.now()
+        step.output = "Skipped: the triggering event is no longer firing."
+        step.save(update_fields=["status", "finished_at", "output"])
+        audit("step.skipped", incident=run.incident, target=step, message=f"{step.name}: {step.output}")
+        advance_run(run.pk)
+        return
+    cluster = run.incident.cluster if run.incident else None
+    step.log(f"calling {step.server}.{step.tool} with {step.arguments}")
+    try:
+        result = call_tool(
+            step.server, step.tool, step.arguments,
+            env=cluster.tool_env() if cluster else None,
+            timeout=step.timeout_seconds, config_path=settings.MCP_CONFIG_FILE,
+        )
+        ok, output, error = result.ok, result.text, result.error or ("" if result.ok else result.text)
+    except McpBridgeError as exc:
+        ok, output, error = False, "", str(exc)
+    step.finish(ok=ok, output=output[:MAX_OUTPUT_CHARS], error=error[:MAX_OUTPUT_CHARS])
+    log.info("step_finished", ok=ok, error=error[:200])
+    audit("step.succeeded" if ok else "step.failed", incident=run.incident, target=step,
+          message=f"{step.name} ({step.tool}) {'succeeded' if ok else 'failed: ' + error[:500]}")
+    advance_run(run.pk)
+
+
+def expire_overdue_approvals() -> int:
+    """Expire every pending approval past its deadline; its step and run stop. Returns how many."""
+    expired = 0
+    for approval in Approval.objects.overdue().select_related("step_run__run__incident"):
+        with transaction.atomic():
+            if not approval.expire():
+                continue  # decided or expired by someone else meanwhile
+            step = approval.step_run
+            StepRun.objects.filter(pk=step.pk).update(status=StepRun.Status.EXPIRED, finished_at=timezone.now())
+            audit("approval.expired", incident=step.run.incident, target=approval,
+                  message=f"No decision on '{step.name}' before {approval.expires_at:%H:%M:%S} UTC")
+            _finish_run(step.run, PlaybookRun.Status.EXPIRED, f"Approval for '{step.name}' expired")
+            notify_console("approval", id=approval.pk)
+            expired += 1
+    return expired

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import OperationalError
+
+from aiops_project.schedules import EXPIRE_APPROVALS_TASK, QUEUE_REMEDIATION
+from remediation import services
+
+
+@shared_task(
+    name="remediation.advance_run",
+    queue=QUEUE_REMEDIATION,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def advance_run(run_id: int) -> None:
+    services.advance_run(run_id)
+
+
+@shared_task(
+    name="remediation.execute_step",
+    queue=QUEUE_REMEDIATION,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def execute_step(step_run_id: int) -> None:
+    # Safe to run twice: the step is claimed (QUEUED -> RUNNING) by a conditional UPDATE.
+    services.execute_step(step_run_id)
+
+
+@shared_task(
+    name=EXPIRE_APPROVALS_TASK,
+    queue=QUEUE_REMEDIATION,
+    acks_late=True,
+    ignore_result=True,
+    expires=14,
+)
+def expire_approvals() -> None:
+    services.expire_overdue_approvals()

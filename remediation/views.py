@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from incidents.models import AuditEntry, Incident
+from remediation.access import can_decide
+from remediation.models import Approval, DecisionRefused, PlaybookRun
+from remediation.services import decide_approval
+
+
+def _console_context(request: HttpRequest) -> dict[str, object]:
+    approvals = list(
+        Approval.objects.pending().select_related("step_run__run__incident", "step_run__run__playbook")
+        .order_by("expires_at")
+    )
+    for approval in approvals:
+        approval.may_decide = can_decide(request.user, approval)  # type: ignore[attr-defined]
+    return {
+        "approvals": approvals,
+        "incidents": Incident.objects.open().select_related("cluster")[:50],
+        "runs": PlaybookRun.objects.select_related("playbook", "incident")
+        .prefetch_related("step_runs")[:10],
+        "audit": AuditEntry.objects.select_related("actor")[:25],
+    }
+
+
+@login_required
+@require_GET
+def console(request: HttpRequest) -> HttpResponse:
+    return render(request, "console/console.html", _console_context(request))
+
+
+@login_required
+@require_GET
+def console_panels(request: HttpRequest) -> HttpResponse:
+    return render(request, "console/panels.html", _console_context(request))
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, approval_id: int) -> HttpResponse:
+    decision = request.POST.get("decision")
+    if decision not in {"approve", "reject"}:
+        return HttpResponseBadRequest("decision must be 'approve' or 'reject'")
+    try:
+        decide_approval(approval_id=approval_id, user=request.user, approve=decision == "approve",
+                        via=Approval.Via.WEB, reason=request.POST.get("reason", "").strip()[:1000])
+    except DecisionRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("console")
+    messages.success(request, f"Approval #{approval_id}: {decision}d.")
+    return redirect("console")

@@ -1,0 +1,100 @@
+"""Default rules and playbooks load from YAML, all or nothing, with errors naming file, line and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from aiops_project.yamlfile import YamlFileError
+from incidents.models import Cluster, Rule
+from remediation.definitions import load_definitions
+from remediation.models import Playbook, PlaybookStep
+
+pytestmark = pytest.mark.django_db
+
+GOOD_PLAYBOOK = """\
+playbooks:
+  - name: restart
+    steps:
+      - name: Restart
+        tool: rollout_restart
+        risk: MEDIUM
+        arguments: {namespace: "{{ event.namespace }}"}
+"""
+GOOD_RULE = """\
+rules:
+  - name: crash
+    reasons: [CrashLoopBackOff]
+    playbook: restart
+"""
+
+
+def write(directory: Path, name: str, text: str) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / name
+    path.write_text(text)
+    return path
+
+
+def test_the_shipped_defaults_load_and_reload_idempotently():
+    call_command("load_defaults")
+    counts = (Playbook.objects.count(), PlaybookStep.objects.count(), Rule.objects.count())
+    call_command("load_defaults")
+    assert (Playbook.objects.count(), PlaybookStep.objects.count(), Rule.objects.count()) == counts
+    assert Rule.objects.get(name="crashloop-restart").playbook.name == "crashloop-remediation"
+    risks = list(Playbook.objects.get(name="crashloop-remediation").steps.values_list("risk", flat=True))
+    assert risks == ["LOW", "LOW", "MEDIUM"]
+    if settings.SIMCLUSTER_ENABLED:
+        assert Cluster.objects.filter(kind=Cluster.Kind.SIMULATED).count() == 1
+
+
+def test_a_wrong_risk_is_refused_with_file_line_and_field(tmp_path):
+    path = write(tmp_path / "pb", "bad.yaml", GOOD_PLAYBOOK.replace("MEDIUM", "MAYBE"))
+    with pytest.raises(YamlFileError) as excinfo:
+        load_definitions(tmp_path / "pb", tmp_path / "rules")
+    assert f"{path}:6: playbooks[0].steps[0].risk:" in str(excinfo.value)
+
+
+def test_a_missing_field_names_the_mapping_that_lacks_it(tmp_path):
+    path = write(tmp_path / "pb", "bad.yaml", GOOD_PLAYBOOK.replace("        tool: rollout_restart\n", ""))
+    with pytest.raises(YamlFileError) as excinfo:
+        load_definitions(tmp_path / "pb", tmp_path / "rules")
+    assert f"{path}:4: playbooks[0].steps[0].tool: Field required" in str(excinfo.value)
+
+
+def test_invalid_yaml_syntax_names_the_line(tmp_path):
+    path = write(tmp_path / "pb", "bad.yaml", "playbooks:\n  - name: [unclosed\n")
+    with pytest.raises(YamlFileError, match=rf"{path}:\d+: invalid YAML"):
+        load_definitions(tmp_path / "pb", tmp_path / "rules")
+
+
+def test_a_broken_template_is_refused_at_load_time(tmp_path):
+    path = write(tmp_path / "pb", "bad.yaml", GOOD_PLAYBOOK.replace("{{ event.namespace }}", "{{ event.namespace"))
+    with pytest.raises(YamlFileError, match=rf"{path}:7: playbooks.0.steps.0.arguments.namespace"):
+        load_definitions(tmp_path / "pb", tmp_path / "rules")
+
+
+def test_a_rule_naming_an_unknown_playbook_is_refused(tmp_path):
+    write(tmp_path / "pb", "ok.yaml", GOOD_PLAYBOOK)
+    path = write(tmp_path / "rules", "bad.yaml", GOOD_RULE.replace("playbook: restart", "playbook: nope"))
+    with pytest.raises(YamlFileError, match=rf"{path}:4: rules\[0\].playbook: unknown playbook 'nope'"):
+        load_definitions(tmp_path / "pb", tmp_path / "rules")
+
+
+def test_nothing_is_half_loaded_when_one_file_is_bad(tmp_path):
+    write(tmp_path / "pb", "a-good.yaml", GOOD_PLAYBOOK)
+    write(tmp_path / "rules", "a-good.yaml", GOOD_RULE)
+    write(tmp_path / "rules", "b-bad.yaml", "rules:\n  - name: Not A Slug\n")
+    with pytest.raises(YamlFileError):
+        load_definitions(tmp_path / "pb", tmp_path / "rules")
+    assert not Playbook.objects.exists() and not Rule.objects.exists()
+
+
+def test_the_command_reports_refusal_without_a_traceback(tmp_path):
+    write(tmp_path / "pb", "bad.yaml", "playbooks: 3\n")
+    with pytest.raises(CommandError, match="nothing was loaded"):
+        call_command("load_defaults", playbooks=str(tmp_path / "pb"), rules=str(tmp_path / "rules"))

@@ -1,0 +1,120 @@
+"""From findings to events, incidents and playbook runs, on the real database."""
+
+from __future__ import annotations
+
+import pytest
+
+from incidents.detectors import Finding
+from incidents.models import AuditEntry, ClusterEvent, Incident, Signal
+from incidents.services import sync_cluster_findings
+from remediation.models import Approval, PlaybookRun, Risk, StepRun
+from remediation.services import advance_run
+from tests.factories import make_cluster, make_playbook, make_rule
+
+pytestmark = pytest.mark.django_db
+
+
+def crashloop(pod: str = "checkout-abc-1") -> Finding:
+    return Finding(reason="CrashLoopBackOff", severity="critical", namespace="shop", object_kind="Pod",
+                   object_name=pod, message="crash-looping", group_kind="Deployment", group_name="checkout",
+                   labels={"pod": pod, "workload_kind": "Deployment", "workload_name": "checkout"})
+
+
+@pytest.fixture
+def cluster():  # type: ignore[no-untyped-def]
+    return make_cluster()
+
+
+@pytest.fixture
+def rule_with_playbook():  # type: ignore[no-untyped-def]
+    playbook = make_playbook("crashloop", steps=[
+        {"name": "Logs", "tool": "get_pod_logs", "risk": Risk.LOW,
+         "arguments": {"namespace": "{{ event.namespace }}", "name": "{{ event.labels.pod }}"}},
+        {"name": "Restart", "tool": "rollout_restart", "risk": Risk.MEDIUM,
+         "arguments": {"namespace": "{{ event.namespace }}", "name": "{{ event.labels.workload_name }}"}},
+    ])
+    return make_rule(playbook=playbook)
+
+
+def test_a_new_failure_records_one_event_and_opens_an_incident_with_a_run(cluster, rule_with_playbook,
+                                                                          django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        [event] = sync_cluster_findings(cluster, [crashloop()])
+    incident = Incident.objects.get()
+    assert event.incident == incident and incident.is_open
+    assert incident.title == "CrashLoopBackOff: shop/checkout"
+    run = PlaybookRun.objects.get(incident=incident)
+    steps = list(run.step_runs.all())
+    # Arguments are rendered at start, so an approver sees exactly what will run.
+    assert steps[0].arguments == {"namespace": "shop", "name": "checkout-abc-1"}
+    assert steps[1].arguments == {"namespace": "shop", "name": "checkout"}
+    assert len(callbacks) >= 1  # advance_run enqueued after commit, not before
+    assert AuditEntry.objects.filter(incident=incident, action="incident.opened").exists()
+
+
+def test_the_same_failure_seen_again_records_nothing(cluster, rule_with_playbook):
+    sync_cluster_findings(cluster, [crashloop()])
+    assert sync_cluster_findings(cluster, [crashloop("checkout-abc-2")]) == []
+    assert ClusterEvent.objects.count() == 1
+    assert Incident.objects.count() == 1
+    assert PlaybookRun.objects.count() == 1
+
+
+def test_a_failure_no_longer_seen_is_resolved_with_its_incident(cluster, rule_with_playbook):
+    sync_cluster_findings(cluster, [crashloop()])
+    [resolved] = sync_cluster_findings(cluster, [])
+    assert resolved.status == "resolved"
+    incident = Incident.objects.get()
+    assert resolved.incident == incident
+    assert incident.status == Incident.Status.RESOLVED and incident.resolved_at is not None
+    assert Signal.objects.get().status == "resolved"
+    # Events are append-only: the firing row is still there, unchanged.
+    assert list(ClusterEvent.objects.order_by("id").values_list("status", flat=True)) == ["firing", "resolved"]
+
+
+def test_a_recurrence_after_resolution_opens_a_new_incident(cluster, rule_with_playbook):
+    sync_cluster_findings(cluster, [crashloop()])
+    sync_cluster_findings(cluster, [])
+    sync_cluster_findings(cluster, [crashloop()])
+    assert Incident.objects.count() == 2
+    assert Incident.objects.open().count() == 1
+
+
+def test_events_are_append_only(cluster):
+    sync_cluster_findings(cluster, [crashloop()])
+    event = ClusterEvent.objects.get()
+    event.message = "rewritten"
+    with pytest.raises(ValueError, match="append-only"):
+        event.save()
+
+
+def test_advancing_a_run_queues_low_steps_and_asks_approval_for_medium(cluster, rule_with_playbook,
+                                                                      django_capture_on_commit_callbacks):
+    sync_cluster_findings(cluster, [crashloop()])
+    run = PlaybookRun.objects.get()
+    with django_capture_on_commit_callbacks() as first:
+        advance_run(run.pk)
+    with django_capture_on_commit_callbacks() as second:
+        advance_run(run.pk)  # safe to run twice: the step is already queued, nothing more is enqueued
+    low, medium = run.step_runs.all()
+    assert low.status == StepRun.Status.QUEUED
+    assert len(first) == 2 and second == []  # the execute_step task and a console notice
+    StepRun.objects.filter(pk=low.pk).update(status=StepRun.Status.SUCCEEDED)
+    advance_run(run.pk)
+    medium.refresh_from_db()
+    assert medium.status == StepRun.Status.WAITING_APPROVAL
+    approval = Approval.objects.get(step_run=medium)
+    assert approval.status == Approval.Status.PENDING and approval.expires_at > approval.requested_at
+    run.refresh_from_db()
+    assert run.status == PlaybookRun.Status.WAITING_APPROVAL
+
+
+def test_a_template_naming_a_missing_field_fails_the_run_instead_of_guessing(cluster):
+    playbook = make_playbook("bad", steps=[{"name": "Logs", "tool": "get_pod_logs", "risk": Risk.LOW,
+                                            "arguments": {"name": "{{ event.labels.nope }}"}}])
+    make_rule(playbook=playbook)
+    sync_cluster_findings(cluster, [crashloop()])
+    [step] = StepRun.objects.all()
+    assert step.status == StepRun.Status.FAILED and "nope" in step.error
+    advance_run(step.run_id)
+    assert PlaybookRun.objects.get().status == PlaybookRun.Status.FAILED

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client, override_settings
+
+from tests.factories import make_event, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_health_answers_without_auth_or_dependencies(client: Client):
+    response = client.get("/health")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+    assert response["X-Request-ID"]
+
+
+def test_ready_checks_database_redis_and_broker(client: Client):
+    response = client.get("/ready")
+    assert response.status_code == 200, response.content
+    assert response.json() == {"status": "ok"}
+
+
+@override_settings(REDIS_URL="redis://127.0.0.1:1/0")
+def test_ready_names_what_failed_with_503(client: Client):
+    response = client.get("/ready")
+    assert response.status_code == 503
+    assert set(response.json()["failed"]) == {"redis"}
+
+
+def test_metrics_need_a_token_or_staff(client: Client):
+    assert client.get("/metrics").status_code == 401
+    client.force_login(make_user("viewer"))
+    assert client.get("/metrics").status_code == 401
+
+
+@override_settings(METRICS_TOKEN="s3cret-token")
+def test_metrics_count_domain_objects_across_processes(client: Client):
+    make_event(status="firing")
+    assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer wrong").status_code == 401
+    response = client.get("/metrics", HTTP_AUTHORIZATION="Bearer s3cret-token")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'aiops_cluster_events_total{source="kubernetes",status="firing"} 1.0' in body
+    assert 'aiops_incidents_total{status="opened"} 0.0' in body
+    assert "django_http_requests_total_by_view_transport_method_total" in body
+
+
+def test_a_well_formed_request_id_is_kept(client: Client):
+    assert client.get("/health", HTTP_X_REQUEST_ID="abc-123")["X-Request-ID"] == "abc-123"
+    assert client.get("/health", HTTP_X_REQUEST_ID="bad id\n")["X-Request-ID"] != "bad id\n"
+
+
+def test_the_console_needs_login(client: Client):
+    response = client.get("/console/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]

@@ -1,0 +1,45 @@
+"""Configuration errors fail at start-up with one message naming the variable."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def start_django(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items()
+             if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "AIOPS_ENV", "DEBUG", "ALLOWED_HOSTS"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={**clean, "AIOPS_VAR_DIR": str(tmp_path), **env},
+    )
+
+
+@pytest.mark.parametrize(("env", "named"), [
+    ({"DEBUG": "maybe"}, "DEBUG"),
+    ({"AIOPS_POLL_INTERVAL_SECONDS": "often"}, "AIOPS_POLL_INTERVAL_SECONDS"),
+    ({"REDIS_URL": "http://localhost:6379"}, "REDIS_URL"),
+    ({"DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL"),
+    ({"AIOPS_ENV": "production", "ALLOWED_HOSTS": "example.com"}, "SECRET_KEY"),
+    ({"AIOPS_ENV": "production", "SECRET_KEY": "x" * 60}, "ALLOWED_HOSTS"),
+    ({"AIOPS_ENV": "staging"}, "AIOPS_ENV"),
+])
+def test_a_bad_or_missing_value_names_the_variable(tmp_path, env, named):
+    result = start_django(tmp_path, **env)
+    assert result.returncode != 0
+    assert named in result.stderr
+
+
+def test_local_defaults_need_nothing_and_keep_a_generated_secret_key(tmp_path):
+    first = start_django(tmp_path)
+    assert first.returncode == 0, first.stderr
+    key = (tmp_path / "secret_key").read_text()
+    assert len(key) >= 50
+    assert start_django(tmp_path).returncode == 0
+    assert (tmp_path / "secret_key").read_text() == key
