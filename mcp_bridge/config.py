@@ -1,0 +1,150 @@
+"""Load `.mcp-config.json`, in the common `mcpServers` format, into typed server definitions.
+
+    {"mcpServers": {"kubernetes": {
+        "type": "stdio", "command": "python", "args": ["-m", "mcp_bridge.servers.kubernetes"],
+        "env": {"KUBECONFIG": "${KUBECONFIG}", "KUBE_CONTEXT": "${KUBE_CONTEXT:-}"}}}}
+
+`type` is "stdio", "sse" or "streamable_http" ("http" and "streamable-http" are accepted too); without
+it, a `command` means stdio and a `url` streamable HTTP. `${VAR}` and `${VAR:-default}` are replaced from
+the environment in command, args, env, url and headers; an unset `${VAR}` becomes "" so that a variable
+the caller supplies per call (KUBECONFIG) need not exist in the worker's environment. The command
+`python` or `python3` runs `sys.executable`, and a stdio server starts in `cwd` (default: the folder
+holding the file, so `-m mcp_bridge...` imports from the repository). Unknown keys are ignored.
+
+No Django here: the path is passed in, or comes from env AIOPS_MCP_CONFIG, or is the repository root's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from mcp_bridge.exceptions import McpConfigError
+
+DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / ".mcp-config.json"
+CONFIG_PATH_ENV = "AIOPS_MCP_CONFIG"
+
+Transport = Literal["stdio", "sse", "streamable_http"]
+TRANSPORT_ALIASES: dict[str, Transport] = {
+    "stdio": "stdio",
+    "sse": "sse",
+    "streamable_http": "streamable_http",
+    "streamable-http": "streamable_http",
+    "http": "streamable_http",
+}
+PYTHON_COMMANDS = {"python", "python3"}
+_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    name: str
+    type: Transport
+    command: str | None = None
+    args: tuple[str, ...] = ()
+    env: Mapping[str, str] = field(default_factory=dict)
+    cwd: Path | None = None
+    url: str | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    description: str = ""
+
+
+def default_config_path() -> Path:
+    return Path(os.environ.get(CONFIG_PATH_ENV) or DEFAULT_CONFIG_PATH)
+
+
+def interpolate(value: str, environ: Mapping[str, str]) -> str:
+    """Replace `${VAR}` (unset: "") and `${VAR:-default}` (unset or empty: default), as a shell would."""
+
+    def replace(match: re.Match[str]) -> str:
+        name, default = match.group(1), match.group(2)
+        if default is not None:
+            return environ.get(name) or default
+        return environ.get(name, "")
+
+    return _VARIABLE.sub(replace, value)
+
+
+def load_config(path: Path | None = None, environ: Mapping[str, str] | None = None) -> dict[str, ServerConfig]:
+    """Read and validate every server of the file; a malformed file raises `McpConfigError`."""
+    path = Path(path) if path is not None else default_config_path()
+    environ = os.environ if environ is None else environ
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise McpConfigError(f"{path}: cannot read the MCP config: {exc.strerror or exc}") from exc
+    except ValueError as exc:
+        raise McpConfigError(f"{path}: not valid JSON: {exc}") from exc
+    servers = document.get("mcpServers") if isinstance(document, dict) else None
+    if not isinstance(servers, dict):
+        raise McpConfigError(f"{path}: the top level must be an object with an 'mcpServers' object")
+    return {name: _parse_server(path, name, entry, environ) for name, entry in servers.items()}
+
+
+def get_server(name: str, path: Path | None = None, environ: Mapping[str, str] | None = None) -> ServerConfig:
+    path = Path(path) if path is not None else default_config_path()
+    servers = load_config(path, environ)
+    if name not in servers:
+        known = ", ".join(sorted(servers)) or "none"
+        raise McpConfigError(f"{path}: unknown MCP server {name!r} (configured: {known})")
+    return servers[name]
+
+
+def _parse_server(path: Path, name: str, entry: Any, environ: Mapping[str, str]) -> ServerConfig:
+    def fail(field_name: str, problem: str) -> McpConfigError:
+        return McpConfigError(f"{path}: server {name!r}: field {field_name!r} {problem}")
+
+    if not isinstance(entry, dict):
+        raise McpConfigError(f"{path}: server {name!r}: must be an object")
+
+    def text(key: str) -> str | None:
+        value = entry.get(key)
+        if value is not None and not isinstance(value, str):
+            raise fail(key, "must be a string")
+        return value
+
+    def strings(key: str) -> tuple[str, ...]:
+        value = entry.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise fail(key, "must be a list of strings")
+        return tuple(interpolate(item, environ) for item in value)
+
+    def mapping(key: str) -> dict[str, str]:
+        value = entry.get(key, {})
+        if not isinstance(value, dict) or not all(isinstance(item, str) for item in value.values()):
+            raise fail(key, "must be an object of strings")
+        return {k: interpolate(v, environ) for k, v in value.items()}
+
+    declared = text("type")
+    if declared is None:
+        kind: Transport = "stdio" if "command" in entry else "streamable_http"
+    elif declared in TRANSPORT_ALIASES:
+        kind = TRANSPORT_ALIASES[declared]
+    else:
+        raise fail("type", f"is {declared!r}; expected one of {', '.join(sorted(TRANSPORT_ALIASES))}")
+    description = text("description") or ""
+
+    if kind == "stdio":
+        command = interpolate(text("command") or "", environ).strip()
+        if not command:
+            raise fail("command", "is required for a stdio server")
+        cwd = Path(interpolate(text("cwd") or ".", environ))
+        return ServerConfig(
+            name=name,
+            type=kind,
+            command=sys.executable if command in PYTHON_COMMANDS else command,
+            args=strings("args"),
+            env=mapping("env"),
+            cwd=cwd if cwd.is_absolute() else (path.parent / cwd).resolve(),
+            description=description,
+        )
+    url = interpolate(text("url") or "", environ).strip()
+    if not url.startswith(("http://", "https://")):
+        raise fail("url", f"must be an http(s) URL for a {kind} server (got {url!r})")
+    return ServerConfig(name=name, type=kind, url=url, headers=mapping("headers"), description=description)

@@ -1,0 +1,390 @@
+"""Kubernetes MCP server bundled with the agent.
+
+    python -m mcp_bridge.servers.kubernetes [--kubeconfig PATH] [--context NAME] [--read-only]
+                                            [--transport stdio|sse|streamable-http] [--host H] [--port N]
+
+Kubeconfig: `--kubeconfig`, else env KUBECONFIG, else the in-cluster service account; context:
+`--context`, else env KUBE_CONTEXT. It talks to the API only through the official `kubernetes` client.
+
+The bridge spawns one process per tool call, so start-up time is latency: no Django, and the
+`kubernetes` package (about half a second of imports) is loaded on the first tool call only.
+Responses are read raw (`_preload_content=False`) and summarised from plain JSON: quicker than
+building the generated pydantic models, and indifferent to fields those models do not expect.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import os
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp_types import CallToolResult, TextContent, ToolAnnotations
+from pydantic import Field
+
+if TYPE_CHECKING:
+    from kubernetes.client import ApiClient
+
+RESTARTED_AT = "kubectl.kubernetes.io/restartedAt"
+# (connect, read) seconds for every API request: a dead API server must not hang a tool call.
+REQUEST_TIMEOUT = (5, 20)
+
+READ = ToolAnnotations(read_only_hint=True, open_world_hint=True)
+MUTATE = ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=False, open_world_hint=True)
+
+Namespace = Annotated[str, Field(min_length=1, description="Kubernetes namespace")]
+Name = Annotated[str, Field(min_length=1, description="object name")]
+
+
+class Cluster:
+    """One chokepoint for API calls: lazy client set-up, raw JSON reads, errors as `ToolError`."""
+
+    def __init__(self, kubeconfig: str | None, context: str | None) -> None:
+        self.kubeconfig = kubeconfig
+        self.context = context
+
+    @functools.cached_property
+    def api_client(self) -> ApiClient:
+        from kubernetes import client, config
+
+        configuration = client.Configuration()
+        try:
+            if self.kubeconfig:
+                config.load_kube_config(self.kubeconfig, self.context, client_configuration=configuration)
+            else:
+                config.load_incluster_config(client_configuration=configuration)
+        except Exception as exc:  # ConfigException, OSError, YAML errors: all mean "cannot connect"
+            source = f"kubeconfig {self.kubeconfig}" if self.kubeconfig else "in-cluster config (no KUBECONFIG)"
+            context = f" context {self.context!r}" if self.context else ""
+            raise ToolError(f"cannot load Kubernetes {source}{context}: {exc}") from exc
+        # One retry, not urllib3's three: with REQUEST_TIMEOUT this answers before the bridge gives up.
+        configuration.retries = 1
+        return client.ApiClient(configuration)
+
+    @functools.cached_property
+    def core(self) -> Any:
+        from kubernetes.client import CoreV1Api
+
+        return CoreV1Api(self.api_client)
+
+    @functools.cached_property
+    def apps(self) -> Any:
+        from kubernetes.client import AppsV1Api
+
+        return AppsV1Api(self.api_client)
+
+    def call(self, what: str, method: Callable[..., Any], *args: Any, **kwargs: Any) -> bytes:
+        """Call a generated API method and return the raw body; `what` names the target in errors."""
+        from kubernetes.client.exceptions import ApiException
+        from urllib3.exceptions import HTTPError
+
+        try:
+            response = method(*args, _preload_content=False, _request_timeout=REQUEST_TIMEOUT, **kwargs)
+            return response.data
+        except ApiException as exc:
+            raise ToolError(_api_error_message(what, exc)) from exc
+        except HTTPError as exc:
+            host = self.api_client.configuration.host
+            raise ToolError(f"cannot reach the Kubernetes API at {host}: {exc}") from exc
+
+    def json(self, what: str, method: Callable[..., Any], *args: Any, **kwargs: Any) -> dict[str, Any]:
+        return json.loads(self.call(what, method, *args, **kwargs))
+
+
+def _api_error_message(what: str, exc: Any) -> str:
+    try:
+        message = json.loads(exc.body or "{}").get("message") or exc.reason
+    except (ValueError, AttributeError):
+        message = exc.body or exc.reason
+    if exc.status == 404:
+        return f"{what} not found"
+    if exc.status in (401, 403):
+        return f"access to {what} denied (HTTP {exc.status}): {message}"
+    return f"Kubernetes API error for {what} (HTTP {exc.status}): {message}"
+
+
+def _result(text: str, structured: dict[str, Any] | None = None) -> CallToolResult:
+    return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=structured)
+
+
+def _compact(data: Any) -> str:
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+
+def _owner(meta: dict[str, Any]) -> str | None:
+    refs = meta.get("ownerReferences") or []
+    ref = next((r for r in refs if r.get("controller")), refs[0] if refs else None)
+    return f"{ref.get('kind')}/{ref.get('name')}" if ref else None
+
+
+def _waiting_reason(statuses: Iterable[dict[str, Any]]) -> str | None:
+    return next((s["state"]["waiting"].get("reason") for s in statuses if (s.get("state") or {}).get("waiting")), None)
+
+
+def pod_summary(pod: dict[str, Any]) -> dict[str, Any]:
+    meta, spec, status = pod.get("metadata") or {}, pod.get("spec") or {}, pod.get("status") or {}
+    statuses = status.get("containerStatuses") or []
+    return {
+        "name": meta.get("name"),
+        "namespace": meta.get("namespace"),
+        "phase": status.get("phase"),
+        "ready": f"{sum(1 for s in statuses if s.get('ready'))}/{len(spec.get('containers') or statuses)}",
+        "restarts": sum(s.get("restartCount") or 0 for s in statuses),
+        "waiting_reason": _waiting_reason([*(status.get("initContainerStatuses") or []), *statuses]),
+        "node": spec.get("nodeName"),
+        "owner": _owner(meta),
+    }
+
+
+def _container_status(status: dict[str, Any]) -> dict[str, Any]:
+    def state(value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if not value:
+            return None
+        kind, detail = next(iter(value.items()))
+        keep = ("reason", "message", "exitCode", "startedAt", "finishedAt")
+        return {
+            "state": kind,
+            **{k: v for k, v in (detail or {}).items() if k in keep and v not in (None, "")},
+        }
+
+    return {
+        "name": status.get("name"),
+        "image": status.get("image"),
+        "ready": status.get("ready"),
+        "restarts": status.get("restartCount") or 0,
+        "state": state(status.get("state")),
+        "last_state": state(status.get("lastState")),
+    }
+
+
+def event_summary(event: dict[str, Any]) -> dict[str, Any]:
+    meta, obj = event.get("metadata") or {}, event.get("involvedObject") or {}
+    return {
+        "last_seen": event.get("lastTimestamp") or event.get("eventTime") or meta.get("creationTimestamp"),
+        "type": event.get("type"),
+        "reason": event.get("reason"),
+        "object": f"{obj.get('kind')}/{obj.get('name')}",
+        "namespace": meta.get("namespace") or obj.get("namespace"),
+        "message": event.get("message"),
+        "count": event.get("count") or 1,
+    }
+
+
+def _recent(events: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+    summaries = sorted((event_summary(e) for e in events), key=lambda e: e["last_seen"] or "", reverse=True)
+    return summaries[:limit]
+
+
+def deployment_summary(deployment: dict[str, Any]) -> dict[str, Any]:
+    meta, spec, status = (
+        deployment.get("metadata") or {},
+        deployment.get("spec") or {},
+        deployment.get("status") or {},
+    )
+    template = spec.get("template") or {}
+    containers = (template.get("spec") or {}).get("containers") or []
+    return {
+        "name": meta.get("name"),
+        "namespace": meta.get("namespace"),
+        "replicas": spec.get("replicas"),
+        "ready": status.get("readyReplicas") or 0,
+        "updated": status.get("updatedReplicas") or 0,
+        "available": status.get("availableReplicas") or 0,
+        "unavailable": status.get("unavailableReplicas") or 0,
+        "images": {c.get("name"): c.get("image") for c in containers},
+        "restarted_at": ((template.get("metadata") or {}).get("annotations") or {}).get(RESTARTED_AT),
+        "paused": bool(spec.get("paused")),
+        "generation": meta.get("generation"),
+        "observed_generation": status.get("observedGeneration"),
+        "conditions": [
+            {k: c.get(k) for k in ("type", "status", "reason", "message")} for c in status.get("conditions") or []
+        ],
+    }
+
+
+def build_server(kubeconfig: str | None = None, context: str | None = None, *, read_only: bool = False) -> MCPServer:
+    cluster = Cluster(kubeconfig, context)
+    mcp = MCPServer(
+        "kubernetes",
+        instructions="Inspect and remediate workloads in one Kubernetes cluster."
+        + (" Read-only: mutations are refused." if read_only else ""),
+        version="1.0",
+        log_level="WARNING",
+    )
+
+    def refuse_if_read_only() -> None:
+        if read_only:
+            raise ToolError("refused: the server runs in --read-only mode")
+
+    @mcp.tool(annotations=READ)
+    def list_pods(
+        namespace: Annotated[str | None, Field(description="namespace; all namespaces when omitted")] = None,
+        label_selector: Annotated[str | None, Field(description="e.g. app=web,tier!=db")] = None,
+    ) -> CallToolResult:
+        """List pods with phase, readiness, restarts, waiting reason (e.g. CrashLoopBackOff), node, owner."""
+        kwargs = {"label_selector": label_selector} if label_selector else {}
+        if namespace:
+            data = cluster.json(f"pods in namespace {namespace}", cluster.core.list_namespaced_pod, namespace, **kwargs)
+        else:
+            data = cluster.json("pods", cluster.core.list_pod_for_all_namespaces, **kwargs)
+        pods = [pod_summary(p) for p in data.get("items") or []]
+        return _result(_compact(pods), {"pods": pods})
+
+    @mcp.tool(annotations=READ, structured_output=False)
+    def get_pod_logs(
+        namespace: Namespace,
+        name: Name,
+        container: Annotated[str | None, Field(description="needed when the pod has several")] = None,
+        tail_lines: Annotated[int, Field(ge=1, le=10_000)] = 100,
+        previous: Annotated[bool, Field(description="logs of the previous (crashed) container")] = False,
+    ) -> str:
+        """Return the last lines of a pod container's log as text."""
+        kwargs: dict[str, Any] = {"tail_lines": tail_lines, "previous": previous}
+        if container:
+            kwargs["container"] = container
+        raw = cluster.call(
+            f"logs of pod {namespace}/{name}", cluster.core.read_namespaced_pod_log, name, namespace, **kwargs
+        )
+        return raw.decode("utf-8", errors="replace")
+
+    @mcp.tool(annotations=READ)
+    def describe_pod(namespace: Namespace, name: Name) -> CallToolResult:
+        """Summarise a pod: status, conditions, container states and its recent events."""
+        pod = cluster.json(f"pod {namespace}/{name}", cluster.core.read_namespaced_pod, name, namespace)
+        try:
+            events = cluster.json(
+                f"events in namespace {namespace}",
+                cluster.core.list_namespaced_event,
+                namespace,
+                field_selector=f"involvedObject.kind=Pod,involvedObject.name={name}",
+            )
+            events_error = None
+        except ToolError as exc:  # the pod's state is worth returning without its events
+            events, events_error = {}, str(exc)
+        # Filter again: not every API server (or emulator) honours field selectors.
+        mine = [
+            e
+            for e in events.get("items") or []
+            if (e.get("involvedObject") or {}).get("kind") == "Pod"
+            and (e.get("involvedObject") or {}).get("name") == name
+        ]
+        status = pod.get("status") or {}
+        summary = {
+            **pod_summary(pod),
+            "pod_ip": status.get("podIP"),
+            "started": status.get("startTime"),
+            "reason": status.get("reason"),
+            "message": status.get("message"),
+            "conditions": [
+                {k: c.get(k) for k in ("type", "status", "reason", "message") if c.get(k) is not None}
+                for c in status.get("conditions") or []
+            ],
+            "init_containers": [_container_status(s) for s in status.get("initContainerStatuses") or []],
+            "containers": [_container_status(s) for s in status.get("containerStatuses") or []],
+            "events": _recent(mine, 20),
+        }
+        if events_error:
+            summary["events_error"] = events_error
+        return _result(_compact(summary), summary)
+
+    @mcp.tool(annotations=READ)
+    def get_deployment(namespace: Namespace, name: Name) -> CallToolResult:
+        """Summarise a deployment: desired/ready/updated/available replicas, images, last restart."""
+        deployment = cluster.json(
+            f"deployment {namespace}/{name}", cluster.apps.read_namespaced_deployment, name, namespace
+        )
+        summary = deployment_summary(deployment)
+        return _result(_compact(summary), summary)
+
+    @mcp.tool(annotations=MUTATE)
+    def rollout_restart(namespace: Namespace, name: Name) -> CallToolResult:
+        """Restart a deployment's pods the way `kubectl rollout restart` does (refused in read-only mode)."""
+        refuse_if_read_only()
+        what = f"deployment {namespace}/{name}"
+        deployment = cluster.json(what, cluster.apps.read_namespaced_deployment, name, namespace)
+        if (deployment.get("spec") or {}).get("paused"):
+            raise ToolError(f"cannot restart paused {what} (resume the rollout first)")
+        # kubectl formats with Go's time.RFC3339; in UTC that is second precision with a Z suffix.
+        restarted_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        patch = {"spec": {"template": {"metadata": {"annotations": {RESTARTED_AT: restarted_at}}}}}
+        cluster.call(
+            what,
+            cluster.apps.patch_namespaced_deployment,
+            name,
+            namespace,
+            patch,
+            _content_type="application/strategic-merge-patch+json",
+        )
+        return _result(
+            f"{what} restarted ({RESTARTED_AT}={restarted_at})",
+            {"namespace": namespace, "name": name, "restarted_at": restarted_at},
+        )
+
+    @mcp.tool(annotations=MUTATE)
+    def scale_deployment(
+        namespace: Namespace, name: Name, replicas: Annotated[int, Field(ge=0, le=1000)]
+    ) -> CallToolResult:
+        """Set a deployment's desired replicas through its scale subresource (refused in read-only mode)."""
+        refuse_if_read_only()
+        what = f"deployment {namespace}/{name}"
+        deployment = cluster.json(what, cluster.apps.read_namespaced_deployment, name, namespace)
+        before = (deployment.get("spec") or {}).get("replicas")
+        cluster.call(
+            what,
+            cluster.apps.patch_namespaced_deployment_scale,
+            name,
+            namespace,
+            {"spec": {"replicas": replicas}},
+            _content_type="application/merge-patch+json",
+        )
+        return _result(
+            f"{what} scaled from {before} to {replicas} replicas",
+            {"namespace": namespace, "name": name, "replicas_before": before, "replicas": replicas},
+        )
+
+    @mcp.tool(annotations=READ)
+    def list_events(
+        namespace: Annotated[str | None, Field(description="namespace; all namespaces when omitted")] = None,
+        warnings_only: bool = True,
+        limit: Annotated[int, Field(ge=1, le=500)] = 50,
+    ) -> CallToolResult:
+        """List the most recent events, newest first (only warnings by default)."""
+        kwargs = {"field_selector": "type=Warning"} if warnings_only else {}
+        if namespace:
+            data = cluster.json(
+                f"events in namespace {namespace}", cluster.core.list_namespaced_event, namespace, **kwargs
+            )
+        else:
+            data = cluster.json("events", cluster.core.list_event_for_all_namespaces, **kwargs)
+        items = [e for e in data.get("items") or [] if not warnings_only or e.get("type") == "Warning"]
+        events = _recent(items, limit)
+        return _result(_compact(events), {"events": events})
+
+    return mcp
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m mcp_bridge.servers.kubernetes", description=__doc__.split("\n")[0])
+    parser.add_argument("--kubeconfig", default=os.environ.get("KUBECONFIG") or None)
+    parser.add_argument("--context", default=os.environ.get("KUBE_CONTEXT") or None)
+    parser.add_argument("--read-only", action="store_true", help="refuse every mutating tool")
+    parser.add_argument("--transport", choices=["stdio", "sse", "streamable-http"], default="stdio")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+    server = build_server(args.kubeconfig, args.context, read_only=args.read_only)
+    if args.transport == "stdio":
+        server.run("stdio")
+    elif args.transport == "sse":
+        server.run("sse", host=args.host, port=args.port)
+    else:
+        server.run("streamable-http", host=args.host, port=args.port)
+
+
+if __name__ == "__main__":
+    main()

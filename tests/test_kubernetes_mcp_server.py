@@ -1,0 +1,322 @@
+"""The bundled Kubernetes MCP server, run as a real stdio subprocess through `call_tool`, against kmock.
+
+kmock serves on the test's event loop while `call_tool` runs its own loop: call it from a thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mcp_bridge.client import ToolResult, call_tool, list_tools
+
+REPO = Path(__file__).resolve().parent.parent
+CONFIG = REPO / ".mcp-config.json"
+RESTARTED_AT = "kubectl.kubernetes.io/restartedAt"
+DEPLOYMENTS = "apps/v1/deployments"
+LOG_TEXT = "booting shop-web\npanic: cannot connect to postgres:5432\n"
+
+
+def make_deployment() -> dict[str, Any]:
+    labels = {"app": "web"}
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "web", "namespace": "shop", "generation": 3},
+        "spec": {
+            "replicas": 2,
+            "selector": {"matchLabels": labels},
+            "template": {
+                "metadata": {"labels": labels},
+                "spec": {"containers": [{"name": "web", "image": "shop/web:1.4.2"}]},
+            },
+        },
+        "status": {
+            "replicas": 2,
+            "readyReplicas": 1,
+            "updatedReplicas": 2,
+            "availableReplicas": 1,
+            "observedGeneration": 3,
+        },
+    }
+
+
+def make_crashing_pod() -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {
+            "name": "web-5d8f-abcde",
+            "namespace": "shop",
+            "labels": {"app": "web"},
+            "ownerReferences": [
+                {
+                    "apiVersion": "apps/v1",
+                    "kind": "ReplicaSet",
+                    "name": "web-5d8f",
+                    "uid": "u1",
+                    "controller": True,
+                }
+            ],
+        },
+        "spec": {"nodeName": "node-1", "containers": [{"name": "web", "image": "shop/web:1.4.2"}]},
+        "status": {
+            "phase": "Running",
+            "podIP": "10.0.0.7",
+            "conditions": [{"type": "Ready", "status": "False", "reason": "ContainersNotReady"}],
+            "containerStatuses": [
+                {
+                    "name": "web",
+                    "image": "shop/web:1.4.2",
+                    "ready": False,
+                    "restartCount": 7,
+                    "state": {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 5m0s restarting"}},
+                    "lastState": {"terminated": {"reason": "Error", "exitCode": 1}},
+                }
+            ],
+        },
+    }
+
+
+def make_event(name: str, kind: str, obj: str, reason: str, seen: str, type_: str = "Warning") -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "Event",
+        "metadata": {"name": name, "namespace": "shop"},
+        "involvedObject": {"kind": kind, "name": obj, "namespace": "shop"},
+        "type": type_,
+        "reason": reason,
+        "message": f"{reason} for {obj}",
+        "count": 3,
+        "lastTimestamp": seen,
+    }
+
+
+def write_kubeconfig(path: Path, server: str) -> Path:
+    path.write_text(
+        json.dumps(
+            {
+                "apiVersion": "v1",
+                "kind": "Config",
+                "clusters": [{"name": "kmock", "cluster": {"server": server}}],
+                "users": [{"name": "tester", "user": {"token": "test-token"}}],
+                "contexts": [{"name": "kmock", "context": {"cluster": "kmock", "user": "tester"}}],
+                "current-context": "kmock",
+            }
+        )
+    )
+    return path
+
+
+@pytest.fixture
+def cluster_env(kmock: Any, tmp_path: Path) -> dict[str, str]:
+    """A shop namespace with a deployment whose pod crash-loops; returns the env that targets it."""
+    kmock.objects[DEPLOYMENTS, "shop", "web"] = make_deployment()
+    kmock.objects["v1/pods", "shop", "web-5d8f-abcde"] = make_crashing_pod()
+    kmock.objects["v1/events", "shop", "ev-backoff"] = make_event(
+        "ev-backoff", "Pod", "web-5d8f-abcde", "BackOff", "2026-01-01T10:05:00Z"
+    )
+    kmock.objects["v1/events", "shop", "ev-pulled"] = make_event(
+        "ev-pulled", "Pod", "web-5d8f-abcde", "Pulled", "2026-01-01T10:04:00Z", type_="Normal"
+    )
+    kmock.objects["v1/events", "shop", "ev-probe"] = make_event(
+        "ev-probe", "Pod", "db-0", "Unhealthy", "2026-01-01T10:06:00Z"
+    )
+    # kmock does not emulate pod logs: declare them.
+    kmock["get", kmock.resource("v1/pods"), kmock.subresource("log")] << (lambda request: LOG_TEXT.encode())
+    return {"KUBECONFIG": str(write_kubeconfig(tmp_path / "kubeconfig", str(kmock.url)))}
+
+
+async def call(tool: str, arguments: dict[str, Any], env: dict[str, str], config: Path = CONFIG) -> ToolResult:
+    return await asyncio.to_thread(call_tool, "kubernetes", tool, arguments, env=env, config_path=config, timeout=30)
+
+
+def requests_with(kmock: Any, method: str) -> list[Any]:
+    return [request for request in kmock if request.method == method]
+
+
+async def test_list_pods_shows_the_crash_looping_pod(cluster_env: dict[str, str]) -> None:
+    result = await call("list_pods", {"namespace": "shop"}, cluster_env)
+
+    assert result.ok, result.error
+    assert json.loads(result.text) == result.structured["pods"]
+    assert result.structured["pods"] == [
+        {
+            "name": "web-5d8f-abcde",
+            "namespace": "shop",
+            "phase": "Running",
+            "ready": "0/1",
+            "restarts": 7,
+            "waiting_reason": "CrashLoopBackOff",
+            "node": "node-1",
+            "owner": "ReplicaSet/web-5d8f",
+        }
+    ]
+
+
+async def test_get_pod_logs_returns_the_log_text(kmock: Any, cluster_env: dict[str, str]) -> None:
+    arguments = {"namespace": "shop", "name": "web-5d8f-abcde", "tail_lines": 20, "previous": True}
+    result = await call("get_pod_logs", arguments, cluster_env)
+
+    assert result.ok, result.error
+    assert result.text == LOG_TEXT
+    [request] = [r for r in requests_with(kmock, "GET") if r.url.path.endswith("/log")]
+    assert request.url.path == "/api/v1/namespaces/shop/pods/web-5d8f-abcde/log"
+    assert request.params == {"tailLines": "20", "previous": "true"}
+
+
+async def test_describe_pod_gives_states_conditions_and_only_its_events(cluster_env: dict[str, str]) -> None:
+    result = await call("describe_pod", {"namespace": "shop", "name": "web-5d8f-abcde"}, cluster_env)
+
+    assert result.ok, result.error
+    pod = result.structured
+    assert pod["conditions"] == [{"type": "Ready", "status": "False", "reason": "ContainersNotReady"}]
+    [container] = pod["containers"]
+    assert container["state"] == {
+        "state": "waiting",
+        "reason": "CrashLoopBackOff",
+        "message": "back-off 5m0s restarting",
+    }
+    assert container["last_state"] == {"state": "terminated", "reason": "Error", "exitCode": 1}
+    assert [e["reason"] for e in pod["events"]] == ["BackOff", "Pulled"]  # newest first, not db-0's
+
+
+async def test_get_deployment_summarises_replicas_and_images(cluster_env: dict[str, str]) -> None:
+    result = await call("get_deployment", {"namespace": "shop", "name": "web"}, cluster_env)
+
+    assert result.ok, result.error
+    assert result.structured | {"conditions": []} == {
+        "name": "web",
+        "namespace": "shop",
+        "replicas": 2,
+        "ready": 1,
+        "updated": 2,
+        "available": 1,
+        "unavailable": 0,
+        "images": {"web": "shop/web:1.4.2"},
+        "restarted_at": None,
+        "paused": False,
+        "generation": 3,
+        "observed_generation": 3,
+        "conditions": [],
+    }
+
+
+async def test_rollout_restart_sends_what_kubectl_sends(kmock: Any, cluster_env: dict[str, str]) -> None:
+    before = datetime.now(UTC).replace(microsecond=0)
+    result = await call("rollout_restart", {"namespace": "shop", "name": "web"}, cluster_env)
+
+    assert result.ok, result.error
+    stamp = result.structured["restarted_at"]
+    assert (
+        before <= datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC) <= before + timedelta(seconds=30)
+    )
+    assert stamp in result.text
+    [patch] = requests_with(kmock, "PATCH")
+    assert patch.url.path == "/apis/apps/v1/namespaces/shop/deployments/web"
+    assert patch.headers["Content-Type"] == "application/strategic-merge-patch+json"
+    assert patch.data == {"spec": {"template": {"metadata": {"annotations": {RESTARTED_AT: stamp}}}}}
+    deployment = kmock.objects[DEPLOYMENTS, "shop", "web"]
+    assert deployment["spec"]["template"]["metadata"]["annotations"] == {RESTARTED_AT: stamp}
+    assert deployment["spec"]["selector"] == {"matchLabels": {"app": "web"}}
+
+
+async def test_scale_deployment_patches_the_scale_subresource(kmock: Any, cluster_env: dict[str, str]) -> None:
+    result = await call("scale_deployment", {"namespace": "shop", "name": "web", "replicas": 0}, cluster_env)
+
+    assert result.ok, result.error
+    assert result.text == "deployment shop/web scaled from 2 to 0 replicas"
+    [patch] = requests_with(kmock, "PATCH")
+    assert patch.url.path == "/apis/apps/v1/namespaces/shop/deployments/web/scale"
+    assert patch.data == {"spec": {"replicas": 0}}
+    assert kmock.objects[DEPLOYMENTS, "shop", "web"]["spec"]["replicas"] == 0
+
+
+async def test_read_only_server_refuses_mutations(kmock: Any, cluster_env: dict[str, str], tmp_path: Path) -> None:
+    config = tmp_path / "read-only.mcp-config.json"
+    server = json.loads(CONFIG.read_text())["mcpServers"]["kubernetes"]
+    server["args"] = [*server["args"], "--read-only"]
+    server["cwd"] = str(REPO)
+    config.write_text(json.dumps({"mcpServers": {"kubernetes": server}}))
+
+    restart = await call("rollout_restart", {"namespace": "shop", "name": "web"}, cluster_env, config)
+    scale = await call("scale_deployment", {"namespace": "shop", "name": "web", "replicas": 5}, cluster_env, config)
+    read = await call("get_deployment", {"namespace": "shop", "name": "web"}, cluster_env, config)
+
+    assert not restart.ok and "read-only" in restart.text
+    assert not scale.ok and "read-only" in scale.text
+    assert read.ok, read.error
+    assert requests_with(kmock, "PATCH") == []
+    assert kmock.objects[DEPLOYMENTS, "shop", "web"]["spec"]["replicas"] == 2
+
+
+async def test_missing_deployment_is_a_clear_tool_error(kmock: Any, cluster_env: dict[str, str]) -> None:
+    read = await call("get_deployment", {"namespace": "shop", "name": "nope"}, cluster_env)
+    restart = await call("rollout_restart", {"namespace": "shop", "name": "nope"}, cluster_env)
+
+    assert not read.ok and "deployment shop/nope not found" in read.error
+    assert not restart.ok and "deployment shop/nope not found" in restart.error
+    assert requests_with(kmock, "PATCH") == []
+
+
+async def test_list_events_returns_warnings_newest_first(cluster_env: dict[str, str]) -> None:
+    warnings = await call("list_events", {"namespace": "shop"}, cluster_env)
+    everything = await call("list_events", {"warnings_only": False, "limit": 2}, cluster_env)
+
+    assert warnings.ok, warnings.error
+    assert [(e["reason"], e["object"]) for e in warnings.structured["events"]] == [
+        ("Unhealthy", "Pod/db-0"),
+        ("BackOff", "Pod/web-5d8f-abcde"),
+    ]
+    assert [e["reason"] for e in everything.structured["events"]] == ["Unhealthy", "BackOff"]
+
+
+async def test_unreachable_api_is_a_tool_error_not_a_crash(tmp_path: Path) -> None:
+    env = {"KUBECONFIG": str(write_kubeconfig(tmp_path / "kubeconfig", "http://127.0.0.1:9"))}
+    result = await call("list_pods", {}, env)
+
+    assert not result.ok
+    assert "cannot reach the Kubernetes API at http://127.0.0.1:9" in result.error
+
+
+def test_tools_carry_read_only_and_destructive_hints() -> None:
+    tools = {tool["name"]: tool for tool in list_tools("kubernetes", config_path=CONFIG, timeout=30)}
+
+    reads = {"list_pods", "get_pod_logs", "describe_pod", "get_deployment", "list_events"}
+    assert set(tools) == reads | {"rollout_restart", "scale_deployment"}
+    assert all(tools[name]["annotations"]["read_only_hint"] is True for name in reads)
+    assert tools["rollout_restart"]["annotations"]["destructive_hint"] is True
+    assert tools["scale_deployment"]["input_schema"]["properties"]["replicas"]["minimum"] == 0
+
+
+def test_server_module_does_not_import_django_or_the_kubernetes_api_at_start() -> None:
+    probe = (
+        "import sys, mcp_bridge.servers.kubernetes as k; k.build_server(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('django', 'kubernetes')))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+async def test_forbidden_requests_report_the_api_message(kmock: Any, cluster_env: dict[str, str]) -> None:
+    status = {"kind": "Status", "code": 403, "message": 'pods "web-5d8f-abcde" is forbidden: no RBAC'}
+    kmock["get", kmock.resource("v1/pods"), kmock.name("web-5d8f-abcde")] << 403 << status
+
+    result = await call("describe_pod", {"namespace": "shop", "name": "web-5d8f-abcde"}, cluster_env)
+
+    assert not result.ok
+    assert 'access to pod shop/web-5d8f-abcde denied (HTTP 403): pods "web-5d8f-abcde" is forbidden' in result.error
+
+
+async def test_without_kubeconfig_outside_a_cluster_the_tool_says_so() -> None:
+    result = await call("list_pods", {}, {"KUBECONFIG": "", "KUBE_CONTEXT": ""})
+
+    assert not result.ok
+    assert "cannot load Kubernetes in-cluster config (no KUBECONFIG)" in result.error

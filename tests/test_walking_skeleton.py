@@ -1,0 +1,82 @@
+"""The walking skeleton, end to end through real processes and a real browser.
+
+runstack starts embedded (or configured) Redis, the simulated cluster, daphne, a Celery worker and
+Celery beat. Beat schedules the poll, the worker detects the crash loop, the default rule opens an
+incident and starts the playbook; LOW steps run through the MCP bridge on the bundled Kubernetes MCP
+server; the MEDIUM restart waits for an approval that Chromium clicks; the simulated cluster heals and
+the next poll resolves the incident, which the page shows without reloading.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.stack import running_stack
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+pytestmark = [pytest.mark.e2e]
+
+
+def _require_browser() -> None:
+    if not CHROMIUM.exists():
+        if os.environ.get("AIOPS_REQUIRE_BROWSER"):
+            pytest.fail("AIOPS_REQUIRE_BROWSER is set but /usr/bin/chromium is missing (apt-get install chromium)")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium); .ci/run installs it")
+
+
+def test_a_crash_loop_is_detected_approved_in_the_browser_and_healed(tmp_path):
+    _require_browser()
+    from playwright.sync_api import expect, sync_playwright
+
+    with running_stack(tmp_path) as stack:
+        print(f"\nmake-run equivalent: /ready answered 200 after {stack.seconds_to_ready:.1f}s")
+        password = (stack.var_dir / "admin_password").read_text().strip()
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+                page = browser.new_page()
+                page.goto(f"{stack.base_url}/console/")
+                page.fill("#id_username", "admin")
+                page.fill("#id_password", password)
+                page.click("button[type=submit]")
+                expect(page.locator("#live")).to_have_text("live", timeout=15_000)
+
+                # Detection, incident, playbook, LOW steps: all without anyone touching anything.
+                approve = page.locator("button.approve").first
+                expect(approve).to_be_visible(timeout=120_000)
+                steps = page.locator("[data-step-status]")
+                expect(steps.nth(0)).to_have_text("succeeded")
+                expect(steps.nth(1)).to_have_text("succeeded")
+                expect(steps.nth(2)).to_have_text("waiting_approval")
+                expect(page.locator("#h-incidents")).to_have_text("Open incidents (1)")
+                # The LOW step fetched the crashing container's logs from the cluster through MCP.
+                expect(page.locator("#h-runs ~ div pre").first).to_contain_text("Error", timeout=5_000)
+
+                approve.click()
+                page.wait_for_url("**/console/")
+                page.evaluate("window.__sameDocument = true")
+
+                expect(steps.nth(2)).to_have_text("succeeded", timeout=60_000)
+                expect(page.locator("[data-run-status]").first).to_have_text("Succeeded", timeout=30_000)
+                expect(page.locator("#h-incidents")).to_have_text("Open incidents (0)", timeout=60_000)
+                # Pushed over the websocket: the page was never reloaded after the approval.
+                assert page.evaluate("window.__sameDocument") is True
+
+                audit = page.locator("#h-audit ~ table")
+                for action in ("incident.opened", "playbook.started", "approval.requested", "approval.approved",
+                               "step.succeeded", "playbook.succeeded", "incident.resolved"):
+                    expect(audit).to_contain_text(action)
+                browser.close()
+        except BaseException:
+            print(stack.log()[-20_000:])
+            raise
+        finally:
+            exit_code = stack.stop()
+    assert exit_code == 0, stack.log()[-5_000:]
+    assert "Stack stopped." in stack.log()
