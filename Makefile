@@ -32,6 +32,7 @@ lint: install
 
 bench: install
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	bash bench/cold_install.sh
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache *.egg-info

@@ -65,7 +65,7 @@ def advance_run(run_id: int) -> None:
     from remediation import tasks
 
     with transaction.atomic():
-        run = PlaybookRun.objects.select_for_update().select_related("playbook", "incident").get(pk=run_id)
+        run = PlaybookRun.objects.select_for_update(of=("self",)).select_related("playbook", "incident").get(pk=run_id)
         if run.status in PlaybookRun.FINISHED:
             return
         step = run.step_runs.exclude(status__in=[StepRun.Status.SUCCEEDED, StepRun.Status.SKIPPED]).first()
@@ -109,7 +109,7 @@ def decide_approval(*, approval_id: int, user: Any, approve: bool, via: str, rea
     approval = get_approval_for_decider(user, approval_id)
     with transaction.atomic():
         approval = approval.decide(approve=approve, by=user, via=via, reason=reason)
-        step = StepRun.objects.select_for_update().select_related("run__incident").get(pk=approval.step_run_id)
+        step = StepRun.objects.select_for_update(of=("self",)).select_related("run__incident").get(pk=approval.step_run_id)
         run = step.run
         verdict = "approved" if approve else "rejected"
         audit(f"approval.{verdict}", actor=user, via=via, incident=run.incident, target=approval,
