@@ -16,9 +16,7 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 run: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_defaults
-	$(PY) manage.py ensure_admin
+	$(PY) manage.py bootstrap
 	$(PY) manage.py runstack
 
 test: install

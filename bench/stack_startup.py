@@ -60,15 +60,14 @@ def main() -> None:
         env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
         env.update(AIOPS_VAR_DIR=f"{tmp}/var", AIOPS_HTTP_PORT=str(port), AIOPS_SIMCLUSTER_PORT=str(free_port()))
         started = time.monotonic()
-        for args in (["migrate", "--noinput"], ["load_defaults"], ["ensure_admin"]):
-            subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
-                           stdout=subprocess.DEVNULL)
+        subprocess.run([sys.executable, "manage.py", "bootstrap"], cwd=ROOT, env=env, check=True,
+                       stdout=subprocess.DEVNULL)
         setup_done = time.monotonic()
         proc = subprocess.Popen([sys.executable, "manage.py", "runstack", "--port", str(port)], cwd=ROOT, env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=2) as r:  # noqa: S310
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=2) as r:
                     if r.status == 200:
                         break
             except OSError:
@@ -78,7 +77,7 @@ def main() -> None:
             time.sleep(0.1)
         ready = time.monotonic()
         time.sleep(15)  # let the worker poll, run LOW steps and settle before measuring memory
-        print(f"migrate + load_defaults + ensure_admin: {setup_done - started:6.1f} s")
+        print(f"bootstrap (migrate, defaults, admin):   {setup_done - started:6.1f} s")
         print(f"runstack start -> /ready 200:           {ready - setup_done:6.1f} s")
         print(f"make run (after install) -> /ready 200: {ready - started:6.1f} s")
         print("resident memory (RSS):")

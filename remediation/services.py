@@ -109,7 +109,8 @@ def decide_approval(*, approval_id: int, user: Any, approve: bool, via: str, rea
     approval = get_approval_for_decider(user, approval_id)
     with transaction.atomic():
         approval = approval.decide(approve=approve, by=user, via=via, reason=reason)
-        step = StepRun.objects.select_for_update(of=("self",)).select_related("run__incident").get(pk=approval.step_run_id)
+        step = (StepRun.objects.select_for_update(of=("self",)).select_related("run__incident")
+                .get(pk=approval.step_run_id))
         run = step.run
         verdict = "approved" if approve else "rejected"
         audit(f"approval.{verdict}", actor=user, via=via, incident=run.incident, target=approval,

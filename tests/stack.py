@@ -121,8 +121,7 @@ def running_stack(tmp: Path, **extra_env: str) -> Iterator[Stack]:
         if redis_url := _redis_url():
             env["REDIS_URL"] = redis_url
         stack = Stack(f"http://127.0.0.1:{port}", env, var_dir, tmp / "stack.log", None, 0.0)  # type: ignore[arg-type]
-        for command in (["migrate", "--noinput"], ["load_defaults"], ["ensure_admin"]):
-            stack.manage(*command)
+        stack.manage("bootstrap")
         started = time.monotonic()
         with stack.log_path.open("wb") as log:
             stack.process = subprocess.Popen(

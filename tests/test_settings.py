@@ -43,3 +43,27 @@ def test_local_defaults_need_nothing_and_keep_a_generated_secret_key(tmp_path):
     assert len(key) >= 50
     assert start_django(tmp_path).returncode == 0
     assert (tmp_path / "secret_key").read_text() == key
+
+
+def run_manage(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={**clean, "AIOPS_VAR_DIR": str(tmp_path), **env},
+    )
+
+
+def test_an_unreachable_database_at_start_up_is_one_clear_line(tmp_path):
+    result = run_manage(tmp_path, "bootstrap", DATABASE_URL="postgres://nobody@127.0.0.1:1/nothing")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("CommandError: database unreachable (postgresql)") and "DATABASE_URL" in line
+
+
+def test_an_unreachable_redis_at_start_up_is_one_clear_line(tmp_path):
+    assert run_manage(tmp_path, "migrate", "--noinput").returncode == 0
+    result = run_manage(tmp_path, "runstack", "--port", "1", REDIS_URL="redis://127.0.0.1:1/0")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("CommandError: redis unreachable at redis://127.0.0.1:1/0")

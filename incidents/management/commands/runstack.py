@@ -118,4 +118,5 @@ class Command(BaseCommand):
             if child.process.poll() is None:
                 child.process.kill()
                 child.process.wait()
-        self.stdout.write("Stack stopped.")
+        if self.children:
+            self.stdout.write("Stack stopped.")
