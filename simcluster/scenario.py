@@ -1,0 +1,122 @@
+"""Scenario files: what the simulated cluster contains and how it is broken.
+
+A scenario is a YAML mapping::
+
+    name: crashloop                       # required, short identifier
+    description: Checkout cannot reach its database.   # optional free text
+    namespaces: [shop]                    # "default" always exists as well
+    nodes:                                # at least one
+      - name: sim-node-1
+        ready: true                       # optional, default true
+    deployments:                          # optional, default none
+      - name: checkout                    # DNS-1123 label, unique per namespace
+        namespace: shop                   # must be listed in `namespaces` (or be "default")
+        replicas: 1                       # optional, default 1
+        image: registry.example.com/shop/checkout:1.4.2
+        state: crashloop                  # healthy | crashloop | imagepull | oomkilled (default healthy)
+        logs: |                           # what the failing container prints (optional)
+          Traceback (most recent call last): ...
+        on_restart: healthy               # healthy | unchanged (default unchanged):
+                                          # what the pods of a rollout restart come up as
+
+Unknown keys are refused, so a typo never passes silently. `load_scenario` raises
+`ScenarioError` whose message reads ``<file>:<line>: <field>: <problem>``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import pydantic
+
+from aiops_project.yamlfile import YamlFileError, field_line, load_yaml_model
+
+DNS_LABEL = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
+Name = Annotated[str, pydantic.StringConstraints(pattern=DNS_LABEL)]
+
+
+class ScenarioError(YamlFileError):
+    """A scenario file that cannot be used; the message names the file, the line and the field."""
+
+
+class PodState(StrEnum):
+    HEALTHY = "healthy"
+    CRASHLOOP = "crashloop"
+    IMAGEPULL = "imagepull"
+    OOMKILLED = "oomkilled"
+
+
+class OnRestart(StrEnum):
+    HEALTHY = "healthy"
+    UNCHANGED = "unchanged"
+
+
+class _Model(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
+
+
+class NodeSpec(_Model):
+    name: Name
+    ready: bool = True
+
+
+class DeploymentSpec(_Model):
+    name: Name
+    namespace: Name = "default"
+    replicas: Annotated[int, pydantic.Field(ge=0, le=20)] = 1
+    image: Annotated[str, pydantic.Field(min_length=1)]
+    state: PodState = PodState.HEALTHY
+    logs: str = ""
+    on_restart: OnRestart = OnRestart.UNCHANGED
+
+
+class Scenario(_Model):
+    name: Annotated[str, pydantic.Field(min_length=1)]
+    description: str = ""
+    namespaces: list[Name] = []
+    nodes: Annotated[list[NodeSpec], pydantic.Field(min_length=1)]
+    deployments: list[DeploymentSpec] = []
+
+    @property
+    def all_namespaces(self) -> list[str]:
+        return ["default", *(ns for ns in dict.fromkeys(self.namespaces) if ns != "default")]
+
+
+Loc = tuple[str | int, ...]
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    path = Path(path)
+    try:
+        scenario = load_yaml_model(path, Scenario)
+    except YamlFileError as exc:
+        raise ScenarioError(str(exc)) from None
+    if problems := _cross_check(scenario):
+        raise ScenarioError(
+            "\n".join(f"{path}:{field_line(path, loc)}: {_dotted(loc)}: {msg}" for loc, msg in problems)
+        )
+    return scenario
+
+
+def _cross_check(scenario: Scenario) -> list[tuple[Loc, str]]:
+    """Rules that span fields, reported with the location of the offending field."""
+    problems: list[tuple[Loc, str]] = []
+    for kind, items in (("nodes", scenario.nodes), ("deployments", scenario.deployments)):
+        seen: set[tuple[str, str]] = set()
+        for i, item in enumerate(items):
+            key = (getattr(item, "namespace", ""), item.name)
+            if key in seen:
+                problems.append(((kind, i, "name"), f"duplicate name {item.name!r}"))
+            seen.add(key)
+    for i, deployment in enumerate(scenario.deployments):
+        if deployment.namespace not in scenario.all_namespaces:
+            problems.append(
+                (("deployments", i, "namespace"), f"namespace {deployment.namespace!r} is not in `namespaces`")
+            )
+    return problems
+
+
+def _dotted(loc: Loc) -> str:
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
