@@ -6,6 +6,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
+from django.db import connections
 from django.test import Client
 
 from aiops_project.live import _send
@@ -16,6 +17,15 @@ from tests.factories import make_pending_approval, make_user
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture
+async def close_thread_connections():
+    # sync_to_async runs ORM calls in a worker thread with a connection of its own; close it so the
+    # test database can be dropped at the end of the session.
+    yield
+    await sync_to_async(connections.close_all)()
+
+
+@pytest.mark.usefixtures("close_thread_connections")
 async def test_anonymous_sockets_are_refused():
     communicator = WebsocketCommunicator(ConsoleConsumer.as_asgi(), "/ws/console/")
     communicator.scope["user"] = AnonymousUser()
@@ -23,6 +33,7 @@ async def test_anonymous_sockets_are_refused():
     assert not connected and code == 4401
 
 
+@pytest.mark.usefixtures("close_thread_connections")
 async def test_a_logged_in_console_hears_about_changes():
     user = await sync_to_async(make_user)("oncall")
     communicator = WebsocketCommunicator(ConsoleConsumer.as_asgi(), "/ws/console/")
