@@ -13,9 +13,8 @@ app.autodiscover_tasks()
 
 
 @setup_logging.connect
-def _use_django_logging(**kwargs: object) -> None:
-    # Django settings already configured structlog + stdlib logging; keep Celery from replacing it.
-    from django.conf import settings  # noqa: F401
+def _keep_django_logging(**kwargs: object) -> None:
+    """Connecting any receiver stops Celery from replacing the logging that settings.py configured."""
 
 
 @task_prerun.connect

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -245,10 +246,9 @@ def ensure_simulated_cluster() -> Cluster:
 def sync_beat_schedules(poll_every_seconds: int) -> int:
     """Create or update the django-celery-beat rows: one poll per enabled cluster plus the sweepers.
 
-    Idempotent: rows are keyed by name; a disabled cluster's poll is disabled, not deleted.
+    Idempotent: rows are keyed by name; a disabled cluster's poll is disabled, not deleted. The
+    interval is set when a row is created only, so an interval edited in the admin survives restarts.
     """
-    import json
-
     from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
     from aiops_project.schedules import POLL_TASK, QUEUE_DETECTION, poll_schedule_name, static_schedules
@@ -257,8 +257,10 @@ def sync_beat_schedules(poll_every_seconds: int) -> int:
         interval, _ = IntervalSchedule.objects.get_or_create(every=every, period=IntervalSchedule.SECONDS)
         PeriodicTask.objects.update_or_create(
             name=name,
-            defaults={"task": task, "interval": interval, "queue": queue, "expire_seconds": expires,
-                      "args": json.dumps(args), "enabled": enabled},
+            defaults={"task": task, "queue": queue, "expire_seconds": expires, "args": json.dumps(args),
+                      "enabled": enabled},
+            create_defaults={"task": task, "interval": interval, "queue": queue, "expire_seconds": expires,
+                             "args": json.dumps(args), "enabled": enabled},
         )
 
     count = 0

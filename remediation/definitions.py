@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from aiops_project.yamlfile import YamlFileError, field_line, load_yaml_model
 from incidents.models import Rule
 from remediation.models import Playbook, PlaybookStep
-from remediation.templating import _env
+from remediation.templating import check_template
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=100)]
 
@@ -64,7 +64,7 @@ class RuleFile(_Strict):
 def _check_templates(value: object, path: Path, loc: tuple[int | str, ...]) -> None:
     if isinstance(value, str) and ("{{" in value or "{%" in value):
         try:
-            _env.parse(value)
+            check_template(value)
         except TemplateSyntaxError as exc:
             raise YamlFileError(f"{path}:{field_line(path, loc)}: {'.'.join(map(str, loc))}: {exc}") from None
     elif isinstance(value, dict):

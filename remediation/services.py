@@ -97,7 +97,7 @@ def request_approval(step: StepRun, run: PlaybookRun) -> Approval:
     audit("approval.requested", incident=run.incident, target=approval,
           message=f"{step.risk} step '{step.name}' ({step.tool} {step.arguments}) needs approval "
                   f"before {approval.expires_at:%H:%M:%S} UTC")
-    structlog.get_logger(__name__).info("approval_requested", approval_id=approval.pk, tool=step.tool)
+    log.info("approval_requested", approval_id=approval.pk, tool=step.tool)
     notify_console("approval", id=approval.pk)
     return approval
 
@@ -159,7 +159,7 @@ def execute_step(step_run_id: int) -> None:
         result = call_tool(
             step.server, step.tool, step.arguments,
             env=cluster.tool_env() if cluster else None,
-            timeout=step.timeout_seconds, config_path=settings.MCP_CONFIG_FILE,
+            timeout=min(step.timeout_seconds, settings.MCP_CALL_TIMEOUT_SECONDS), config_path=settings.MCP_CONFIG_FILE,
         )
         ok, output, error = result.ok, result.text, result.error or ("" if result.ok else result.text)
     except McpBridgeError as exc:

@@ -18,6 +18,11 @@ class TemplateRenderError(ValueError):
     pass
 
 
+def check_template(value: str) -> None:
+    """Raise jinja2.TemplateSyntaxError if `value` is not a valid template (nothing is rendered)."""
+    _env.parse(value)
+
+
 def render_arguments(arguments: Any, context: dict[str, Any]) -> Any:
     """Render every string inside a JSON-like structure; other values pass through unchanged."""
     if isinstance(arguments, str):

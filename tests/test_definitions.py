@@ -98,3 +98,21 @@ def test_the_command_reports_refusal_without_a_traceback(tmp_path):
     write(tmp_path / "pb", "bad.yaml", "playbooks: 3\n")
     with pytest.raises(CommandError, match="nothing was loaded"):
         call_command("load_defaults", playbooks=str(tmp_path / "pb"), rules=str(tmp_path / "rules"))
+
+
+def test_beat_schedules_are_seeded_once_and_keep_an_interval_edited_in_the_admin(settings):
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    settings.SIMCLUSTER_ENABLED = True
+    call_command("load_defaults")
+    cluster = Cluster.objects.get(kind=Cluster.Kind.SIMULATED)
+    poll = PeriodicTask.objects.get(name=f"poll cluster {cluster.name}")
+    assert (poll.task, poll.queue, poll.args) == ("incidents.poll_cluster", "detection", f"[{cluster.pk}]")
+    assert poll.expire_seconds and poll.interval.every == settings.POLL_INTERVAL_SECONDS
+    assert PeriodicTask.objects.filter(task="remediation.expire_approvals", enabled=True).count() == 1
+
+    poll.interval, _ = IntervalSchedule.objects.get_or_create(every=42, period=IntervalSchedule.SECONDS)
+    poll.save()
+    call_command("load_defaults")
+    assert PeriodicTask.objects.get(pk=poll.pk).interval.every == 42
+    assert PeriodicTask.objects.filter(name__startswith="poll cluster").count() == 1
