@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WRITERS = 4
 ROUNDS = 25
 
-SCRIPT = """
+SCRIPT = f"""
 import os
 from incidents.detectors import Finding
 from incidents.models import Cluster
@@ -25,7 +25,7 @@ from incidents.services import sync_cluster_findings
 
 cluster = Cluster.objects.get(pk=int(os.environ["WRITER_CLUSTER"]))
 writer = os.environ["WRITER_ID"]
-for n in range({rounds}):
+for n in range({ROUNDS}):
     shared = Finding(reason="CrashLoopBackOff", severity="critical", namespace="shop", object_kind="Pod",
                      object_name="checkout-1", message="crash", group_kind="Deployment", group_name="checkout",
                      labels={{"pod": "checkout-1", "workload_kind": "Deployment", "workload_name": "checkout"}})
@@ -33,7 +33,7 @@ for n in range({rounds}):
                   object_name=f"w{{writer}}-{{n}}", message="pull", group_kind="Pod", group_name=f"w{{writer}}-{{n}}")
     sync_cluster_findings(cluster, [shared, own])
 print("ok")
-""".format(rounds=ROUNDS)
+"""
 
 
 def _database_url() -> str:
@@ -54,7 +54,8 @@ def test_concurrent_pollers_record_each_transition_once_without_lock_errors(tmp_
         env["REDIS_URL"] = settings.REDIS_URL  # the embedded server this test session runs
     writers = [
         subprocess.Popen([sys.executable, "manage.py", "shell", "-c", SCRIPT], cwd=ROOT,
-                         env={**env, "WRITER_CLUSTER": str(cluster.pk), "WRITER_ID": str(i)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                         env={**env, "WRITER_CLUSTER": str(cluster.pk), "WRITER_ID": str(i)},
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for i in range(WRITERS)
     ]
     for writer in writers:
