@@ -106,6 +106,7 @@ def decide_approval(*, approval_id: int, user: Any, approve: bool, via: str, rea
     """Approve or reject on behalf of `user`; raises DecisionRefused (nothing changes) if not allowed."""
     from remediation import tasks
 
+    structlog.contextvars.bind_contextvars(approval_id=approval_id)
     approval = get_approval_for_decider(user, approval_id)
     with transaction.atomic():
         approval = approval.decide(approve=approve, by=user, via=via, reason=reason)
@@ -175,6 +176,7 @@ def expire_overdue_approvals() -> int:
     """Expire every pending approval past its deadline; its step and run stop. Returns how many."""
     expired = 0
     for approval in Approval.objects.overdue().select_related("step_run__run__incident"):
+        structlog.contextvars.bind_contextvars(approval_id=approval.pk, incident_id=approval.step_run.run.incident_id)
         with transaction.atomic():
             if not approval.expire():
                 continue  # decided or expired by someone else meanwhile
