@@ -173,6 +173,9 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/console/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
+# Bearer token Alertmanager sends (webhook_configs[].http_config.authorization.credentials); unset = intake refused.
+ALERTMANAGER_TOKEN = envstr("AIOPS_ALERTMANAGER_TOKEN", "")
+ALERT_INTAKE_RATE = envstr("AIOPS_ALERT_INTAKE_RATE", "6000/min")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -180,6 +183,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {"alert_intake": ALERT_INTAKE_RATE},
 }
 SPECTACULAR_SETTINGS = {"TITLE": "AIOps agent API", "VERSION": "0.1.0"}
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("console/", console_views.console, name="console"),
     path("console/panels/", console_views.console_panels, name="console-panels"),
     path("console/approvals/<int:approval_id>/decide/", console_views.decide, name="console-decide"),
+    path("api/", include("incidents.api.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
 ]

@@ -112,6 +112,9 @@ class ClusterEvent(models.Model):
     object_name = models.CharField(max_length=253, blank=True)
     message = models.TextField(blank=True)
     labels = models.JSONField(default=dict, blank=True)
+    payload = models.JSONField(
+        default=dict, blank=True, help_text="The source record as received (e.g. an Alertmanager alert)."
+    )
     occurred_at = models.DateTimeField()
     recorded_at = models.DateTimeField(default=timezone.now)
     incident = models.ForeignKey(

@@ -49,6 +49,7 @@ class Transition:
     message: str = ""
     labels: dict[str, Any] = field(default_factory=dict)
     occurred_at: datetime | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
 
 
 def audit(action: str, *, message: str = "", actor: Any = None, actor_label: str = "system", via: str = "",
@@ -102,7 +103,7 @@ def record_transition(t: Transition) -> ClusterEvent | None:
         event = ClusterEvent.objects.create(
             fingerprint=t.fingerprint, source=t.source, reason=t.reason, severity=t.severity,
             status=t.status, cluster=t.cluster, namespace=t.namespace, object_kind=t.object_kind,
-            object_name=t.object_name, message=t.message, labels=t.labels,
+            object_name=t.object_name, message=t.message, labels=t.labels, payload=t.payload,
             occurred_at=t.occurred_at or now, incident=incident,
         )
         log.info("event_recorded", event_id=event.pk, reason=event.reason, status=event.status,

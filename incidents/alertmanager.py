@@ -1,0 +1,106 @@
+"""Alertmanager's webhook payload (version 4): validation, and mapping an alert to a transition."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import structlog
+from rest_framework import serializers
+
+from incidents.models import Cluster, EventSource, EventStatus, Severity, make_fingerprint
+from incidents.services import Transition, record_transition
+
+log = structlog.get_logger(__name__)
+
+SEVERITIES = {"critical": Severity.CRITICAL, "error": Severity.CRITICAL, "page": Severity.CRITICAL,
+              "warning": Severity.WARNING, "info": Severity.INFO, "none": Severity.INFO}
+# Label names that identify the Kubernetes object an alert is about, most specific first.
+OBJECT_LABELS = (("pod", "Pod"), ("deployment", "Deployment"), ("statefulset", "StatefulSet"),
+                 ("daemonset", "DaemonSet"), ("job_name", "Job"), ("node", "Node"), ("service", "Service"))
+
+
+class AlertSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["firing", "resolved"])
+    labels = serializers.DictField(child=serializers.CharField(allow_blank=True))
+    annotations = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False, default=dict)
+    startsAt = serializers.DateTimeField()  # Alertmanager spells its fields in camelCase
+    endsAt = serializers.DateTimeField(required=False, allow_null=True)
+    generatorURL = serializers.CharField(required=False, allow_blank=True, default="")
+    fingerprint = serializers.CharField(max_length=64)
+
+    def validate_labels(self, labels: dict[str, str]) -> dict[str, str]:
+        if not labels.get("alertname"):
+            raise serializers.ValidationError("labels must include a non-empty alertname.")
+        return labels
+
+
+class EnvelopeSerializer(serializers.Serializer):
+    """The notification around the alerts; the alerts themselves are validated one by one."""
+
+    version = serializers.ChoiceField(choices=["4"])
+    groupKey = serializers.CharField(allow_blank=True)
+    truncatedAlerts = serializers.IntegerField(required=False, default=0, min_value=0)
+    status = serializers.ChoiceField(choices=["firing", "resolved"])
+    receiver = serializers.CharField(allow_blank=True)
+    groupLabels = serializers.DictField(required=False, default=dict)
+    commonLabels = serializers.DictField(required=False, default=dict)
+    commonAnnotations = serializers.DictField(required=False, default=dict)
+    externalURL = serializers.CharField(required=False, allow_blank=True, default="")
+    alerts = serializers.ListField(child=serializers.DictField(), allow_empty=False)
+
+
+def to_transition(alert: dict[str, Any], raw: dict[str, Any], clusters: dict[str, Cluster]) -> Transition:
+    labels: dict[str, str] = alert["labels"]
+    annotations: dict[str, str] = alert["annotations"]
+    object_kind, object_name = next(
+        ((kind, labels[key]) for key, kind in OBJECT_LABELS if labels.get(key)), ("", "")
+    )
+    resolved = alert["status"] == "resolved"
+    ends_at: datetime | None = alert.get("endsAt")
+    occurred_at = ends_at if resolved and ends_at and ends_at.year > 1 else alert["startsAt"]
+    message = annotations.get("summary") or annotations.get("description") or annotations.get("message") or ""
+    return Transition(
+        # Alertmanager's fingerprint is a hash of the alert's labels: the same alert, whatever the delivery.
+        fingerprint=make_fingerprint(EventSource.ALERTMANAGER, alert["fingerprint"]),
+        source=EventSource.ALERTMANAGER,
+        status=EventStatus.RESOLVED if resolved else EventStatus.FIRING,
+        reason=labels["alertname"][:120],
+        severity=SEVERITIES.get(labels.get("severity", "").lower(), Severity.WARNING),
+        cluster=clusters.get(labels.get("cluster", "")),
+        namespace=labels.get("namespace", ""),
+        object_kind=object_kind,
+        object_name=object_name,
+        message=message,
+        labels=labels,
+        occurred_at=occurred_at,
+        payload=raw,
+    )
+
+
+@dataclass
+class IntakeResult:
+    received: int = 0
+    recorded: int = 0  # transitions that became events (the rest were repeats)
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"received": self.received, "recorded": self.recorded,
+                "duplicates": self.received - self.recorded - len(self.rejected), "rejected": self.rejected}
+
+
+def ingest_notification(alerts: list[dict[str, Any]]) -> IntakeResult:
+    """Record every valid alert of a notification; report invalid ones by index. Redelivery is a no-op."""
+    result = IntakeResult(received=len(alerts))
+    clusters = {c.name: c for c in Cluster.objects.all()}
+    for index, raw in enumerate(alerts):
+        serializer = AlertSerializer(data=raw)
+        if not serializer.is_valid():
+            result.rejected.append({"index": index, "fingerprint": raw.get("fingerprint"), "errors": serializer.errors})
+            continue
+        if record_transition(to_transition(serializer.validated_data, raw, clusters)) is not None:
+            result.recorded += 1
+    if result.rejected:
+        log.warning("alertmanager_alerts_rejected", rejected=result.rejected)
+    return result

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+import structlog
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from rest_framework import exceptions, status
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from incidents.alertmanager import EnvelopeSerializer, ingest_notification
+
+log = structlog.get_logger(__name__)
+
+
+class AlertmanagerTokenAuthentication(BaseAuthentication):
+    """`Authorization: Bearer <AIOPS_ALERTMANAGER_TOKEN>`, what Alertmanager's http_config.authorization sends."""
+
+    def authenticate(self, request: Request) -> tuple[Any, str]:
+        expected = settings.ALERTMANAGER_TOKEN
+        if not expected:
+            raise exceptions.AuthenticationFailed("Alert intake is disabled: AIOPS_ALERTMANAGER_TOKEN is not set.")
+        header = request.headers.get("Authorization", "")
+        if not header.startswith("Bearer "):
+            raise exceptions.NotAuthenticated("Send Authorization: Bearer <token>.")
+        if not hmac.compare_digest(header.removeprefix("Bearer ").encode(), expected.encode()):
+            raise exceptions.AuthenticationFailed("Invalid token.")
+        return AnonymousUser(), "alertmanager"
+
+    def authenticate_header(self, request: Request) -> str:
+        return 'Bearer realm="alertmanager"'
+
+
+class AlertmanagerWebhookView(APIView):
+    """Alertmanager webhook (payload version 4).
+
+    The envelope must be valid or nothing is recorded (422). Inside a valid envelope every valid
+    alert is recorded; invalid alerts are reported by index with their field errors and the response
+    is 422, so that nothing valid waits behind an alert that can never be accepted.
+    """
+
+    authentication_classes = [AlertmanagerTokenAuthentication]
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "alert_intake"
+
+    def post(self, request: Request) -> Response:
+        envelope = EnvelopeSerializer(data=request.data)
+        if not envelope.is_valid():
+            log.warning("alertmanager_payload_refused", errors=envelope.errors)
+            return Response({"detail": "Invalid Alertmanager payload.", "errors": envelope.errors},
+                            status=status.HTTP_422_UNPROCESSABLE_ENTITY)
+        result = ingest_notification(envelope.validated_data["alerts"])
+        log.info("alertmanager_notification", group_key=envelope.validated_data["groupKey"], **result.as_dict())
+        code = status.HTTP_422_UNPROCESSABLE_ENTITY if result.rejected else status.HTTP_200_OK
+        return Response(result.as_dict(), status=code)

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from incidents.models import ClusterEvent, Incident, Signal
+from tests.alertmanager_payloads import firing, resolved
+from tests.factories import make_rule
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/alerts/alertmanager"
+TOKEN = "am-token-for-tests"
+
+
+@pytest.fixture(autouse=True)
+def _token(settings):
+    settings.ALERTMANAGER_TOKEN = TOKEN
+
+
+@pytest.fixture
+def api() -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
+    return client
+
+
+def test_a_missing_or_wrong_token_is_401_and_records_nothing():
+    client = APIClient()
+    response = client.post(URL, firing(), format="json")
+    assert response.status_code == 401 and response["WWW-Authenticate"].startswith("Bearer")
+    client.credentials(HTTP_AUTHORIZATION="Bearer wrong")
+    assert client.post(URL, firing(), format="json").status_code == 401
+    assert not ClusterEvent.objects.exists()
+
+
+def test_intake_is_closed_when_no_token_is_configured(api, settings):
+    settings.ALERTMANAGER_TOKEN = ""
+    response = api.post(URL, firing(), format="json")
+    assert response.status_code == 401 and "AIOPS_ALERTMANAGER_TOKEN" in response.json()["detail"]
+
+
+def test_a_firing_alert_becomes_an_event_with_its_labels_and_unknown_fields_kept(api):
+    payload = firing(someFutureField={"x": 1})
+    response = api.post(URL, payload, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json() == {"received": 1, "recorded": 1, "duplicates": 0, "rejected": []}
+    event = ClusterEvent.objects.get()
+    assert (event.source, event.reason, event.status, event.severity) == (
+        "alertmanager", "KubePodCrashLooping", "firing", "critical")
+    assert (event.namespace, event.object_kind, event.object_name) == ("shop", "Pod", "checkout-7d9f8b6c5-x2x9q")
+    assert event.message == "Pod shop/checkout-7d9f8b6c5-x2x9q is crash looping."
+    assert event.occurred_at.isoformat() == "2026-11-28T10:00:00+00:00"
+    assert event.payload["someFutureField"] == {"x": 1}
+    assert event.payload["annotations"]["runbook_url"].startswith("https://")
+
+
+def test_redelivery_creates_nothing_new(api):
+    api.post(URL, firing(), format="json")
+    response = api.post(URL, firing(), format="json")
+    assert response.json() == {"received": 1, "recorded": 0, "duplicates": 1, "rejected": []}
+    assert ClusterEvent.objects.count() == 1
+
+
+def test_resolved_resolves_the_event_and_its_incident(api):
+    make_rule(source="alertmanager", reasons=["KubePodCrashLooping"])
+    api.post(URL, firing(), format="json")
+    assert Incident.objects.open().count() == 1
+    assert api.post(URL, resolved(), format="json").status_code == 200
+    assert api.post(URL, resolved(), format="json").json()["duplicates"] == 1
+    assert list(ClusterEvent.objects.order_by("id").values_list("status", flat=True)) == ["firing", "resolved"]
+    assert ClusterEvent.objects.get(status="resolved").occurred_at.isoformat() == "2026-11-28T10:05:00+00:00"
+    assert Incident.objects.get().status == "resolved"
+    assert Signal.objects.get().status == "resolved"
+
+
+def test_the_upstream_path_is_an_alias(api):
+    assert api.post("/api/alert/webhook", firing(), format="json").status_code == 200
+    assert ClusterEvent.objects.count() == 1
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"version": "3"}, "version"),
+    ({"alerts": []}, "alerts"),
+    ({"status": "pending"}, "status"),
+    ({"groupKey": None}, "groupKey"),
+])
+def test_a_malformed_envelope_is_422_with_the_field_and_records_nothing(api, change, field):
+    payload = {**firing(), **change}
+    response = api.post(URL, payload, format="json")
+    assert response.status_code == 422
+    assert field in response.json()["errors"]
+    assert not ClusterEvent.objects.exists()
+
+
+def test_a_batch_with_one_bad_alert_records_the_good_ones_and_names_the_bad_field(api):
+    payload = firing()
+    good_two = {**payload["alerts"][0], "fingerprint": "aaaa0000", "labels": {"alertname": "HighLatency"}}
+    bad = {**payload["alerts"][0], "fingerprint": "bbbb1111", "startsAt": "yesterday"}
+    no_name = {**payload["alerts"][0], "fingerprint": "cccc2222", "labels": {"severity": "critical"}}
+    payload["alerts"] += [bad, good_two, no_name]
+    response = api.post(URL, payload, format="json")
+    assert response.status_code == 422
+    body = response.json()
+    assert body["recorded"] == 2
+    assert [(r["index"], sorted(r["errors"])) for r in body["rejected"]] == [(1, ["startsAt"]), (3, ["labels"])]
+    assert set(ClusterEvent.objects.values_list("reason", flat=True)) == {"KubePodCrashLooping", "HighLatency"}
+
+
+def test_a_body_that_is_not_json_is_a_4xx(api):
+    response = api.generic("POST", URL, "{not json", content_type="application/json")
+    assert 400 <= response.status_code < 500
