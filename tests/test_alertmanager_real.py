@@ -1,0 +1,114 @@
+"""Debian's real prometheus-alertmanager sends firing, repeated and resolved notifications to the
+running server; they become exactly one firing and one resolved event, and the incident closes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+
+from incidents.models import ClusterEvent, Incident, Signal
+from tests.factories import make_rule
+from tests.stack import free_port
+
+ALERTMANAGER = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
+TOKEN = "real-alertmanager-token"
+
+
+@pytest.fixture
+def alertmanager(live_server, settings, tmp_path: Path) -> Iterator[str]:
+    if ALERTMANAGER is None:
+        if os.environ.get("AIOPS_REQUIRE_ALERTMANAGER"):
+            pytest.fail("AIOPS_REQUIRE_ALERTMANAGER is set but prometheus-alertmanager is not installed")
+        pytest.skip("Debian's prometheus-alertmanager is not installed (apt-get install prometheus-alertmanager)")
+    settings.ALERTMANAGER_TOKEN = TOKEN
+    config = {
+        "route": {"receiver": "aiops", "group_by": ["alertname"], "group_wait": "1s", "group_interval": "1s",
+                  "repeat_interval": "2s"},
+        "receivers": [{"name": "aiops", "webhook_configs": [{
+            "url": f"{live_server.url}/api/v1/alerts/alertmanager",
+            "send_resolved": True,
+            "http_config": {"authorization": {"type": "Bearer", "credentials": TOKEN}},
+        }]}],
+    }
+    (tmp_path / "alertmanager.yml").write_text(yaml.safe_dump(config))
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [ALERTMANAGER, f"--config.file={tmp_path / 'alertmanager.yml'}", f"--storage.path={tmp_path / 'data'}",
+         f"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address=", f"--web.external-url={url}"],
+        stdout=subprocess.DEVNULL, stderr=(tmp_path / "alertmanager.log").open("wb"),
+    )
+    try:
+        wait_for(lambda: _get(f"{url}/-/ready") == 200, "alertmanager to be ready")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _get(url: str) -> int | None:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (loopback)
+            return response.status
+    except OSError:
+        return None
+
+
+def post_alert(url: str, *, ends_at: datetime | None = None) -> None:
+    alert = {
+        "labels": {"alertname": "KubePodCrashLooping", "severity": "critical", "namespace": "shop",
+                   "pod": "checkout-abc"},
+        "annotations": {"summary": "checkout is crash looping"},
+        "startsAt": STARTS_AT.isoformat(),
+        "generatorURL": "http://prometheus.invalid/graph",
+    }
+    if ends_at is not None:
+        alert["endsAt"] = ends_at.isoformat()
+    request = urllib.request.Request(f"{url}/api/v2/alerts", data=json.dumps([alert]).encode(),
+                                     headers={"Content-Type": "application/json"}, method="POST")
+    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 (loopback)
+        assert response.status == 200
+
+
+def wait_for(condition, what: str, timeout: float = 30) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+STARTS_AT = datetime.now(tz=UTC).replace(microsecond=0) - timedelta(minutes=1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_firing_repeated_and_resolved_notifications_become_exactly_two_events(alertmanager):
+    make_rule(source="alertmanager", reasons=["KubePodCrashLooping"])
+    post_alert(alertmanager)
+    wait_for(lambda: ClusterEvent.objects.filter(status="firing").exists(), "the firing notification")
+    first_seen = Signal.objects.get().last_seen
+
+    # With repeat_interval 2s Alertmanager sends the firing alert again; the repeat is seen, not recorded.
+    wait_for(lambda: Signal.objects.get().last_seen > first_seen, "a repeated notification")
+    post_alert(alertmanager)  # and a client re-sending the same alert changes nothing either
+    assert ClusterEvent.objects.filter(status="firing").count() == 1
+    assert Incident.objects.open().count() == 1
+
+    post_alert(alertmanager, ends_at=datetime.now(tz=UTC))
+    wait_for(lambda: ClusterEvent.objects.filter(status="resolved").exists(), "the resolved notification")
+    assert list(ClusterEvent.objects.order_by("id").values_list("status", flat=True)) == ["firing", "resolved"]
+    event = ClusterEvent.objects.get(status="firing")
+    assert (event.reason, event.namespace, event.object_name) == ("KubePodCrashLooping", "shop", "checkout-abc")
+    assert event.payload["fingerprint"] and event.payload["generatorURL"] == "http://prometheus.invalid/graph"
+    assert Incident.objects.get().status == "resolved"
