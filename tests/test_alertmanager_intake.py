@@ -109,3 +109,12 @@ def test_a_batch_with_one_bad_alert_records_the_good_ones_and_names_the_bad_fiel
 def test_a_body_that_is_not_json_is_a_4xx(api):
     response = api.generic("POST", URL, "{not json", content_type="application/json")
     assert 400 <= response.status_code < 500
+
+
+def test_alerts_get_in_when_the_throttle_cache_is_down(api, settings):
+    # Django re-creates its cache handlers when CACHES changes: this one points at a closed port.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0"}}
+    response = api.post(URL, firing(), format="json")
+    assert response.status_code == 200
+    assert ClusterEvent.objects.count() == 1

@@ -37,6 +37,17 @@ class AlertmanagerTokenAuthentication(BaseAuthentication):
         return 'Bearer realm="alertmanager"'
 
 
+class IntakeThrottle(ScopedRateThrottle):
+    """Throttles by the shared cache; if the cache is down, alerts still get in (fail open)."""
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        try:
+            return super().allow_request(request, view)
+        except Exception:  # the cache (Redis) is unreachable: losing an alert is worse than not throttling
+            log.warning("alert_intake_throttle_unavailable", exc_info=True)
+            return True
+
+
 class AlertmanagerWebhookView(APIView):
     """Alertmanager webhook (payload version 4).
 
@@ -47,7 +58,7 @@ class AlertmanagerWebhookView(APIView):
 
     authentication_classes = [AlertmanagerTokenAuthentication]
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [IntakeThrottle]
     throttle_scope = "alert_intake"
 
     def post(self, request: Request) -> Response:

@@ -1,0 +1,89 @@
+"""Alerts per second through the Alertmanager webhook view into the configured database.
+
+Batches of 50 alerts, as Alertmanager groups them, posted through Django's test client (the whole
+request path: middleware, DRF auth/throttle/validation, the service, the database). Half the alerts
+are new, half are redeliveries. Uses a throwaway database: a temp SQLite file, or with
+DATABASE_URL=postgres://... a new database on that server.
+
+Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/alert_intake.py
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BATCHES, BATCH_SIZE = 40, 50
+
+
+def main() -> None:
+    os.environ["AIOPS_VAR_DIR"] = tempfile.mkdtemp()
+    os.environ["AIOPS_ALERTMANAGER_TOKEN"] = token = "bench-token"
+    os.environ["AIOPS_ALERT_INTAKE_RATE"] = "1000000/min"
+    os.environ["LOG_LEVEL"] = "warning"
+    url = os.environ.get("DATABASE_URL", "")
+    db_name = None
+    if url.startswith("postgres"):
+        import psycopg
+
+        db_name = f"aiops_bench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{db_name}"')
+        os.environ["DATABASE_URL"] = urlunsplit(urlsplit(url)._replace(path=f"/{db_name}"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aiops_project.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from aiops_project import embedded_redis
+
+    redis_process = embedded_redis.start(settings.EMBEDDED_REDIS_SOCKET) if settings.EMBEDDED_REDIS else None
+    from django.db import connection
+    from django.test import Client
+
+    from tests.alertmanager_payloads import firing
+
+    try:
+        call_command("migrate", verbosity=0)
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_HOST="127.0.0.1")
+        latencies, alerts = [], 0
+        started = time.perf_counter()
+        for batch in range(BATCHES):
+            payload = firing()
+            template = payload["alerts"][0]
+            new = [{**template, "fingerprint": f"b{batch}-{i}", "labels": {**template["labels"], "pod": f"p{batch}-{i}"}}
+                   for i in range(BATCH_SIZE // 2)]
+            repeats = [{**a} for a in new]  # the same alerts again in the same batch: redeliveries
+            payload["alerts"] = new + repeats
+            t0 = time.perf_counter()
+            response = client.post("/api/v1/alerts/alertmanager", payload, content_type="application/json")
+            latencies.append(time.perf_counter() - t0)
+            assert response.status_code == 200, response.content
+            alerts += len(payload["alerts"])
+        elapsed = time.perf_counter() - started
+        latencies.sort()
+        p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+        print(f"database: {connection.vendor}; {BATCHES} requests x {BATCH_SIZE} alerts (half redeliveries)")
+        print(f"throughput: {alerts / elapsed:,.0f} alerts/s")
+        print(f"request latency: p50 {statistics.median(latencies) * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms")
+    finally:
+        connection.close()
+        if redis_process is not None:
+            redis_process.terminate()
+        if db_name:
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()
