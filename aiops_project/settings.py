@@ -185,7 +185,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"alert_intake": ALERT_INTAKE_RATE},
 }
-SPECTACULAR_SETTINGS = {"TITLE": "AIOps agent API", "VERSION": "0.1.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "AIOps agent API",
+    "VERSION": "0.1.0",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView
 
 from aiops_project import views
 from remediation import views as console_views
@@ -13,6 +14,7 @@ urlpatterns = [
     path("console/", console_views.console, name="console"),
     path("console/panels/", console_views.console_panels, name="console-panels"),
     path("console/approvals/<int:approval_id>/decide/", console_views.decide, name="console-decide"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/", include("incidents.api.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -61,8 +61,10 @@ def main() -> None:
         for batch in range(BATCHES):
             payload = firing()
             template = payload["alerts"][0]
-            new = [{**template, "fingerprint": f"b{batch}-{i}", "labels": {**template["labels"], "pod": f"p{batch}-{i}"}}
-                   for i in range(BATCH_SIZE // 2)]
+            new = [
+                {**template, "fingerprint": f"b{batch}-{i}", "labels": {**template["labels"], "pod": f"p{batch}-{i}"}}
+                for i in range(BATCH_SIZE // 2)
+            ]
             repeats = [{**a} for a in new]  # the same alerts again in the same batch: redeliveries
             payload["alerts"] = new + repeats
             t0 = time.perf_counter()

@@ -53,3 +53,13 @@ def test_a_well_formed_request_id_is_kept(client: Client):
 def test_the_console_needs_login(client: Client):
     response = client.get("/console/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_openapi_schema_needs_login_and_documents_the_alert_intake(client: Client):
+    assert client.get("/api/schema/").status_code in {401, 403}
+    client.force_login(make_user("reader"))
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert "/api/v1/alerts/alertmanager" in schema["paths"]
+    assert "alertmanagerToken" in schema["components"]["securitySchemes"]

@@ -6,6 +6,8 @@ from typing import Any
 import structlog
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import AllowAny
@@ -37,6 +39,14 @@ class AlertmanagerTokenAuthentication(BaseAuthentication):
         return 'Bearer realm="alertmanager"'
 
 
+class AlertmanagerTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "incidents.api.views.AlertmanagerTokenAuthentication"
+    name = "alertmanagerToken"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "http", "scheme": "bearer", "description": "AIOPS_ALERTMANAGER_TOKEN"}
+
+
 class IntakeThrottle(ScopedRateThrottle):
     """Throttles by the shared cache; if the cache is down, alerts still get in (fail open)."""
 
@@ -61,6 +71,13 @@ class AlertmanagerWebhookView(APIView):
     throttle_classes = [IntakeThrottle]
     throttle_scope = "alert_intake"
 
+    @extend_schema(
+        request=EnvelopeSerializer,
+        responses={200: OpenApiResponse(description="All alerts recorded or recognised as repeats."),
+                   401: OpenApiResponse(description="Missing or wrong bearer token."),
+                   422: OpenApiResponse(description="Invalid envelope (nothing recorded) or invalid alerts "
+                                                    "(listed by index; the valid ones were recorded).")},
+    )
     def post(self, request: Request) -> Response:
         envelope = EnvelopeSerializer(data=request.data)
         if not envelope.is_valid():
