@@ -31,15 +31,20 @@ class Finding:
 
 
 Detector = Callable[[Obj], Iterable[Finding]]
-POD_DETECTORS: dict[str, Detector] = {}
+# Registry: object kind ("Pod", "Node", "Deployment", ...) -> detector name -> detector.
+DETECTORS: dict[str, dict[str, Detector]] = {}
 
 
-def pod_detector(name: str) -> Callable[[Detector], Detector]:
+def detector(kind: str, name: str) -> Callable[[Detector], Detector]:
     def register(fn: Detector) -> Detector:
-        POD_DETECTORS[name] = fn
+        DETECTORS.setdefault(kind, {})[name] = fn
         return fn
 
     return register
+
+
+def pod_detector(name: str) -> Callable[[Detector], Detector]:
+    return detector("Pod", name)
 
 
 def workload_of(pod: Obj) -> tuple[str, str]:
@@ -131,8 +136,13 @@ def detect_image_pull(pod: Obj) -> Iterable[Finding]:
             )
 
 
-def detect_pod(pod: Obj) -> list[Finding]:
+def detect_object(kind: str, obj: Obj) -> list[Finding]:
+    """Every finding that the registered detectors of `kind` report for one object, as it is now."""
     findings: list[Finding] = []
-    for detector in POD_DETECTORS.values():
-        findings.extend(detector(pod))
+    for fn in DETECTORS.get(kind, {}).values():
+        findings.extend(fn(obj))
     return findings
+
+
+def detect_pod(pod: Obj) -> list[Finding]:
+    return detect_object("Pod", pod)
