@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import structlog
@@ -11,6 +14,7 @@ from django.db import transaction
 
 CONSOLE_GROUP = "console"
 log = structlog.get_logger(__name__)
+_batch: ContextVar[list[dict[str, Any]] | None] = ContextVar("console_batch", default=None)
 
 
 def _send(message: dict[str, Any]) -> None:
@@ -26,4 +30,22 @@ def _send(message: dict[str, Any]) -> None:
 def notify_console(topic: str, **data: Any) -> None:
     """Tell consoles that `topic` (incident, approval, run, event) changed, once the transaction commits."""
     message = {"topic": topic, **data}
+    batch = _batch.get()
+    if batch is not None:
+        batch.append(message)
+        return
     transaction.on_commit(lambda: _send(message))
+
+
+@contextmanager
+def batched_notices() -> Iterator[None]:
+    """Within the block, collect notices and send one after commit: consoles re-render once per batch."""
+    token = _batch.set([])
+    try:
+        yield
+        collected = _batch.get() or []
+    finally:
+        _batch.reset(token)
+    if collected:
+        topics = sorted({m["topic"] for m in collected})
+        transaction.on_commit(lambda: _send({"topic": ",".join(topics), "id": None, "count": len(collected)}))

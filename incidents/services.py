@@ -77,10 +77,12 @@ def _flip_signal(t: Transition, now: datetime) -> bool:
     )
     if updated:
         return True
-    if t.status == EventStatus.RESOLVED:
-        # Resolving something we never saw firing (or already resolved): nothing to record.
-        Signal.objects.filter(fingerprint=t.fingerprint).update(last_seen=now)
+    # Not flipped: either a repeat of the current state (the common case: touch it and stop) ...
+    if Signal.objects.filter(fingerprint=t.fingerprint).update(last_seen=now):
         return False
+    if t.status == EventStatus.RESOLVED:
+        return False  # resolving something never seen firing: nothing to record
+    # ... or a fingerprint never seen before. The unique constraint settles a race between pollers.
     try:
         with transaction.atomic():
             Signal.objects.create(
@@ -88,13 +90,15 @@ def _flip_signal(t: Transition, now: datetime) -> bool:
                 first_seen=now, last_seen=now, last_transition_at=now,
             )
         return True
-    except IntegrityError:  # already firing (a concurrent poller won, or a repeat)
-        Signal.objects.filter(fingerprint=t.fingerprint).update(last_seen=now)
+    except IntegrityError:  # a concurrent poller created it first
         return False
 
 
-def record_transition(t: Transition) -> ClusterEvent | None:
-    """Record a firing/resolved transition once, then route it. Repeats record nothing."""
+def record_transition(t: Transition, *, rules: list[Rule] | None = None) -> ClusterEvent | None:
+    """Record a firing/resolved transition once, then route it. Repeats record nothing.
+
+    `rules` lets a caller recording many transitions load the enabled rules once.
+    """
     now = timezone.now()
     with transaction.atomic():
         if not _flip_signal(t, now):
@@ -108,14 +112,18 @@ def record_transition(t: Transition) -> ClusterEvent | None:
         )
         log.info("event_recorded", event_id=event.pk, reason=event.reason, status=event.status,
                  fingerprint=event.fingerprint, namespace=event.namespace, object=event.object_name)
-        route_event(event)
+        route_event(event, rules=rules)
         notify_console("event", id=event.pk)
     return event
 
 
-def matching_rules(event: ClusterEvent) -> list[Rule]:
+def enabled_rules() -> list[Rule]:
+    return list(Rule.objects.filter(enabled=True).select_related("playbook").order_by("priority", "name"))
+
+
+def matching_rules(event: ClusterEvent, rules: list[Rule] | None = None) -> list[Rule]:
     matched: list[Rule] = []
-    for rule in Rule.objects.filter(enabled=True).select_related("playbook").order_by("priority", "name"):
+    for rule in enabled_rules() if rules is None else rules:
         if rule.source and rule.source != event.source:
             continue
         if rule.reasons and event.reason not in rule.reasons:
@@ -132,7 +140,7 @@ def matching_rules(event: ClusterEvent) -> list[Rule]:
     return matched
 
 
-def route_event(event: ClusterEvent) -> None:
+def route_event(event: ClusterEvent, *, rules: list[Rule] | None = None) -> None:
     """Firing events go through the rules; a resolved event resolves its incident."""
     from remediation.services import start_playbook  # remediation builds on incidents, not vice versa
 
@@ -140,7 +148,7 @@ def route_event(event: ClusterEvent) -> None:
         if event.incident is not None:
             resolve_incident(event.incident, event)
         return
-    for rule in matching_rules(event):
+    for rule in matching_rules(event, rules):
         incident = event.incident
         if rule.open_incident and incident is None:
             incident = open_incident(event, rule)
