@@ -177,9 +177,10 @@ LOGOUT_REDIRECT_URL = "/accounts/login/"
 ALERTMANAGER_TOKEN = envstr("AIOPS_ALERTMANAGER_TOKEN", "")
 ALERT_INTAKE_RATE = envstr("AIOPS_ALERT_INTAKE_RATE", "6000/min")
 REST_FRAMEWORK = {
+    # Token first: an API client without credentials gets 401 with WWW-Authenticate, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -189,6 +190,11 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "AIOps agent API",
     "VERSION": "0.1.0",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": {
+        "EventStatusEnum": "incidents.models.EventStatus",
+        "IncidentStatusEnum": "incidents.models.Incident.Status",
+        "AlertStatusEnum": ["firing", "resolved"],
+    },
 }
 
 LANGUAGE_CODE = "en-us"

@@ -101,6 +101,8 @@ class Signal(models.Model):
 class ClusterEvent(models.Model):
     """Append-only: each state change is a new row; rows are never updated."""
 
+    TIME_FIELD = "occurred_at"
+
     fingerprint = models.CharField(max_length=40, db_index=True)
     source = models.CharField(max_length=20, choices=EventSource.choices)
     reason = models.CharField(max_length=120, help_text="What happened, e.g. CrashLoopBackOff or an alertname.")
@@ -181,6 +183,8 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
 
 
 class Incident(models.Model):
+    TIME_FIELD = "opened_at"
+
     class Status(models.TextChoices):
         OPEN = "open", "Open"
         ACKNOWLEDGED = "acknowledged", "Acknowledged"

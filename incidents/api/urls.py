@@ -1,8 +1,14 @@
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-from incidents.api.views import AlertmanagerWebhookView
+from incidents.api.views import AlertmanagerWebhookView, ClusterEventViewSet, IncidentViewSet
+
+router = SimpleRouter(trailing_slash="/?")
+router.register("v1/events", ClusterEventViewSet, basename="event")
+router.register("v1/incidents", IncidentViewSet, basename="incident")
 
 urlpatterns = [
+    *router.urls,
     path("v1/alerts/alertmanager", AlertmanagerWebhookView.as_view(), name="alertmanager-webhook"),
     # Upstream's path, kept so existing Alertmanager configurations keep working.
     path("alert/webhook", AlertmanagerWebhookView.as_view(), name="alertmanager-webhook-legacy"),

@@ -6,10 +6,13 @@ from typing import Any
 import structlog
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+from django.utils.dateparse import parse_datetime
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, status
+from rest_framework import exceptions, status, viewsets
 from rest_framework.authentication import BaseAuthentication
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,6 +20,8 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from incidents.alertmanager import EnvelopeSerializer, ingest_notification
+from incidents.api.serializers import ClusterEventSerializer, IncidentDetailSerializer, IncidentSerializer
+from incidents.models import ClusterEvent, Incident
 
 log = structlog.get_logger(__name__)
 
@@ -88,3 +93,56 @@ class AlertmanagerWebhookView(APIView):
         log.info("alertmanager_notification", group_key=envelope.validated_data["groupKey"], **result.as_dict())
         code = status.HTTP_422_UNPROCESSABLE_ENTITY if result.rejected else status.HTTP_200_OK
         return Response(result.as_dict(), status=code)
+
+
+class Pages(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+def _filter(queryset: QuerySet[Any], params: Any, fields: dict[str, str]) -> QuerySet[Any]:
+    """Exact-match filters from query parameters (`?status=firing&namespace=shop`); `since` on time."""
+    for param, lookup in fields.items():
+        if value := params.get(param):
+            queryset = queryset.filter(**{lookup: value})
+    if since := params.get("since"):
+        moment = parse_datetime(since)
+        if moment is None:
+            raise exceptions.ValidationError({"since": "Use an ISO 8601 date-time, e.g. 2026-11-28T10:00:00Z."})
+        queryset = queryset.filter(**{f"{queryset.model.TIME_FIELD}__gte": moment})
+    return queryset
+
+
+class ClusterEventViewSet(viewsets.ReadOnlyModelViewSet):
+    """Events, newest first. Filters: source, status, reason, severity, cluster, namespace, fingerprint,
+    incident, since."""
+
+    serializer_class = ClusterEventSerializer
+    pagination_class = Pages
+    FILTERS = {"source": "source", "status": "status", "reason": "reason", "severity": "severity",
+               "cluster": "cluster__name", "namespace": "namespace", "fingerprint": "fingerprint",
+               "incident": "incident_id"}
+
+    def get_queryset(self) -> QuerySet[ClusterEvent]:
+        queryset = ClusterEvent.objects.select_related("cluster").order_by("-id")
+        return _filter(queryset, self.request.query_params, self.FILTERS)
+
+
+class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Incidents, newest first. Filters: status (open = not resolved), severity, cluster, namespace, since."""
+
+    pagination_class = Pages
+    FILTERS = {"severity": "severity", "cluster": "cluster__name", "namespace": "namespace"}
+
+    def get_serializer_class(self) -> type[IncidentSerializer]:
+        return IncidentDetailSerializer if self.action == "retrieve" else IncidentSerializer
+
+    def get_queryset(self) -> QuerySet[Incident]:
+        queryset = Incident.objects.select_related("cluster", "rule").order_by("-opened_at", "-id")
+        wanted = self.request.query_params.get("status")
+        if wanted == "open":
+            queryset = queryset.open()
+        elif wanted:
+            queryset = queryset.filter(status=wanted)
+        return _filter(queryset, self.request.query_params, self.FILTERS)

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from incidents.models import AuditEntry, ClusterEvent, Incident
+
+
+class ClusterEventSerializer(serializers.ModelSerializer):
+    cluster = serializers.SlugRelatedField(slug_field="name", read_only=True)
+
+    class Meta:
+        model = ClusterEvent
+        fields = ["id", "fingerprint", "source", "reason", "severity", "status", "cluster", "namespace",
+                  "object_kind", "object_name", "message", "labels", "payload", "occurred_at", "recorded_at",
+                  "incident"]
+
+
+class TimelineEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEntry
+        fields = ["at", "actor_label", "action", "via", "message", "target_type", "target_id"]
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    cluster = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    rule = serializers.SlugRelatedField(slug_field="name", read_only=True)
+
+    class Meta:
+        model = Incident
+        fields = ["id", "fingerprint", "title", "status", "severity", "cluster", "namespace", "object_kind",
+                  "object_name", "rule", "opened_at", "acknowledged_at", "resolved_at"]
+
+
+class IncidentDetailSerializer(IncidentSerializer):
+    events = ClusterEventSerializer(many=True, read_only=True)
+    timeline = serializers.SerializerMethodField()
+
+    class Meta(IncidentSerializer.Meta):
+        fields = [*IncidentSerializer.Meta.fields, "events", "timeline"]
+
+    @extend_schema_field(TimelineEntrySerializer(many=True))
+    def get_timeline(self, incident: Incident) -> list[dict[str, Any]]:
+        return TimelineEntrySerializer(incident.timeline(), many=True).data  # oldest first
