@@ -92,14 +92,13 @@ class IntakeResult:
                 "duplicates": self.received - self.recorded - len(self.rejected), "rejected": self.rejected}
 
 
-def ingest_notification(alerts: list[dict[str, Any]]) -> IntakeResult:
-    """Record every valid alert of a notification; report invalid ones by index. Redelivery is a no-op."""
+def ingest_alerts(alerts: list[Any], validator: serializers.Serializer, to_transition: Any) -> IntakeResult:
+    """Record every valid alert; report invalid ones by index. Redelivery is a no-op."""
     result = IntakeResult(received=len(alerts))
-    validator = AlertSerializer()  # one instance: DRF builds its fields once, not once per alert
     valid: list[tuple[dict[str, Any], dict[str, Any]]] = []
     for index, raw in enumerate(alerts):
         try:
-            valid.append((validator.run_validation(raw), raw))
+            valid.append((validator.run_validation(raw), raw))  # one serializer instance: fields built once
         except serializers.ValidationError as exc:
             result.rejected.append({"index": index, "fingerprint": raw.get("fingerprint") if isinstance(raw, dict)
                                     else None, "errors": exc.detail})
@@ -111,5 +110,52 @@ def ingest_notification(alerts: list[dict[str, Any]]) -> IntakeResult:
             if record_transition(to_transition(alert, raw, clusters), rules=rules) is not None:
                 result.recorded += 1
     if result.rejected:
-        log.warning("alertmanager_alerts_rejected", rejected=result.rejected)
+        log.warning("alerts_rejected", rejected=result.rejected)
     return result
+
+
+def ingest_notification(alerts: list[Any]) -> IntakeResult:
+    return ingest_alerts(alerts, AlertSerializer(), to_transition)
+
+
+def ingest_generic(alerts: list[Any]) -> IntakeResult:
+    return ingest_alerts(alerts, GenericAlertSerializer(), generic_transition)
+
+
+class GenericAlertSerializer(serializers.Serializer):
+    """An alert from any system that can POST JSON: a name, a status and what it is about."""
+
+    name = serializers.CharField(max_length=120)
+    status = serializers.ChoiceField(choices=["firing", "resolved"])
+    severity = serializers.ChoiceField(choices=sorted(SEVERITIES), required=False, default="warning")
+    fingerprint = serializers.CharField(max_length=128, required=False, allow_blank=True, default="")
+    message = serializers.CharField(required=False, allow_blank=True, default="")
+    cluster = serializers.CharField(required=False, allow_blank=True, default="")
+    namespace = serializers.CharField(required=False, allow_blank=True, default="")
+    object_kind = serializers.CharField(required=False, allow_blank=True, default="")
+    object_name = serializers.CharField(required=False, allow_blank=True, default="")
+    labels = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False, default=dict)
+    occurred_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+def generic_transition(alert: dict[str, Any], raw: dict[str, Any], clusters: dict[str, Cluster]) -> Transition:
+    # Without a fingerprint from the sender, the alert's identity is its name and what it is about.
+    identity = alert["fingerprint"] or make_fingerprint(
+        alert["name"], alert["cluster"], alert["namespace"], alert["object_kind"], alert["object_name"],
+        *sorted(alert["labels"].items()),
+    )
+    return Transition(
+        fingerprint=make_fingerprint(EventSource.WEBHOOK, identity),
+        source=EventSource.WEBHOOK,
+        status=EventStatus.RESOLVED if alert["status"] == "resolved" else EventStatus.FIRING,
+        reason=alert["name"],
+        severity=SEVERITIES[alert["severity"]],
+        cluster=clusters.get(alert["cluster"]),
+        namespace=alert["namespace"],
+        object_kind=alert["object_kind"],
+        object_name=alert["object_name"],
+        message=alert["message"],
+        labels=alert["labels"],
+        occurred_at=alert["occurred_at"],
+        payload=raw,
+    )

@@ -52,3 +52,23 @@ def test_an_incident_detail_carries_its_events_and_timeline(api):
     assert [e["status"] for e in detail["events"]] == ["resolved", "firing"]
     assert [t["action"] for t in detail["timeline"]] == ["incident.opened", "incident.resolved"]
     assert api.get("/api/v1/incidents/999999/").status_code == 404
+
+
+def test_generic_alerts_fire_and_resolve_idempotently(api):
+    alert = {"name": "DiskAlmostFull", "status": "firing", "severity": "critical", "namespace": "db",
+             "object_kind": "Node", "object_name": "node-7", "message": "92% used", "labels": {"team": "data"}}
+    response = api.post("/api/v1/alerts/generic", {"alerts": [alert]}, format="json")
+    assert response.status_code == 200 and response.json()["recorded"] == 1
+    assert api.post("/api/v1/alerts/generic", {"alerts": [alert]}, format="json").json()["duplicates"] == 1
+    resolved = {**alert, "status": "resolved"}
+    assert api.post("/api/v1/alerts/generic", {"alerts": [resolved]}, format="json").json()["recorded"] == 1
+    events = api.get("/api/v1/events/?source=webhook").json()["results"]
+    assert [(e["reason"], e["status"], e["severity"]) for e in events] == [
+        ("DiskAlmostFull", "resolved", "critical"), ("DiskAlmostFull", "firing", "critical")]
+
+
+def test_generic_alerts_report_bad_fields_and_need_auth(api):
+    response = api.post("/api/v1/alerts/generic", {"alerts": [{"name": "X", "status": "burning"}]}, format="json")
+    assert response.status_code == 422 and response.json()["rejected"][0]["errors"].keys() == {"status"}
+    assert api.post("/api/v1/alerts/generic", {"alerts": []}, format="json").status_code == 422
+    assert APIClient().post("/api/v1/alerts/generic", {"alerts": []}, format="json").status_code == 401

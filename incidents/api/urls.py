@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from incidents.api.views import AlertmanagerWebhookView, ClusterEventViewSet, IncidentViewSet
+from incidents.api.views import AlertmanagerWebhookView, ClusterEventViewSet, GenericAlertsView, IncidentViewSet
 
 router = SimpleRouter(trailing_slash="/?")
 router.register("v1/events", ClusterEventViewSet, basename="event")
@@ -9,6 +9,7 @@ router.register("v1/incidents", IncidentViewSet, basename="incident")
 
 urlpatterns = [
     *router.urls,
+    path("v1/alerts/generic", GenericAlertsView.as_view(), name="generic-alerts"),
     path("v1/alerts/alertmanager", AlertmanagerWebhookView.as_view(), name="alertmanager-webhook"),
     # Upstream's path, kept so existing Alertmanager configurations keep working.
     path("alert/webhook", AlertmanagerWebhookView.as_view(), name="alertmanager-webhook-legacy"),

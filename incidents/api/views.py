@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from incidents.alertmanager import EnvelopeSerializer, ingest_notification
+from incidents.alertmanager import EnvelopeSerializer, ingest_generic, ingest_notification
 from incidents.api.serializers import ClusterEventSerializer, IncidentDetailSerializer, IncidentSerializer
 from incidents.models import ClusterEvent, Incident
 
@@ -91,6 +91,27 @@ class AlertmanagerWebhookView(APIView):
                             status=status.HTTP_422_UNPROCESSABLE_ENTITY)
         result = ingest_notification(envelope.validated_data["alerts"])
         log.info("alertmanager_notification", group_key=envelope.validated_data["groupKey"], **result.as_dict())
+        code = status.HTTP_422_UNPROCESSABLE_ENTITY if result.rejected else status.HTTP_200_OK
+        return Response(result.as_dict(), status=code)
+
+
+class GenericAlertsView(APIView):
+    """Generic JSON alerts: `{"alerts": [{"name", "status", ...}]}`, for any sender with a user's API token.
+
+    Same semantics as the Alertmanager intake: valid alerts are recorded, invalid ones listed with 422.
+    """
+
+    throttle_classes = [IntakeThrottle]
+    throttle_scope = "alert_intake"
+
+    @extend_schema(request=None, responses={200: OpenApiResponse(description="Recorded."),
+                                            422: OpenApiResponse(description="Invalid alerts, listed by index.")})
+    def post(self, request: Request) -> Response:
+        alerts = request.data.get("alerts") if isinstance(request.data, dict) else None
+        if not isinstance(alerts, list) or not alerts:
+            return Response({"detail": "Invalid payload.", "errors": {"alerts": ["A non-empty list is required."]}},
+                            status=status.HTTP_422_UNPROCESSABLE_ENTITY)
+        result = ingest_generic(alerts)
         code = status.HTTP_422_UNPROCESSABLE_ENTITY if result.rejected else status.HTTP_200_OK
         return Response(result.as_dict(), status=code)
 
