@@ -229,6 +229,8 @@ SECURE_REDIRECT_EXEMPT = [r"^health$", r"^ready$", r"^metrics$"]
 
 # --- Product settings ---------------------------------------------------------------------------
 POLL_INTERVAL_SECONDS = envint("AIOPS_POLL_INTERVAL_SECONDS", 10, minimum=1)
+# A failure that returns within this many seconds of resolving reopens its incident (flapping).
+INCIDENT_REOPEN_SECONDS = envint("AIOPS_INCIDENT_REOPEN_SECONDS", 600, minimum=0)
 APPROVAL_TIMEOUT = timedelta(seconds=envint("AIOPS_APPROVAL_TIMEOUT_SECONDS", 300, minimum=10))
 DEFAULT_RULES_DIR = Path(envstr("AIOPS_RULES_DIR", str(BASE_DIR / "config" / "rules")))
 DEFAULT_PLAYBOOKS_DIR = Path(envstr("AIOPS_PLAYBOOKS_DIR", str(BASE_DIR / "config" / "playbooks")))

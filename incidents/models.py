@@ -239,6 +239,19 @@ class Incident(models.Model):
         self.status, self.resolved_at = incident.status, incident.resolved_at
         return True
 
+    def reopen(self) -> bool:
+        """Resolved -> open again; False if it is not resolved, or another incident of its fingerprint is open."""
+        with transaction.atomic():
+            incident = Incident.objects.select_for_update().get(pk=self.pk)
+            if incident.status != self.Status.RESOLVED:
+                return False
+            if Incident.objects.open().filter(fingerprint=incident.fingerprint).exists():
+                return False
+            incident.status, incident.resolved_at = self.Status.OPEN, None
+            incident.save(update_fields=["status", "resolved_at"])
+        self.status, self.resolved_at = incident.status, incident.resolved_at
+        return True
+
     def acknowledge(self, *, by: Any) -> bool:
         with transaction.atomic():
             incident = Incident.objects.select_for_update().get(pk=self.pk)

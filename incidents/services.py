@@ -6,10 +6,11 @@ import fnmatch
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -151,11 +152,30 @@ def route_event(event: ClusterEvent, *, rules: list[Rule] | None = None) -> None
     for rule in matching_rules(event, rules):
         incident = event.incident
         if rule.open_incident and incident is None:
-            incident = open_incident(event, rule)
+            incident = reopen_recent_incident(event) or open_incident(event, rule)
         if rule.playbook is not None and rule.playbook.enabled and incident is not None:
             if incident.playbook_runs.exclude(status__in=["failed", "rejected", "expired", "succeeded"]).exists():
                 continue  # a remediation is already under way for this incident
             start_playbook(rule.playbook, incident=incident, event=event)
+
+
+def reopen_recent_incident(event: ClusterEvent) -> Incident | None:
+    """A failure that comes back soon after it resolved continues its incident instead of opening a new one.
+
+    This keeps a flapping workload to one incident (and one timeline) rather than a storm of them.
+    """
+    window = timedelta(seconds=settings.INCIDENT_REOPEN_SECONDS)
+    recent = (Incident.objects.filter(fingerprint=event.fingerprint, status=Incident.Status.RESOLVED,
+                                      resolved_at__gte=timezone.now() - window)
+              .order_by("-resolved_at").first())
+    if recent is None or not recent.reopen():
+        return None
+    ClusterEvent.objects.filter(pk=event.pk).update(incident=recent)  # same exception as in open_incident
+    event.incident = recent
+    audit("incident.reopened", incident=recent, target=recent, event_id=event.pk,
+          message=f"{event.reason} came back within {window.total_seconds():.0f}s of resolving: {event.message}")
+    notify_console("incident", id=recent.pk)
+    return recent
 
 
 def open_incident(event: ClusterEvent, rule: Rule) -> Incident:

@@ -72,7 +72,19 @@ def test_a_failure_no_longer_seen_is_resolved_with_its_incident(cluster, rule_wi
     assert list(ClusterEvent.objects.order_by("id").values_list("status", flat=True)) == ["firing", "resolved"]
 
 
-def test_a_recurrence_after_resolution_opens_a_new_incident(cluster, rule_with_playbook):
+def test_a_recurrence_soon_after_resolution_reopens_the_incident(cluster, rule_with_playbook):
+    sync_cluster_findings(cluster, [crashloop()])
+    sync_cluster_findings(cluster, [])
+    [event] = sync_cluster_findings(cluster, [crashloop()])
+    incident = Incident.objects.get()
+    assert incident.status == Incident.Status.OPEN and incident.resolved_at is None
+    assert event.incident == incident
+    assert AuditEntry.objects.filter(incident=incident, action="incident.reopened").count() == 1
+    assert incident.events.count() == 3
+
+
+def test_a_recurrence_after_the_reopen_window_opens_a_new_incident(cluster, rule_with_playbook, settings):
+    settings.INCIDENT_REOPEN_SECONDS = 0
     sync_cluster_findings(cluster, [crashloop()])
     sync_cluster_findings(cluster, [])
     sync_cluster_findings(cluster, [crashloop()])
