@@ -8,10 +8,11 @@ from typing import Any
 
 import structlog
 from django.db import transaction
+from django.utils import timezone
 from rest_framework import serializers
 
 from aiops_project.live import batched_notices
-from incidents.models import Cluster, EventSource, EventStatus, Severity, make_fingerprint
+from incidents.models import Cluster, EventSource, EventStatus, Severity, Signal, make_fingerprint
 from incidents.services import Transition, enabled_rules, record_transition
 
 log = structlog.get_logger(__name__)
@@ -103,11 +104,24 @@ def ingest_alerts(alerts: list[Any], validator: serializers.Serializer, to_trans
             result.rejected.append({"index": index, "fingerprint": raw.get("fingerprint") if isinstance(raw, dict)
                                     else None, "errors": exc.detail})
     clusters = {c.name: c for c in Cluster.objects.all()}
+    transitions = [to_transition(alert, raw, clusters) for alert, raw in valid]
+    # Redeliveries are most of what Alertmanager sends (every repeat_interval): recognise them with one
+    # read and touch them with one write. A stale read can only make an alert look like a repeat when
+    # it changed state meanwhile; the sender's next delivery then records it.
+    current = dict(Signal.objects.filter(fingerprint__in={t.fingerprint for t in transitions})
+                   .values_list("fingerprint", "status"))
+    repeats = {t.fingerprint for t in transitions if current.get(t.fingerprint) == t.status}
+    if repeats:
+        Signal.objects.filter(fingerprint__in=repeats).update(last_seen=timezone.now())
     rules = enabled_rules()
+    seen: set[tuple[str, str]] = set()
     # One transaction per notification: one commit instead of one per alert, and consoles hear once.
     with transaction.atomic(), batched_notices():
-        for alert, raw in valid:
-            if record_transition(to_transition(alert, raw, clusters), rules=rules) is not None:
+        for t in transitions:
+            if t.fingerprint in repeats or (t.fingerprint, t.status) in seen:
+                continue
+            seen.add((t.fingerprint, t.status))
+            if record_transition(t, rules=rules) is not None:
                 result.recorded += 1
     if result.rejected:
         log.warning("alerts_rejected", rejected=result.rejected)
