@@ -80,7 +80,8 @@ def main() -> None:
             p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
             alerts = sum(len(p["alerts"]) for p in payloads)
             p50 = statistics.median(latencies)
-            print(f"{label:12s} {alerts / elapsed:8,.0f} alerts/s   request p50 {p50 * 1000:5.0f} ms   p99 {p99 * 1000:5.0f} ms")
+            rate = alerts / elapsed
+            print(f"{label:12s} {rate:8,.0f} alerts/s   request p50 {p50 * 1000:5.0f} ms   p99 {p99 * 1000:5.0f} ms")
 
         payloads = [batch_of(b) for b in range(BATCHES)]
         print(f"database: {connection.vendor}; {BATCHES} requests x {BATCH_SIZE} alerts each")
