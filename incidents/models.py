@@ -81,6 +81,9 @@ class Signal(models.Model):
     """
 
     fingerprint = models.CharField(max_length=40, unique=True)
+    group_key = models.CharField(
+        max_length=40, blank=True, help_text="What the signal is about (e.g. its workload): one incident per group."
+    )
     cluster = models.ForeignKey(Cluster, null=True, blank=True, on_delete=models.CASCADE)
     source = models.CharField(max_length=20, choices=EventSource.choices)
     status = models.CharField(max_length=10, choices=EventStatus.choices)
@@ -92,7 +95,7 @@ class Signal(models.Model):
     objects = SignalQuerySet.as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["cluster", "source", "status"])]
+        indexes = [models.Index(fields=["cluster", "source", "status"]), models.Index(fields=["group_key", "status"])]
 
     def __str__(self) -> str:
         return f"{self.fingerprint} ({self.status})"
@@ -104,6 +107,7 @@ class ClusterEvent(models.Model):
     TIME_FIELD = "occurred_at"
 
     fingerprint = models.CharField(max_length=40, db_index=True)
+    group_key = models.CharField(max_length=40, blank=True, db_index=True)
     source = models.CharField(max_length=20, choices=EventSource.choices)
     reason = models.CharField(max_length=120, help_text="What happened, e.g. CrashLoopBackOff or an alertname.")
     severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.WARNING)
@@ -140,6 +144,7 @@ class ClusterEvent(models.Model):
         return {
             "id": self.pk,
             "fingerprint": self.fingerprint,
+            "group_key": self.group_key,
             "source": self.source,
             "reason": self.reason,
             "severity": self.severity,
@@ -190,7 +195,11 @@ class Incident(models.Model):
         ACKNOWLEDGED = "acknowledged", "Acknowledged"
         RESOLVED = "resolved", "Resolved"
 
-    fingerprint = models.CharField(max_length=40, db_index=True)
+    fingerprint = models.CharField(max_length=40, db_index=True, help_text="The fingerprint of the opening event.")
+    group_key = models.CharField(
+        max_length=40, db_index=True,
+        help_text="Events with this group key (the same workload, node or alert) belong to this incident.",
+    )
     title = models.CharField(max_length=300)
     status = models.CharField(max_length=15, choices=Status.choices, default=Status.OPEN)
     severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.WARNING)
@@ -211,11 +220,11 @@ class Incident(models.Model):
     class Meta:
         ordering = ["-opened_at"]
         constraints = [
-            # At most one unresolved incident per fingerprint, even with concurrent pollers.
+            # At most one unresolved incident per group, even with concurrent pollers.
             models.UniqueConstraint(
-                fields=["fingerprint"],
+                fields=["group_key"],
                 condition=~models.Q(status="resolved"),
-                name="one_unresolved_incident_per_fingerprint",
+                name="one_unresolved_incident_per_group",
             )
         ]
 
@@ -240,12 +249,12 @@ class Incident(models.Model):
         return True
 
     def reopen(self) -> bool:
-        """Resolved -> open again; False if it is not resolved, or another incident of its fingerprint is open."""
+        """Resolved -> open again; False if it is not resolved, or another incident of its group is open."""
         with transaction.atomic():
             incident = Incident.objects.select_for_update().get(pk=self.pk)
             if incident.status != self.Status.RESOLVED:
                 return False
-            if Incident.objects.open().filter(fingerprint=incident.fingerprint).exists():
+            if Incident.objects.open().filter(group_key=incident.group_key).exists():
                 return False
             incident.status, incident.resolved_at = self.Status.OPEN, None
             incident.save(update_fields=["status", "resolved_at"])

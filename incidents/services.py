@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from aiops_project.live import notify_console
 from incidents import kube
-from incidents.detectors import Finding, detect_pod
+from incidents.detectors import Finding, detect_snapshot
 from incidents.models import (
     SEVERITY_RANK,
     AuditEntry,
@@ -51,6 +51,13 @@ class Transition:
     labels: dict[str, Any] = field(default_factory=dict)
     occurred_at: datetime | None = None
     payload: dict[str, Any] = field(default_factory=dict)
+    # What the signal is about: the transitions of one group (a workload, a node) share one incident.
+    # Empty: the fingerprint is its own group.
+    group_key: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.group_key:
+            object.__setattr__(self, "group_key", self.fingerprint)
 
 
 def audit(action: str, *, message: str = "", actor: Any = None, actor_label: str = "system", via: str = "",
@@ -87,7 +94,7 @@ def _flip_signal(t: Transition, now: datetime) -> bool:
     try:
         with transaction.atomic():
             Signal.objects.create(
-                fingerprint=t.fingerprint, cluster=t.cluster, source=t.source, status=t.status,
+                fingerprint=t.fingerprint, group_key=t.group_key, cluster=t.cluster, source=t.source, status=t.status,
                 first_seen=now, last_seen=now, last_transition_at=now,
             )
         return True
@@ -104,9 +111,9 @@ def record_transition(t: Transition, *, rules: list[Rule] | None = None) -> Clus
     with transaction.atomic():
         if not _flip_signal(t, now):
             return None
-        incident = Incident.objects.open().filter(fingerprint=t.fingerprint).first()
+        incident = Incident.objects.open().filter(group_key=t.group_key).first()
         event = ClusterEvent.objects.create(
-            fingerprint=t.fingerprint, source=t.source, reason=t.reason, severity=t.severity,
+            fingerprint=t.fingerprint, group_key=t.group_key, source=t.source, reason=t.reason, severity=t.severity,
             status=t.status, cluster=t.cluster, namespace=t.namespace, object_kind=t.object_kind,
             object_name=t.object_name, message=t.message, labels=t.labels, payload=t.payload,
             occurred_at=t.occurred_at or now, incident=incident,
@@ -146,9 +153,12 @@ def route_event(event: ClusterEvent, *, rules: list[Rule] | None = None) -> None
     from remediation.services import start_playbook  # remediation builds on incidents, not vice versa
 
     if event.status == EventStatus.RESOLVED:
-        if event.incident is not None:
+        # An incident ends when the last firing signal of its group resolves, not the first.
+        if event.incident is not None and not Signal.objects.firing().filter(group_key=event.group_key).exists():
             resolve_incident(event.incident, event)
         return
+    if event.incident is not None:
+        escalate_incident(event.incident, event)
     for rule in matching_rules(event, rules):
         incident = event.incident
         if rule.open_incident and incident is None:
@@ -165,7 +175,7 @@ def reopen_recent_incident(event: ClusterEvent) -> Incident | None:
     This keeps a flapping workload to one incident (and one timeline) rather than a storm of them.
     """
     window = timedelta(seconds=settings.INCIDENT_REOPEN_SECONDS)
-    recent = (Incident.objects.filter(fingerprint=event.fingerprint, status=Incident.Status.RESOLVED,
+    recent = (Incident.objects.filter(group_key=event.group_key, status=Incident.Status.RESOLVED,
                                       resolved_at__gte=timezone.now() - window)
               .order_by("-resolved_at").first())
     if recent is None or not recent.reopen():
@@ -183,7 +193,7 @@ def open_incident(event: ClusterEvent, rule: Rule) -> Incident:
     title = f"{event.reason}: {event.namespace + '/' if event.namespace else ''}{target}"
     with transaction.atomic():
         incident = Incident.objects.create(
-            fingerprint=event.fingerprint, title=title[:300], severity=event.severity,
+            fingerprint=event.fingerprint, group_key=event.group_key, title=title[:300], severity=event.severity,
             cluster=event.cluster, namespace=event.namespace,
             object_kind=event.labels.get("workload_kind") or event.object_kind,
             object_name=target, rule=rule,
@@ -196,6 +206,19 @@ def open_incident(event: ClusterEvent, rule: Rule) -> Incident:
           target=incident, event_id=event.pk, rule=rule.name)
     notify_console("incident", id=incident.pk)
     return incident
+
+
+def escalate_incident(incident: Incident, event: ClusterEvent) -> bool:
+    """A more severe event joining an incident raises the incident's severity (never lowers it)."""
+    rank = SEVERITY_RANK.get(event.severity, 0)
+    lower = [s for s, r in SEVERITY_RANK.items() if r < rank]
+    if not Incident.objects.filter(pk=incident.pk, severity__in=lower).update(severity=event.severity):
+        return False
+    incident.severity = event.severity
+    audit("incident.escalated", incident=incident, target=incident, event_id=event.pk, severity=event.severity,
+          message=f"Severity raised to {event.severity} by {event.reason}: {event.message}")
+    notify_console("incident", id=incident.pk)
+    return True
 
 
 def resolve_incident(incident: Incident, event: ClusterEvent | None = None) -> bool:
@@ -212,6 +235,9 @@ def finding_transition(cluster: Cluster, finding: Finding, status: str) -> Trans
     return Transition(
         fingerprint=make_fingerprint(cluster.pk, EventSource.KUBERNETES, finding.reason,
                                      finding.namespace, finding.group_kind, finding.group_name),
+        # Every finding about one workload (or node) belongs to one incident: a crash loop, the BackOff
+        # events it causes and the Deployment short of replicas are one story.
+        group_key=make_fingerprint(cluster.pk, "group", finding.namespace, finding.group_kind, finding.group_name),
         source=EventSource.KUBERNETES, status=status, reason=finding.reason, severity=finding.severity,
         cluster=cluster, namespace=finding.namespace, object_kind=finding.object_kind,
         object_name=finding.object_name, message=finding.message, labels=finding.labels,
@@ -232,36 +258,43 @@ def sync_cluster_findings(cluster: Cluster, findings: Iterable[Finding]) -> list
     gone = (Signal.objects.firing().filter(cluster=cluster, source=EventSource.KUBERNETES)
             .exclude(fingerprint__in=seen).values_list("fingerprint", flat=True))
     for fingerprint in list(gone):
-        last = ClusterEvent.objects.filter(fingerprint=fingerprint).order_by("-id").first()
-        if last is None:
-            continue
-        t = Transition(
-            fingerprint=fingerprint, source=last.source, status=EventStatus.RESOLVED, reason=last.reason,
-            severity=last.severity, cluster=cluster, namespace=last.namespace, object_kind=last.object_kind,
-            object_name=last.object_name, message=f"{last.reason} no longer observed", labels=last.labels,
-        )
-        if event := record_transition(t):
+        t = resolved_transition(cluster, fingerprint)
+        if t is not None and (event := record_transition(t)):
             recorded.append(event)
     return recorded
 
 
+def resolved_transition(cluster: Cluster, fingerprint: str) -> Transition | None:
+    """The RESOLVED transition of a fingerprint, described by its last event; None if it never had one."""
+    last = ClusterEvent.objects.filter(fingerprint=fingerprint).order_by("-id").first()
+    if last is None:
+        return None
+    return Transition(
+        fingerprint=fingerprint, group_key=last.group_key, source=last.source, status=EventStatus.RESOLVED,
+        reason=last.reason, severity=last.severity, cluster=cluster, namespace=last.namespace,
+        object_kind=last.object_kind, object_name=last.object_name, message=f"{last.reason} no longer observed",
+        labels=last.labels,
+    )
+
+
 def poll_cluster(cluster_id: int) -> list[ClusterEvent]:
-    """List the cluster's pods once, run the detectors, record transitions."""
+    """List every kind detection covers (one call per kind), run the detectors, record transitions."""
     cluster = Cluster.objects.get(pk=cluster_id)
     structlog.contextvars.bind_contextvars(cluster=cluster.name)
     try:
         api = kube.api_client_for(cluster)
         with api:
-            pods = kube.list_pods(api)
+            snapshot = kube.list_snapshot(api)
     except kube.ClusterUnreachable as exc:
-        # Keep the signals as they are: an unreachable API server is not proof that pods recovered.
+        # Keep the signals as they are: an unreachable API server is not proof that anything recovered.
         Cluster.objects.filter(pk=cluster.pk).update(last_polled_at=timezone.now(), last_poll_error=str(exc))
         log.warning("poll_failed", error=str(exc))
         return []
-    findings = [f for pod in pods for f in detect_pod(pod)]
+    findings = detect_snapshot(snapshot)
     events = sync_cluster_findings(cluster, findings)
     Cluster.objects.filter(pk=cluster.pk).update(last_polled_at=timezone.now(), last_poll_error="")
-    log.info("poll_done", pods=len(pods), findings=len(findings), transitions=len(events))
+    log.info("poll_done", objects={kind: len(items) for kind, items in snapshot.items()}, findings=len(findings),
+             transitions=len(events))
     return events
 
 

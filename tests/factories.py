@@ -49,13 +49,15 @@ def make_event(cluster: Cluster | None = None, **fields: Any) -> ClusterEvent:
     fields.setdefault("object_kind", "Pod")
     fields.setdefault("object_name", "checkout-abc")
     fields.setdefault("fingerprint", make_fingerprint(fields["reason"], fields["namespace"], fields["object_name"]))
+    fields.setdefault("group_key", fields["fingerprint"])
     fields.setdefault("occurred_at", timezone.now())
     return ClusterEvent.objects.create(cluster=cluster, **fields)
 
 
 def make_pending_approval(risk: str = Risk.MEDIUM, expires_in: timedelta = timedelta(minutes=5)) -> Approval:
     playbook = make_playbook(f"pb-{Playbook.objects.count()}")
-    incident = Incident.objects.create(fingerprint=make_fingerprint(playbook.pk), title="test incident")
+    key = make_fingerprint(playbook.pk)
+    incident = Incident.objects.create(fingerprint=key, group_key=key, title="test incident")
     run = PlaybookRun.objects.create(playbook=playbook, incident=incident,
                                      status=PlaybookRun.Status.WAITING_APPROVAL)
     step = StepRun.objects.create(run=run, order=1, name="Restart", server="kubernetes", tool="rollout_restart",

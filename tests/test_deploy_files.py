@@ -26,7 +26,7 @@ GRAFANA_DATASOURCES = ROOT / "deploy" / "grafana" / "provisioning" / "datasource
 GRAFANA_DASHBOARD_PROVIDER = ROOT / "deploy" / "grafana" / "provisioning" / "dashboards" / "aiops.yml"
 DASHBOARD = ROOT / "deploy" / "grafana" / "dashboards" / "aiops.json"
 
-APP_SERVICES = ("migrate", "web", "worker", "beat")
+APP_SERVICES = ("migrate", "web", "worker", "beat", "watcher")
 ALL_SERVICES = ("postgres", "redis", *APP_SERVICES, "prometheus", "grafana")
 REQUIRED_SECRETS = ("SECRET_KEY", "POSTGRES_PASSWORD", "AIOPS_METRICS_TOKEN", "GRAFANA_ADMIN_PASSWORD")
 

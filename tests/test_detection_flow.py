@@ -130,3 +130,44 @@ def test_a_template_naming_a_missing_field_fails_the_run_instead_of_guessing(clu
     assert step.status == StepRun.Status.FAILED and "nope" in step.error
     advance_run(step.run_id)
     assert PlaybookRun.objects.get().status == PlaybookRun.Status.FAILED
+
+
+def shortfall() -> Finding:
+    return Finding(reason="ReplicaShortfall", severity="warning", namespace="shop", object_kind="Deployment",
+                   object_name="checkout", message="Deployment shop/checkout has 1 of 3 replicas available",
+                   group_kind="Deployment", group_name="checkout",
+                   labels={"workload_kind": "Deployment", "workload_name": "checkout"})
+
+
+def test_findings_about_one_workload_share_one_incident_until_the_last_resolves(cluster, rule_with_playbook):
+    make_rule("any-kubernetes-failure", reasons=[], priority=200)
+    [first] = sync_cluster_findings(cluster, [shortfall()])
+    incident = Incident.objects.get()
+    assert (incident.title, incident.severity) == ("ReplicaShortfall: shop/checkout", "warning")
+    assert not PlaybookRun.objects.exists()  # the catch-all rule opens, it does not remediate
+
+    [crash] = sync_cluster_findings(cluster, [shortfall(), crashloop()])
+    assert Incident.objects.get() == incident == crash.incident
+    assert crash.fingerprint != first.fingerprint and crash.group_key == first.group_key == incident.group_key
+    incident.refresh_from_db()
+    assert incident.severity == "critical"  # raised by the crash loop, and audited
+    assert AuditEntry.objects.filter(incident=incident, action="incident.escalated").count() == 1
+    assert PlaybookRun.objects.get().incident == incident  # the crash loop's rule starts its playbook
+
+    # The crash loop ends first: the Deployment is still short, so the incident stays open.
+    [crash_resolved] = sync_cluster_findings(cluster, [shortfall()])
+    assert crash_resolved.incident == incident
+    incident.refresh_from_db()
+    assert incident.is_open
+
+    [last] = sync_cluster_findings(cluster, [])
+    incident.refresh_from_db()
+    assert last.incident == incident and incident.status == Incident.Status.RESOLVED
+
+
+def test_another_workload_gets_its_own_incident(cluster, rule_with_playbook):
+    other = Finding(reason="CrashLoopBackOff", severity="critical", namespace="shop", object_kind="Pod",
+                    object_name="cart-abc-1", message="crash-looping", group_kind="Deployment", group_name="cart",
+                    labels={"pod": "cart-abc-1", "workload_kind": "Deployment", "workload_name": "cart"})
+    sync_cluster_findings(cluster, [crashloop(), other])
+    assert sorted(Incident.objects.values_list("object_name", flat=True)) == ["cart", "checkout"]

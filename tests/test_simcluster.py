@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +28,7 @@ class Cluster:
     def __init__(self, process: subprocess.Popen[str], kubeconfig: Path) -> None:
         self.process = process
         api = kubernetes.config.new_client_from_config(config_file=str(kubeconfig))
+        self.url = api.configuration.host
         self.core = kubernetes.client.CoreV1Api(api)
         self.apps = kubernetes.client.AppsV1Api(api)
         self.batch = kubernetes.client.BatchV1Api(api)
@@ -41,8 +43,14 @@ class Cluster:
 
 
 def run_cli(*args: str, timeout: float = 20) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "simcluster", *args], cwd=REPO, capture_output=True,
-                          text=True, timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "simcluster", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 @pytest.fixture
@@ -52,9 +60,22 @@ def start(tmp_path: Path) -> Iterator[Callable[..., Cluster]]:
     def _start(scenario: Path = CRASHLOOP) -> Cluster:
         kubeconfig = tmp_path / f"kubeconfig-{len(started)}"
         process = subprocess.Popen(
-            [sys.executable, "-m", "simcluster", "--scenario", str(scenario), "--port", "0",
-             "--kubeconfig", str(kubeconfig)],
-            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            [
+                sys.executable,
+                "-m",
+                "simcluster",
+                "--scenario",
+                str(scenario),
+                "--port",
+                "0",
+                "--kubeconfig",
+                str(kubeconfig),
+            ],
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         deadline = time.monotonic() + 20
         while not kubeconfig.exists():  # written only once the port listens
             if process.poll() is not None:
@@ -97,8 +118,7 @@ def restart(cluster: Cluster, name: str) -> None:
     """Exactly what `kubectl rollout restart deployment/<name>` sends."""
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     body = {"spec": {"template": {"metadata": {"annotations": {"kubectl.kubernetes.io/restartedAt": now}}}}}
-    cluster.apps.patch_namespaced_deployment(name, "shop", body,
-                                             _content_type="application/strategic-merge-patch+json")
+    cluster.apps.patch_namespaced_deployment(name, "shop", body, _content_type="application/strategic-merge-patch+json")
 
 
 def write_scenario(tmp_path: Path, text: str) -> Path:
@@ -132,8 +152,9 @@ def test_the_crash_looping_checkout_pod_is_listed(start: Callable[..., Cluster])
     deployment = cluster.apps.read_namespaced_deployment("checkout", "shop")
     assert (deployment.status.replicas, deployment.status.ready_replicas) == (1, 0)
     events = cluster.core.list_namespaced_event("shop").items
-    assert any(e.reason == "BackOff" and e.type == "Warning" and e.involved_object.name == pod.metadata.name
-               for e in events)
+    assert any(
+        e.reason == "BackOff" and e.type == "Warning" and e.involved_object.name == pod.metadata.name for e in events
+    )
     assert cluster.apps.list_namespaced_stateful_set("shop").items == []  # declared kinds list empty, not 404
     assert cluster.batch.list_job_for_all_namespaces().items == []
 
@@ -160,20 +181,27 @@ def test_a_rollout_restart_replaces_the_failing_pod_with_a_ready_one(start: Call
     pod = eventually(replaced)[0]
     assert pod.status.phase == "Running"
     assert pod.status.container_statuses[0].restart_count == 0
-    status = eventually(lambda: (s := cluster.apps.read_namespaced_deployment("checkout", "shop").status)
-                        .ready_replicas == 1 and s)
+    status = eventually(
+        lambda: (s := cluster.apps.read_namespaced_deployment("checkout", "shop").status).ready_replicas == 1 and s
+    )
     assert (status.replicas, status.updated_replicas, status.available_replicas) == (1, 1, 1)
     assert "Traceback" not in cluster.core.read_namespaced_pod_log(pod.metadata.name, "shop")
 
 
 def test_a_restart_does_not_help_when_the_scenario_says_unchanged(
-        start: Callable[..., Cluster], tmp_path: Path) -> None:
+    start: Callable[..., Cluster], tmp_path: Path
+) -> None:
     scenario = CRASHLOOP.read_text(encoding="utf-8").replace("on_restart: healthy", "on_restart: unchanged")
     cluster = start(write_scenario(tmp_path, scenario))
     old = cluster.pods("checkout")[0].metadata.name
     restart(cluster, "checkout")
-    pods = eventually(lambda: [p for p in cluster.pods("checkout") if p.metadata.name != old]
-                      if all(p.metadata.name != old for p in cluster.pods("checkout")) else [])
+    pods = eventually(
+        lambda: (
+            [p for p in cluster.pods("checkout") if p.metadata.name != old]
+            if all(p.metadata.name != old for p in cluster.pods("checkout"))
+            else []
+        )
+    )
     assert len(pods) == 1
     assert waiting_reason(pods[0]) == "CrashLoopBackOff"
     assert not is_ready(pods[0])
@@ -204,8 +232,9 @@ def test_a_watch_sees_the_pods_of_a_restart_come_and_go(start: Callable[..., Clu
     old = cluster.pods("checkout")[0].metadata.name
     seen: list[tuple[str, str]] = []
     watch = kubernetes.watch.Watch()
-    for event in watch.stream(cluster.core.list_namespaced_pod, "shop", label_selector="app=checkout",
-                              timeout_seconds=20):
+    for event in watch.stream(
+        cluster.core.list_namespaced_pod, "shop", label_selector="app=checkout", timeout_seconds=20
+    ):
         seen.append((event["type"], event["object"].metadata.name))
         if seen == [("ADDED", old)]:  # the watch is established: now restart
             restart(cluster, "checkout")
@@ -213,6 +242,17 @@ def test_a_watch_sees_the_pods_of_a_restart_come_and_go(start: Callable[..., Clu
             watch.stop()
     assert ("DELETED", old) in seen
     assert any(kind == "ADDED" and name != old for kind, name in seen)
+
+
+def test_a_watch_spelled_watch_True_streams_and_ends_at_its_timeout(start: Callable[..., Cluster]) -> None:
+    # The installed client sends `watch=true`; older clients and hand-written callers send `watch=True`.
+    cluster = start()
+    url = f"{cluster.url}/api/v1/namespaces/shop/pods?watch=True&timeoutSeconds=1"
+    # The URL is our own http:// server; the call returns only if the server ends the stream.
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
+        lines = response.read().decode().splitlines()
+    assert len(lines) == 3
+    assert all('"type": "ADDED"' in line for line in lines)
 
 
 def test_sigterm_stops_the_process_cleanly(start: Callable[..., Cluster]) -> None:
@@ -246,13 +286,16 @@ deployments:
 """
 
 
-@pytest.mark.parametrize(("text", "line", "field"), [
-    (VALID.replace("  - name: node-1", "  - name: [node-1"), 5, "invalid YAML"),
-    (VALID.replace("    image: example/checkout:1\n", ""), 6, "deployments[0].image"),
-    (VALID.replace("state: crashloop", "state: exploded"), 9, "deployments[0].state"),
-    (VALID.replace("namespace: shop", "namespace: shopp"), 7, "deployments[0].namespace"),
-    (VALID.replace("  - name: node-1", "  - name: node-1\n    colour: red"), 5, "nodes[0].colour"),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "field"),
+    [
+        (VALID.replace("  - name: node-1", "  - name: [node-1"), 5, "invalid YAML"),
+        (VALID.replace("    image: example/checkout:1\n", ""), 6, "deployments[0].image"),
+        (VALID.replace("state: crashloop", "state: exploded"), 9, "deployments[0].state"),
+        (VALID.replace("namespace: shop", "namespace: shopp"), 7, "deployments[0].namespace"),
+        (VALID.replace("  - name: node-1", "  - name: node-1\n    colour: red"), 5, "nodes[0].colour"),
+    ],
+)
 def test_a_malformed_scenario_names_file_line_and_field(tmp_path: Path, text: str, line: int, field: str) -> None:
     path = write_scenario(tmp_path, text)
     with pytest.raises(ScenarioError) as refused:

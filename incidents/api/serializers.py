@@ -13,7 +13,7 @@ class ClusterEventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ClusterEvent
-        fields = ["id", "fingerprint", "source", "reason", "severity", "status", "cluster", "namespace",
+        fields = ["id", "fingerprint", "group_key", "source", "reason", "severity", "status", "cluster", "namespace",
                   "object_kind", "object_name", "message", "labels", "payload", "occurred_at", "recorded_at",
                   "incident"]
 
@@ -30,8 +30,8 @@ class IncidentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Incident
-        fields = ["id", "fingerprint", "title", "status", "severity", "cluster", "namespace", "object_kind",
-                  "object_name", "rule", "opened_at", "acknowledged_at", "resolved_at"]
+        fields = ["id", "fingerprint", "group_key", "title", "status", "severity", "cluster", "namespace",
+                  "object_kind", "object_name", "rule", "opened_at", "acknowledged_at", "resolved_at"]
 
 
 class IncidentDetailSerializer(IncidentSerializer):

@@ -137,13 +137,13 @@ def _filter(queryset: QuerySet[Any], params: Any, fields: dict[str, str]) -> Que
 
 class ClusterEventViewSet(viewsets.ReadOnlyModelViewSet):
     """Events, newest first. Filters: source, status, reason, severity, cluster, namespace, fingerprint,
-    incident, since."""
+    group_key, incident, since."""
 
     serializer_class = ClusterEventSerializer
     pagination_class = Pages
     FILTERS = {"source": "source", "status": "status", "reason": "reason", "severity": "severity",
                "cluster": "cluster__name", "namespace": "namespace", "fingerprint": "fingerprint",
-               "incident": "incident_id"}
+               "group_key": "group_key", "incident": "incident_id"}
 
     def get_queryset(self) -> QuerySet[ClusterEvent]:
         queryset = ClusterEvent.objects.select_related("cluster").order_by("-id")

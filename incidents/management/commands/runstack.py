@@ -80,6 +80,8 @@ class Command(BaseCommand):
                 "--host", "127.0.0.1", "--port", str(settings.SIMCLUSTER_PORT), "--kubeconfig", str(kubeconfig),
             ])
             self._wait_for(lambda: kubeconfig.exists(), "simcluster", "the simulated cluster to listen")
+        # Watch mode beside the periodic poll: detection within a second; the poll stays as the safety net.
+        self._spawn("watcher", [python, str(settings.BASE_DIR / "manage.py"), "watch_clusters"])
         self._spawn("web", [python, "-m", "daphne", "-b", options["host"], "-p", str(options["port"]),
                             "aiops_project.asgi:application"])
         self._spawn("worker", [python, "-m", "celery", "-A", "aiops_project", "worker", "--loglevel", "INFO",

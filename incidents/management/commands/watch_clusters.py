@@ -1,0 +1,60 @@
+"""Watch mode: follow the Kubernetes watch API of every enabled cluster until SIGINT/SIGTERM.
+
+Runs beside the periodic poll (the Celery beat entries), which stays as the safety net: each transition
+is recorded once, by whichever sees it first.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from typing import Any
+
+import structlog
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
+
+from incidents.models import Cluster
+from incidents.watcher import Watcher, database_work
+
+log = structlog.get_logger(__name__)
+
+
+class Command(BaseCommand):
+    help = "Follow the Kubernetes watch API of every enabled cluster and record transitions as they happen."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--cluster", action="append", dest="clusters", metavar="NAME",
+                            help="Watch only this cluster (repeatable). Default: every enabled cluster.")
+        parser.add_argument("--refresh-seconds", type=float, default=30.0,
+                            help="How often the clusters are re-read, to follow new and disabled ones.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        names: list[str] | None = options["clusters"]
+        if options["refresh_seconds"] <= 0:
+            raise CommandError("--refresh-seconds must be positive")
+        if names:
+            with database_work():
+                known = set(Cluster.objects.filter(name__in=names).values_list("name", flat=True))
+            if missing := sorted(set(names) - known):
+                raise CommandError(f"no such cluster: {', '.join(missing)}")
+
+        stop = threading.Event()
+
+        def on_signal(signum: int, frame: Any) -> None:
+            stop.set()
+
+        signal.signal(signal.SIGINT, on_signal)
+        signal.signal(signal.SIGTERM, on_signal)
+        watcher = Watcher(names)
+        log.info("watcher_started", clusters=names or "all enabled")
+        try:
+            while not stop.is_set():
+                try:
+                    watcher.refresh()
+                except DatabaseError as exc:  # keep the running watches; the next refresh retries
+                    log.warning("cluster_refresh_failed", error=str(exc))
+                stop.wait(options["refresh_seconds"])
+        finally:
+            stopped = watcher.stop()
+        log.info("watcher_stopped", clean=stopped)

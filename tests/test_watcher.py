@@ -1,0 +1,379 @@
+"""Watch mode: the watcher follows real watch streams (kmock's Kubernetes emulator over HTTP, and a
+simulated-cluster process for the management command) and records transitions without any poll."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+import aiohttp.web
+import kmock
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from incidents.detectors import DETECTORS, Finding
+from incidents.models import Cluster, ClusterEvent, Signal
+from incidents.watcher import Backoff, ClusterWatch, Watcher, WatchSettings
+from simcluster.server import write_kubeconfig
+from tests.factories import make_cluster
+
+ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
+HASH = "5d4f8"  # pod-template-hash: the pods below belong to ReplicaSet checkout-5d4f8 of Deployment checkout
+PODS = kmock.resource("v1/pods")
+# The emulator's resources: every kind the watcher follows lists (empty) instead of answering 404.
+RESOURCES = {
+    "v1/pods": ("Pod", True), "v1/nodes": ("Node", False), "v1/events": ("Event", True),
+    "apps/v1/deployments": ("Deployment", True), "apps/v1/statefulsets": ("StatefulSet", True),
+    "apps/v1/daemonsets": ("DaemonSet", True), "batch/v1/jobs": ("Job", True),
+}
+FAST = WatchSettings(backoff_base=0.05, backoff_cap=0.5, stop_timeout=5)
+
+
+class WatchEmulator(kmock.KubernetesEmulator):
+    """kmock's emulator, reading the official client's `watch=True` (kmock only recognises `watch=true`)."""
+
+    async def __call__(self, raw_request: aiohttp.web.BaseRequest) -> aiohttp.web.StreamResponse:
+        if raw_request.query.get("watch", "").lower() == "true":
+            raw_request = raw_request.clone(rel_url=raw_request.rel_url.update_query(watch="true"))
+        return await super().__call__(raw_request)
+
+
+pytestmark = [pytest.mark.kmock(cls=WatchEmulator)]
+
+
+def container(state: str) -> dict[str, Any]:
+    status: dict[str, Any] = {"name": "app", "image": "example/checkout:1", "restartCount": 5}
+    if state == "crashloop":
+        return status | {"ready": False, "lastState": {"terminated": {"reason": "Error", "exitCode": 1}},
+                         "state": {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 1m20s"}}}
+    return status | {"ready": True, "lastState": {}, "state": {"running": {"startedAt": "2026-11-03T09:14:02Z"}}}
+
+
+def pod(name: str, state: str = "running") -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {
+            "name": name, "namespace": "shop", "labels": {"app": "checkout", "pod-template-hash": HASH},
+            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": f"checkout-{HASH}",
+                                 "uid": "0b1c7a52-rs", "controller": True}],
+        },
+        "spec": {"nodeName": "node-1", "containers": [{"name": "app", "image": "example/checkout:1"}]},
+        "status": {"phase": "Running", "containerStatuses": [container(state)]},
+    }
+
+
+async def in_thread(fn: Callable[[], T]) -> T:
+    """Blocking work (the ORM, the watcher's joins) runs off kmock's event loop, which must keep serving."""
+
+    def run() -> T:
+        try:
+            return fn()
+        finally:
+            connection.close()
+
+    return await asyncio.to_thread(run)
+
+
+async def eventually(probe: Callable[[], T], timeout: float = 15) -> T:
+    deadline = time.monotonic() + timeout
+    while True:
+        result = await in_thread(probe)
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            pytest.fail(f"condition not met within {timeout}s; last result: {result!r}")
+        await asyncio.sleep(0.05)
+
+
+def statuses(**filters: Any) -> list[tuple[str, str]]:
+    return list(ClusterEvent.objects.filter(**filters).order_by("id").values_list("status", "object_name"))
+
+
+@dataclass
+class Harness:
+    api: Any  # the kmock emulator
+    watcher: Watcher
+    cluster: Cluster
+
+    @property
+    def watch(self) -> ClusterWatch:
+        watch = self.watcher.get(self.cluster.name)
+        assert watch is not None
+        return watch
+
+    async def start(self) -> None:
+        await in_thread(self.watcher.refresh)
+        await self.subscribed()
+
+    async def subscribed(self) -> None:
+        """Wait until a pod watch is live. kmock subscribes a watch to its event bus only after replaying
+        the current objects, so a change made before that would never reach the stream (an emulator gap)."""
+        deadline = time.monotonic() + 15
+        while not any(res == PODS and bus.consumer_count for res, bus in self.api._buses.items()):
+            if time.monotonic() > deadline:
+                pytest.fail("no pod watch was established")
+            await asyncio.sleep(0.02)
+
+    async def request(self, method: str, name: str | None = None, body: dict[str, Any] | None = None) -> None:
+        path = "/api/v1/namespaces/shop/pods" + (f"/{name}" if name else "")
+        async with self.api.request(method, path, json=body) as response:
+            assert response.status < 300, await response.text()
+
+    async def create(self, *pods: dict[str, Any]) -> None:
+        for obj in pods:
+            await self.request("post", body=obj)
+
+    async def set_state(self, name: str, state: str) -> None:
+        await self.request("patch", name, {"status": {"containerStatuses": [container(state)]}})
+
+    async def delete(self, name: str) -> None:
+        await self.request("delete", name)
+
+
+@pytest.fixture
+async def harness(kmock: Any, tmp_path: Path) -> AsyncIterator[Harness]:
+    for resource, (kind, namespaced) in RESOURCES.items():
+        kmock.resources[resource] = kmock.ResourceInfo(kind=kind, namespaced=namespaced, verbs=["list", "watch"])
+    kubeconfig = tmp_path / "kubeconfig"
+    write_kubeconfig(kubeconfig, str(kmock.url).rstrip("/"))
+    cluster = await in_thread(lambda: make_cluster("kmock", kubeconfig_path=str(kubeconfig)))
+    harness = Harness(kmock, Watcher(settings=FAST), cluster)
+    yield harness
+    assert await in_thread(harness.watcher.stop), "every watch thread stops"
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_pod_turning_crashloop_is_recorded_from_its_watch_event_without_a_poll(harness: Harness) -> None:
+    await harness.create(pod("checkout-5d4f8-a"))
+    await harness.start()
+    assert await in_thread(statuses) == []
+    await harness.set_state("checkout-5d4f8-a", "crashloop")
+    await eventually(lambda: statuses(reason="CrashLoopBackOff") == [("firing", "checkout-5d4f8-a")])
+    event = await in_thread(lambda: ClusterEvent.objects.get())
+    assert (event.namespace, event.labels["workload_name"]) == ("shop", "checkout")
+    assert event.cluster_id == harness.cluster.pk
+    cluster = await in_thread(lambda: Cluster.objects.get(pk=harness.cluster.pk))
+    assert cluster.last_polled_at is None  # nothing polled: the watch alone saw it
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("how", ["recovers", "is deleted"])
+async def test_a_failing_pod_that_recovers_or_is_deleted_resolves_its_failure(harness: Harness, how: str) -> None:
+    await harness.create(pod("checkout-5d4f8-a", "crashloop"))
+    await harness.start()
+    await eventually(lambda: statuses() == [("firing", "checkout-5d4f8-a")])  # from the initial LIST
+    if how == "recovers":
+        await harness.set_state("checkout-5d4f8-a", "running")  # MODIFIED
+    else:
+        await harness.delete("checkout-5d4f8-a")  # DELETED
+    await eventually(lambda: [status for status, _ in statuses()] == ["firing", "resolved"])
+    assert await in_thread(lambda: Signal.objects.get().status) == "resolved"
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_workload_keeps_firing_while_any_of_its_pods_still_fails(harness: Harness) -> None:
+    await harness.create(pod("checkout-5d4f8-a", "crashloop"), pod("checkout-5d4f8-b", "crashloop"))
+    await harness.start()
+    await eventually(lambda: len(statuses()) == 1)  # two pods, one workload: one fingerprint
+    fingerprint = await in_thread(lambda: ClusterEvent.objects.get().fingerprint)
+    a, b = ("Pod", "shop", "checkout-5d4f8-a"), ("Pod", "shop", "checkout-5d4f8-b")
+    assert harness.watch.producers(fingerprint) == {a, b}
+
+    await harness.set_state("checkout-5d4f8-a", "running")
+    await eventually(lambda: harness.watch.producers(fingerprint) == {b})
+    assert [status for status, _ in await in_thread(statuses)] == ["firing"]
+    assert await in_thread(lambda: Signal.objects.get().status) == "firing"
+
+    await harness.set_state("checkout-5d4f8-b", "running")
+    await eventually(lambda: [status for status, _ in statuses()] == ["firing", "resolved"])
+    assert harness.watch.producers(fingerprint) == set()
+
+
+GONE_STATUS = {"apiVersion": "v1", "kind": "Status", "status": "Failure", "code": 410, "reason": "Expired",
+               "message": "too old resource version: 1 (20)"}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("answer", ["HTTP 410", "ERROR event 410"])
+async def test_a_410_gone_makes_the_watcher_relist_and_continue(harness: Harness, answer: str) -> None:
+    api = harness.api
+    if answer == "HTTP 410":
+        api[kmock.action.WATCH, PODS][:1] << kmock.KubernetesError(410, "Expired", GONE_STATUS["message"])
+    else:
+        api[kmock.action.WATCH, PODS][:1] << ({"type": "ERROR", "object": GONE_STATUS},)
+    await harness.create(pod("checkout-5d4f8-a"))
+    await harness.start()
+    assert len(list(api[kmock.action.LIST, PODS])) == 2, "listed, got 410 on the watch, listed again"
+    assert len(list(api[kmock.action.WATCH, PODS])) == 2
+    await harness.set_state("checkout-5d4f8-a", "crashloop")
+    await eventually(lambda: statuses() == [("firing", "checkout-5d4f8-a")])
+    assert harness.watch.streams["Pod"].reconnects == 0  # a 410 is not a failure: no backoff
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_relist_resolves_what_vanished_while_the_watch_was_down(harness: Harness) -> None:
+    api = harness.api
+
+    async def vanish_then_expire(request: kmock.Request) -> None:
+        async with api.delete("/api/v1/namespaces/shop/pods/checkout-5d4f8-a"):
+            pass  # deleted while no watch is running: no DELETED event will ever reach the watcher
+        raise kmock.KubernetesError(410, "Expired", GONE_STATUS["message"])
+
+    api[kmock.action.WATCH, PODS][:1] << vanish_then_expire
+    await harness.create(pod("checkout-5d4f8-a", "crashloop"))
+    await harness.start()
+    await eventually(lambda: [status for status, _ in statuses()] == ["firing", "resolved"])
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_server_errors_garbage_and_dropped_streams_back_off_and_reconnect(harness: Harness) -> None:
+    api = harness.api
+    api[kmock.action.LIST, PODS][:1] << 500
+    api[kmock.action.WATCH, PODS][:1] << 503
+    api[kmock.action.WATCH, PODS][1:2] << (b"<html>502 Bad Gateway</html>\n",)
+    api[kmock.action.WATCH, PODS][2:3] << ({"type": "ERROR", "object": {"kind": "Status", "code": 500}},)
+    api[kmock.action.WATCH, PODS][3:4] << ({"type": "ADDED", "object": pod("checkout-5d4f8-a")},)  # then EOF
+    await harness.create(pod("checkout-5d4f8-a"))
+    await harness.start()
+    stream = harness.watch.streams["Pod"]
+    assert stream.reconnects == 5 and stream.is_alive()
+    assert len(list(api[kmock.action.WATCH, PODS])) == 5
+    await harness.set_state("checkout-5d4f8-a", "crashloop")
+    await eventually(lambda: statuses() == [("firing", "checkout-5d4f8-a")])
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_bookmarks_move_the_resource_version_the_watch_resumes_from(harness: Harness) -> None:
+    api = harness.api
+    bookmark = {"type": "BOOKMARK", "object": {"kind": "Pod", "apiVersion": "v1",
+                                              "metadata": {"resourceVersion": "777"}}}
+    api[kmock.action.WATCH, PODS][:1] << (bookmark,)  # and the stream ends: reconnect
+    await harness.start()
+    first, second = list(api[kmock.action.WATCH, PODS])[:2]
+    assert first.params["allowWatchBookmarks"].lower() == "true"
+    assert second.params["resourceVersion"] == "777"
+    assert len(list(api[kmock.action.LIST, PODS])) == 1, "resumed from the bookmark, no relist"
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_broken_cluster_does_not_stop_the_others(harness: Harness) -> None:
+    await in_thread(lambda: make_cluster("broken", kubeconfig_path="/nonexistent/kubeconfig"))
+    await harness.create(pod("checkout-5d4f8-a"))
+    await harness.start()
+    await harness.set_state("checkout-5d4f8-a", "crashloop")
+    await eventually(lambda: statuses(cluster=harness.cluster) == [("firing", "checkout-5d4f8-a")])
+    broken = harness.watcher.get("broken")
+    assert broken is not None
+    assert all(s.reconnects >= 1 and s.is_alive() for s in broken.streams.values())
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_disabled_cluster_is_no_longer_watched(harness: Harness) -> None:
+    await harness.start()
+    await in_thread(lambda: Cluster.objects.filter(pk=harness.cluster.pk).update(enabled=False))
+    await in_thread(harness.watcher.refresh)
+    assert harness.watcher.get(harness.cluster.name) is None
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_finding_that_depends_on_time_fires_on_resync_without_any_watch_event(
+        harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    overdue = threading.Event()  # stands for the clock passing a detector's threshold ("unready for 5 min")
+
+    def detect_overdue(pod: dict[str, Any], now: Any = None) -> list[Finding]:
+        name = pod["metadata"]["name"]
+        return [Finding(reason="Overdue", severity="warning", namespace="shop", object_kind="Pod", object_name=name,
+                        message="overdue", group_kind="Pod", group_name=name)] if overdue.is_set() else []
+
+    monkeypatch.setitem(DETECTORS["Pod"], "test_overdue", detect_overdue)
+    harness.watcher = Watcher(settings=replace(FAST, resync_seconds=0.2))
+    await harness.create(pod("checkout-5d4f8-a"))
+    await harness.start()
+    assert await in_thread(statuses) == []
+    overdue.set()  # the object does not change: no watch event will come
+    await eventually(lambda: statuses(reason="Overdue") == [("firing", "checkout-5d4f8-a")])
+    overdue.clear()
+    await eventually(lambda: [status for status, _ in statuses(reason="Overdue")] == ["firing", "resolved"])
+
+
+def test_backoff_doubles_with_jitter_up_to_the_cap() -> None:
+    backoff = Backoff(base=1, cap=30)
+    for failures in range(10):
+        ceiling = min(30, 2**failures)
+        assert ceiling / 2 <= backoff.next_delay() <= ceiling
+    backoff.reset()
+    assert backoff.next_delay() <= 1
+
+
+# --- the management command, as a process, against a simulated-cluster process ------------------------
+
+
+def test_watch_clusters_records_a_crashloop_and_exits_cleanly_on_sigint(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    database = tmp_path / "watch.sqlite3"
+    env.update(AIOPS_VAR_DIR=str(tmp_path / "var"), DATABASE_URL=f"sqlite:///{database}", LOG_FORMAT="json",
+               REDIS_URL=f"unix://{settings.EMBEDDED_REDIS_SOCKET}?db=7" if settings.EMBEDDED_REDIS
+               else settings.REDIS_URL)
+
+    def manage(*args: str) -> None:
+        result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
+                                text=True, timeout=120, check=False)
+        assert result.returncode == 0, result.stderr
+
+    manage("migrate", "--noinput", "-v0")
+    kubeconfig = tmp_path / "kubeconfig"
+    simcluster = subprocess.Popen([sys.executable, "-m", "simcluster", "--port", "0", "--kubeconfig", str(kubeconfig)],
+                                  cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    output = tmp_path / "watcher.log"
+    with output.open("wb") as out:
+        watcher = subprocess.Popen([sys.executable, "manage.py", "watch_clusters", "--refresh-seconds", "0.5"],
+                                   cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 20
+        while not kubeconfig.exists():
+            assert simcluster.poll() is None and time.monotonic() < deadline, "simcluster did not start"
+            time.sleep(0.05)
+        # Registered after the watcher started: the periodic re-read picks it up.
+        manage("shell", "-c", "from incidents.models import Cluster; "
+               f"Cluster.objects.create(name='sim', kind='kubeconfig', kubeconfig_path={str(kubeconfig)!r})")
+
+        def crashlooping() -> list[str]:
+            with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=10) as db:
+                return [name for (name,) in db.execute(
+                    "SELECT object_name FROM incidents_clusterevent WHERE status = 'firing' AND reason = ?",
+                    ["CrashLoopBackOff"])]
+
+        deadline = time.monotonic() + 30
+        while not (pods := crashlooping()):
+            assert watcher.poll() is None, output.read_text()
+            assert time.monotonic() < deadline, output.read_text()
+            time.sleep(0.1)
+        assert len(pods) == 1 and pods[0].startswith("checkout-")
+
+        watcher.send_signal(signal.SIGINT)
+        assert watcher.wait(timeout=30) == 0, output.read_text()
+        log = output.read_text()
+        assert "Traceback" not in log
+        assert '"watch_transition"' in log and '"watcher_stopped"' in log
+    finally:
+        for process in (watcher, simcluster):
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
