@@ -1,5 +1,6 @@
-"""CPU time of one poll's detection, for 1k and 10k pods: json-decoding the raw list bodies, then
-`detect_snapshot` over every kind. Not a test: it prints figures and asserts nothing.
+"""CPU time of one poll, for 1k and 10k pods: decoding the raw list bodies, `detect_snapshot` over
+every kind, and recording the findings (a throwaway SQLite database, or DATABASE_URL's). Not a test:
+it prints figures and asserts nothing.
 
 Synthetic cluster: 10% of pods failing (spread over every pod detector's failure), and nodes,
 deployments, statefulsets, daemonsets, jobs and warning events in proportion to the pods. Objects are
@@ -207,15 +208,37 @@ def main() -> None:
     import django
 
     django.setup()
-    from incidents.detectors import detect_snapshot
-    from incidents.kube import decode_list_body
+    from django.conf import settings
 
+    from aiops_project import embedded_redis
+
+    # Consoles are told of new events through Redis.
+    redis_process = embedded_redis.start(settings.EMBEDDED_REDIS_SOCKET) if settings.EMBEDDED_REDIS else None
+    try:
+        measure()
+    finally:
+        if redis_process is not None:
+            redis_process.terminate()
+
+
+def measure() -> None:
+    import django
+    from django.core.management import call_command
+
+    from incidents.detectors import detect_snapshot
+    from incidents.kube import decode_list
+    from incidents.models import Cluster
+    from incidents.services import sync_cluster_findings
+
+    call_command("migrate", verbosity=0)
     sizes = [int(arg) for arg in sys.argv[1:]] or [1000, 10000]
-    print(f"CPU seconds (time.process_time, best of {REPEATS}); Python {sys.version.split()[0]}")
-    print("decode = kube.decode_list_body (what the poll runs: json.loads, cyclic GC paused); "
-          "json.loads+gc = plain json.loads, for comparison")
-    print(f"{'pods':>7} {'objects':>8} {'MB':>6} {'decode s':>9} {'detect s':>9} {'total s':>8} "
-          f"{'findings':>9} {'detect µs/obj':>14} {'json.loads+gc s':>16}")
+    print(f"CPU seconds (time.process_time, best of {REPEATS}); Python {sys.version.split()[0]}; "
+          f"database {django.db.connection.vendor}")
+    print("decode = kube.decode_list (projected msgspec decoding, what the poll runs); json.loads = the whole "
+          "objects, for comparison; sync = recording the findings of a steady poll (nothing changed since the "
+          "last one); first sync = the poll that records them all")
+    print(f"{'pods':>7} {'objects':>8} {'MB':>6} {'decode s':>9} {'detect s':>9} {'sync s':>7} {'total s':>8} "
+          f"{'findings':>9} {'json.loads s':>13} {'first sync s':>13}")
     rows = []
     for pods in sizes:
         snap = snapshot(pods)
@@ -223,16 +246,23 @@ def main() -> None:
                                    ).encode() for kind, items in snap.items()}
         objects = sum(len(items) for items in snap.values())
         megabytes = sum(len(body) for body in bodies.values()) / 1e6
-        decode = cpu(lambda bodies=bodies: [decode_list_body(body) for body in bodies.values()])
+        decode = cpu(lambda bodies=bodies: [decode_list(kind, body) for kind, body in bodies.items()])
         plain = cpu(lambda bodies=bodies: [json.loads(body) for body in bodies.values()])
-        detect = cpu(lambda snap=snap: detect_snapshot(snap, NOW))
-        findings = len(detect_snapshot(snap, NOW))
-        rows.append((pods, decode, detect))
-        print(f"{pods:>7} {objects:>8} {megabytes:>6.1f} {decode:>9.3f} {detect:>9.3f} {decode + detect:>8.3f} "
-              f"{findings:>9} {detect / objects * 1e6:>14.2f} {plain:>16.3f}")
+        projected = {kind: decode_list(kind, body)["items"] for kind, body in bodies.items()}
+        detect = cpu(lambda projected=projected: detect_snapshot(projected, NOW))
+        findings = detect_snapshot(projected, NOW)
+        cluster = Cluster.objects.create(name=f"bench-{pods}", kind=Cluster.Kind.KUBECONFIG)
+        start = time.process_time()
+        sync_cluster_findings(cluster, findings)
+        first = time.process_time() - start
+        sync = cpu(lambda cluster=cluster, findings=findings: sync_cluster_findings(cluster, findings))
+        total = decode + detect + sync
+        rows.append((pods, total))
+        print(f"{pods:>7} {objects:>8} {megabytes:>6.1f} {decode:>9.3f} {detect:>9.3f} {sync:>7.3f} {total:>8.3f} "
+              f"{len(findings):>9} {plain:>13.3f} {first:>13.3f}")
     if len(rows) > 1:
-        (p0, dec0, det0), (p1, dec1, det1) = rows[0], rows[-1]
-        print(f"growth {p0} -> {p1} pods (x{p1 / p0:g}): decode x{dec1 / dec0:.1f}, detect x{det1 / det0:.1f}")
+        (p0, t0), (p1, t1) = rows[0], rows[-1]
+        print(f"growth {p0} -> {p1} pods (x{p1 / p0:g}): total CPU x{t1 / t0:.1f}")
 
 
 if __name__ == "__main__":

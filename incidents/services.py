@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import fnmatch
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from aiops_project.live import notify_console
+from aiops_project.live import batched_notices, notify_console
 from incidents import kube
 from incidents.detectors import Finding, detect_snapshot
 from incidents.models import (
@@ -123,6 +123,115 @@ def record_transition(t: Transition, *, rules: list[Rule] | None = None) -> Clus
         route_event(event, rules=rules)
         notify_console("event", id=event.pk)
     return event
+
+
+# Rows per statement in bulk recording: well under SQLite's 32,766 parameters, and short statements on PostgreSQL.
+CHUNK = 500
+
+
+def record_transitions(transitions: Sequence[Transition], *, rules: list[Rule] | None = None) -> list[ClusterEvent]:
+    """Record many transitions as `record_transition` would one by one, with a few statements per chunk.
+
+    Per chunk of fingerprints: one read of their current states, one write touching the repeats, one
+    conditional UPDATE ... RETURNING per target status claiming the flips, one INSERT ... ON CONFLICT
+    DO NOTHING RETURNING creating the new ones (the database settles races with other writers, as in
+    `_flip_signal`), one read of the open incidents of their groups, one bulk INSERT of the events. Then
+    each event is routed through the rules, in order. A fingerprint that appears again later in the same
+    batch (firing, then resolved) is recorded after the others, one by one: nothing is dropped.
+    """
+    now = timezone.now()
+    rules = enabled_rules() if rules is None else rules
+    first: dict[str, Transition] = {}
+    again: list[Transition] = []
+    for t in transitions:
+        if t.fingerprint in first:
+            again.append(t)
+        else:
+            first[t.fingerprint] = t
+    pending = list(first.values())
+    events: list[ClusterEvent] = []
+    with transaction.atomic():
+        for start in range(0, len(pending), CHUNK):
+            events += _record_chunk(pending[start : start + CHUNK], now)
+        opened: dict[str, Incident] = {}
+        for event in events:
+            log.info("event_recorded", event_id=event.pk, reason=event.reason, status=event.status,
+                     fingerprint=event.fingerprint, namespace=event.namespace, object=event.object_name)
+            if event.incident is None and (incident := opened.get(event.group_key)) is not None:
+                # Opened by an earlier event of this batch: the same link `open_incident` makes.
+                ClusterEvent.objects.filter(pk=event.pk).update(incident=incident)
+                event.incident = incident
+            route_event(event, rules=rules)
+            if event.incident is not None and event.incident.is_open:
+                opened[event.group_key] = event.incident
+            notify_console("event", id=event.pk)
+        for t in again:
+            if event := record_transition(t, rules=rules):
+                events.append(event)
+    return events
+
+
+def _record_chunk(chunk: list[Transition], now: datetime) -> list[ClusterEvent]:
+    fingerprints = [t.fingerprint for t in chunk]
+    current = dict(Signal.objects.filter(fingerprint__in=fingerprints).values_list("fingerprint", "status"))
+    if repeats := [t.fingerprint for t in chunk if current.get(t.fingerprint) == t.status]:
+        Signal.objects.filter(fingerprint__in=repeats).update(last_seen=now)
+    claimed: set[str] = set()
+    for status in EventStatus.values:
+        flips = [t.fingerprint for t in chunk if t.fingerprint in current and current[t.fingerprint] != t.status
+                 and t.status == status]
+        if flips:
+            claimed |= _claim_flips(flips, status, now)
+    # Never seen before: created firing. Resolving something never seen firing records nothing.
+    if new := [t for t in chunk if t.fingerprint not in current and t.status == EventStatus.FIRING]:
+        claimed |= _claim_new(new, now)
+    recorded = [t for t in chunk if t.fingerprint in claimed]
+    if not recorded:
+        return []
+    incidents = {i.group_key: i for i in Incident.objects.open().filter(group_key__in={t.group_key for t in recorded})}
+    return ClusterEvent.objects.bulk_create([
+        ClusterEvent(
+            fingerprint=t.fingerprint, group_key=t.group_key, source=t.source, reason=t.reason, severity=t.severity,
+            status=t.status, cluster=t.cluster, namespace=t.namespace, object_kind=t.object_kind,
+            object_name=t.object_name, message=t.message, labels=t.labels, payload=t.payload,
+            occurred_at=t.occurred_at or now, recorded_at=now, incident=incidents.get(t.group_key),
+        )
+        for t in recorded
+    ])
+
+
+def _claim_flips(fingerprints: list[str], status: str, now: datetime) -> set[str]:
+    """Flip these signals to `status`; the fingerprints this statement changed (a racing writer may have)."""
+    # Only the model's own table name and placeholders are formatted in; every value is a parameter.
+    table = connection.ops.quote_name(Signal._meta.db_table)
+    moment = connection.ops.adapt_datetimefield_value(now)
+    marks = ", ".join(["%s"] * len(fingerprints))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET status = %s, last_seen = %s, last_transition_at = %s, "  # noqa: S608
+            f"transitions = transitions + 1 WHERE fingerprint IN ({marks}) AND status <> %s RETURNING fingerprint",
+            [status, moment, moment, *fingerprints, status],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _claim_new(transitions: list[Transition], now: datetime) -> set[str]:
+    """Create the signals of never-seen fingerprints; the ones this statement created."""
+    table = connection.ops.quote_name(Signal._meta.db_table)  # placeholders only, as in `_claim_flips`
+    moment = connection.ops.adapt_datetimefield_value(now)
+    rows = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, 1)"] * len(transitions))
+    params: list[Any] = []
+    for t in transitions:
+        params += [t.fingerprint, t.group_key, t.cluster.pk if t.cluster else None, t.source, t.status,
+                   moment, moment, moment]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (fingerprint, group_key, cluster_id, source, status, first_seen, "  # noqa: S608
+            f"last_seen, last_transition_at, transitions) VALUES {rows} "
+            "ON CONFLICT (fingerprint) DO NOTHING RETURNING fingerprint",
+            params,
+        )
+        return {row[0] for row in cursor.fetchall()}
 
 
 def enabled_rules() -> list[Rule]:
@@ -245,16 +354,21 @@ def finding_transition(cluster: Cluster, finding: Finding, status: str) -> Trans
 
 
 def sync_cluster_findings(cluster: Cluster, findings: Iterable[Finding]) -> list[ClusterEvent]:
-    """Record what started firing, and resolve what fired before and is no longer found."""
-    recorded: list[ClusterEvent] = []
-    seen: set[str] = set()
+    """Record what started firing, and resolve what fired before and is no longer found.
+
+    Consoles hear once per poll, not once per event.
+    """
+    with batched_notices():
+        return _sync_cluster_findings(cluster, findings)
+
+
+def _sync_cluster_findings(cluster: Cluster, findings: Iterable[Finding]) -> list[ClusterEvent]:
+    firing: dict[str, Transition] = {}
     for finding in findings:
         t = finding_transition(cluster, finding, EventStatus.FIRING)
-        if t.fingerprint in seen:
-            continue  # two pods of one workload with the same failure: one finding
-        seen.add(t.fingerprint)
-        if event := record_transition(t):
-            recorded.append(event)
+        firing.setdefault(t.fingerprint, t)  # two pods of one workload with the same failure: one transition
+    seen = set(firing)
+    recorded = record_transitions(list(firing.values()))
     gone = (Signal.objects.firing().filter(cluster=cluster, source=EventSource.KUBERNETES)
             .exclude(fingerprint__in=seen).values_list("fingerprint", flat=True))
     for fingerprint in list(gone):

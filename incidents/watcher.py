@@ -19,7 +19,6 @@ UPDATE of the Signal row, so whoever sees a change first records it, once.
 from __future__ import annotations
 
 import contextlib
-import json
 import random
 import threading
 import time
@@ -221,7 +220,6 @@ class ClusterWatch:
                     self.objects.pop(key, None)
                     updates[key] = {}
                 else:
-                    (obj.get("metadata") or {}).pop("managedFields", None)  # large, and no detector reads it
                     self.objects[key] = obj
                     updates[key] = self._produced(kind, obj)
             self._apply(updates, resource_version)
@@ -380,18 +378,16 @@ class KindStream:
             response = self._call(api, **kwargs)
             self._response = response
             try:
-                body = json.loads(response.data)
-            except ValueError:
-                raise StreamError("the LIST answer is not JSON") from None
+                body = kube.decode_list(self.kind, response.data)  # projected: only what detectors read
+            except kube.Undecodable as exc:
+                raise StreamError(f"the LIST answer is not a list of {self.kind}: {exc}"[:300]) from None
             finally:
                 self._response = None
                 response.release_conn()
-            if not isinstance(body, dict) or not isinstance(body.get("items"), list):
-                raise StreamError("the LIST answer is not a list")
             meta = body.get("metadata") or {}
             if resource_version is None:  # the first page's version is the snapshot's
                 resource_version = str(meta.get("resourceVersion") or "")
-            objects |= {object_key(self.kind, obj): obj for obj in body["items"] if isinstance(obj, dict)}
+            objects |= {object_key(self.kind, obj): obj for obj in body["items"]}
             token = meta.get("continue")
             if not token:
                 break
@@ -423,11 +419,9 @@ class KindStream:
 
     def _handle(self, line: bytes) -> None:
         try:
-            event = json.loads(line)
-        except ValueError:
-            raise StreamError(f"a watch line is not JSON ({len(line)} bytes)") from None
-        if not isinstance(event, dict) or not isinstance(event.get("object"), dict):
-            raise StreamError("a watch line is not a watch event")
+            event = kube.decode_watch_event(self.kind, line)
+        except kube.Undecodable as exc:
+            raise StreamError(f"a watch line ({len(line)} bytes) is not a watch event: {exc}"[:300]) from None
         kind, obj = event.get("type"), event["object"]
         if kind == "ERROR":
             if obj.get("code") == 410:

@@ -118,3 +118,44 @@ def test_alerts_get_in_when_the_throttle_cache_is_down(api, settings):
     response = api.post(URL, firing(), format="json")
     assert response.status_code == 200
     assert ClusterEvent.objects.count() == 1
+
+
+def test_an_alert_holding_a_nul_character_is_refused_alone(api):
+    payload = firing()
+    nul = {**payload["alerts"][0], "fingerprint": "dddd3333",
+           "labels": {"alertname": "Broken", "pod": "a\u0000b"}}
+    extra = {**payload["alerts"][0], "fingerprint": "eeee4444", "labels": {"alertname": "Odd"},
+             "futureField": "x\u0000"}
+    payload["alerts"] += [nul, extra]
+    response = api.post(URL, payload, format="json")
+    assert response.status_code == 422
+    body = response.json()
+    assert body["recorded"] == 1 and [r["index"] for r in body["rejected"]] == [1, 2]
+    assert "NUL" in body["rejected"][0]["errors"]["non_field_errors"][0]
+    assert list(ClusterEvent.objects.values_list("reason", flat=True)) == ["KubePodCrashLooping"]
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"status": "pending"}, "status"),
+    ({"labels": {"alertname": "X", "pod": None}}, "labels"),
+    ({"labels": "alertname=X"}, "labels"),
+    ({"fingerprint": ""}, "fingerprint"),
+    ({"fingerprint": "f" * 65}, "fingerprint"),
+    ({"endsAt": "soon"}, "endsAt"),
+    ({"annotations": {"summary": 3}}, "annotations"),
+])
+def test_each_bad_alert_field_is_named(api, change, field):
+    payload = firing()
+    payload["alerts"][0] |= change
+    response = api.post(URL, payload, format="json")
+    assert response.status_code == 422
+    [rejected] = response.json()["rejected"]
+    assert list(rejected["errors"]) == [field]
+    assert not ClusterEvent.objects.exists()
+
+
+def test_a_missing_field_is_named(api):
+    payload = firing()
+    del payload["alerts"][0]["startsAt"]
+    [rejected] = api.post(URL, payload, format="json").json()["rejected"]
+    assert rejected["errors"] == {"startsAt": ["Field required"]}

@@ -221,9 +221,11 @@ async def test_the_snapshot_holds_every_kind_and_warning_events_only(kmock: Any,
 
 @pytest.mark.parametrize(("answer", "error"), [
     (500, "listing pods failed: HTTP 500"),
-    (b"<html><body>502 Bad Gateway</body></html>", "listing pods failed: JSONDecodeError"),
+    (b"<html><body>502 Bad Gateway</body></html>", "listing pods failed: the API server answered something that is "
+                                                   "not a list of Pod: JSON is malformed"),
     ({"kind": "Status", "status": "Failure"}, "listing pods failed: the API server answered something that is not"),
-    ({"kind": "PodList", "items": ["garbage"]}, "listing pods failed: the list holds something that is not an object"),
+    ({"kind": "PodList", "items": ["garbage"]}, "listing pods failed: the API server answered something that is not "
+                                                "a list of Pod: Expected `object`, got `str` - at `$.items[0]`"),
 ])
 async def test_an_api_server_answering_errors_or_garbage_keeps_the_signals(kmock: Any, cluster: Cluster,
                                                                           answer: Any, error: str) -> None:
