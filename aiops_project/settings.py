@@ -235,6 +235,10 @@ SECURE_REDIRECT_EXEMPT = [r"^health$", r"^ready$", r"^metrics$"]
 POLL_INTERVAL_SECONDS = envint("AIOPS_POLL_INTERVAL_SECONDS", 10, minimum=1)
 # A failure that returns within this many seconds of resolving reopens its incident (flapping).
 INCIDENT_REOPEN_SECONDS = envint("AIOPS_INCIDENT_REOPEN_SECONDS", 600, minimum=0)
+# A signal with this many transitions (firing and resolved both count) within the window is flapping:
+# its events are recorded and marked, but they start no playbook until it settles.
+FLAP_WINDOW_SECONDS = envint("AIOPS_FLAP_WINDOW_SECONDS", 900, minimum=1)
+FLAP_TRANSITIONS = envint("AIOPS_FLAP_TRANSITIONS", 6, minimum=2)
 APPROVAL_TIMEOUT = timedelta(seconds=envint("AIOPS_APPROVAL_TIMEOUT_SECONDS", 300, minimum=10))
 DEFAULT_RULES_DIR = Path(envstr("AIOPS_RULES_DIR", str(BASE_DIR / "config" / "rules")))
 DEFAULT_PLAYBOOKS_DIR = Path(envstr("AIOPS_PLAYBOOKS_DIR", str(BASE_DIR / "config" / "playbooks")))
@@ -246,6 +250,9 @@ SIMCLUSTER_ENABLED = envbool("AIOPS_SIMCLUSTER", not PRODUCTION)
 SIMCLUSTER_SCENARIO = Path(envstr("AIOPS_SIMCLUSTER_SCENARIO", str(BASE_DIR / "scenarios" / "crashloop.yaml")))
 SIMCLUSTER_PORT = envint("AIOPS_SIMCLUSTER_PORT", 18080, minimum=1)
 SIMCLUSTER_KUBECONFIG = VAR_DIR / "simcluster" / "kubeconfig"
+# Where secrets are mounted as files (Docker secrets, Kubernetes secret volumes): a Cluster may name its
+# kubeconfig by secret name instead of by path.
+SECRETS_DIR = Path(envstr("AIOPS_SECRETS_DIR", "/run/secrets"))
 
 HTTP_PORT = envint("AIOPS_HTTP_PORT", 8000, minimum=1)
 METRICS_TOKEN = envstr("AIOPS_METRICS_TOKEN", "")

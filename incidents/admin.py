@@ -8,6 +8,8 @@ class ClusterAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "context", "enabled", "last_polled_at"]
     list_filter = ["kind", "enabled"]
     readonly_fields = ["last_polled_at", "last_poll_error"]
+    fields = ["name", "kind", "kubeconfig_path", "kubeconfig_secret", "context", "enabled", "last_polled_at",
+              "last_poll_error"]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -34,7 +36,8 @@ class ClusterEventAdmin(ReadOnlyAdmin):
 
 @admin.register(Signal)
 class SignalAdmin(ReadOnlyAdmin):
-    list_display = ["fingerprint", "source", "status", "cluster", "first_seen", "last_seen", "transitions"]
+    list_display = ["fingerprint", "source", "status", "flapping", "cluster", "first_seen", "last_seen",
+                    "transitions"]
     list_filter = ["source", "status"]
 
 

@@ -6,11 +6,13 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypedDict
 
 import msgspec
 import structlog
 import urllib3
+import yaml
 from kubernetes import client, config
 
 from incidents.models import Cluster
@@ -162,17 +164,29 @@ LISTED_KINDS: dict[str, ListedKind] = {
 
 
 def api_client_for(cluster: Cluster) -> client.ApiClient:
+    """A client for the cluster's API server. Failures name the file, never its contents (credentials)."""
+    in_cluster = cluster.kind == Cluster.Kind.IN_CLUSTER
+    source = "the in-cluster service account" if in_cluster else cluster.resolved_kubeconfig
+    if not in_cluster and not Path(source).is_file():
+        raise ClusterUnreachable(f"cannot load credentials for cluster {cluster.name}: no file at {source}")
     try:
-        if cluster.kind == Cluster.Kind.IN_CLUSTER:
+        if in_cluster:
             configuration = client.Configuration()
             config.load_incluster_config(client_configuration=configuration)
             return client.ApiClient(configuration)
         return config.new_client_from_config(
             config_file=cluster.resolved_kubeconfig, context=cluster.context or None
         )
-    except (config.ConfigException, OSError) as exc:
-        # The message names the file, never its contents (it may hold credentials).
-        raise ClusterUnreachable(f"cannot load credentials for cluster {cluster.name}: {exc}") from None
+    except OSError as exc:
+        detail = exc.strerror or exc.__class__.__name__
+    except config.ConfigException as exc:
+        detail = str(exc)[:300]  # the client's own words: which key or context is missing
+    except yaml.MarkedYAMLError as exc:  # its message quotes the offending line, which may be a token
+        mark = exc.problem_mark
+        detail = f"not valid YAML{f' (line {mark.line + 1})' if mark else ''}"
+    except Exception as exc:  # anything else the loaders raise: its class only
+        detail = f"unusable ({exc.__class__.__name__})"
+    raise ClusterUnreachable(f"cannot load credentials for cluster {cluster.name} from {source}: {detail}")
 
 
 @contextmanager

@@ -4,6 +4,8 @@ import hashlib
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -28,6 +30,12 @@ class Cluster(models.Model):
     kubeconfig_path = models.CharField(
         max_length=500, blank=True, help_text="Path to a kubeconfig file (kind=kubeconfig)."
     )
+    kubeconfig_secret = models.CharField(
+        max_length=253, blank=True,
+        validators=[RegexValidator(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*$", "A file name: letters, digits, . _ -")],
+        help_text="Or: the name of a secret mounted as a file in AIOPS_SECRETS_DIR (e.g. a Docker or Kubernetes "
+                  "secret) that holds the kubeconfig. The file is read when connecting, never shown.",
+    )
     context = models.CharField(max_length=200, blank=True, help_text="Kubeconfig context; empty = current.")
     enabled = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -40,10 +48,18 @@ class Cluster(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        if self.kind == self.Kind.KUBECONFIG and bool(self.kubeconfig_path) == bool(self.kubeconfig_secret):
+            raise ValidationError("A kubeconfig cluster needs a kubeconfig path or a secret name (one of them).")
+        if self.kind != self.Kind.KUBECONFIG and (self.kubeconfig_path or self.kubeconfig_secret):
+            raise ValidationError(f"A {self.get_kind_display().lower()} takes no kubeconfig path or secret.")
+
     @property
     def resolved_kubeconfig(self) -> str:
         if self.kind == self.Kind.SIMULATED:
             return str(settings.SIMCLUSTER_KUBECONFIG)
+        if self.kubeconfig_secret:
+            return str(settings.SECRETS_DIR / self.kubeconfig_secret)
         return self.kubeconfig_path
 
     def tool_env(self) -> dict[str, str]:
@@ -91,6 +107,9 @@ class Signal(models.Model):
     last_seen = models.DateTimeField(default=timezone.now)
     last_transition_at = models.DateTimeField(default=timezone.now)
     transitions = models.PositiveIntegerField(default=1)
+    flapping = models.BooleanField(
+        default=False, help_text="Too many transitions within AIOPS_FLAP_WINDOW_SECONDS: no playbook starts."
+    )
 
     objects = SignalQuerySet.as_manager()
 
@@ -123,13 +142,18 @@ class ClusterEvent(models.Model):
     )
     occurred_at = models.DateTimeField()
     recorded_at = models.DateTimeField(default=timezone.now)
+    flapping = models.BooleanField(default=False, help_text="Recorded while its signal was flapping.")
     incident = models.ForeignKey(
         "Incident", null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
     )
 
     class Meta:
         ordering = ["-id"]
-        indexes = [models.Index(fields=["source", "reason"]), models.Index(fields=["occurred_at"])]
+        indexes = [
+            models.Index(fields=["source", "reason"]),
+            models.Index(fields=["occurred_at"]),
+            models.Index(fields=["fingerprint", "recorded_at"]),  # flapping: transitions of one signal lately
+        ]
 
     def __str__(self) -> str:
         return f"{self.reason} {self.status} {self.namespace}/{self.object_name}"

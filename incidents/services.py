@@ -12,7 +12,7 @@ from typing import Any
 import structlog
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 
 from aiops_project.live import batched_notices, notify_console
@@ -111,12 +111,13 @@ def record_transition(t: Transition, *, rules: list[Rule] | None = None) -> Clus
     with transaction.atomic():
         if not _flip_signal(t, now):
             return None
+        flapping = _mark_flapping([t.fingerprint], now)
         incident = Incident.objects.open().filter(group_key=t.group_key).first()
         event = ClusterEvent.objects.create(
             fingerprint=t.fingerprint, group_key=t.group_key, source=t.source, reason=t.reason, severity=t.severity,
             status=t.status, cluster=t.cluster, namespace=t.namespace, object_kind=t.object_kind,
             object_name=t.object_name, message=t.message, labels=t.labels, payload=t.payload,
-            occurred_at=t.occurred_at or now, incident=incident,
+            occurred_at=t.occurred_at or now, incident=incident, flapping=t.fingerprint in flapping,
         )
         log.info("event_recorded", event_id=event.pk, reason=event.reason, status=event.status,
                  fingerprint=event.fingerprint, namespace=event.namespace, object=event.object_name)
@@ -188,6 +189,7 @@ def _record_chunk(chunk: list[Transition], now: datetime) -> list[ClusterEvent]:
     recorded = [t for t in chunk if t.fingerprint in claimed]
     if not recorded:
         return []
+    flapping = _mark_flapping([t.fingerprint for t in recorded], now)
     incidents = {i.group_key: i for i in Incident.objects.open().filter(group_key__in={t.group_key for t in recorded})}
     return ClusterEvent.objects.bulk_create([
         ClusterEvent(
@@ -195,9 +197,27 @@ def _record_chunk(chunk: list[Transition], now: datetime) -> list[ClusterEvent]:
             status=t.status, cluster=t.cluster, namespace=t.namespace, object_kind=t.object_kind,
             object_name=t.object_name, message=t.message, labels=t.labels, payload=t.payload,
             occurred_at=t.occurred_at or now, recorded_at=now, incident=incidents.get(t.group_key),
+            flapping=t.fingerprint in flapping,
         )
         for t in recorded
     ])
+
+
+def _mark_flapping(fingerprints: list[str], now: datetime) -> set[str]:
+    """Which of these signals, each about to record a transition, are flapping; the Signal rows follow suit.
+
+    Flapping: with this transition, AIOPS_FLAP_TRANSITIONS or more within AIOPS_FLAP_WINDOW_SECONDS. It
+    ends by itself when the signal's transitions thin out below that (judged at its next transition).
+    """
+    since = now - timedelta(seconds=settings.FLAP_WINDOW_SECONDS)
+    counts = dict(ClusterEvent.objects.filter(fingerprint__in=fingerprints, recorded_at__gte=since)
+                  .values("fingerprint").annotate(n=Count("id")).values_list("fingerprint", "n"))
+    flapping = {fp for fp in fingerprints if counts.get(fp, 0) + 1 >= settings.FLAP_TRANSITIONS}
+    if started := Signal.objects.filter(fingerprint__in=flapping, flapping=False).update(flapping=True):
+        log.warning("signals_flapping", count=started, window_seconds=settings.FLAP_WINDOW_SECONDS)
+    Signal.objects.filter(fingerprint__in=[fp for fp in fingerprints if fp not in flapping], flapping=True
+                          ).update(flapping=False)
+    return flapping
 
 
 def _claim_flips(fingerprints: list[str], status: str, now: datetime) -> set[str]:
@@ -219,15 +239,15 @@ def _claim_new(transitions: list[Transition], now: datetime) -> set[str]:
     """Create the signals of never-seen fingerprints; the ones this statement created."""
     table = connection.ops.quote_name(Signal._meta.db_table)  # placeholders only, as in `_claim_flips`
     moment = connection.ops.adapt_datetimefield_value(now)
-    rows = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, 1)"] * len(transitions))
+    rows = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, 1, %s)"] * len(transitions))
     params: list[Any] = []
     for t in transitions:
         params += [t.fingerprint, t.group_key, t.cluster.pk if t.cluster else None, t.source, t.status,
-                   moment, moment, moment]
+                   moment, moment, moment, False]
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (fingerprint, group_key, cluster_id, source, status, first_seen, "  # noqa: S608
-            f"last_seen, last_transition_at, transitions) VALUES {rows} "
+            f"last_seen, last_transition_at, transitions, flapping) VALUES {rows} "
             "ON CONFLICT (fingerprint) DO NOTHING RETURNING fingerprint",
             params,
         )
@@ -273,6 +293,13 @@ def route_event(event: ClusterEvent, *, rules: list[Rule] | None = None) -> None
         if rule.open_incident and incident is None:
             incident = reopen_recent_incident(event) or open_incident(event, rule)
         if rule.playbook is not None and rule.playbook.enabled and incident is not None:
+            if event.flapping:
+                # Remediating a signal that keeps coming and going is how restart storms start.
+                audit("playbook.held", incident=incident, target=incident, event_id=event.pk, rule=rule.name,
+                      playbook=rule.playbook.name,
+                      message=f"{event.reason} is flapping (at least {settings.FLAP_TRANSITIONS} transitions in "
+                              f"{settings.FLAP_WINDOW_SECONDS}s): playbook {rule.playbook.name} not started")
+                continue
             if incident.playbook_runs.exclude(status__in=["failed", "rejected", "expired", "succeeded"]).exists():
                 continue  # a remediation is already under way for this incident
             start_playbook(rule.playbook, incident=incident, event=event)

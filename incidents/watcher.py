@@ -449,7 +449,7 @@ def _lines(response: Any) -> Iterator[bytes]:
 
 
 def cluster_config(cluster: Cluster) -> tuple[str, str, str, str]:
-    return cluster.name, cluster.kind, cluster.kubeconfig_path, cluster.context
+    return cluster.name, cluster.kind, cluster.kubeconfig_path, cluster.kubeconfig_secret, cluster.context
 
 
 class Watcher:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.db.models import F
 
 from incidents.detectors import Finding
 from incidents.models import AuditEntry, ClusterEvent, Incident, Signal
@@ -171,3 +174,28 @@ def test_another_workload_gets_its_own_incident(cluster, rule_with_playbook):
                     labels={"pod": "cart-abc-1", "workload_kind": "Deployment", "workload_name": "cart"})
     sync_cluster_findings(cluster, [crashloop(), other])
     assert sorted(Incident.objects.values_list("object_name", flat=True)) == ["cart", "checkout"]
+
+
+def test_a_flapping_signal_is_recorded_and_marked_but_starts_no_playbook(cluster, rule_with_playbook, settings):
+    settings.FLAP_TRANSITIONS = 4
+    events = []
+    for findings in ([crashloop()], [], [crashloop()], []):  # transitions 1-4: the 4th makes it flap
+        [event] = sync_cluster_findings(cluster, findings)
+        events.append(event)
+    assert [e.flapping for e in events] == [False, False, False, True]
+    assert Signal.objects.get().flapping
+    PlaybookRun.objects.update(status=PlaybookRun.Status.FAILED)  # nothing under way that would hold it anyway
+
+    [again] = sync_cluster_findings(cluster, [crashloop()])
+    assert again.flapping and again.incident is not None and again.incident.is_open  # still one incident
+    assert PlaybookRun.objects.count() == 1  # the crash loop's rule matched, and held its playbook
+    held = AuditEntry.objects.get(action="playbook.held")
+    assert held.incident == again.incident and "flapping" in held.message
+    assert ClusterEvent.objects.count() == 5  # every transition recorded: append-only truth
+
+    settings.FLAP_WINDOW_SECONDS = 1
+    ClusterEvent.objects.update(recorded_at=F("recorded_at") - timedelta(minutes=5))  # it settled long ago
+    [calm] = sync_cluster_findings(cluster, [])
+    assert not calm.flapping and not Signal.objects.get().flapping
+    [fresh] = sync_cluster_findings(cluster, [crashloop()])
+    assert not fresh.flapping and PlaybookRun.objects.count() == 2  # remediation is back

@@ -269,3 +269,15 @@ async def test_an_unreachable_api_server_is_recorded_as_the_poll_error(tmp_path:
     assert await in_thread(poll(cluster)) == []
     error = await in_thread(lambda: Cluster.objects.get(pk=cluster.pk).last_poll_error)
     assert error.startswith("listing pods failed: MaxRetryError"), error
+
+
+async def test_a_cluster_named_by_secret_reads_its_kubeconfig_from_the_secrets_dir(
+        kmock: Any, tmp_path: Path, settings: Any) -> None:
+    for resource, (kind, namespaced) in RESOURCES.items():
+        kmock.resources[resource] = kmock.ResourceInfo(kind=kind, namespaced=namespaced, verbs=["list"])
+    settings.SECRETS_DIR = tmp_path / "secrets"
+    settings.SECRETS_DIR.mkdir()
+    write_kubeconfig(settings.SECRETS_DIR / "prod-kubeconfig", str(kmock.url).rstrip("/"))
+    cluster = await in_thread(lambda: make_cluster("prod", kubeconfig_path="", kubeconfig_secret="prod-kubeconfig"))
+    serve_failures(kmock)
+    assert await in_thread(poll(cluster)) == FIRING

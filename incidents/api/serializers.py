@@ -15,7 +15,7 @@ class ClusterEventSerializer(serializers.ModelSerializer):
         model = ClusterEvent
         fields = ["id", "fingerprint", "group_key", "source", "reason", "severity", "status", "cluster", "namespace",
                   "object_kind", "object_name", "message", "labels", "payload", "occurred_at", "recorded_at",
-                  "incident"]
+                  "flapping", "incident"]
 
 
 class TimelineEntrySerializer(serializers.ModelSerializer):
