@@ -111,7 +111,7 @@ def record_transition(t: Transition, *, rules: list[Rule] | None = None) -> Clus
     with transaction.atomic():
         if not _flip_signal(t, now):
             return None
-        flapping = _mark_flapping([t.fingerprint], now)
+        flapping = _mark_flapping([t.fingerprint], now, None)
         incident = Incident.objects.open().filter(group_key=t.group_key).first()
         event = ClusterEvent.objects.create(
             fingerprint=t.fingerprint, group_key=t.group_key, source=t.source, reason=t.reason, severity=t.severity,
@@ -174,7 +174,9 @@ def record_transitions(transitions: Sequence[Transition], *, rules: list[Rule] |
 
 def _record_chunk(chunk: list[Transition], now: datetime) -> list[ClusterEvent]:
     fingerprints = [t.fingerprint for t in chunk]
-    current = dict(Signal.objects.filter(fingerprint__in=fingerprints).values_list("fingerprint", "status"))
+    rows = Signal.objects.filter(fingerprint__in=fingerprints).values_list("fingerprint", "status", "flapping")
+    current = {fingerprint: status for fingerprint, status, _ in rows}
+    was_flapping = {fingerprint for fingerprint, _, flapping in rows if flapping}
     if repeats := [t.fingerprint for t in chunk if current.get(t.fingerprint) == t.status]:
         Signal.objects.filter(fingerprint__in=repeats).update(last_seen=now)
     claimed: set[str] = set()
@@ -189,7 +191,8 @@ def _record_chunk(chunk: list[Transition], now: datetime) -> list[ClusterEvent]:
     recorded = [t for t in chunk if t.fingerprint in claimed]
     if not recorded:
         return []
-    flapping = _mark_flapping([t.fingerprint for t in recorded], now)
+    # A signal created just now has no history to flap with: only the flips are judged.
+    flapping = _mark_flapping([t.fingerprint for t in recorded if t.fingerprint in current], now, was_flapping)
     incidents = {i.group_key: i for i in Incident.objects.open().filter(group_key__in={t.group_key for t in recorded})}
     return ClusterEvent.objects.bulk_create([
         ClusterEvent(
@@ -203,20 +206,25 @@ def _record_chunk(chunk: list[Transition], now: datetime) -> list[ClusterEvent]:
     ])
 
 
-def _mark_flapping(fingerprints: list[str], now: datetime) -> set[str]:
+def _mark_flapping(fingerprints: list[str], now: datetime, was_flapping: set[str] | None) -> set[str]:
     """Which of these signals, each about to record a transition, are flapping; the Signal rows follow suit.
 
     Flapping: with this transition, AIOPS_FLAP_TRANSITIONS or more within AIOPS_FLAP_WINDOW_SECONDS. It
     ends by itself when the signal's transitions thin out below that (judged at its next transition).
+    `was_flapping`, when the caller knows it, spares the writes that would change nothing.
     """
+    if not fingerprints:
+        return set()
     since = now - timedelta(seconds=settings.FLAP_WINDOW_SECONDS)
     counts = dict(ClusterEvent.objects.filter(fingerprint__in=fingerprints, recorded_at__gte=since)
                   .values("fingerprint").annotate(n=Count("id")).values_list("fingerprint", "n"))
     flapping = {fp for fp in fingerprints if counts.get(fp, 0) + 1 >= settings.FLAP_TRANSITIONS}
-    if started := Signal.objects.filter(fingerprint__in=flapping, flapping=False).update(flapping=True):
+    started_flapping = flapping if was_flapping is None else flapping - was_flapping
+    if started_flapping and (started := Signal.objects.filter(fingerprint__in=started_flapping, flapping=False)
+                             .update(flapping=True)):
         log.warning("signals_flapping", count=started, window_seconds=settings.FLAP_WINDOW_SECONDS)
-    Signal.objects.filter(fingerprint__in=[fp for fp in fingerprints if fp not in flapping], flapping=True
-                          ).update(flapping=False)
+    if calmed := [fp for fp in fingerprints if fp not in flapping and (was_flapping is None or fp in was_flapping)]:
+        Signal.objects.filter(fingerprint__in=calmed, flapping=True).update(flapping=False)
     return flapping
 
 
