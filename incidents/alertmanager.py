@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, Protocol
@@ -13,12 +14,19 @@ from rest_framework import serializers
 
 from aiops_project.live import batched_notices
 from incidents.models import Cluster, EventSource, EventStatus, Severity, make_fingerprint
-from incidents.services import Transition, record_transitions
+from incidents.services import Transition, record_transitions, workload_group_key
 
 log = structlog.get_logger(__name__)
 
 SEVERITIES = {"critical": Severity.CRITICAL, "error": Severity.CRITICAL, "page": Severity.CRITICAL,
               "warning": Severity.WARNING, "info": Severity.INFO, "none": Severity.INFO}
+# Label names that name a workload, as kube-state-metrics and most alert rules spell them.
+WORKLOAD_LABELS = (("deployment", "Deployment"), ("statefulset", "StatefulSet"), ("daemonset", "DaemonSet"),
+                   ("cronjob", "CronJob"), ("job_name", "Job"))
+# A Deployment's pod: <deployment>-<pod-template-hash>-<suffix>, both from Kubernetes' name alphabet
+# (no vowels, no 0/1/3: generated names never spell words).
+_NAME_CHARS = "[bcdfghjklmnpqrstvwxz2456789]"
+DEPLOYMENT_POD = re.compile(rf"^(?P<deployment>.+)-{_NAME_CHARS}{{6,10}}-{_NAME_CHARS}{{5}}$")
 # Label names that identify the Kubernetes object an alert is about, most specific first.
 OBJECT_LABELS = (("pod", "Pod"), ("deployment", "Deployment"), ("statefulset", "StatefulSet"),
                  ("daemonset", "DaemonSet"), ("job_name", "Job"), ("node", "Node"), ("service", "Service"))
@@ -98,14 +106,21 @@ def to_transition(alert: dict[str, Any], raw: dict[str, Any], clusters: dict[str
     ends_at: datetime | None = alert.get("endsAt")
     occurred_at = ends_at if resolved and ends_at and ends_at.year > 1 else alert["startsAt"]
     message = annotations.get("summary") or annotations.get("description") or annotations.get("message") or ""
+    cluster = clusters.get(labels.get("cluster", ""))
+    fingerprint = make_fingerprint(EventSource.ALERTMANAGER, alert["fingerprint"])
+    workload = workload_of_alert(labels)
     return Transition(
         # Alertmanager's fingerprint is a hash of the alert's labels: the same alert, whatever the delivery.
-        fingerprint=make_fingerprint(EventSource.ALERTMANAGER, alert["fingerprint"]),
+        fingerprint=fingerprint,
+        # An alert about a workload of a known cluster joins that workload's incident, beside what the
+        # cluster's own detectors found; any other alert is its own group.
+        group_key=workload_group_key(cluster, "" if workload[0] == "Node" else labels.get("namespace", ""),
+                                     *workload) if cluster is not None and workload else fingerprint,
         source=EventSource.ALERTMANAGER,
         status=EventStatus.RESOLVED if resolved else EventStatus.FIRING,
         reason=labels["alertname"][:120],
         severity=SEVERITIES.get(labels.get("severity", "").lower(), Severity.WARNING),
-        cluster=clusters.get(labels.get("cluster", "")),
+        cluster=cluster,
         namespace=labels.get("namespace", ""),
         object_kind=object_kind,
         object_name=object_name,
@@ -114,6 +129,19 @@ def to_transition(alert: dict[str, Any], raw: dict[str, Any], clusters: dict[str
         occurred_at=occurred_at,
         payload=raw,
     )
+
+
+def workload_of_alert(labels: dict[str, str]) -> tuple[str, str] | None:
+    """The workload (or node) an alert is about, from its labels; None when they do not say."""
+    for key, kind in WORKLOAD_LABELS:
+        if labels.get(key):
+            return kind, labels[key]
+    if pod := labels.get("pod"):
+        match = DEPLOYMENT_POD.match(pod)
+        return ("Deployment", match["deployment"]) if match else ("Pod", pod)
+    if node := labels.get("node"):
+        return "Node", node
+    return None
 
 
 @dataclass

@@ -375,13 +375,18 @@ def resolve_incident(incident: Incident, event: ClusterEvent | None = None) -> b
     return True
 
 
+def workload_group_key(cluster: Cluster, namespace: str, kind: str, name: str) -> str:
+    """The group of everything about one workload (or node) of one cluster, whoever reports it."""
+    return make_fingerprint(cluster.pk, "group", namespace, kind, name)
+
+
 def finding_transition(cluster: Cluster, finding: Finding, status: str) -> Transition:
     return Transition(
         fingerprint=make_fingerprint(cluster.pk, EventSource.KUBERNETES, finding.reason,
                                      finding.namespace, finding.group_kind, finding.group_name),
         # Every finding about one workload (or node) belongs to one incident: a crash loop, the BackOff
         # events it causes and the Deployment short of replicas are one story.
-        group_key=make_fingerprint(cluster.pk, "group", finding.namespace, finding.group_kind, finding.group_name),
+        group_key=workload_group_key(cluster, finding.namespace, finding.group_kind, finding.group_name),
         source=EventSource.KUBERNETES, status=status, reason=finding.reason, severity=finding.severity,
         cluster=cluster, namespace=finding.namespace, object_kind=finding.object_kind,
         object_name=finding.object_name, message=finding.message, labels=finding.labels,

@@ -3,9 +3,12 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
+from incidents.alertmanager import workload_of_alert
+from incidents.detectors import Finding
 from incidents.models import ClusterEvent, Incident, Signal
+from incidents.services import sync_cluster_findings
 from tests.alertmanager_payloads import firing, resolved
-from tests.factories import make_rule
+from tests.factories import make_cluster, make_rule
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/alerts/alertmanager"
@@ -159,3 +162,38 @@ def test_a_missing_field_is_named(api):
     del payload["alerts"][0]["startsAt"]
     [rejected] = api.post(URL, payload, format="json").json()["rejected"]
     assert rejected["errors"] == {"startsAt": ["Field required"]}
+
+
+def test_an_alert_about_a_workload_of_a_known_cluster_joins_that_workloads_incident(api):
+    cluster = make_cluster("prod")
+    make_rule("any-failure", source="", reasons=[])
+    crash = Finding(reason="CrashLoopBackOff", severity="critical", namespace="shop", object_kind="Pod",
+                    object_name="checkout-7d9f8b6c5-x2x9q", message="crash-looping", group_kind="Deployment",
+                    group_name="checkout", labels={"workload_kind": "Deployment", "workload_name": "checkout"})
+    [detected] = sync_cluster_findings(cluster, [crash])
+    payload = firing()
+    payload["alerts"][0]["labels"]["cluster"] = "prod"  # the pod label names a pod of deployment checkout
+    assert api.post(URL, payload, format="json").status_code == 200
+    alert = ClusterEvent.objects.get(source="alertmanager")
+    assert alert.group_key == detected.group_key and alert.incident == detected.incident
+    assert Incident.objects.count() == 1
+
+    # Without a cluster it could belong to, an alert is its own group.
+    other = firing(fingerprint="0123abcd")
+    other["alerts"][0]["labels"]["alertname"] = "SomethingElse"
+    api.post(URL, other, format="json")
+    assert ClusterEvent.objects.get(reason="SomethingElse").group_key != detected.group_key
+
+
+@pytest.mark.parametrize(("labels", "workload"), [
+    ({"deployment": "checkout", "pod": "x"}, ("Deployment", "checkout")),
+    ({"statefulset": "db"}, ("StatefulSet", "db")),
+    ({"pod": "checkout-7d9f8b6c5-x2x9q"}, ("Deployment", "checkout")),
+    ({"pod": "web-api-5d4f8cbb9d-kq2zt"}, ("Deployment", "web-api")),
+    ({"pod": "db-0"}, ("Pod", "db-0")),
+    ({"pod": "nightly-report-29406240-abcde"}, ("Pod", "nightly-report-29406240-abcde")),  # 0/1/3 and vowels
+    ({"node": "node-3"}, ("Node", "node-3")),
+    ({"service": "checkout"}, None),
+])
+def test_the_workload_an_alert_is_about(labels, workload):
+    assert workload_of_alert(labels) == workload
