@@ -6,14 +6,12 @@ kmock serves on the test's event loop: the (blocking) poll and the ORM run in a 
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from django.db import connection
 from structlog.testing import capture_logs
 
 from incidents import kube
@@ -21,6 +19,7 @@ from incidents.models import Cluster, ClusterEvent, Signal
 from incidents.services import poll_cluster
 from simcluster.server import write_kubeconfig
 from tests.factories import make_cluster
+from tests.threads import in_thread
 
 T = TypeVar("T")
 HASH = "5d4f8"  # pod-template-hash: the pod belongs to ReplicaSet checkout-5d4f8 of Deployment checkout
@@ -125,18 +124,6 @@ def event(key: tuple[str, str, str], type_: str, reason: str, message: str) -> d
         "source": {"component": "kubelet", "host": "node-1"}, "reportingComponent": "kubelet",
         "reportingInstance": "node-1",
     }
-
-
-async def in_thread(fn: Callable[[], T]) -> T:
-    """Blocking work (the poll, the ORM) runs off kmock's event loop, which must keep serving."""
-
-    def run() -> T:
-        try:
-            return fn()
-        finally:
-            connection.close()
-
-    return await asyncio.to_thread(run)
 
 
 def poll(cluster: Cluster) -> Callable[[], list[tuple[str, str, str]]]:

@@ -20,13 +20,13 @@ import aiohttp.web
 import kmock
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from incidents.detectors import DETECTORS, Finding
 from incidents.models import Cluster, ClusterEvent, Signal
 from incidents.watcher import Backoff, ClusterWatch, Watcher, WatchSettings
 from simcluster.server import write_kubeconfig
 from tests.factories import make_cluster
+from tests.threads import in_thread
 
 ROOT = Path(__file__).resolve().parent.parent
 T = TypeVar("T")
@@ -73,18 +73,6 @@ def pod(name: str, state: str = "running") -> dict[str, Any]:
         "spec": {"nodeName": "node-1", "containers": [{"name": "app", "image": "example/checkout:1"}]},
         "status": {"phase": "Running", "containerStatuses": [container(state)]},
     }
-
-
-async def in_thread(fn: Callable[[], T]) -> T:
-    """Blocking work (the ORM, the watcher's joins) runs off kmock's event loop, which must keep serving."""
-
-    def run() -> T:
-        try:
-            return fn()
-        finally:
-            connection.close()
-
-    return await asyncio.to_thread(run)
 
 
 async def eventually(probe: Callable[[], T], timeout: float = 15) -> T:
