@@ -19,6 +19,11 @@ Obj = dict[str, Any]
 
 # A Running pod whose Ready condition has been False for this long reports ContainerNotReady.
 NOT_READY_MINUTES = 5
+# A container with at least this many restarts, the last one within the window, reports FrequentRestarts:
+# restarting over and over, whether or not the kubelet backs it off (yet, or any more). Quiet for the
+# whole window, it resolves.
+RESTARTS_THRESHOLD = 3
+RESTARTS_WINDOW_MINUTES = 15
 # Warning events worth a finding of their own, by reason.
 WARNING_EVENT_REASONS = frozenset({"FailedMount", "FailedScheduling", "BackOff", "Unhealthy"})
 # A warning event last observed longer ago than this is history, not a finding (the API server keeps
@@ -163,6 +168,26 @@ def detect_oomkilled(pod: Obj, now: datetime) -> Iterable[Finding]:
                 message=f"Container {cs.get('name')} was killed for exceeding its memory limit "
                         f"({cs.get('restartCount', 0)} restarts).",
             )
+
+
+@pod_detector("frequent_restarts")
+def detect_frequent_restarts(pod: Obj, now: datetime) -> Iterable[Finding]:
+    for cs in _container_statuses(pod):
+        if ((cs.get("state") or {}).get("waiting") or {}).get("reason") == "CrashLoopBackOff":
+            continue  # reported by the crashloop (or oomkilled) detector
+        restarts = cs.get("restartCount") or 0
+        last = (cs.get("lastState") or {}).get("terminated") or {}
+        finished = parse_time(last.get("finishedAt"))
+        if restarts < RESTARTS_THRESHOLD or finished is None:
+            continue
+        if now - finished > timedelta(minutes=RESTARTS_WINDOW_MINUTES):
+            continue
+        minutes = max(int((now - finished).total_seconds() // 60), 0)
+        yield _pod_finding(
+            pod, cs, reason="FrequentRestarts", severity=Severity.WARNING,
+            message=f"Container {cs.get('name')} has restarted {restarts} times, the last {minutes} minutes ago "
+                    f"({last.get('reason', 'unknown reason')}, exit code {last.get('exitCode')}).",
+        )
 
 
 @pod_detector("image_pull")

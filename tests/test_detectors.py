@@ -526,3 +526,32 @@ def test_detect_snapshot_runs_every_kinds_detectors_and_ignores_unknown_kinds() 
     ])
     assert snapshot == before  # detectors only read
     assert detect_snapshot({}, NOW) == []
+
+
+# --- Restarts -----------------------------------------------------------------------------------
+
+
+def restarted_pod(restarts: int, minutes_ago: float, reason: str = "Error") -> dict[str, Any]:
+    pod = make_pod(restarts=restarts)
+    pod["status"]["containerStatuses"][0]["lastState"] = {"terminated": {
+        "reason": reason, "exitCode": 137 if reason == "OOMKilled" else 2, "startedAt": ago(minutes_ago + 30),
+        "finishedAt": ago(minutes_ago)}}
+    return pod
+
+
+def test_a_container_restarting_again_and_again_is_reported_while_it_is_running() -> None:
+    [finding] = detect_pod(restarted_pod(4, 3, "OOMKilled"), NOW)
+    assert (finding.reason, finding.severity, finding.group_name) == ("FrequentRestarts", "warning", "checkout")
+    assert finding.message == "Container app has restarted 4 times, the last 3 minutes ago (OOMKilled, exit code 137)."
+    assert finding.labels["restart_count"] == "4"
+
+
+@pytest.mark.parametrize(("restarts", "minutes_ago"), [(2, 3), (9, 16)])
+def test_few_or_long_past_restarts_are_not_reported(restarts: int, minutes_ago: float) -> None:
+    assert detect_pod(restarted_pod(restarts, minutes_ago), NOW) == []
+
+
+def test_a_crash_loop_is_not_also_reported_as_frequent_restarts() -> None:
+    pod = make_pod(waiting="CrashLoopBackOff", last_reason="Error", restarts=9)
+    pod["status"]["containerStatuses"][0]["lastState"]["terminated"]["finishedAt"] = ago(1)
+    assert [f.reason for f in detect_pod(pod, NOW)] == ["CrashLoopBackOff"]

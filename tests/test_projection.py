@@ -22,6 +22,7 @@ from tests.test_detectors import (
     make_pod,
     make_statefulset,
     not_ready_pod,
+    restarted_pod,
     set_condition,
 )
 
@@ -42,7 +43,7 @@ def failing_objects() -> dict[str, list[dict[str, Any]]]:
         make_pod("a-3", waiting="ImagePullBackOff"), make_pod("a-4", waiting="ErrImagePull"),
         make_pod("a-5", waiting="CreateContainerConfigError", waiting_message='secret "db" not found'),
         make_pod("a-6", owner=("StatefulSet", "db"), waiting="CrashLoopBackOff", restarts=2),
-        not_ready_pod(12), evicted, unschedulable, init_crash,
+        not_ready_pod(12), evicted, unschedulable, init_crash, restarted_pod(5, 2),
     ]
     for pod in pods:  # what list calls return beside what detectors read
         pod["metadata"]["managedFields"] = [{"manager": "kubelet", "fieldsV1": {"f:status": {}}}]
@@ -86,7 +87,8 @@ def test_every_detector_fires_on_the_fixtures() -> None:
     reasons = {reason for _, reason in fired}
     assert reasons >= {"CrashLoopBackOff", "OOMKilled", "ImagePullBackOff", "CreateContainerConfigError",
                        "Unschedulable", "Evicted", "ContainerNotReady", "NodeNotReady", "DiskPressure",
-                       "ReplicaShortfall", "JobFailed", "FailedMount", "FailedScheduling", "BackOff"}
+                       "ReplicaShortfall", "JobFailed", "FailedMount", "FailedScheduling", "BackOff",
+                       "FrequentRestarts"}
 
 
 def test_a_whole_projected_snapshot_finds_the_same() -> None:
