@@ -2,13 +2,12 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from aiops_project.schedules import POLL_TASK, QUEUE_DETECTION
+from aiops_project.schedules import POLL_TASK
 from incidents import services
 
 
 @shared_task(
     name=POLL_TASK,
-    queue=QUEUE_DETECTION,
     acks_late=True,
     reject_on_worker_lost=True,
     ignore_result=True,

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 
-from remediation.models import Approval, DecisionRefused, Risk
+from remediation.models import Approval, DecisionNotAllowed, Risk
 
 PERMISSION_FOR_RISK = {
     Risk.MEDIUM: "remediation.approve_medium",
@@ -25,7 +25,7 @@ def get_approval_for_decider(user: Any, approval_id: int) -> Approval:
     """The approval, if it exists and `user` may decide it; 404 / DecisionRefused otherwise."""
     approval = get_object_or_404(Approval.objects.select_related("step_run__run__incident"), pk=approval_id)
     if not can_decide(user, approval):
-        raise DecisionRefused(
+        raise DecisionNotAllowed(
             f"You are not allowed to decide {approval.step_run.risk}-risk steps "
             f"(needs the {PERMISSION_FOR_RISK.get(approval.step_run.risk, 'approve')} permission)."
         )

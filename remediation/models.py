@@ -154,6 +154,14 @@ class DecisionRefused(Exception):
     """A decision that cannot be taken (already decided, expired, not allowed); nothing changed."""
 
 
+class DecisionNotAllowed(DecisionRefused):
+    """The user may not decide this approval."""
+
+
+class DecisionClosed(DecisionRefused):
+    """The approval is no longer pending: decided already, or expired."""
+
+
 class Approval(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -201,9 +209,9 @@ class Approval(models.Model):
             # Lock the row: of two simultaneous decisions the second sees the first's result.
             approval = Approval.objects.select_for_update().get(pk=self.pk)
             if approval.status != self.Status.PENDING:
-                raise DecisionRefused(f"Approval #{approval.pk} is already {approval.status}.")
+                raise DecisionClosed(f"Approval #{approval.pk} is already {approval.status}.")
             if approval.is_overdue:
-                raise DecisionRefused(f"Approval #{approval.pk} expired at {approval.expires_at:%H:%M:%S} UTC.")
+                raise DecisionClosed(f"Approval #{approval.pk} expired at {approval.expires_at:%H:%M:%S} UTC.")
             approval.status = self.Status.APPROVED if approve else self.Status.REJECTED
             approval.decided_at = timezone.now()
             approval.decided_by = by

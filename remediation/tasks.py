@@ -3,13 +3,12 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import OperationalError
 
-from aiops_project.schedules import EXPIRE_APPROVALS_TASK, QUEUE_REMEDIATION
+from aiops_project.schedules import EXPIRE_APPROVALS_TASK
 from remediation import services
 
 
 @shared_task(
     name="remediation.advance_run",
-    queue=QUEUE_REMEDIATION,
     acks_late=True,
     reject_on_worker_lost=True,
     ignore_result=True,
@@ -23,7 +22,6 @@ def advance_run(run_id: int) -> None:
 
 @shared_task(
     name="remediation.execute_step",
-    queue=QUEUE_REMEDIATION,
     acks_late=True,
     reject_on_worker_lost=True,
     ignore_result=True,
@@ -38,7 +36,6 @@ def execute_step(step_run_id: int) -> None:
 
 @shared_task(
     name=EXPIRE_APPROVALS_TASK,
-    queue=QUEUE_REMEDIATION,
     acks_late=True,
     ignore_result=True,
     expires=14,
