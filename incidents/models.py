@@ -191,19 +191,63 @@ class Rule(models.Model):
     reasons = models.JSONField(default=list, blank=True, help_text="Event reasons to match; empty = any.")
     min_severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.INFO)
     namespace_pattern = models.CharField(max_length=253, default="*", help_text="Glob, e.g. prod-*")
+    namespace_regex = models.CharField(
+        max_length=500, blank=True, help_text="A regular expression the namespace must match in full; empty = any."
+    )
+    clusters = models.JSONField(default=list, blank=True, help_text="Cluster names to match; empty = any.")
+    object_kinds = models.JSONField(default=list, blank=True, help_text="Object kinds (Pod, Node, ...); empty = any.")
+    object_name_pattern = models.CharField(max_length=253, default="*", help_text="Glob on the object's name.")
     labels = models.JSONField(default=dict, blank=True, help_text="Labels that must be equal.")
+    label_matchers = models.JSONField(
+        default=list, blank=True,
+        help_text='Label conditions: [{"key": "team", "op": "in", "values": ["a", "b"]}]; op is one of '
+                  "equals, not_equals, in, not_in, regex, exists, absent.",
+    )
+    annotation_matchers = models.JSONField(
+        default=list, blank=True, help_text="Conditions on annotations (alerts carry them), as label_matchers."
+    )
+    min_count = models.PositiveIntegerField(
+        default=1, help_text="Match only once the signal has fired this many times within count_window_seconds."
+    )
+    count_window_seconds = models.PositiveIntegerField(default=0)
+    cooldown_seconds = models.PositiveIntegerField(
+        default=0, help_text="After acting for a workload (incident group), act again for it only after this long."
+    )
     open_incident = models.BooleanField(default=True)
     playbook = models.ForeignKey(
         "remediation.Playbook", null=True, blank=True, on_delete=models.PROTECT, related_name="rules"
     )
     stop_after_match = models.BooleanField(default=True)
     source_file = models.CharField(max_length=500, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["priority", "name"]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from incidents.rules import RuleError, compile_rule
+
+        try:
+            compile_rule(self)
+        except RuleError as exc:
+            raise ValidationError({exc.field: str(exc)}) from None
+
+
+class RuleFiring(models.Model):
+    """When a rule last acted for a group: its cooldown, claimed by a conditional UPDATE across all workers."""
+
+    rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="firings")
+    group_key = models.CharField(max_length=40)
+    last_fired_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["rule", "group_key"], name="one_firing_per_rule_and_group")]
+
+    def __str__(self) -> str:
+        return f"{self.rule} last acted for {self.group_key} at {self.last_fired_at:%Y-%m-%d %H:%M:%S}"
 
 
 class IncidentQuerySet(models.QuerySet["Incident"]):

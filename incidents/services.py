@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from incidents.models import (
     Signal,
     make_fingerprint,
 )
+from incidents.rules import RuleSet, claim_cooldown, enabled_ruleset
 
 log = structlog.get_logger(__name__)
 
@@ -102,7 +102,7 @@ def _flip_signal(t: Transition, now: datetime) -> bool:
         return False
 
 
-def record_transition(t: Transition, *, rules: list[Rule] | None = None) -> ClusterEvent | None:
+def record_transition(t: Transition, *, rules: RuleSet | None = None) -> ClusterEvent | None:
     """Record a firing/resolved transition once, then route it. Repeats record nothing.
 
     `rules` lets a caller recording many transitions load the enabled rules once.
@@ -130,7 +130,7 @@ def record_transition(t: Transition, *, rules: list[Rule] | None = None) -> Clus
 CHUNK = 500
 
 
-def record_transitions(transitions: Sequence[Transition], *, rules: list[Rule] | None = None) -> list[ClusterEvent]:
+def record_transitions(transitions: Sequence[Transition], *, rules: RuleSet | None = None) -> list[ClusterEvent]:
     """Record many transitions as `record_transition` would one by one, with a few statements per chunk.
 
     Per chunk of fingerprints: one read of their current states, one write touching the repeats, one
@@ -141,7 +141,7 @@ def record_transitions(transitions: Sequence[Transition], *, rules: list[Rule] |
     batch (firing, then resolved) is recorded after the others, one by one: nothing is dropped.
     """
     now = timezone.now()
-    rules = enabled_rules() if rules is None else rules
+    rules = enabled_ruleset() if rules is None else rules
     first: dict[str, Transition] = {}
     again: list[Transition] = []
     for t in transitions:
@@ -262,30 +262,7 @@ def _claim_new(transitions: list[Transition], now: datetime) -> set[str]:
         return {row[0] for row in cursor.fetchall()}
 
 
-def enabled_rules() -> list[Rule]:
-    return list(Rule.objects.filter(enabled=True).select_related("playbook").order_by("priority", "name"))
-
-
-def matching_rules(event: ClusterEvent, rules: list[Rule] | None = None) -> list[Rule]:
-    matched: list[Rule] = []
-    for rule in enabled_rules() if rules is None else rules:
-        if rule.source and rule.source != event.source:
-            continue
-        if rule.reasons and event.reason not in rule.reasons:
-            continue
-        if SEVERITY_RANK.get(event.severity, 0) < SEVERITY_RANK.get(rule.min_severity, 0):
-            continue
-        if not fnmatch.fnmatchcase(event.namespace, rule.namespace_pattern or "*"):
-            continue
-        if any(str(event.labels.get(k)) != str(v) for k, v in rule.labels.items()):
-            continue
-        matched.append(rule)
-        if rule.stop_after_match:
-            break
-    return matched
-
-
-def route_event(event: ClusterEvent, *, rules: list[Rule] | None = None) -> None:
+def route_event(event: ClusterEvent, *, rules: RuleSet | None = None) -> None:
     """Firing events go through the rules; a resolved event resolves its incident."""
     from remediation.services import start_playbook  # remediation builds on incidents, not vice versa
 
@@ -296,7 +273,11 @@ def route_event(event: ClusterEvent, *, rules: list[Rule] | None = None) -> None
         return
     if event.incident is not None:
         escalate_incident(event.incident, event)
-    for rule in matching_rules(event, rules):
+    for rule in (rules or enabled_ruleset()).match(event):
+        if not claim_cooldown(rule, event.group_key, timezone.now()):
+            log.info("rule_cooling_down", rule=rule.name, cooldown_seconds=rule.cooldown_seconds,
+                     group_key=event.group_key)
+            continue
         incident = event.incident
         if rule.open_incident and incident is None:
             incident = reopen_recent_incident(event) or open_incident(event, rule)

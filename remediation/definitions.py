@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
+import yaml
 from django.db import transaction
 from jinja2 import TemplateSyntaxError
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from aiops_project.yamlfile import YamlFileError, field_line, load_yaml_model
 from incidents.models import Rule
+from incidents.rules import RuleError, compile_rule
 from remediation.models import Playbook, PlaybookStep
 from remediation.templating import check_template
 
@@ -42,6 +44,13 @@ class PlaybookFile(_Strict):
     playbooks: list[PlaybookSpec]
 
 
+class MatcherSpec(_Strict):
+    key: Annotated[str, StringConstraints(min_length=1)]
+    op: Literal["equals", "not_equals", "in", "not_in", "regex", "exists", "absent"] = "equals"
+    value: str | None = None
+    values: list[str] | None = None
+
+
 class RuleSpec(_Strict):
     name: Slug
     description: str = ""
@@ -50,11 +59,40 @@ class RuleSpec(_Strict):
     source: Literal["kubernetes", "alertmanager", "webhook", ""] = ""
     reasons: list[str] = Field(default_factory=list)
     min_severity: Literal["info", "warning", "critical"] = "info"
+    clusters: list[str] = Field(default_factory=list)
     namespace: str = "*"
+    namespace_regex: str = ""
+    object_kinds: list[str] = Field(default_factory=list)
+    object_name: str = "*"
     labels: dict[str, str] = Field(default_factory=dict)
+    label_matchers: list[MatcherSpec] = Field(default_factory=list)
+    annotation_matchers: list[MatcherSpec] = Field(default_factory=list)
+    min_count: int = Field(default=1, ge=1)
+    count_window_seconds: int = Field(default=0, ge=0)
+    cooldown_seconds: int = Field(default=0, ge=0)
     open_incident: bool = True
     playbook: Slug | None = None
     stop_after_match: bool = True
+
+    def model_fields_for_db(self) -> dict[str, object]:
+        """The Rule model's fields (all but name, playbook and source_file)."""
+        data = self.model_dump(exclude={"name", "playbook", "namespace", "object_name"})
+        data["label_matchers"] = [m.model_dump(exclude_none=True) for m in self.label_matchers]
+        data["annotation_matchers"] = [m.model_dump(exclude_none=True) for m in self.annotation_matchers]
+        return {**data, "namespace_pattern": self.namespace, "object_name_pattern": self.object_name}
+
+    @classmethod
+    def from_rule(cls, rule: Rule) -> RuleSpec:
+        return cls(
+            name=rule.name, description=rule.description, enabled=rule.enabled, priority=rule.priority,
+            source=rule.source, reasons=rule.reasons, min_severity=rule.min_severity, clusters=rule.clusters,
+            namespace=rule.namespace_pattern, namespace_regex=rule.namespace_regex, object_kinds=rule.object_kinds,
+            object_name=rule.object_name_pattern, labels=rule.labels, label_matchers=rule.label_matchers,
+            annotation_matchers=rule.annotation_matchers, min_count=rule.min_count,
+            count_window_seconds=rule.count_window_seconds, cooldown_seconds=rule.cooldown_seconds,
+            open_incident=rule.open_incident, playbook=rule.playbook.name if rule.playbook else None,
+            stop_after_match=rule.stop_after_match,
+        )
 
 
 class RuleFile(_Strict):
@@ -89,7 +127,40 @@ def parse_rule_file(path: Path, known_playbooks: set[str]) -> list[RuleSpec]:
         if spec.playbook and spec.playbook not in known_playbooks:
             line = field_line(path, ("rules", i, "playbook"))
             raise YamlFileError(f"{path}:{line}: rules[{i}].playbook: unknown playbook {spec.playbook!r}")
+        try:  # what pydantic cannot see: regular expressions, and matchers missing their value(s)
+            compile_rule(Rule(name=spec.name, **spec.model_fields_for_db()))
+        except RuleError as exc:
+            field = {"namespace_pattern": "namespace", "object_name_pattern": "object_name"}.get(exc.field, exc.field)
+            line = field_line(path, ("rules", i, field))
+            raise YamlFileError(f"{path}:{line}: rules[{i}].{field} (rule {spec.name}): {exc}") from None
     return specs
+
+
+def save_rules(rules: list[tuple[Path | None, RuleSpec]]) -> None:
+    """Create or update rules by name (in the caller's transaction)."""
+    for path, spec in rules:
+        Rule.objects.update_or_create(
+            name=spec.name,
+            defaults={**spec.model_fields_for_db(),
+                      "playbook": Playbook.objects.get(name=spec.playbook) if spec.playbook else None,
+                      "source_file": str(path) if path else ""},
+        )
+
+
+def import_rule_file(path: Path) -> int:
+    """One rule file into the database, all or nothing; playbooks must exist already."""
+    specs = parse_rule_file(path, set(Playbook.objects.values_list("name", flat=True)))
+    _refuse_duplicates([(path, s.name) for s in specs], "rule")
+    with transaction.atomic():
+        save_rules([(path, spec) for spec in specs])
+    return len(specs)
+
+
+def export_rules() -> str:
+    """Every rule as a rule file (defaults left out), in priority order: `import_rule_file` reads it back."""
+    rules = Rule.objects.select_related("playbook").order_by("priority", "name")
+    specs = [RuleSpec.from_rule(rule).model_dump(exclude_defaults=True, exclude_none=True) for rule in rules]
+    return yaml.safe_dump({"rules": specs}, sort_keys=False, allow_unicode=True)
 
 
 def _yaml_files(directory: Path) -> list[Path]:
@@ -121,18 +192,7 @@ def load_definitions(playbook_dir: Path, rule_dir: Path) -> tuple[int, int]:
                              arguments=s.arguments, risk=s.risk, timeout_seconds=s.timeout_seconds)
                 for n, s in enumerate(spec.steps, start=1)
             )
-        for path, spec in rules:
-            Rule.objects.update_or_create(
-                name=spec.name,
-                defaults={
-                    "description": spec.description, "enabled": spec.enabled, "priority": spec.priority,
-                    "source": spec.source, "reasons": spec.reasons, "min_severity": spec.min_severity,
-                    "namespace_pattern": spec.namespace, "labels": spec.labels,
-                    "open_incident": spec.open_incident, "stop_after_match": spec.stop_after_match,
-                    "playbook": Playbook.objects.get(name=spec.playbook) if spec.playbook else None,
-                    "source_file": str(path),
-                },
-            )
+        save_rules(list(rules))
     return len(playbooks), len(rules)
 
 

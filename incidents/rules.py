@@ -1,0 +1,235 @@
+"""The rule engine: rules compiled once, indexed by (source, reason), matched without a query per rule.
+
+`RuleSet.match(event)` walks only the rules whose source and reasons can match the event, in priority
+order; each compiled rule tests its conditions on plain values (regexes compiled once). Two
+conditions need the database and are checked after the rest: a minimum count of firings within a
+window, and (when a rule acts) its cooldown per incident group, claimed by a conditional UPDATE so it
+holds across every worker and restart.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max
+
+from incidents.models import SEVERITY_RANK, ClusterEvent, EventStatus, Rule, RuleFiring
+
+ANY = "*"
+MATCHER_OPS = ("equals", "not_equals", "in", "not_in", "regex", "exists", "absent")
+Test = Callable[[Mapping[str, Any]], bool]
+
+
+class RuleError(ValueError):
+    """A rule that cannot be compiled; `field` names the offending field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _regex(field: str, pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise RuleError(field, f"not a valid regular expression: {exc}") from None
+
+
+def _glob(pattern: str) -> re.Pattern[str] | None:
+    return None if pattern in ("", ANY) else re.compile(fnmatch.translate(pattern))
+
+
+def _string_list(field: str, value: object) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise RuleError(field, "must be a list of strings")
+    return value
+
+
+def compile_matchers(field: str, matchers: object) -> tuple[Test, ...]:
+    """[{"key", "op", "value" | "values"}] -> tests on a mapping (labels or annotations)."""
+    if not isinstance(matchers, list):
+        raise RuleError(field, "must be a list of matchers")
+    tests: list[Test] = []
+    for i, matcher in enumerate(matchers):
+        where = f"{field}[{i}]"
+        if not isinstance(matcher, dict) or not isinstance(matcher.get("key"), str) or not matcher["key"]:
+            raise RuleError(field, f"{where}: needs a non-empty key")
+        key, op = matcher["key"], matcher.get("op", "equals")
+        unknown = set(matcher) - {"key", "op", "value", "values"}
+        if unknown:
+            raise RuleError(field, f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+        if op not in MATCHER_OPS:
+            raise RuleError(field, f"{where}: op must be one of {', '.join(MATCHER_OPS)}, not {op!r}")
+        if op in ("in", "not_in"):
+            values = frozenset(_string_list(f"{field}", matcher.get("values")))
+            tests.append(_in_test(key, values, negate=op == "not_in"))
+            continue
+        if op in ("exists", "absent"):
+            tests.append(_exists_test(key, negate=op == "absent"))
+            continue
+        value = matcher.get("value")
+        if not isinstance(value, str):
+            raise RuleError(field, f"{where}: op {op} needs a string value")
+        if op == "regex":
+            tests.append(_regex_test(key, _regex(field, value)))
+        else:
+            tests.append(_equals_test(key, value, negate=op == "not_equals"))
+    return tuple(tests)
+
+
+def _in_test(key: str, values: frozenset[str], *, negate: bool) -> Test:
+    return lambda m: (str(m[key]) in values if key in m else False) != negate
+
+
+def _exists_test(key: str, *, negate: bool) -> Test:
+    return lambda m: (key in m) != negate
+
+
+def _regex_test(key: str, pattern: re.Pattern[str]) -> Test:
+    return lambda m: key in m and pattern.fullmatch(str(m[key])) is not None
+
+
+def _equals_test(key: str, value: str, *, negate: bool) -> Test:
+    return lambda m: (key in m and str(m[key]) == value) != negate
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    rule: Rule
+    severity_rank: int
+    clusters: frozenset[str]
+    namespace_glob: re.Pattern[str] | None
+    namespace_regex: re.Pattern[str] | None
+    object_kinds: frozenset[str]
+    object_name_glob: re.Pattern[str] | None
+    label_tests: tuple[Test, ...]
+    annotation_tests: tuple[Test, ...]
+
+    def matches(self, event: ClusterEvent, cluster_name: str, annotations: Mapping[str, Any]) -> bool:
+        """Every condition but the count within a window (see `RuleSet.match`). Source and reason are the index's."""
+        if SEVERITY_RANK.get(event.severity, 0) < self.severity_rank:
+            return False
+        if self.clusters and cluster_name not in self.clusters:
+            return False
+        if self.object_kinds and event.object_kind not in self.object_kinds:
+            return False
+        if self.namespace_glob is not None and not self.namespace_glob.match(event.namespace):
+            return False
+        if self.namespace_regex is not None and not self.namespace_regex.fullmatch(event.namespace):
+            return False
+        if self.object_name_glob is not None and not self.object_name_glob.match(event.object_name):
+            return False
+        labels = event.labels
+        if not all(test(labels) for test in self.label_tests):
+            return False
+        return all(test(annotations) for test in self.annotation_tests)
+
+
+def compile_rule(rule: Rule) -> CompiledRule:
+    if not isinstance(rule.labels, dict):
+        raise RuleError("labels", "must be a mapping of label to value")
+    equals = [{"key": str(k), "op": "equals", "value": str(v)} for k, v in rule.labels.items()]
+    return CompiledRule(
+        rule=rule,
+        severity_rank=SEVERITY_RANK.get(rule.min_severity, 0),
+        clusters=frozenset(_string_list("clusters", rule.clusters)),
+        namespace_glob=_glob(rule.namespace_pattern),
+        namespace_regex=_regex("namespace_regex", rule.namespace_regex) if rule.namespace_regex else None,
+        object_kinds=frozenset(_string_list("object_kinds", rule.object_kinds)),
+        object_name_glob=_glob(rule.object_name_pattern),
+        label_tests=compile_matchers("labels", equals) + compile_matchers("label_matchers", rule.label_matchers),
+        annotation_tests=compile_matchers("annotation_matchers", rule.annotation_matchers),
+    )
+
+
+@dataclass
+class RuleSet:
+    """Enabled rules, compiled and indexed by (source, reason); ANY stands for "no constraint"."""
+
+    rules: list[CompiledRule]
+    index: dict[tuple[str, str], list[CompiledRule]] = field(default_factory=dict)
+    broken: dict[str, str] = field(default_factory=dict)  # rule name -> why it is left out
+
+    @classmethod
+    def build(cls, rules: list[Rule]) -> RuleSet:
+        compiled: list[CompiledRule] = []
+        broken: dict[str, str] = {}
+        for rule in sorted(rules, key=lambda r: (r.priority, r.name)):
+            try:
+                compiled.append(compile_rule(rule))
+            except RuleError as exc:  # saved around validation (e.g. by a migration): skip it, say so
+                broken[rule.name] = f"{exc.field}: {exc}"
+        index: dict[tuple[str, str], list[CompiledRule]] = {}
+        for c in compiled:  # in priority order, so each bucket is too
+            for reason in c.rule.reasons or [ANY]:
+                index.setdefault((c.rule.source or ANY, reason), []).append(c)
+        return cls(rules=compiled, index=index, broken=broken)
+
+    def candidates(self, source: str, reason: str) -> list[CompiledRule]:
+        buckets = [self.index.get(key) for key in ((source, reason), (source, ANY), (ANY, reason), (ANY, ANY))]
+        found = [bucket for bucket in buckets if bucket]
+        if len(found) == 1:
+            return found[0]
+        return sorted((c for bucket in found for c in bucket), key=lambda c: (c.rule.priority, c.rule.name))
+
+    def match(self, event: ClusterEvent, *, now: datetime | None = None, use_database: bool = True) -> list[Rule]:
+        """The rules that match, in priority order, up to the first that stops evaluation."""
+        cluster_name = event.cluster.name if event.cluster_id and event.cluster else ""
+        raw = event.payload.get("annotations") if isinstance(event.payload, dict) else None
+        annotations = raw if isinstance(raw, dict) else {}
+        matched: list[Rule] = []
+        for c in self.candidates(event.source, event.reason):
+            if not c.matches(event, cluster_name, annotations):
+                continue
+            if use_database and c.rule.min_count > 1 and not count_reached(c.rule, event, now):
+                continue
+            matched.append(c.rule)
+            if c.rule.stop_after_match:
+                break
+        return matched
+
+
+def count_reached(rule: Rule, event: ClusterEvent, now: datetime | None) -> bool:
+    """Whether the event's signal has fired at least `min_count` times within the window (this one included)."""
+    from django.utils import timezone
+
+    since = (now or timezone.now()) - timedelta(seconds=rule.count_window_seconds)
+    fired = ClusterEvent.objects.filter(fingerprint=event.fingerprint, status=EventStatus.FIRING,
+                                        recorded_at__gte=since).count()
+    return fired >= rule.min_count
+
+
+def claim_cooldown(rule: Rule, group_key: str, now: datetime) -> bool:
+    """True if the rule may act for this group now (and records that it did); False while cooling down."""
+    if not rule.cooldown_seconds:
+        return True
+    cutoff = now - timedelta(seconds=rule.cooldown_seconds)
+    if RuleFiring.objects.filter(rule=rule, group_key=group_key, last_fired_at__lte=cutoff).update(last_fired_at=now):
+        return True
+    try:
+        with transaction.atomic():
+            RuleFiring.objects.create(rule=rule, group_key=group_key, last_fired_at=now)
+        return True
+    except IntegrityError:  # it fired within the cooldown (or a concurrent worker just claimed it)
+        return False
+
+
+_cached: tuple[Any, RuleSet] | None = None  # (version, rules): replaced whole, never mutated
+
+
+def enabled_ruleset() -> RuleSet:
+    """The enabled rules, compiled; rebuilt only when a rule changed (one cheap query to know)."""
+    global _cached
+    version = tuple(Rule.objects.aggregate(n=Count("id"), last=Max("id"), changed=Max("updated_at")).values())
+    cached = _cached
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    ruleset = RuleSet.build(list(Rule.objects.filter(enabled=True).select_related("playbook")))
+    _cached = (version, ruleset)
+    return ruleset
