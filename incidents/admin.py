@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from incidents.models import AuditEntry, Cluster, ClusterEvent, Incident, Rule, Signal
+from incidents.models import AuditEntry, Cluster, ClusterEvent, Incident, Rule, Signal, Silence
 
 
 @admin.register(Cluster)
@@ -63,3 +63,15 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_filter = ["action", "via"]
     search_fields = ["message", "actor_label", "target_id"]
     date_hierarchy = "at"
+
+
+@admin.register(Silence)
+class SilenceAdmin(admin.ModelAdmin):
+    list_display = ["comment", "starts_at", "ends_at", "source", "reasons", "clusters", "namespace_pattern",
+                    "created_by"]
+    readonly_fields = ["created_by", "created_at"]
+
+    def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

@@ -236,6 +236,51 @@ class Rule(models.Model):
             raise ValidationError({exc.field: str(exc)}) from None
 
 
+class SilenceQuerySet(models.QuerySet["Silence"]):
+    def active(self, at: Any = None) -> SilenceQuerySet:
+        at = at or timezone.now()
+        return self.filter(starts_at__lte=at, ends_at__gt=at)
+
+
+class Silence(models.Model):
+    """A maintenance window: events it matches are recorded, but no rule acts on them while it lasts."""
+
+    comment = models.CharField(max_length=300, help_text="Why, e.g. 'node pool upgrade, CHG-1234'.")
+    starts_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField()
+    source = models.CharField(max_length=20, choices=EventSource.choices, blank=True, help_text="Empty = any.")
+    reasons = models.JSONField(default=list, blank=True, help_text="Event reasons; empty = any.")
+    clusters = models.JSONField(default=list, blank=True, help_text="Cluster names; empty = any.")
+    namespace_pattern = models.CharField(max_length=253, default="*", help_text="Glob, e.g. prod-*")
+    label_matchers = models.JSONField(default=list, blank=True, help_text="As a rule's label_matchers.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SilenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["ends_at"])]
+        constraints = [models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
+                                              name="silence_ends_after_it_starts")]
+
+    def __str__(self) -> str:
+        return f"{self.comment} ({self.starts_at:%Y-%m-%d %H:%M} - {self.ends_at:%Y-%m-%d %H:%M} UTC)"
+
+    def clean(self) -> None:
+        from incidents.rules import RuleError, compile_silence
+
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": "A silence must end after it starts."})
+        try:
+            compile_silence(self)
+        except RuleError as exc:
+            raise ValidationError({exc.field: str(exc)}) from None
+
+
 class RuleFiring(models.Model):
     """When a rule last acted for a group: its cooldown, claimed by a conditional UPDATE across all workers."""
 

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 
-from incidents.models import SEVERITY_RANK, ClusterEvent, EventStatus, Rule, RuleFiring
+from incidents.models import SEVERITY_RANK, ClusterEvent, EventStatus, Rule, RuleFiring, Silence
 
 ANY = "*"
 MATCHER_OPS = ("equals", "not_equals", "in", "not_in", "regex", "exists", "absent")
@@ -155,9 +155,17 @@ class RuleSet:
     rules: list[CompiledRule]
     index: dict[tuple[str, str], list[CompiledRule]] = field(default_factory=dict)
     broken: dict[str, str] = field(default_factory=dict)  # rule name -> why it is left out
+    silences: list[CompiledSilence] = field(default_factory=list)  # maintenance windows not over when built
+
+    def silenced_by(self, event: ClusterEvent, now: datetime) -> Silence | None:
+        """The maintenance window that silences this event now, if any."""
+        if not self.silences:
+            return None
+        cluster_name = event.cluster.name if event.cluster_id and event.cluster else ""
+        return next((c.silence for c in self.silences if c.matches(event, cluster_name, now)), None)
 
     @classmethod
-    def build(cls, rules: list[Rule]) -> RuleSet:
+    def build(cls, rules: Sequence[Rule], silences: Sequence[Silence] = ()) -> RuleSet:
         compiled: list[CompiledRule] = []
         broken: dict[str, str] = {}
         for rule in sorted(rules, key=lambda r: (r.priority, r.name)):
@@ -169,7 +177,13 @@ class RuleSet:
         for c in compiled:  # in priority order, so each bucket is too
             for reason in c.rule.reasons or [ANY]:
                 index.setdefault((c.rule.source or ANY, reason), []).append(c)
-        return cls(rules=compiled, index=index, broken=broken)
+        windows: list[CompiledSilence] = []
+        for silence in silences:
+            try:
+                windows.append(compile_silence(silence))
+            except RuleError:  # saved around validation: it silences nothing rather than everything
+                broken[f"silence #{silence.pk}"] = "unusable matchers"
+        return cls(rules=compiled, index=index, broken=broken, silences=windows)
 
     def candidates(self, source: str, reason: str) -> list[CompiledRule]:
         buckets = [self.index.get(key) for key in ((source, reason), (source, ANY), (ANY, reason), (ANY, ANY))]
@@ -220,16 +234,57 @@ def claim_cooldown(rule: Rule, group_key: str, now: datetime) -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class CompiledSilence:
+    silence: Silence
+    sources: frozenset[str]
+    reasons: frozenset[str]
+    clusters: frozenset[str]
+    namespace_glob: re.Pattern[str] | None
+    label_tests: tuple[Test, ...]
+
+    def matches(self, event: ClusterEvent, cluster_name: str, now: datetime) -> bool:
+        s = self.silence
+        if not (s.starts_at <= now < s.ends_at):
+            return False
+        if (self.sources and event.source not in self.sources) or (self.reasons and event.reason not in self.reasons):
+            return False
+        if self.clusters and cluster_name not in self.clusters:
+            return False
+        if self.namespace_glob is not None and not self.namespace_glob.match(event.namespace):
+            return False
+        return all(test(event.labels) for test in self.label_tests)
+
+
+def compile_silence(silence: Silence) -> CompiledSilence:
+    return CompiledSilence(
+        silence=silence,
+        sources=frozenset([silence.source] if silence.source else []),
+        reasons=frozenset(_string_list("reasons", silence.reasons)),
+        clusters=frozenset(_string_list("clusters", silence.clusters)),
+        namespace_glob=_glob(silence.namespace_pattern),
+        label_tests=compile_matchers("label_matchers", silence.label_matchers),
+    )
+
+
 _cached: tuple[Any, RuleSet] | None = None  # (version, rules): replaced whole, never mutated
 
 
 def enabled_ruleset() -> RuleSet:
-    """The enabled rules, compiled; rebuilt only when a rule changed (one cheap query to know)."""
+    """The enabled rules, compiled, with the maintenance windows not yet over.
+
+    The rules are rebuilt only when one changed (`save` moves `updated_at`; one aggregate query to
+    know); the windows, few and time-bound, are read fresh on every call (one query, usually no rows).
+    """
     global _cached
+    from django.utils import timezone
+
     version = tuple(Rule.objects.aggregate(n=Count("id"), last=Max("id"), changed=Max("updated_at")).values())
     cached = _cached
-    if cached is not None and cached[0] == version:
+    if cached is None or cached[0] != version:
+        cached = _cached = (version, RuleSet.build(list(Rule.objects.filter(enabled=True).select_related("playbook"))))
+    windows = list(Silence.objects.filter(ends_at__gt=timezone.now()))
+    if not windows:
         return cached[1]
-    ruleset = RuleSet.build(list(Rule.objects.filter(enabled=True).select_related("playbook")))
-    _cached = (version, ruleset)
-    return ruleset
+    with_windows = RuleSet.build([], windows)
+    return replace(cached[1], silences=with_windows.silences, broken={**cached[1].broken, **with_windows.broken})

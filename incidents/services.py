@@ -273,7 +273,13 @@ def route_event(event: ClusterEvent, *, rules: RuleSet | None = None) -> None:
         return
     if event.incident is not None:
         escalate_incident(event.incident, event)
-    for rule in (rules or enabled_ruleset()).match(event):
+    rules = enabled_ruleset() if rules is None else rules
+    if (silence := rules.silenced_by(event, timezone.now())) is not None:
+        # Recorded (the event row exists), but nothing acts on it during the maintenance window.
+        log.info("event_silenced", event_id=event.pk, silence_id=silence.pk, comment=silence.comment,
+                 until=silence.ends_at.isoformat())
+        return
+    for rule in rules.match(event):
         if not claim_cooldown(rule, event.group_key, timezone.now()):
             log.info("rule_cooling_down", rule=rule.name, cooldown_seconds=rule.cooldown_seconds,
                      group_key=event.group_key)

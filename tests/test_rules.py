@@ -224,3 +224,36 @@ def test_a_bad_rule_file_is_refused_whole_naming_file_line_and_field(tmp_path: P
     message = str(caught.value).replace(":4:", ":3:").replace(":5:", ":3:").replace("rules[1]", "rules[0]")
     assert str(path) in message and where in message
     assert list(Rule.objects.values_list("name", flat=True)) == ["existing"]  # nothing imported
+
+
+def test_a_maintenance_window_records_events_but_no_rule_acts_on_them():
+    from incidents.models import Silence
+    from incidents.services import route_event
+
+    make_rule("any", reasons=[])
+    now = timezone.now()
+    Silence.objects.create(comment="node pool upgrade", starts_at=now - timedelta(minutes=1),
+                           ends_at=now + timedelta(hours=1), namespace_pattern="sh*",
+                           label_matchers=[{"key": "team", "op": "equals", "value": "payments"}])
+    silenced = make_event(labels={"team": "payments"})
+    route_event(silenced)
+    assert not Incident.objects.exists() and ClusterEvent.objects.filter(pk=silenced.pk).exists()
+    other_team = make_event(labels={"team": "search"}, object_name="search-1", fingerprint="f-search")
+    route_event(other_team)
+    assert Incident.objects.count() == 1  # outside the window's matchers: acted on
+
+    Silence.objects.update(ends_at=now - timedelta(seconds=1), starts_at=now - timedelta(hours=1))
+    route_event(make_event(labels={"team": "payments"}, object_name="pay-2", fingerprint="f-pay-2"))
+    assert Incident.objects.count() == 2  # the window is over
+
+
+def test_a_silence_must_end_after_it_starts_and_have_valid_matchers():
+    from incidents.models import Silence
+
+    now = timezone.now()
+    with pytest.raises(ValidationError) as caught:
+        Silence(comment="x", starts_at=now, ends_at=now - timedelta(minutes=1)).full_clean()
+    assert "ends_at" in caught.value.message_dict
+    with pytest.raises(ValidationError) as caught:
+        Silence(comment="x", ends_at=now + timedelta(hours=1), label_matchers=[{"key": "a", "op": "?"}]).full_clean()
+    assert "label_matchers" in caught.value.message_dict
