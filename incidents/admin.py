@@ -1,6 +1,12 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
 
 from incidents.models import AuditEntry, Cluster, ClusterEvent, Incident, Rule, Signal, Silence
+from incidents.rules import RuleError, replay_rule
 
 
 @admin.register(Cluster)
@@ -54,7 +60,28 @@ class RuleAdmin(admin.ModelAdmin):
     list_display = ["name", "enabled", "priority", "source", "reasons", "namespace_pattern", "playbook"]
     list_filter = ["enabled", "source"]
     list_editable = ["enabled", "priority"]
-    readonly_fields = ["source_file"]
+    readonly_fields = ["source_file", "updated_at"]
+    change_form_template = "admin/incidents/rule/change_form.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        test = self.admin_site.admin_view(self.test_view)
+        return [path("<int:object_id>/test/", test, name="incidents_rule_test"), *super().get_urls()]
+
+    def test_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """Dry run: what the rule, as saved, would have matched and done over the last N days."""
+        rule = get_object_or_404(Rule.objects.select_related("playbook"), pk=object_id)
+        if not self.has_view_permission(request, rule):
+            raise PermissionDenied
+        days = request.GET.get("days", "7")
+        if not days.isdigit() or not 1 <= int(days) <= 90:
+            return HttpResponseBadRequest("days must be a whole number from 1 to 90")
+        try:
+            replay = replay_rule(rule, int(days))
+        except RuleError as exc:
+            return HttpResponseBadRequest(f"The rule cannot be compiled: {exc.field}: {exc}")
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "original": rule,
+                   "title": f"Test rule {rule.name}", "replay": replay, "rule": rule}
+        return TemplateResponse(request, "admin/incidents/rule/test.html", context)
 
 
 @admin.register(AuditEntry)

@@ -288,3 +288,70 @@ def enabled_ruleset() -> RuleSet:
         return cached[1]
     with_windows = RuleSet.build([], windows)
     return replace(cached[1], silences=with_windows.silences, broken={**cached[1].broken, **with_windows.broken})
+
+
+@dataclass(frozen=True)
+class ReplayRow:
+    event: ClusterEvent
+    action: str  # what the rule would have done, in words
+
+
+@dataclass(frozen=True)
+class Replay:
+    days: int
+    evaluated: int  # firing events of the period looked at (newest first, up to REPLAY_LIMIT)
+    rows: list[ReplayRow]  # the ones the rule matches, newest first
+    truncated: bool
+
+
+REPLAY_LIMIT = 5000
+
+
+def replay_rule(rule: Rule, days: int, *, limit: int = REPLAY_LIMIT) -> Replay:
+    """Which stored firing events of the last `days` the rule would have matched, and what it would have
+    done. Reads only: nothing is recorded, opened, started or claimed.
+
+    Judged alone: rules of higher priority that stop evaluation are not taken into account. Cooldown is
+    replayed in time order; a count within a window is counted among the events before each one.
+    """
+    from django.utils import timezone
+
+    compiled = compile_rule(rule)
+    since = timezone.now() - timedelta(days=days)
+    events = list(ClusterEvent.objects.filter(status=EventStatus.FIRING, recorded_at__gte=since)
+                  .select_related("cluster").order_by("-recorded_at", "-id")[: limit + 1])
+    truncated = len(events) > limit
+    events = events[:limit]
+    windows = [compile_silence(s) for s in Silence.objects.filter(ends_at__gt=since, starts_at__lte=timezone.now())]
+    matched: list[ClusterEvent] = []
+    for event in events:
+        if (rule.source and event.source != rule.source) or (rule.reasons and event.reason not in rule.reasons):
+            continue
+        cluster_name = event.cluster.name if event.cluster else ""
+        raw = event.payload.get("annotations") if isinstance(event.payload, dict) else None
+        if not compiled.matches(event, cluster_name, raw if isinstance(raw, dict) else {}):
+            continue
+        if rule.min_count > 1 and not count_reached(rule, event, event.recorded_at):
+            continue
+        matched.append(event)
+    rows: list[ReplayRow] = []
+    last_acted: dict[str, datetime] = {}
+    for event in reversed(matched):  # oldest first, as cooldowns unfold
+        cluster_name = event.cluster.name if event.cluster else ""
+        window = next((w.silence for w in windows if w.matches(event, cluster_name, event.recorded_at)), None)
+        if window is not None:
+            rows.append(ReplayRow(event, f"nothing: silenced by “{window.comment}”"))
+            continue
+        last = last_acted.get(event.group_key)
+        if rule.cooldown_seconds and last and event.recorded_at - last < timedelta(seconds=rule.cooldown_seconds):
+            rows.append(ReplayRow(event, f"nothing: cooling down ({rule.cooldown_seconds}s since {last:%H:%M:%S})"))
+            continue
+        last_acted[event.group_key] = event.recorded_at
+        actions = []
+        if rule.open_incident:
+            actions.append("open (or join) the incident of its workload")
+        if rule.playbook is not None:
+            actions.append(f"start playbook {rule.playbook.name}" + ("" if rule.playbook.enabled else " (disabled)"))
+        rows.append(ReplayRow(event, "; ".join(actions) or "match (no action)"))
+    rows.reverse()
+    return Replay(days=days, evaluated=len(events), rows=rows, truncated=truncated)

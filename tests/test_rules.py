@@ -257,3 +257,35 @@ def test_a_silence_must_end_after_it_starts_and_have_valid_matchers():
     with pytest.raises(ValidationError) as caught:
         Silence(comment="x", ends_at=now + timedelta(hours=1), label_matchers=[{"key": "a", "op": "?"}]).full_clean()
     assert "label_matchers" in caught.value.message_dict
+
+
+def test_testing_a_rule_in_the_admin_replays_stored_events_and_executes_nothing(client):
+    from django.contrib.auth.models import User
+
+    from incidents.models import RuleFiring
+    from remediation.models import PlaybookRun
+
+    playbook = make_playbook("restart")
+    rule = make_rule("crash", playbook=playbook, cooldown_seconds=600, namespace_pattern="shop")
+    first = make_event(fingerprint="f1")
+    again = make_event(fingerprint="f1")  # same workload within the cooldown
+    make_event(fingerprint="f2", namespace="cart", object_name="cart-1")  # another namespace: no match
+    ClusterEvent.objects.filter(pk=again.pk).update(recorded_at=first.recorded_at + timedelta(seconds=30))
+    client.force_login(User.objects.create_superuser("root", password="x" * 12))
+    before = (Incident.objects.count(), PlaybookRun.objects.count(), RuleFiring.objects.count())
+
+    change = client.get(f"/admin/incidents/rule/{rule.pk}/change/")
+    assert f"/admin/incidents/rule/{rule.pk}/test/" in change.content.decode()
+    page = client.get(f"/admin/incidents/rule/{rule.pk}/test/", {"days": "3"})
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "2 of 3 event(s) matched" in text
+    assert "start playbook restart" in text and "cooling down" in text and "cart-1" not in text
+    assert (Incident.objects.count(), PlaybookRun.objects.count(), RuleFiring.objects.count()) == before
+    assert client.get(f"/admin/incidents/rule/{rule.pk}/test/", {"days": "x"}).status_code == 400
+
+
+def test_testing_a_rule_needs_the_admin(client):
+    rule = make_rule("crash")
+    response = client.get(f"/admin/incidents/rule/{rule.pk}/test/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
