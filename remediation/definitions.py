@@ -7,14 +7,13 @@ from typing import Annotated, Literal
 
 import yaml
 from django.db import transaction
-from jinja2 import TemplateSyntaxError
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from aiops_project.yamlfile import YamlFileError, field_line, load_yaml_model
 from incidents.models import Rule
 from incidents.rules import RuleError, compile_rule
 from remediation.models import Playbook, PlaybookStep
-from remediation.templating import check_template
+from remediation.templating import template_problems
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=100)]
 
@@ -100,17 +99,8 @@ class RuleFile(_Strict):
 
 
 def _check_templates(value: object, path: Path, loc: tuple[int | str, ...]) -> None:
-    if isinstance(value, str) and ("{{" in value or "{%" in value):
-        try:
-            check_template(value)
-        except TemplateSyntaxError as exc:
-            raise YamlFileError(f"{path}:{field_line(path, loc)}: {'.'.join(map(str, loc))}: {exc}") from None
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _check_templates(item, path, (*loc, key))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            _check_templates(item, path, (*loc, i))
+    for where, why in template_problems(value, loc):
+        raise YamlFileError(f"{path}:{field_line(path, where)}: {'.'.join(map(str, where))}: {why}")
 
 
 def parse_playbook_file(path: Path) -> list[PlaybookSpec]:

@@ -4,6 +4,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -52,6 +53,14 @@ class PlaybookStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.playbook.name}#{self.order} {self.name}"
+
+    def clean(self) -> None:
+        """Refuse, when the step is saved, a template that could never render (not when it runs)."""
+        from remediation.templating import template_problems
+
+        if problems := [f"{'.'.join(map(str, loc)) or 'arguments'}: {why}"
+                        for loc, why in template_problems(self.arguments)]:
+            raise ValidationError({"arguments": problems})
 
 
 class PlaybookRun(models.Model):

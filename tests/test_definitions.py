@@ -116,3 +116,34 @@ def test_beat_schedules_are_seeded_once_and_keep_an_interval_edited_in_the_admin
     call_command("load_defaults")
     assert PeriodicTask.objects.get(pk=poll.pk).interval.every == 42
     assert PeriodicTask.objects.filter(name__startswith="poll cluster").count() == 1
+
+
+@pytest.mark.parametrize(("template", "problem"), [
+    ("{{ event.namspace }}", "event.namspace does not exist"),
+    ("{{ evnt.namespace }}", "unknown name 'evnt'"),
+    ("{{ incident.owner }}", "incident.owner does not exist"),
+    ('{{ event["objectname"] }}', "event.objectname does not exist"),
+    ("{{ event.namespace ", "unexpected end of template"),
+])
+def test_a_step_template_that_could_never_render_is_refused_when_loaded(tmp_path: Path, template: str, problem: str):
+    write(tmp_path / "playbooks", "p.yaml", GOOD_PLAYBOOK.replace('"{{ event.namespace }}"', repr(template)))
+    write(tmp_path / "rules", "r.yaml", GOOD_RULE)
+    with pytest.raises(YamlFileError) as caught:
+        load_definitions(tmp_path / "playbooks", tmp_path / "rules")
+    assert ":7: playbooks.0.steps.0.arguments.namespace: " in str(caught.value) and problem in str(caught.value)
+    assert not Playbook.objects.exists()
+
+
+def test_labels_and_known_fields_may_be_referenced_and_the_admin_refuses_the_rest():
+    from django.core.exceptions import ValidationError
+
+    playbook = Playbook.objects.create(name="p")
+    good = PlaybookStep(playbook=playbook, order=1, name="s", tool="t", risk="LOW", arguments={
+        "ns": "{{ event.namespace }}", "pod": "{{ event.labels.pod }}", "items": ["{{ incident.id }}"],
+        "loop": "{% for k in event.labels %}{{ k }}{% endfor %}"})
+    good.full_clean()
+    bad = PlaybookStep(playbook=playbook, order=2, name="s", tool="t", risk="LOW",
+                       arguments={"nested": {"name": "{{ event.object }}"}})
+    with pytest.raises(ValidationError) as caught:
+        bad.full_clean()
+    assert "nested.name: event.object does not exist" in str(caught.value)
