@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 import yaml
 from django.db import transaction
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from aiops_project.yamlfile import YamlFileError, field_line, load_yaml_model
 from incidents.models import Rule
@@ -29,6 +29,14 @@ class StepSpec(_Strict):
     risk: Literal["LOW", "MEDIUM", "HIGH"]
     arguments: dict[str, object] = Field(default_factory=dict)
     timeout_seconds: int = Field(default=60, ge=1, le=3600)
+    retries: int = Field(default=0, ge=0, le=10)
+    retry_backoff_seconds: int = Field(default=5, ge=1, le=3600)
+    on_failure: Literal["stop", "continue", "rollback"] = "stop"
+    rollback: bool = False  # a rollback step: runs only when an earlier step fails with on_failure: rollback
+    verify_after_seconds: int | None = Field(default=None, ge=1, le=3600)
+
+    def model_fields_for_db(self) -> dict[str, object]:
+        return {**self.model_dump(exclude={"rollback"}), "is_rollback": self.rollback}
 
 
 class PlaybookSpec(_Strict):
@@ -37,6 +45,16 @@ class PlaybookSpec(_Strict):
     enabled: bool = True
     approval_timeout_seconds: int | None = Field(default=None, ge=10)
     steps: list[StepSpec] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _rollback_is_coherent(self) -> PlaybookSpec:
+        if any(s.on_failure == "rollback" for s in self.steps) and not any(s.rollback for s in self.steps):
+            raise ValueError("a step has on_failure: rollback, but no step is marked rollback: true")
+        if any(s.rollback and s.on_failure == "rollback" for s in self.steps):
+            raise ValueError("a rollback step cannot itself roll back (on_failure: stop or continue)")
+        if all(s.rollback for s in self.steps):
+            raise ValueError("every step is a rollback step: nothing would ever run")
+        return self
 
 
 class PlaybookFile(_Strict):
@@ -178,8 +196,7 @@ def load_definitions(playbook_dir: Path, rule_dir: Path) -> tuple[int, int]:
             )
             playbook.steps.all().delete()
             PlaybookStep.objects.bulk_create(
-                PlaybookStep(playbook=playbook, order=n, name=s.name, server=s.server, tool=s.tool,
-                             arguments=s.arguments, risk=s.risk, timeout_seconds=s.timeout_seconds)
+                PlaybookStep(playbook=playbook, order=n, **s.model_fields_for_db())
                 for n, s in enumerate(spec.steps, start=1)
             )
         save_rules(list(rules))

@@ -37,7 +37,34 @@ class Playbook(models.Model):
         return settings.APPROVAL_TIMEOUT
 
 
-class PlaybookStep(models.Model):
+class OnFailure(models.TextChoices):
+    STOP = "stop", "Stop the run"
+    CONTINUE = "continue", "Continue with the next step"
+    ROLLBACK = "rollback", "Run the rollback steps, then stop"
+
+
+class StepSettings(models.Model):
+    """How a step runs: shared by the playbook's definition and the run's snapshot of it."""
+
+    timeout_seconds = models.PositiveIntegerField(default=60)
+    retries = models.PositiveSmallIntegerField(default=0, help_text="Further attempts after a failure.")
+    retry_backoff_seconds = models.PositiveIntegerField(
+        default=5, help_text="Wait before the first retry; doubles with each further one."
+    )
+    on_failure = models.CharField(max_length=10, choices=OnFailure.choices, default=OnFailure.STOP)
+    is_rollback = models.BooleanField(
+        default=False, help_text="Runs only when an earlier step fails with on_failure=rollback."
+    )
+    verify_after_seconds = models.PositiveIntegerField(
+        null=True, blank=True,
+        help_text="After success, wait this long, then record whether the triggering signal resolved.",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class PlaybookStep(StepSettings):
     playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveIntegerField()
     name = models.CharField(max_length=100)
@@ -45,7 +72,6 @@ class PlaybookStep(models.Model):
     tool = models.CharField(max_length=100)
     arguments = models.JSONField(default=dict, blank=True, help_text="Values may use {{ event.* }} templates.")
     risk = models.CharField(max_length=6, choices=Risk.choices, default=Risk.HIGH)
-    timeout_seconds = models.PositiveIntegerField(default=60)
 
     class Meta:
         ordering = ["playbook", "order"]
@@ -92,7 +118,7 @@ class PlaybookRun(models.Model):
         return f"run #{self.pk} of {self.playbook.name}"
 
 
-class StepRun(models.Model):
+class StepRun(StepSettings):
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         WAITING_APPROVAL = "waiting_approval", "Waiting for approval"
@@ -112,8 +138,10 @@ class StepRun(models.Model):
     tool = models.CharField(max_length=100)
     arguments = models.JSONField(default=dict, blank=True, help_text="Rendered arguments: exactly what runs.")
     risk = models.CharField(max_length=6, choices=Risk.choices)
-    timeout_seconds = models.PositiveIntegerField(default=60)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    verified = models.BooleanField(null=True, blank=True, help_text="Did the remediation work? Empty: not checked.")
+    verification = models.TextField(blank=True)
     output = models.TextField(blank=True)
     error = models.TextField(blank=True)
     log_lines = models.JSONField(default=list, blank=True)
@@ -135,10 +163,10 @@ class StepRun(models.Model):
         """Move QUEUED -> RUNNING; only one caller wins, so a redelivered task never runs a step twice."""
         now = timezone.now()
         won = StepRun.objects.filter(pk=self.pk, status=self.Status.QUEUED).update(
-            status=self.Status.RUNNING, started_at=now
+            status=self.Status.RUNNING, started_at=now, attempts=models.F("attempts") + 1
         )
         if won:
-            self.status, self.started_at = self.Status.RUNNING, now
+            self.status, self.started_at, self.attempts = self.Status.RUNNING, now, self.attempts + 1
         return bool(won)
 
     def log(self, line: str) -> None:

@@ -13,16 +13,20 @@ from aiops_project.live import notify_console
 from incidents.models import ClusterEvent, EventStatus, Incident, Signal
 from incidents.services import audit
 from remediation.access import get_approval_for_decider
-from remediation.models import Approval, Playbook, PlaybookRun, Risk, StepRun
+from remediation.models import Approval, OnFailure, Playbook, PlaybookRun, Risk, StepRun
 from remediation.templating import TemplateRenderError, render_arguments
 
 log = structlog.get_logger(__name__)
 MAX_OUTPUT_CHARS = 20_000
+# What a run copies from each step's definition when it starts (see StepSettings).
+STEP_SETTINGS = ("timeout_seconds", "retries", "retry_backoff_seconds", "on_failure", "is_rollback",
+                 "verify_after_seconds")
+DONE = (StepRun.Status.SUCCEEDED, StepRun.Status.SKIPPED)
 
 
-def _enqueue(task: Any, *args: Any) -> None:
+def _enqueue(task: Any, *args: Any, countdown: float | None = None) -> None:
     # After commit: a worker must never pick up an id whose row it cannot see yet.
-    transaction.on_commit(lambda: task.delay(*args))
+    transaction.on_commit(lambda: task.apply_async(args, countdown=countdown))
 
 
 def start_playbook(playbook: Playbook, *, incident: Incident, event: ClusterEvent) -> PlaybookRun:
@@ -40,7 +44,7 @@ def start_playbook(playbook: Playbook, *, incident: Incident, event: ClusterEven
                 arguments, render_error = step.arguments, str(exc)
             StepRun.objects.create(
                 run=run, step=step, order=step.order, name=step.name, server=step.server, tool=step.tool,
-                arguments=arguments, risk=step.risk, timeout_seconds=step.timeout_seconds,
+                arguments=arguments, risk=step.risk, **{name: getattr(step, name) for name in STEP_SETTINGS},
                 status=StepRun.Status.FAILED if render_error else StepRun.Status.PENDING,
                 error=render_error, finished_at=timezone.now() if render_error else None,
             )
@@ -60,19 +64,41 @@ def _finish_run(run: PlaybookRun, status: str, message: str) -> None:
     notify_console("run", id=run.pk)
 
 
+def _skip_pending(steps: list[StepRun], why: str) -> None:
+    StepRun.objects.filter(pk__in=[s.pk for s in steps if s.status == StepRun.Status.PENDING]).update(
+        status=StepRun.Status.SKIPPED, output=why, finished_at=timezone.now())
+
+
 def advance_run(run_id: int) -> None:
-    """Move a run forward by one decision. Safe to call any number of times."""
+    """Move a run forward by one decision. Safe to call any number of times.
+
+    Steps run in order. A failed step with on_failure=continue is passed over; with rollback, the run
+    switches to its rollback steps (the remaining steps are skipped) and ends failed once they are done;
+    with stop, the run ends failed. Rollback steps are skipped when nothing failed.
+    """
     from remediation import tasks
 
     with transaction.atomic():
         run = PlaybookRun.objects.select_for_update(of=("self",)).select_related("playbook", "incident").get(pk=run_id)
         if run.status in PlaybookRun.FINISHED:
             return
-        step = run.step_runs.exclude(status__in=[StepRun.Status.SUCCEEDED, StepRun.Status.SKIPPED]).first()
+        steps = list(run.step_runs.order_by("order"))
+        failed_over = next((s for s in steps if not s.is_rollback and s.status == StepRun.Status.FAILED
+                            and s.on_failure == OnFailure.ROLLBACK), None)
+        active = [s for s in steps if s.is_rollback == (failed_over is not None)]
+        step = next((s for s in active if s.status not in DONE
+                     and not (s.status == StepRun.Status.FAILED and s.on_failure == OnFailure.CONTINUE)), None)
         if step is None:
-            _finish_run(run, PlaybookRun.Status.SUCCEEDED, f"Playbook {run.playbook.name} completed")
+            if failed_over is not None:
+                _skip_pending(steps, "Skipped: the run rolled back")
+                _finish_run(run, PlaybookRun.Status.FAILED,
+                            f"Step {failed_over.name} failed ({failed_over.error}); rolled back")
+            else:
+                _skip_pending(steps, "Skipped: a rollback step, and nothing failed")
+                _finish_run(run, PlaybookRun.Status.SUCCEEDED, f"Playbook {run.playbook.name} completed")
             return
         if step.status == StepRun.Status.FAILED:
+            _skip_pending(steps, f"Skipped: step {step.name} failed")
             _finish_run(run, PlaybookRun.Status.FAILED, f"Step {step.name} failed: {step.error}")
             return
         if step.status != StepRun.Status.PENDING:
@@ -147,7 +173,8 @@ def execute_step(step_run_id: int) -> None:
     run = step.run
     structlog.contextvars.bind_contextvars(incident_id=run.incident_id, step_run_id=step.pk, tool=step.tool)
     notify_console("run", id=run.pk)
-    if step.risk != Risk.LOW and not _trigger_still_firing(run):
+    # Never remediate what healed meanwhile; a rollback step undoes our own change, so it runs regardless.
+    if step.risk != Risk.LOW and not step.is_rollback and not _trigger_still_firing(run):
         step.status, step.finished_at = StepRun.Status.SKIPPED, timezone.now()
         step.output = "Skipped: the triggering event is no longer firing."
         step.save(update_fields=["status", "finished_at", "output"])
@@ -165,11 +192,53 @@ def execute_step(step_run_id: int) -> None:
         ok, output, error = result.ok, result.text, result.error or ("" if result.ok else result.text)
     except McpBridgeError as exc:
         ok, output, error = False, "", str(exc)
+    if not ok and step.attempts <= step.retries:
+        _retry_step(step, output, error)
+        return
     step.finish(ok=ok, output=output[:MAX_OUTPUT_CHARS], error=error[:MAX_OUTPUT_CHARS])
-    log.info("step_finished", ok=ok, error=error[:200])
+    log.info("step_finished", ok=ok, error=error[:200], attempts=step.attempts)
     audit("step.succeeded" if ok else "step.failed", incident=run.incident, target=step,
-          message=f"{step.name} ({step.tool}) {'succeeded' if ok else 'failed: ' + error[:500]}")
+          message=f"{step.name} ({step.tool}) {'succeeded' if ok else 'failed: ' + error[:500]}"
+                  + (f" after {step.attempts} attempts" if step.attempts > 1 else ""))
+    if ok and step.verify_after_seconds is not None:
+        from remediation import tasks
+
+        with transaction.atomic():  # on_commit needs a transaction to hang on, or it runs at once
+            _enqueue(tasks.verify_step, step.pk, countdown=step.verify_after_seconds)
     advance_run(run.pk)
+
+
+def _retry_step(step: StepRun, output: str, error: str) -> None:
+    """Queue the step again after its backoff (base, doubling with each attempt); the run waits for it."""
+    from remediation import tasks
+
+    delay = step.retry_backoff_seconds * 2 ** (step.attempts - 1)
+    step.log(f"attempt {step.attempts} failed: {error[:300]}; retrying in {delay}s")
+    with transaction.atomic():
+        StepRun.objects.filter(pk=step.pk, status=StepRun.Status.RUNNING).update(
+            status=StepRun.Status.QUEUED, output=output[:MAX_OUTPUT_CHARS], error=error[:MAX_OUTPUT_CHARS],
+            log_lines=step.log_lines)
+        audit("step.retrying", incident=step.run.incident, target=step,
+              message=f"{step.name} ({step.tool}) failed (attempt {step.attempts} of {step.retries + 1}): "
+                      f"{error[:300]}; retrying in {delay}s")
+        _enqueue(tasks.execute_step, step.pk, countdown=delay)
+    log.info("step_retrying", attempts=step.attempts, retry_in=delay, error=error[:200])
+
+
+def verify_step(step_run_id: int) -> bool | None:
+    """Record whether a succeeded step's remediation worked: did the triggering signal resolve? Once only."""
+    step = StepRun.objects.select_related("run__incident", "run__trigger_event").get(pk=step_run_id)
+    if step.verified is not None or step.status != StepRun.Status.SUCCEEDED:
+        return step.verified
+    run = step.run
+    worked = not _trigger_still_firing(run)
+    reason = run.trigger_event.reason if run.trigger_event else "the trigger"
+    text = (f"{reason} resolved within {step.verify_after_seconds}s of {step.name}" if worked else
+            f"{reason} still firing {step.verify_after_seconds}s after {step.name}")
+    if StepRun.objects.filter(pk=step.pk, verified__isnull=True).update(verified=worked, verification=text):
+        audit("step.verified" if worked else "step.not_effective", incident=run.incident, target=step, message=text)
+        notify_console("run", id=run.pk)
+    return worked
 
 
 def expire_overdue_approvals() -> int:

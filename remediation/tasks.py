@@ -35,6 +35,20 @@ def execute_step(step_run_id: int) -> None:
 
 
 @shared_task(
+    name="remediation.verify_step",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def verify_step(step_run_id: int) -> None:
+    # Safe to run twice: the verdict is recorded by a conditional UPDATE, once.
+    services.verify_step(step_run_id)
+
+
+@shared_task(
     name=EXPIRE_APPROVALS_TASK,
     acks_late=True,
     ignore_result=True,

@@ -147,3 +147,35 @@ def test_labels_and_known_fields_may_be_referenced_and_the_admin_refuses_the_res
     with pytest.raises(ValidationError) as caught:
         bad.full_clean()
     assert "nested.name: event.object does not exist" in str(caught.value)
+
+
+def test_steps_carry_retries_failure_handling_and_verification(tmp_path: Path):
+    write(tmp_path / "playbooks", "p.yaml", """\
+playbooks:
+  - name: careful
+    steps:
+      - {name: Restart, tool: rollout_restart, risk: MEDIUM, retries: 2, retry_backoff_seconds: 10,
+         on_failure: rollback, verify_after_seconds: 120}
+      - {name: Undo, tool: rollout_undo, risk: MEDIUM, rollback: true}
+""")
+    write(tmp_path / "rules", "r.yaml", "rules: []\n")
+    load_definitions(tmp_path / "playbooks", tmp_path / "rules")
+    restart, undo = PlaybookStep.objects.order_by("order")
+    assert (restart.retries, restart.retry_backoff_seconds, restart.on_failure, restart.verify_after_seconds,
+            restart.is_rollback) == (2, 10, "rollback", 120, False)
+    assert undo.is_rollback and undo.on_failure == "stop"
+
+
+@pytest.mark.parametrize(("steps", "problem"), [
+    ("[{name: A, tool: t, risk: LOW, on_failure: rollback}]", "no step is marked rollback: true"),
+    ("[{name: A, tool: t, risk: LOW}, {name: B, tool: t, risk: LOW, rollback: true, on_failure: rollback}]",
+     "cannot itself roll back"),
+    ("[{name: A, tool: t, risk: LOW, rollback: true}]", "nothing would ever run"),
+    ("[{name: A, tool: t, risk: LOW, on_failure: retry}]", "on_failure"),
+    ("[{name: A, tool: t, risk: LOW, retries: 11}]", "retries"),
+])
+def test_incoherent_failure_handling_is_refused_when_loaded(tmp_path: Path, steps: str, problem: str):
+    write(tmp_path / "playbooks", "p.yaml", f"playbooks:\n  - name: p\n    steps: {steps}\n")
+    write(tmp_path / "rules", "r.yaml", "rules: []\n")
+    with pytest.raises(YamlFileError, match=problem):
+        load_definitions(tmp_path / "playbooks", tmp_path / "rules")

@@ -1,0 +1,120 @@
+"""The playbook executor on a real MCP server (PyPI mcp-server-time over stdio): retries with backoff,
+on_failure (stop, continue, rollback) and verification. Tasks are called directly, in order; what they
+enqueue is checked, not run."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from incidents.models import AuditEntry, EventStatus, Incident, Signal
+from remediation.models import PlaybookRun, Risk, StepRun
+from remediation.services import advance_run, execute_step, start_playbook, verify_step
+from tests.factories import make_event, make_playbook
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(importlib.util.find_spec("mcp_server_time") is None, reason="mcp-server-time is missing"),
+]
+WORKS = {"tool": "get_current_time", "arguments": {"timezone": "UTC"}, "server": "time", "risk": Risk.LOW}
+FAILS = {"tool": "get_current_time", "arguments": {"timezone": "Mars/Olympus_Mons"}, "server": "time",
+         "risk": Risk.LOW}
+
+
+@pytest.fixture(autouse=True)
+def _time_server(settings: Any, tmp_path: Path) -> None:
+    config = tmp_path / "mcp.json"
+    config.write_text(json.dumps({"mcpServers": {"time": {
+        "type": "stdio", "command": "python", "args": ["-m", "mcp_server_time", "--local-timezone", "UTC"]}}}))
+    settings.MCP_CONFIG_FILE = config
+
+
+def run_of(*steps: dict[str, Any]) -> PlaybookRun:
+    playbook = make_playbook("p", steps=[{"name": f"step {i}", **step} for i, step in enumerate(steps, start=1)])
+    event = make_event()
+    Signal.objects.create(fingerprint=event.fingerprint, group_key=event.group_key, source=event.source,
+                          status=EventStatus.FIRING)
+    incident = Incident.objects.create(fingerprint=event.fingerprint, group_key=event.group_key, title="t")
+    return start_playbook(playbook, incident=incident, event=event)
+
+
+def drive(run: PlaybookRun) -> PlaybookRun:
+    """Do what the worker would: advance, execute each queued step (retries included), until it settles."""
+    for _ in range(20):
+        advance_run(run.pk)
+        queued = run.step_runs.filter(status=StepRun.Status.QUEUED).first()
+        if queued is None:
+            break
+        execute_step(queued.pk)
+    run.refresh_from_db()
+    return run
+
+
+def statuses(run: PlaybookRun) -> list[str]:
+    return list(run.step_runs.order_by("order").values_list("status", flat=True))
+
+
+def test_a_failing_step_is_retried_with_doubling_backoff_then_fails_the_run(django_capture_on_commit_callbacks):
+    run = run_of({**FAILS, "retries": 2, "retry_backoff_seconds": 3}, WORKS)
+    advance_run(run.pk)
+    step = run.step_runs.get(order=1)
+    with django_capture_on_commit_callbacks() as first:
+        execute_step(step.pk)
+    step.refresh_from_db()
+    assert (step.status, step.attempts) == (StepRun.Status.QUEUED, 1) and "Mars" in step.error
+    assert len(first) == 2  # the console's notice, and execute_step again after the backoff
+    execute_step(step.pk)
+    execute_step(step.pk)
+    step.refresh_from_db()
+    assert (step.status, step.attempts) == (StepRun.Status.FAILED, 3)
+    retries = AuditEntry.objects.filter(action="step.retrying").order_by("id")
+    assert ["retrying in 3s" in e.message for e in retries] == [True, False]
+    assert "retrying in 6s" in retries[1].message
+    assert "after 3 attempts" in AuditEntry.objects.get(action="step.failed").message
+    run = drive(run)
+    assert run.status == PlaybookRun.Status.FAILED and statuses(run) == ["failed", "skipped"]
+
+
+def test_a_step_that_may_fail_lets_the_run_continue():
+    run = drive(run_of({**FAILS, "on_failure": "continue"}, WORKS))
+    assert run.status == PlaybookRun.Status.SUCCEEDED and statuses(run) == ["failed", "succeeded"]
+
+
+def test_a_failure_with_rollback_skips_the_rest_runs_the_rollback_steps_and_fails_the_run():
+    run = drive(run_of({**FAILS, "on_failure": "rollback"}, WORKS, {**WORKS, "is_rollback": True}))
+    assert statuses(run) == ["failed", "skipped", "succeeded"]
+    assert run.status == PlaybookRun.Status.FAILED
+    assert "rolled back" in AuditEntry.objects.get(action="playbook.failed").message
+
+
+def test_rollback_steps_are_skipped_when_nothing_fails():
+    run = drive(run_of({**WORKS, "on_failure": "rollback"}, {**WORKS, "is_rollback": True}))
+    assert run.status == PlaybookRun.Status.SUCCEEDED and statuses(run) == ["succeeded", "skipped"]
+
+
+def test_verification_records_once_whether_the_trigger_resolved(django_capture_on_commit_callbacks):
+    run = run_of({**WORKS, "verify_after_seconds": 30})
+    advance_run(run.pk)
+    step = run.step_runs.get()
+    with django_capture_on_commit_callbacks() as callbacks:
+        execute_step(step.pk)
+    assert callbacks  # verify_step, 30 s later
+    assert verify_step(step.pk) is False  # the trigger is still firing
+    step.refresh_from_db()
+    assert step.verified is False and "still firing" in step.verification
+    Signal.objects.update(status=EventStatus.RESOLVED)
+    assert verify_step(step.pk) is False  # recorded once: a late resolution does not rewrite it
+    assert AuditEntry.objects.filter(action="step.not_effective").count() == 1
+
+
+def test_verification_says_so_when_the_remediation_worked():
+    run = run_of({**WORKS, "verify_after_seconds": 5})
+    drive(run)
+    Signal.objects.update(status=EventStatus.RESOLVED)
+    step = run.step_runs.get()
+    assert verify_step(step.pk) is True
+    assert AuditEntry.objects.get(action="step.verified").message.startswith("CrashLoopBackOff resolved within 5s")
