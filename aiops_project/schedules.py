@@ -11,6 +11,7 @@ ALL_QUEUES = (QUEUE_DEFAULT, QUEUE_DETECTION, QUEUE_REMEDIATION)
 
 POLL_TASK = "incidents.poll_cluster"
 EXPIRE_APPROVALS_TASK = "remediation.expire_approvals"
+RECOVER_STEPS_TASK = "remediation.recover_stalled_steps"
 
 
 @dataclass(frozen=True)
@@ -27,4 +28,7 @@ def poll_schedule_name(cluster_name: str) -> str:
 
 
 def static_schedules() -> list[Schedule]:
-    return [Schedule("expire overdue approvals", EXPIRE_APPROVALS_TASK, 15, QUEUE_REMEDIATION, 14)]
+    return [
+        Schedule("expire overdue approvals", EXPIRE_APPROVALS_TASK, 15, QUEUE_REMEDIATION, 14),
+        Schedule("recover stalled steps", RECOVER_STEPS_TASK, 30, QUEUE_REMEDIATION, 29),
+    ]

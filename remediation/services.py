@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import structlog
@@ -239,6 +240,41 @@ def verify_step(step_run_id: int) -> bool | None:
         audit("step.verified" if worked else "step.not_effective", incident=run.incident, target=step, message=text)
         notify_console("run", id=run.pk)
     return worked
+
+
+# A step still RUNNING this long past its timeout lost its worker (killed, OOM, machine gone): far beyond
+# what a live worker takes, as the MCP call itself is bounded by the timeout.
+STALL_GRACE = timedelta(seconds=60)
+
+
+def recover_stalled_steps() -> int:
+    """Resume runs whose worker died mid-step. Returns how many steps it moved on.
+
+    The redelivered task (acks_late) cannot claim a step left RUNNING, so without this the run would wait
+    forever. A step RUNNING past its timeout (plus a grace) counts as a failed attempt, "worker lost":
+    retried if it has retries left, else failed, and its run advances as on any failure.
+    """
+    from remediation import tasks
+
+    now = timezone.now()
+    recovered = 0
+    for step in StepRun.objects.filter(status=StepRun.Status.RUNNING).select_related("run__incident"):
+        if step.started_at is None or now - step.started_at < timedelta(seconds=step.timeout_seconds) + STALL_GRACE:
+            continue
+        error = f"worker lost: no outcome {step.timeout_seconds}s (+ {STALL_GRACE.seconds}s grace) after it started"
+        if step.attempts <= step.retries:
+            _retry_step(step, step.output, error)
+        else:
+            with transaction.atomic():
+                if not StepRun.objects.filter(pk=step.pk, status=StepRun.Status.RUNNING).update(
+                        status=StepRun.Status.FAILED, error=error, finished_at=now):
+                    continue  # it finished meanwhile
+                audit("step.failed", incident=step.run.incident, target=step, message=f"{step.name}: {error}")
+                _enqueue(tasks.advance_run, step.run_id)
+        recovered += 1
+    if recovered:
+        log.warning("stalled_steps_recovered", count=recovered)
+    return recovered
 
 
 def expire_overdue_approvals() -> int:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import OperationalError
 
-from aiops_project.schedules import EXPIRE_APPROVALS_TASK
+from aiops_project.schedules import EXPIRE_APPROVALS_TASK, RECOVER_STEPS_TASK
 from remediation import services
 
 
@@ -56,3 +56,8 @@ def verify_step(step_run_id: int) -> None:
 )
 def expire_approvals() -> None:
     services.expire_overdue_approvals()
+
+
+@shared_task(name=RECOVER_STEPS_TASK, acks_late=True, ignore_result=True, expires=29)
+def recover_stalled_steps() -> None:
+    services.recover_stalled_steps()

@@ -118,3 +118,28 @@ def test_verification_says_so_when_the_remediation_worked():
     step = run.step_runs.get()
     assert verify_step(step.pk) is True
     assert AuditEntry.objects.get(action="step.verified").message.startswith("CrashLoopBackOff resolved within 5s")
+
+
+def test_a_step_whose_worker_died_is_retried_or_failed_so_the_run_never_hangs():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from remediation.services import recover_stalled_steps
+
+    run = run_of({**WORKS, "retries": 1, "timeout_seconds": 30}, WORKS)
+    advance_run(run.pk)
+    step = run.step_runs.get(order=1)
+    assert step.claim()  # a worker took it ... and died
+    assert recover_stalled_steps() == 0  # not overdue yet
+    StepRun.objects.filter(pk=step.pk).update(started_at=timezone.now() - timedelta(seconds=95))
+    assert recover_stalled_steps() == 1
+    step.refresh_from_db()
+    assert step.status == StepRun.Status.QUEUED and "worker lost" in step.error  # its one retry
+    assert step.claim()  # the retry's worker dies too
+    StepRun.objects.filter(pk=step.pk).update(started_at=timezone.now() - timedelta(seconds=95))
+    assert recover_stalled_steps() == 1
+    step.refresh_from_db()
+    assert step.status == StepRun.Status.FAILED
+    run = drive(run)
+    assert run.status == PlaybookRun.Status.FAILED and statuses(run) == ["failed", "skipped"]

@@ -1,0 +1,220 @@
+"""Approval round trip: from the approver's click to the step task started, with an idle Celery worker.
+
+The target (from the issue) is p95 < 150 ms. Each trial posts one decision through Django's test client in
+this process (the whole request path: middleware, authentication, the service, the commit, the enqueue after
+commit) and then polls the database every 2 ms, a fresh query each time, until the worker has claimed the
+step (StepRun.started_at set by the conditional QUEUED -> RUNNING update in execute_step). Two paths:
+
+  api      POST /api/v1/approvals/<id>/approve with `Authorization: Token <key>` (DRF token auth)
+  console  POST /console/approvals/<id>/decide/ from a logged-in session, with the CSRF token of the console
+           page and CSRF checks enforced, as the console's Approve button sends it (redirect not followed)
+
+The worker is a real one, started as a subprocess (`celery -A aiops_project worker -Q remediation,default,
+detection --concurrency 1 --pool prefork`), on the same throwaway database and broker: a temp SQLite file, or
+with DATABASE_URL=postgres://... a new database on that server; the embedded Redis, or REDIS_URL if set. The
+step is a MEDIUM `list_pods` of the bundled Kubernetes MCP server, pointed at a kubeconfig that does not exist,
+so the tool call fails fast after the claim; only the time to the claim is measured. Trials run one at a time:
+the next starts once the previous run has finished and the worker has idled 50 ms. One unmeasured warm-up
+trial per path first. Besides the round trip it prints, per path, the p50 of: the HTTP response alone, the task
+published (Celery's after_task_publish, in this process), and the claim by the worker's own clock (started_at,
+without the 2 ms polling). Asserts nothing about the figures.
+
+Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/approval_roundtrip.py [TRIALS]
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+TRIALS = int(sys.argv[1]) if len(sys.argv) > 1 else 30
+CONCURRENCY = 1
+QUEUES = "remediation,default,detection"
+POLL_SECONDS = 0.002
+IDLE_SECONDS = 0.05
+TARGET_P95_MS = 150
+
+
+def percentile(values: list[float], pct: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[pct - 1]
+
+
+def main() -> None:
+    tmp = Path(tempfile.mkdtemp())
+    os.environ.update(AIOPS_VAR_DIR=str(tmp / "var"), LOG_LEVEL="warning",
+                      DJANGO_SETTINGS_MODULE="aiops_project.settings")
+    url = os.environ.get("DATABASE_URL", "")
+    db_name = None
+    if url.startswith("postgres"):
+        import psycopg
+
+        db_name = f"aiops_bench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{db_name}"')
+        os.environ["DATABASE_URL"] = urlunsplit(urlsplit(url)._replace(path=f"/{db_name}"))
+    else:
+        os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
+    import django
+
+    django.setup()
+    from celery.signals import after_task_publish
+    from django.conf import settings
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+    from rest_framework.authtoken.models import Token
+
+    from aiops_project import embedded_redis
+    from aiops_project.celery import app
+    from incidents.models import Incident, make_fingerprint
+    from remediation.models import Approval, Playbook, PlaybookRun, PlaybookStep, Risk, StepRun
+
+    redis_process = embedded_redis.start(settings.EMBEDDED_REDIS_SOCKET) if settings.EMBEDDED_REDIS else None
+    worker: subprocess.Popen[bytes] | None = None
+    worker_log = tmp / "worker.log"
+    try:
+        call_command("migrate", verbosity=0)
+        user = User.objects.create_superuser("bench", "bench@example.com", "bench-password")
+        token = Token.objects.create(user=user)
+        playbook = Playbook.objects.create(name="bench-list-pods")
+        step = PlaybookStep.objects.create(playbook=playbook, order=1, name="List pods", server="kubernetes",
+                                           tool="list_pods", arguments={"namespace": "default"}, risk=Risk.MEDIUM)
+
+        def pending_approval() -> Approval:
+            """As tests/factories.py make_pending_approval builds one: incident, run, step run, approval."""
+            key = make_fingerprint("bench", uuid.uuid4().hex)
+            incident = Incident.objects.create(fingerprint=key, group_key=key, title="bench incident")
+            run = PlaybookRun.objects.create(playbook=playbook, incident=incident,
+                                             status=PlaybookRun.Status.WAITING_APPROVAL)
+            step_run = StepRun.objects.create(run=run, step=step, order=1, name=step.name, server=step.server,
+                                              tool=step.tool, arguments=step.arguments, risk=step.risk,
+                                              status=StepRun.Status.WAITING_APPROVAL)
+            return Approval.objects.create(step_run=step_run, expires_at=timezone.now() + settings.APPROVAL_TIMEOUT)
+
+        paths = ("api", "console")
+        approvals = {path: [pending_approval() for _ in range(TRIALS + 1)] for path in paths}
+
+        # No cluster: the tool call fails at once (after the claim), and never reaches a real cluster.
+        worker_env = {**os.environ, "KUBECONFIG": str(tmp / "no-cluster.kubeconfig")}
+        worker_env.pop("KUBERNETES_SERVICE_HOST", None)
+        hostname = f"bench-approval-{os.getpid()}@{socket.gethostname()}"
+        with worker_log.open("wb") as log_file:
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "aiops_project", "worker", "-Q", QUEUES,
+                 "--concurrency", str(CONCURRENCY), "--pool", "prefork", "-l", "warning", "-n", hostname],
+                cwd=ROOT, env=worker_env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
+
+        def worker_died() -> SystemExit:
+            tail = worker_log.read_text(errors="replace")[-2000:]
+            return SystemExit(f"the worker exited with code {worker.returncode}:\n{tail}")
+
+        deadline = time.monotonic() + 60
+        while not app.control.ping(destination=[hostname], timeout=0.5):
+            if worker.poll() is not None:
+                raise worker_died()
+            if time.monotonic() > deadline:
+                raise SystemExit("the worker did not answer a ping within 60 s")
+        time.sleep(1)  # let it settle: idle, waiting on the broker
+
+        published: list[float] = []
+
+        def on_publish(sender: str | None = None, **kwargs: Any) -> None:
+            if sender == "remediation.execute_step":
+                published.append(time.perf_counter())
+
+        after_task_publish.connect(on_publish, weak=False)
+
+        api = Client(HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_HOST="127.0.0.1")
+        console = Client(enforce_csrf_checks=True, HTTP_HOST="127.0.0.1")
+        console.force_login(user)
+        page = console.get("/console/")
+        match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.content)
+        if page.status_code != 200 or match is None:
+            raise SystemExit(f"no CSRF token on the console page (HTTP {page.status_code})")
+        csrf_token = match.group(1).decode()
+
+        def post_api(approval_id: int) -> int:
+            return api.post(f"/api/v1/approvals/{approval_id}/approve", {}, content_type="application/json").status_code
+
+        def post_console(approval_id: int) -> int:
+            return console.post(f"/console/approvals/{approval_id}/decide/",
+                                {"decision": "approve", "csrfmiddlewaretoken": csrf_token}).status_code
+
+        def wait_for(condition: Callable[[], bool], what: str, interval: float, timeout: float = 90) -> None:
+            deadline = time.monotonic() + timeout
+            while not condition():
+                if worker.poll() is not None:
+                    raise worker_died()
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"gave up waiting for {what} after {timeout:.0f} s")
+                time.sleep(interval)
+
+        def trial(post: Callable[[int], int], expected: int, approval: Approval) -> tuple[float, ...]:
+            """Seconds from the click to: the step claimed (seen), the response, the publish, started_at."""
+            step_runs = StepRun.objects.filter(pk=approval.step_run_id)
+            published.clear()
+            wall0, t0 = time.time(), time.perf_counter()
+            status = post(approval.pk)
+            response = time.perf_counter() - t0
+            if status != expected:
+                raise SystemExit(f"approval #{approval.pk}: HTTP {status}, expected {expected}")
+            wait_for(lambda: step_runs.filter(started_at__isnull=False).exists(), "the step to start", POLL_SECONDS)
+            seen = time.perf_counter() - t0
+            started_at = step_runs.values_list("started_at", flat=True).get()
+            publish = published[0] - t0 if published else float("nan")
+            # The worker is idle again once the run has finished (tool call failed, run advanced) and acked.
+            wait_for(lambda: PlaybookRun.objects.filter(pk=approval.step_run.run_id,
+                                                        status__in=PlaybookRun.FINISHED).exists(),
+                     "the run to finish", 0.01)
+            time.sleep(IDLE_SECONDS)
+            return seen, response, publish, started_at.timestamp() - wall0
+
+        results = {}
+        for path, post, expected in (("api", post_api, 200), ("console", post_console, 302)):
+            trial(post, expected, approvals[path][0])  # warm-up: lazy imports, broker connection, worker child
+            results[path] = [trial(post, expected, a) for a in approvals[path][1:]]
+
+        print(f"approval round trip (click -> step task started), database {connection.vendor}, "
+              f"broker {'embedded Redis' if settings.EMBEDDED_REDIS else 'REDIS_URL'}, worker prefork concurrency "
+              f"{CONCURRENCY}, idle; {TRIALS} trials per path; target p95 < {TARGET_P95_MS} ms")
+        for path, samples in results.items():
+            seen, response, publish, claim = ([1000 * s[i] for s in samples] for i in range(4))
+            print(f"  {path:8s} p50 {percentile(seen, 50):6.1f} ms   p95 {percentile(seen, 95):6.1f} ms   "
+                  f"max {max(seen):6.1f} ms   (p50 of: HTTP response {statistics.median(response):5.1f} ms, "
+                  f"task published {statistics.median(publish):5.1f} ms, "
+                  f"claimed by started_at {statistics.median(claim):5.1f} ms)")
+    finally:
+        connection.close()
+        if worker is not None and worker.poll() is None:
+            worker.send_signal(signal.SIGTERM)  # warm shutdown: it stops its pool children itself
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.pid, signal.SIGKILL)
+                worker.wait()
+        if redis_process is not None:
+            redis_process.terminate()
+            redis_process.wait(timeout=10)
+        if db_name:
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()
