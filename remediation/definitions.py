@@ -44,6 +44,7 @@ class PlaybookSpec(_Strict):
     description: str = ""
     enabled: bool = True
     approval_timeout_seconds: int | None = Field(default=None, ge=10)
+    max_runs_per_hour: int | None = Field(default=None, ge=1)
     steps: list[StepSpec] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -192,7 +193,8 @@ def load_definitions(playbook_dir: Path, rule_dir: Path) -> tuple[int, int]:
             playbook, _ = Playbook.objects.update_or_create(
                 name=spec.name,
                 defaults={"description": spec.description, "enabled": spec.enabled,
-                          "approval_timeout_seconds": spec.approval_timeout_seconds, "source_file": str(path)},
+                          "approval_timeout_seconds": spec.approval_timeout_seconds,
+                          "max_runs_per_hour": spec.max_runs_per_hour, "source_file": str(path)},
             )
             playbook.steps.all().delete()
             PlaybookStep.objects.bulk_create(

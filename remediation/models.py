@@ -22,6 +22,11 @@ class Playbook(models.Model):
     approval_timeout_seconds = models.PositiveIntegerField(
         null=True, blank=True, help_text="Overrides the default approval expiry for this playbook's steps."
     )
+    max_runs_per_hour = models.PositiveIntegerField(
+        null=True, blank=True,
+        help_text="Remediation budget: at most this many runs per workload (incident group) in any hour; "
+                  "beyond it the playbook does not start and the timeline says why. Empty = no limit.",
+    )
     source_file = models.CharField(max_length=500, blank=True, editable=False)
 
     class Meta:

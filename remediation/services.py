@@ -30,9 +30,30 @@ def _enqueue(task: Any, *args: Any, countdown: float | None = None) -> None:
     transaction.on_commit(lambda: task.apply_async(args, countdown=countdown))
 
 
-def start_playbook(playbook: Playbook, *, incident: Incident, event: ClusterEvent) -> PlaybookRun:
-    """Create a run with every step's arguments rendered now, so an approver sees exactly what runs."""
+def budget_left(playbook: Playbook, incident: Incident) -> int | None:
+    """How many more runs the playbook's hourly budget allows for the incident's workload; None: no budget."""
+    if playbook.max_runs_per_hour is None:
+        return None
+    recent = PlaybookRun.objects.filter(playbook=playbook, incident__group_key=incident.group_key,
+                                        created_at__gte=timezone.now() - timedelta(hours=1)).count()
+    return max(playbook.max_runs_per_hour - recent, 0)
+
+
+def start_playbook(playbook: Playbook, *, incident: Incident, event: ClusterEvent) -> PlaybookRun | None:
+    """Create a run with every step's arguments rendered now, so an approver sees exactly what runs.
+
+    None when the playbook's remediation budget for this workload is spent (a circuit breaker: the same
+    fix applied again and again is not fixing anything); the timeline says so.
+    """
     from remediation import tasks
+
+    if budget_left(playbook, incident) == 0:
+        audit("playbook.budget_exhausted", incident=incident, target=incident, playbook=playbook.name,
+              event_id=event.pk,
+              message=f"Playbook {playbook.name} not started: it already ran {playbook.max_runs_per_hour} time(s) "
+                      f"for this workload within the hour (its remediation budget). A human should look.")
+        log.warning("remediation_budget_exhausted", playbook=playbook.name, incident_id=incident.pk)
+        return None
 
     context = {"event": event.as_context(), "incident": {"id": incident.pk, "title": incident.title}}
     with transaction.atomic():

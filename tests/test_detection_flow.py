@@ -199,3 +199,16 @@ def test_a_flapping_signal_is_recorded_and_marked_but_starts_no_playbook(cluster
     assert not calm.flapping and not Signal.objects.get().flapping
     [fresh] = sync_cluster_findings(cluster, [crashloop()])
     assert not fresh.flapping and PlaybookRun.objects.count() == 2  # remediation is back
+
+
+def test_a_remediation_budget_stops_the_same_fix_from_running_again_and_again(cluster, rule_with_playbook, settings):
+    settings.FLAP_TRANSITIONS = 100  # not flapping: the budget is what holds it
+    rule_with_playbook.playbook.max_runs_per_hour = 2
+    rule_with_playbook.playbook.save()
+    for _ in range(3):
+        sync_cluster_findings(cluster, [crashloop()])
+        PlaybookRun.objects.update(status=PlaybookRun.Status.FAILED)  # each fix ran and did not help
+        sync_cluster_findings(cluster, [])
+    assert PlaybookRun.objects.count() == 2
+    held = AuditEntry.objects.get(action="playbook.budget_exhausted")
+    assert "already ran 2 time(s) for this workload within the hour" in held.message

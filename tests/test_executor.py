@@ -39,7 +39,9 @@ def run_of(*steps: dict[str, Any]) -> PlaybookRun:
     Signal.objects.create(fingerprint=event.fingerprint, group_key=event.group_key, source=event.source,
                           status=EventStatus.FIRING)
     incident = Incident.objects.create(fingerprint=event.fingerprint, group_key=event.group_key, title="t")
-    return start_playbook(playbook, incident=incident, event=event)
+    run = start_playbook(playbook, incident=incident, event=event)
+    assert run is not None
+    return run
 
 
 def drive(run: PlaybookRun) -> PlaybookRun:
