@@ -228,6 +228,11 @@ class Approval(models.Model):
     )
     decided_via = models.CharField(max_length=10, choices=Via.choices, blank=True)
     reason = models.TextField(blank=True)
+    # Two-person rule (AIOPS_TWO_PERSON_HIGH): the first of two approvals of a HIGH step.
+    first_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    first_approved_at = models.DateTimeField(null=True, blank=True)
 
     objects = ApprovalQuerySet.as_manager()
 
@@ -254,6 +259,15 @@ class Approval(models.Model):
                 raise DecisionClosed(f"Approval #{approval.pk} is already {approval.status}.")
             if approval.is_overdue:
                 raise DecisionClosed(f"Approval #{approval.pk} expired at {approval.expires_at:%H:%M:%S} UTC.")
+            if approve and approval.needs_two_people:
+                if approval.first_approved_by_id is None:
+                    # The first of two: recorded, still pending until a second person approves.
+                    approval.first_approved_by, approval.first_approved_at = by, timezone.now()
+                    approval.save(update_fields=["first_approved_by", "first_approved_at"])
+                    return approval
+                if approval.first_approved_by_id == by.pk:
+                    raise DecisionNotAllowed(
+                        f"You approved #{approval.pk} already: a HIGH-risk step needs a second person's approval.")
             approval.status = self.Status.APPROVED if approve else self.Status.REJECTED
             approval.decided_at = timezone.now()
             approval.decided_by = by
@@ -261,6 +275,10 @@ class Approval(models.Model):
             approval.reason = reason
             approval.save(update_fields=["status", "decided_at", "decided_by", "decided_via", "reason"])
         return approval
+
+    @property
+    def needs_two_people(self) -> bool:
+        return settings.TWO_PERSON_HIGH and self.step_run.risk == Risk.HIGH
 
     def expire(self) -> bool:
         """PENDING -> EXPIRED if overdue; a conditional update, so concurrent sweepers expire it once."""

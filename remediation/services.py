@@ -161,6 +161,12 @@ def decide_approval(*, approval_id: int, user: Any, approve: bool, via: str, rea
         step = (StepRun.objects.select_for_update(of=("self",)).select_related("run__incident")
                 .get(pk=approval.step_run_id))
         run = step.run
+        if approval.status == Approval.Status.PENDING:  # the first of two approvals (two-person rule)
+            audit("approval.first_approval", actor=user, via=via, incident=run.incident, target=approval,
+                  message=f"{user.get_username()} approved '{step.name}' via {via}; a second person must approve"
+                          + (f": {reason}" if reason else ""))
+            notify_console("approval", id=approval.pk)
+            return approval
         verdict = "approved" if approve else "rejected"
         audit(f"approval.{verdict}", actor=user, via=via, incident=run.incident, target=approval,
               message=f"{user.get_username()} {verdict} '{step.name}' via {via}"

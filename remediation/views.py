@@ -14,7 +14,8 @@ from remediation.services import decide_approval
 
 def _console_context(request: HttpRequest) -> dict[str, object]:
     approvals = list(
-        Approval.objects.pending().select_related("step_run__run__incident", "step_run__run__playbook")
+        Approval.objects.pending().select_related("step_run__run__incident", "step_run__run__playbook",
+                                                  "first_approved_by")
         .order_by("expires_at")
     )
     for approval in approvals:

@@ -127,3 +127,31 @@ def test_two_simultaneous_approvals_run_the_step_once():
         thread.join()
     assert sorted(codes) == [200, 409]
     assert AuditEntry.objects.filter(action="approval.approved").count() == 1
+
+
+def test_with_the_two_person_rule_a_high_step_needs_two_different_approvers(settings):
+    settings.TWO_PERSON_HIGH = True
+    approval = make_pending_approval(Risk.HIGH)
+    first = client_for(make_user("lead1", "remediation.approve_high"))
+    second = client_for(make_user("lead2", "remediation.approve_high"))
+
+    response = first.post(f"{URL}{approval.pk}/approve", {"reason": "looks right"}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "pending"
+    assert StepRun.objects.get(pk=approval.step_run_id).status == StepRun.Status.WAITING_APPROVAL
+    assert AuditEntry.objects.filter(action="approval.first_approval", actor_label="lead1").exists()
+
+    again = first.post(f"{URL}{approval.pk}/approve")
+    assert again.status_code == 403 and "second person" in again.json()["detail"]
+
+    done = second.post(f"{URL}{approval.pk}/approve")
+    assert done.status_code == 200 and done.json()["status"] == "approved" and done.json()["decided_by"] == "lead2"
+    assert StepRun.objects.get(pk=approval.step_run_id).status == StepRun.Status.QUEUED
+
+
+def test_with_the_two_person_rule_one_person_may_still_reject_and_medium_needs_one(settings, oncall):
+    settings.TWO_PERSON_HIGH = True
+    high = make_pending_approval(Risk.HIGH)
+    lead = client_for(make_user("lead", "remediation.approve_high"))
+    assert lead.post(f"{URL}{high.pk}/reject", {"reason": "no"}, format="json").json()["status"] == "rejected"
+    medium = make_pending_approval(Risk.MEDIUM)
+    assert oncall.post(f"{URL}{medium.pk}/approve").json()["status"] == "approved"

@@ -19,12 +19,14 @@ class ApprovalSerializer(serializers.ModelSerializer):
     arguments = serializers.JSONField(source="step_run.arguments", read_only=True)
     risk = serializers.CharField(source="step_run.risk", read_only=True)
     decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    first_approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     may_decide = serializers.SerializerMethodField()
 
     class Meta:
         model = Approval
         fields = ["id", "status", "incident", "playbook", "step", "server", "tool", "arguments", "risk",
-                  "requested_at", "expires_at", "decided_at", "decided_by", "decided_via", "reason", "may_decide"]
+                  "requested_at", "expires_at", "decided_at", "decided_by", "decided_via", "reason",
+                  "first_approved_by", "first_approved_at", "may_decide"]
 
     def get_may_decide(self, approval: Approval) -> bool:
         return approval.status == Approval.Status.PENDING and can_decide(self.context["request"].user, approval)
