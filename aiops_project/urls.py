@@ -14,6 +14,8 @@ urlpatterns = [
     path("console/", console_views.console, name="console"),
     path("console/panels/", console_views.console_panels, name="console-panels"),
     path("console/approvals/<int:approval_id>/decide/", console_views.decide, name="console-decide"),
+    path("console/incidents/<int:incident_id>/", console_views.incident, name="console-incident"),
+    path("console/incidents/<int:incident_id>/panel/", console_views.incident_panel, name="console-incident-panel"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/", include("incidents.api.urls")),
     path("admin/", admin.site.urls),

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from incidents.models import AuditEntry, Incident
@@ -39,6 +39,29 @@ def console(request: HttpRequest) -> HttpResponse:
 @require_GET
 def console_panels(request: HttpRequest) -> HttpResponse:
     return render(request, "console/panels.html", _console_context(request))
+
+
+def _incident_context(incident_id: int) -> dict[str, object]:
+    incident = get_object_or_404(Incident.objects.select_related("cluster"), pk=incident_id)
+    return {
+        "incident": incident,
+        "events": incident.events.order_by("recorded_at", "id"),
+        "runs": incident.playbook_runs.select_related("playbook").prefetch_related("step_runs").order_by("created_at"),
+        "timeline": incident.timeline(),
+    }
+
+
+@login_required
+@require_GET
+def incident(request: HttpRequest, incident_id: int) -> HttpResponse:
+    """One incident: its events, its playbook runs with every step's output, and its timeline."""
+    return render(request, "console/incident.html", _incident_context(incident_id))
+
+
+@login_required
+@require_GET
+def incident_panel(request: HttpRequest, incident_id: int) -> HttpResponse:
+    return render(request, "console/incident_panel.html", _incident_context(incident_id))
 
 
 @login_required

@@ -1,0 +1,52 @@
+"""Console pages rendered for a logged-in user: the incident page shows events, steps with their output
+and verification, and the timeline; both pages refresh from their own panel URL."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from incidents.models import ClusterEvent, Incident
+from incidents.services import audit
+from remediation.models import PlaybookRun, StepRun
+from tests.factories import make_event, make_playbook, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client() -> Client:
+    client = Client()
+    client.force_login(make_user("oncall"))
+    return client
+
+
+def test_the_incident_page_shows_events_steps_and_timeline(client):
+    event = make_event(message="Container app is crash-looping", flapping=True)
+    incident = Incident.objects.create(fingerprint=event.fingerprint, group_key=event.group_key,
+                                       title="CrashLoopBackOff: shop/checkout")
+    ClusterEvent.objects.filter(pk=event.pk).update(incident=incident)
+    run = PlaybookRun.objects.create(playbook=make_playbook("restart"), incident=incident, trigger_event=event)
+    StepRun.objects.create(run=run, order=1, name="Restart", server="kubernetes", tool="rollout_restart",
+                           arguments={"name": "checkout"}, risk="MEDIUM", status="succeeded", attempts=2,
+                           output="deployment.apps/checkout restarted", verified=True,
+                           verification="CrashLoopBackOff resolved within 60s of Restart")
+    audit("incident.opened", incident=incident, target=incident, message="Opened by rule crashloop")
+
+    page = client.get(f"/console/incidents/{incident.pk}/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    for expected in ("CrashLoopBackOff: shop/checkout", "Container app is crash-looping", "(flapping)",
+                     "rollout_restart", "deployment.apps/checkout restarted", "(2 attempts)",
+                     "resolved within 60s", "Opened by rule crashloop",
+                     f'data-refresh="/console/incidents/{incident.pk}/panel/"'):
+        assert expected in text, expected
+    assert client.get(f"/console/incidents/{incident.pk}/panel/").status_code == 200
+    console = client.get("/console/").content.decode()
+    assert f'href="/console/incidents/{incident.pk}/"' in console and 'data-refresh="/console/panels/"' in console
+
+
+def test_an_unknown_incident_is_404_and_the_page_needs_a_login(client):
+    assert client.get("/console/incidents/999999/").status_code == 404
+    response = Client().get("/console/incidents/1/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
