@@ -15,7 +15,7 @@ from remediation.services import decide_approval
 def _console_context(request: HttpRequest) -> dict[str, object]:
     approvals = list(
         Approval.objects.pending().select_related("step_run__run__incident", "step_run__run__playbook",
-                                                  "first_approved_by")
+                                                  "step_run__run__trigger_event", "first_approved_by")
         .order_by("expires_at")
     )
     for approval in approvals:

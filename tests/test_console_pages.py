@@ -50,3 +50,14 @@ def test_an_unknown_incident_is_404_and_the_page_needs_a_login(client):
     assert client.get("/console/incidents/999999/").status_code == 404
     response = Client().get("/console/incidents/1/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_an_approval_card_says_what_triggered_it_and_links_its_incident(client):
+    from tests.factories import make_pending_approval
+
+    approval = make_pending_approval()
+    event = make_event(message="Container app is crash-looping (7 restarts)")
+    PlaybookRun.objects.filter(pk=approval.step_run.run_id).update(trigger_event=event)
+    text = client.get("/console/").content.decode()
+    assert "Because: <strong>CrashLoopBackOff</strong> Container app is crash-looping (7 restarts)" in text
+    assert f'href="/console/incidents/{approval.step_run.run.incident_id}/"' in text
