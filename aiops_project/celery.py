@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery
-from celery.signals import setup_logging, task_prerun
+from celery.signals import setup_logging, task_prerun, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aiops_project.settings")
 
@@ -15,6 +15,13 @@ app.autodiscover_tasks()
 @setup_logging.connect
 def _keep_django_logging(**kwargs: object) -> None:
     """Connecting any receiver stops Celery from replacing the logging that settings.py configured."""
+
+
+@worker_process_init.connect
+def _freeze_startup_heap(**kwargs: object) -> None:
+    from aiops_project.gc import freeze_startup_heap
+
+    freeze_startup_heap()
 
 
 @task_prerun.connect

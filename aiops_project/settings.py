@@ -241,6 +241,8 @@ INCIDENT_REOPEN_SECONDS = envint("AIOPS_INCIDENT_REOPEN_SECONDS", 600, minimum=0
 # its events are recorded and marked, but they start no playbook until it settles.
 FLAP_WINDOW_SECONDS = envint("AIOPS_FLAP_WINDOW_SECONDS", 900, minimum=1)
 FLAP_TRANSITIONS = envint("AIOPS_FLAP_TRANSITIONS", 6, minimum=2)
+# How long a process trusts its compiled rules and maintenance windows before checking for changes.
+RULES_CACHE_SECONDS = float(envint("AIOPS_RULES_CACHE_SECONDS", 1, minimum=0))
 APPROVAL_TIMEOUT = timedelta(seconds=envint("AIOPS_APPROVAL_TIMEOUT_SECONDS", 300, minimum=10))
 # Two-person rule: a HIGH-risk step runs only once two different people with approve_high approved it.
 TWO_PERSON_HIGH = envbool("AIOPS_TWO_PERSON_HIGH", False)

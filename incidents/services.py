@@ -141,7 +141,6 @@ def record_transitions(transitions: Sequence[Transition], *, rules: RuleSet | No
     batch (firing, then resolved) is recorded after the others, one by one: nothing is dropped.
     """
     now = timezone.now()
-    rules = enabled_ruleset() if rules is None else rules
     first: dict[str, Transition] = {}
     again: list[Transition] = []
     for t in transitions:
@@ -155,6 +154,8 @@ def record_transitions(transitions: Sequence[Transition], *, rules: RuleSet | No
         for start in range(0, len(pending), CHUNK):
             events += _record_chunk(pending[start : start + CHUNK], now)
         opened: dict[str, Incident] = {}
+        if rules is None and (events or again):  # redeliveries record nothing: no rules needed
+            rules = enabled_ruleset()
         for event in events:
             log.info("event_recorded", event_id=event.pk, reason=event.reason, status=event.status,
                      fingerprint=event.fingerprint, namespace=event.namespace, object=event.object_name)

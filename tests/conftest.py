@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -18,3 +19,13 @@ def _redis_server() -> Iterator[None]:
     if process is not None:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(autouse=True)
+def _rules_seen_at_once(settings: Any) -> None:
+    """Tests create rules and silences and act at once: no second of grace for the compiled rules, and
+    nothing compiled from another test's (rolled back) rules."""
+    from incidents import rules
+
+    settings.RULES_CACHE_SECONDS = 0
+    rules._cached = rules._fresh = None

@@ -289,3 +289,13 @@ def test_testing_a_rule_needs_the_admin(client):
     rule = make_rule("crash")
     response = client.get(f"/admin/incidents/rule/{rule.pk}/test/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_a_process_trusts_its_compiled_rules_for_the_configured_time(settings):
+    settings.RULES_CACHE_SECONDS = 3600
+    event = make_event()
+    assert enabled_ruleset().match(event) == []
+    make_rule("new")
+    assert enabled_ruleset().match(event) == []  # within the grace: not looked for yet
+    settings.RULES_CACHE_SECONDS = 0
+    assert names(enabled_ruleset().match(event)) == ["new"]
