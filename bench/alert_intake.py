@@ -11,17 +11,19 @@ Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python ben
 
 from __future__ import annotations
 
+import contextlib
 import os
 import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench._throwaway import throwaway_database  # noqa: E402
+
 BATCHES, BATCH_SIZE = 100, 50
 
 
@@ -30,15 +32,8 @@ def main() -> None:
     os.environ["AIOPS_ALERTMANAGER_TOKEN"] = token = "bench-token"
     os.environ["AIOPS_ALERT_INTAKE_RATE"] = "1000000/min"
     os.environ["LOG_LEVEL"] = "warning"
-    url = os.environ.get("DATABASE_URL", "")
-    db_name = None
-    if url.startswith("postgres"):
-        import psycopg
-
-        db_name = f"aiops_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{db_name}"')
-        os.environ["DATABASE_URL"] = urlunsplit(urlsplit(url)._replace(path=f"/{db_name}"))
+    cleanup = contextlib.ExitStack()
+    cleanup.enter_context(throwaway_database())
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aiops_project.settings")
     import django
 
@@ -96,9 +91,7 @@ def main() -> None:
         connection.close()
         if redis_process is not None:
             redis_process.terminate()
-        if db_name:
-            with psycopg.connect(url, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+        cleanup.close()  # the throwaway database, if any
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python ben
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -38,10 +39,12 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench._throwaway import throwaway_database  # noqa: E402
+
 TRIALS = int(sys.argv[1]) if len(sys.argv) > 1 else 30
 CONCURRENCY = 1
 QUEUES = "remediation,default,detection"
@@ -58,16 +61,8 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp())
     os.environ.update(AIOPS_VAR_DIR=str(tmp / "var"), LOG_LEVEL="warning",
                       DJANGO_SETTINGS_MODULE="aiops_project.settings")
-    url = os.environ.get("DATABASE_URL", "")
-    db_name = None
-    if url.startswith("postgres"):
-        import psycopg
-
-        db_name = f"aiops_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{db_name}"')
-        os.environ["DATABASE_URL"] = urlunsplit(urlsplit(url)._replace(path=f"/{db_name}"))
-    else:
+    cleanup = contextlib.ExitStack()
+    if cleanup.enter_context(throwaway_database()) is None:
         os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
     import django
 
@@ -212,9 +207,7 @@ def main() -> None:
         if redis_process is not None:
             redis_process.terminate()
             redis_process.wait(timeout=10)
-        if db_name:
-            with psycopg.connect(url, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+        cleanup.close()  # the throwaway database, if any
         shutil.rmtree(tmp, ignore_errors=True)
 
 

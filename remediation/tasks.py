@@ -6,43 +6,24 @@ from django.db import OperationalError
 from aiops_project.schedules import EXPIRE_APPROVALS_TASK, RECOVER_STEPS_TASK
 from remediation import services
 
+# Tasks that move a run on: redelivered if a worker dies (each is safe to run twice), retried while the
+# database is unreachable.
+STEP_TASK = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result": True,
+             "autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5}
 
-@shared_task(
-    name="remediation.advance_run",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    ignore_result=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=5,
-)
+
+@shared_task(name="remediation.advance_run", **STEP_TASK)
 def advance_run(run_id: int) -> None:
     services.advance_run(run_id)
 
 
-@shared_task(
-    name="remediation.execute_step",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    ignore_result=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=5,
-)
+@shared_task(name="remediation.execute_step", **STEP_TASK)
 def execute_step(step_run_id: int) -> None:
     # Safe to run twice: the step is claimed (QUEUED -> RUNNING) by a conditional UPDATE.
     services.execute_step(step_run_id)
 
 
-@shared_task(
-    name="remediation.verify_step",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    ignore_result=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=5,
-)
+@shared_task(name="remediation.verify_step", **STEP_TASK)
 def verify_step(step_run_id: int) -> None:
     # Safe to run twice: the verdict is recorded by a conditional UPDATE, once.
     services.verify_step(step_run_id)
