@@ -125,7 +125,7 @@ class ClusterEvent(models.Model):
 
     TIME_FIELD = "occurred_at"
 
-    fingerprint = models.CharField(max_length=40, db_index=True)
+    fingerprint = models.CharField(max_length=40)  # indexed by (fingerprint, recorded_at) below
     group_key = models.CharField(max_length=40, blank=True, db_index=True)
     source = models.CharField(max_length=20, choices=EventSource.choices)
     reason = models.CharField(max_length=120, help_text="What happened, e.g. CrashLoopBackOff or an alertname.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -54,6 +54,9 @@ class Transition:
     # What the signal is about: the transitions of one group (a workload, a node) share one incident.
     # Empty: the fingerprint is its own group.
     group_key: str = ""
+    # When the state was observed, if not now (a poll's list calls). A signal that changed since then
+    # (the watcher saw fresher news) is not flipped back by this older observation.
+    observed_at: datetime | None = None
 
     def __post_init__(self) -> None:
         if not self.group_key:
@@ -80,7 +83,10 @@ def audit(action: str, *, message: str = "", actor: Any = None, actor_label: str
 
 def _flip_signal(t: Transition, now: datetime) -> bool:
     """Claim the transition in the database. True only for the one caller that changed the state."""
-    updated = Signal.objects.filter(fingerprint=t.fingerprint).exclude(status=t.status).update(
+    flippable = Signal.objects.filter(fingerprint=t.fingerprint).exclude(status=t.status)
+    if t.observed_at is not None:
+        flippable = flippable.filter(last_transition_at__lt=t.observed_at)
+    updated = flippable.update(
         status=t.status, last_seen=now, last_transition_at=now, transitions=F("transitions") + 1
     )
     if updated:
@@ -181,11 +187,12 @@ def _record_chunk(chunk: list[Transition], now: datetime) -> list[ClusterEvent]:
     if repeats := [t.fingerprint for t in chunk if current.get(t.fingerprint) == t.status]:
         Signal.objects.filter(fingerprint__in=repeats).update(last_seen=now)
     claimed: set[str] = set()
-    for status in EventStatus.values:
-        flips = [t.fingerprint for t in chunk if t.fingerprint in current and current[t.fingerprint] != t.status
-                 and t.status == status]
-        if flips:
-            claimed |= _claim_flips(flips, status, now)
+    flips: dict[tuple[str, datetime | None], list[str]] = {}
+    for t in chunk:
+        if t.fingerprint in current and current[t.fingerprint] != t.status:
+            flips.setdefault((t.status, t.observed_at), []).append(t.fingerprint)
+    for (status, observed_at), fingerprints in flips.items():
+        claimed |= _claim_flips(fingerprints, status, now, observed_at)
     # Never seen before: created firing. Resolving something never seen firing records nothing.
     if new := [t for t in chunk if t.fingerprint not in current and t.status == EventStatus.FIRING]:
         claimed |= _claim_new(new, now)
@@ -229,8 +236,11 @@ def _mark_flapping(fingerprints: list[str], now: datetime, was_flapping: set[str
     return flapping
 
 
-def _claim_flips(fingerprints: list[str], status: str, now: datetime) -> set[str]:
-    """Flip these signals to `status`; the fingerprints this statement changed (a racing writer may have)."""
+def _claim_flips(fingerprints: list[str], status: str, now: datetime, observed_at: datetime | None) -> set[str]:
+    """Flip these signals to `status`; the fingerprints this statement changed (a racing writer may have).
+
+    With `observed_at`, only signals whose last transition is older than that observation.
+    """
     # Only the model's own table name and placeholders are formatted in; every value is a parameter.
     table = connection.ops.quote_name(Signal._meta.db_table)
     moment = connection.ops.adapt_datetimefield_value(now)
@@ -238,8 +248,10 @@ def _claim_flips(fingerprints: list[str], status: str, now: datetime) -> set[str
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET status = %s, last_seen = %s, last_transition_at = %s, "  # noqa: S608
-            f"transitions = transitions + 1 WHERE fingerprint IN ({marks}) AND status <> %s RETURNING fingerprint",
-            [status, moment, moment, *fingerprints, status],
+            f"transitions = transitions + 1 WHERE fingerprint IN ({marks}) AND status <> %s"
+            + (" AND last_transition_at < %s" if observed_at is not None else "") + " RETURNING fingerprint",
+            [status, moment, moment, *fingerprints, status,
+             *([connection.ops.adapt_datetimefield_value(observed_at)] if observed_at is not None else [])],
         )
         return {row[0] for row in cursor.fetchall()}
 
@@ -381,19 +393,21 @@ def finding_transition(cluster: Cluster, finding: Finding, status: str) -> Trans
     )
 
 
-def sync_cluster_findings(cluster: Cluster, findings: Iterable[Finding]) -> list[ClusterEvent]:
+def sync_cluster_findings(cluster: Cluster, findings: Iterable[Finding], *,
+                          observed_at: datetime | None = None) -> list[ClusterEvent]:
     """Record what started firing, and resolve what fired before and is no longer found.
 
     Consoles hear once per poll, not once per event.
     """
     with batched_notices():
-        return _sync_cluster_findings(cluster, findings)
+        return _sync_cluster_findings(cluster, findings, observed_at)
 
 
-def _sync_cluster_findings(cluster: Cluster, findings: Iterable[Finding]) -> list[ClusterEvent]:
+def _sync_cluster_findings(cluster: Cluster, findings: Iterable[Finding],
+                           observed_at: datetime | None) -> list[ClusterEvent]:
     firing: dict[str, Transition] = {}
     for finding in findings:
-        t = finding_transition(cluster, finding, EventStatus.FIRING)
+        t = replace(finding_transition(cluster, finding, EventStatus.FIRING), observed_at=observed_at)
         firing.setdefault(t.fingerprint, t)  # two pods of one workload with the same failure: one transition
     seen = set(firing)
     recorded = record_transitions(list(firing.values()))
@@ -401,7 +415,7 @@ def _sync_cluster_findings(cluster: Cluster, findings: Iterable[Finding]) -> lis
             .exclude(fingerprint__in=seen).values_list("fingerprint", flat=True))
     for fingerprint in list(gone):
         t = resolved_transition(cluster, fingerprint)
-        if t is not None and (event := record_transition(t)):
+        if t is not None and (event := record_transition(replace(t, observed_at=observed_at))):
             recorded.append(event)
     return recorded
 
@@ -423,6 +437,7 @@ def poll_cluster(cluster_id: int) -> list[ClusterEvent]:
     """List every kind detection covers (one call per kind), run the detectors, record transitions."""
     cluster = Cluster.objects.get(pk=cluster_id)
     structlog.contextvars.bind_contextvars(cluster=cluster.name)
+    listed_at = timezone.now()  # the snapshot is at least this old when it is recorded
     try:
         api = kube.api_client_for(cluster)
         with api:
@@ -433,7 +448,8 @@ def poll_cluster(cluster_id: int) -> list[ClusterEvent]:
         log.warning("poll_failed", error=str(exc))
         return []
     findings = detect_snapshot(snapshot)
-    events = sync_cluster_findings(cluster, findings)
+    # A watcher may have recorded fresher changes while the lists were read: those win.
+    events = sync_cluster_findings(cluster, findings, observed_at=listed_at)
     Cluster.objects.filter(pk=cluster.pk).update(last_polled_at=timezone.now(), last_poll_error="")
     log.info("poll_done", objects={kind: len(items) for kind, items in snapshot.items()}, findings=len(findings),
              transitions=len(events))

@@ -212,3 +212,22 @@ def test_a_remediation_budget_stops_the_same_fix_from_running_again_and_again(cl
     assert PlaybookRun.objects.count() == 2
     held = AuditEntry.objects.get(action="playbook.budget_exhausted")
     assert "already ran 2 time(s) for this workload within the hour" in held.message
+
+
+def test_an_older_observation_never_flips_back_what_changed_since(cluster, rule_with_playbook):
+    from django.utils import timezone
+
+    listed_at = timezone.now()  # a poll lists the cluster: the crash loop is there ...
+    sync_cluster_findings(cluster, [crashloop()])  # ... while the watcher records it firing
+    sync_cluster_findings(cluster, [])  # and, right after, resolved
+    assert sync_cluster_findings(cluster, [crashloop()], observed_at=listed_at) == []  # the poll's late news
+    assert Signal.objects.get().status == "resolved"
+    assert list(ClusterEvent.objects.order_by("id").values_list("status", flat=True)) == ["firing", "resolved"]
+
+    sync_cluster_findings(cluster, [crashloop()])
+    before = timezone.now() - timedelta(minutes=1)
+    assert sync_cluster_findings(cluster, [], observed_at=before) == []  # gone in an old list: not resolved
+    assert Signal.objects.get().status == "firing"
+    later = timezone.now()
+    [resolved] = sync_cluster_findings(cluster, [], observed_at=later)  # a list newer than the change: applies
+    assert resolved.status == "resolved"

@@ -58,12 +58,15 @@ def test_a_crash_loop_is_detected_approved_in_the_browser_and_healed(tmp_path):
                 # The LOW step fetched the crashing container's logs from the cluster through MCP.
                 expect(page.locator("#h-runs ~ div pre").first).to_contain_text("Error", timeout=5_000)
 
+                # That step by its id from here on: a later run would be listed above it.
+                restart = page.locator(f'[data-step-status="{steps.nth(2).get_attribute("data-step-status")}"]')
+                run_id = page.locator("[data-run-status]").first.get_attribute("data-run-status")
                 approve.click()
                 page.wait_for_url("**/console/")
                 page.evaluate("window.__sameDocument = true")
 
-                expect(steps.nth(2)).to_have_text("succeeded", timeout=60_000)
-                expect(page.locator("[data-run-status]").first).to_have_text("Succeeded", timeout=30_000)
+                expect(restart).to_have_text("succeeded", timeout=60_000)
+                expect(page.locator(f'[data-run-status="{run_id}"]')).to_have_text("Succeeded", timeout=30_000)
                 expect(page.locator("#h-incidents")).to_have_text("Open incidents (0)", timeout=60_000)
                 # Pushed over the websocket: the page was never reloaded after the approval.
                 assert page.evaluate("window.__sameDocument") is True
