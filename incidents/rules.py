@@ -17,8 +17,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
+from django.utils import timezone
 
 from incidents.models import SEVERITY_RANK, ClusterEvent, EventStatus, Rule, RuleFiring, Silence
 
@@ -212,8 +214,6 @@ class RuleSet:
 
 def count_reached(rule: Rule, event: ClusterEvent, now: datetime | None) -> bool:
     """Whether the event's signal has fired at least `min_count` times within the window (this one included)."""
-    from django.utils import timezone
-
     since = (now or timezone.now()) - timedelta(seconds=rule.count_window_seconds)
     fired = ClusterEvent.objects.filter(fingerprint=event.fingerprint, status=EventStatus.FIRING,
                                         recorded_at__gte=since).count()
@@ -281,9 +281,6 @@ def enabled_ruleset() -> RuleSet:
     (bench/alert_intake.py), and an edit taking effect a second later changes nothing for anyone.
     """
     global _cached, _fresh
-    from django.conf import settings
-    from django.utils import timezone
-
     fresh = _fresh
     if fresh is not None and time.monotonic() - fresh[0] < settings.RULES_CACHE_SECONDS:
         return fresh[1]
@@ -325,8 +322,6 @@ def replay_rule(rule: Rule, days: int, *, limit: int = REPLAY_LIMIT) -> Replay:
     Judged alone: rules of higher priority that stop evaluation are not taken into account. Cooldown is
     replayed in time order; a count within a window is counted among the events before each one.
     """
-    from django.utils import timezone
-
     compiled = compile_rule(rule)
     since = timezone.now() - timedelta(days=days)
     events = list(ClusterEvent.objects.filter(status=EventStatus.FIRING, recorded_at__gte=since)
