@@ -241,7 +241,3 @@ def list_snapshot(api: client.ApiClient) -> Snapshot:
     snapshot["Event"] = [event for event in snapshot["Event"] if event.get("type") == "Warning"]
     return snapshot
 
-
-def list_pods(api: client.ApiClient) -> list[dict[str, Any]]:
-    """All pods in all namespaces with one list call, as raw JSON (no model deserialisation)."""
-    return list_kind(api, "Pod")

@@ -14,14 +14,13 @@ from aiops_project.live import notify_console
 from incidents.models import ClusterEvent, EventStatus, Incident, Signal
 from incidents.services import audit
 from remediation.access import get_approval_for_decider
-from remediation.models import Approval, OnFailure, Playbook, PlaybookRun, Risk, StepRun
+from remediation.models import Approval, OnFailure, Playbook, PlaybookRun, Risk, StepRun, StepSettings
 from remediation.templating import TemplateRenderError, render_arguments
 
 log = structlog.get_logger(__name__)
 MAX_OUTPUT_CHARS = 20_000
-# What a run copies from each step's definition when it starts (see StepSettings).
-STEP_SETTINGS = ("timeout_seconds", "retries", "retry_backoff_seconds", "on_failure", "is_rollback",
-                 "verify_after_seconds")
+# What a run copies from each step's definition when it starts: the fields they share.
+STEP_SETTINGS = tuple(f.name for f in StepSettings._meta.fields)
 DONE = (StepRun.Status.SUCCEEDED, StepRun.Status.SKIPPED)
 
 
