@@ -239,6 +239,84 @@ async def test_scale_deployment_patches_the_scale_subresource(kmock: Any, cluste
     assert kmock.objects[DEPLOYMENTS, "shop", "web"]["spec"]["replicas"] == 0
 
 
+def with_memory_limit(limit: str | None) -> dict[str, Any]:
+    deployment = make_deployment()
+    sidecar = {"name": "proxy", "image": "envoy:1.30"}
+    web = deployment["spec"]["template"]["spec"]["containers"][0]
+    if limit:
+        web["resources"] = {"limits": {"memory": limit, "cpu": "1"}, "requests": {"memory": "128Mi"}}
+    deployment["spec"]["template"]["spec"]["containers"] = [sidecar, web]
+    return deployment
+
+
+async def test_set_resources_raises_the_memory_limit_of_one_container(kmock: Any, cluster_env: dict[str, str]) -> None:
+    kmock.objects[DEPLOYMENTS, "shop", "web"] = with_memory_limit("256Mi")
+    result = await call("set_resources", {"namespace": "shop", "name": "web", "container": "web",
+                                          "memory_limit_factor": 1.5}, cluster_env)
+
+    assert result.ok, result.error
+    assert result.structured["changes"] == {"limits.memory": {"before": "256Mi", "after": "384Mi"}}
+    assert "limits.memory 256Mi -> 384Mi" in result.text
+    [patch] = requests_with(kmock, "PATCH")
+    assert patch.headers["Content-Type"] == "application/json-patch+json"
+    sidecar, web = kmock.objects[DEPLOYMENTS, "shop", "web"]["spec"]["template"]["spec"]["containers"]
+    assert sidecar == {"name": "proxy", "image": "envoy:1.30"}
+    assert web["image"] == "shop/web:1.4.2"
+    assert web["resources"] == {"limits": {"memory": "384Mi", "cpu": "1"}, "requests": {"memory": "128Mi"}}
+
+
+async def test_set_resources_respects_the_ceiling_and_refuses_nonsense(kmock: Any, cluster_env: dict[str, str]) -> None:
+    kmock.objects[DEPLOYMENTS, "shop", "web"] = with_memory_limit("3Gi")
+    capped = await call("set_resources", {"namespace": "shop", "name": "web", "container": "web",
+                                          "memory_limit_factor": 2, "max_memory_limit": "4Gi"}, cluster_env)
+    at_ceiling = await call("set_resources", {"namespace": "shop", "name": "web", "container": "web",
+                                              "memory_limit_factor": 2, "max_memory_limit": "4Gi"}, cluster_env)
+    no_container = await call("set_resources", {"namespace": "shop", "name": "web", "container": "db",
+                                                "memory_limit": "1Gi"}, cluster_env)
+    bad_quantity = await call("set_resources", {"namespace": "shop", "name": "web", "container": "web",
+                                                "cpu_limit": "lots"}, cluster_env)
+    nothing = await call("set_resources", {"namespace": "shop", "name": "web", "container": "web"}, cluster_env)
+
+    assert capped.ok, capped.error
+    assert capped.structured["changes"]["limits.memory"]["after"] == "4096Mi"
+    assert not at_ceiling.ok and "already at or above the ceiling 4Gi" in at_ceiling.error
+    assert not no_container.ok and "has no container 'db' (it has: proxy, web)" in no_container.error
+    assert not bad_quantity.ok and "'lots' is not a Kubernetes quantity" in bad_quantity.error
+    assert not nothing.ok and "nothing to set" in nothing.error
+    assert len(requests_with(kmock, "PATCH")) == 1
+
+
+async def test_set_resources_without_a_limit_to_raise_says_so(kmock: Any, cluster_env: dict[str, str]) -> None:
+    kmock.objects[DEPLOYMENTS, "shop", "web"] = with_memory_limit(None)
+    result = await call("set_resources", {"namespace": "shop", "name": "web", "container": "web",
+                                          "memory_limit_factor": 1.5}, cluster_env)
+
+    assert not result.ok and "has no memory limit to raise" in result.error
+    assert requests_with(kmock, "PATCH") == []
+
+
+async def test_cordon_and_uncordon_a_node(kmock: Any, cluster_env: dict[str, str]) -> None:
+    kmock.objects["v1/nodes", None, "node-1"] = {
+        "apiVersion": "v1", "kind": "Node", "metadata": {"name": "node-1"}, "spec": {},
+        "status": {"conditions": [{"type": "Ready", "status": "Unknown", "reason": "NodeStatusUnknown"}],
+                   "allocatable": {"cpu": "4", "memory": "16Gi"}},
+    }
+    cordon = await call("cordon_node", {"name": "node-1"}, cluster_env)
+    again = await call("cordon_node", {"name": "node-1"}, cluster_env)
+    described = await call("describe_node", {"name": "node-1"}, cluster_env)
+    uncordon = await call("uncordon_node", {"name": "node-1"}, cluster_env)
+    missing = await call("cordon_node", {"name": "node-9"}, cluster_env)
+
+    assert cordon.ok and cordon.text == "node node-1 cordoned"
+    assert again.ok and again.text == "node node-1 was already cordoned"
+    assert described.structured["unschedulable"] is True
+    assert described.structured["conditions"] == [{"type": "Ready", "status": "Unknown", "reason": "NodeStatusUnknown"}]
+    assert uncordon.ok and uncordon.structured == {"name": "node-1", "unschedulable": False, "changed": True}
+    assert not kmock.objects["v1/nodes", None, "node-1"]["spec"].get("unschedulable")
+    assert not missing.ok and "node node-9 not found" in missing.error
+    assert len(requests_with(kmock, "PATCH")) == 2
+
+
 async def test_read_only_server_refuses_mutations(kmock: Any, cluster_env: dict[str, str], tmp_path: Path) -> None:
     config = tmp_path / "read-only.mcp-config.json"
     server = json.loads(CONFIG.read_text())["mcpServers"]["kubernetes"]
@@ -289,8 +367,10 @@ async def test_unreachable_api_is_a_tool_error_not_a_crash(tmp_path: Path) -> No
 def test_tools_carry_read_only_and_destructive_hints() -> None:
     tools = {tool["name"]: tool for tool in list_tools("kubernetes", config_path=CONFIG, timeout=30)}
 
-    reads = {"list_pods", "get_pod_logs", "describe_pod", "get_deployment", "list_events"}
-    assert set(tools) == reads | {"rollout_restart", "scale_deployment"}
+    reads = {"list_pods", "get_pod_logs", "describe_pod", "get_deployment", "list_events", "describe_node"}
+    mutations = {"rollout_restart", "scale_deployment", "set_resources", "cordon_node", "uncordon_node"}
+    assert set(tools) == reads | mutations
+    assert all(tools[name]["annotations"]["read_only_hint"] is False for name in mutations)
     assert all(tools[name]["annotations"]["read_only_hint"] is True for name in reads)
     assert tools["rollout_restart"]["annotations"]["destructive_hint"] is True
     assert tools["scale_deployment"]["input_schema"]["properties"]["replicas"]["minimum"] == 0

@@ -20,7 +20,7 @@ import json
 import os
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
@@ -106,6 +106,39 @@ def _api_error_message(what: str, exc: Any) -> str:
     if exc.status in (401, 403):
         return f"access to {what} denied (HTTP {exc.status}): {message}"
     return f"Kubernetes API error for {what} (HTTP {exc.status}): {message}"
+
+
+def _workload_api(cluster: Cluster, kind: str) -> tuple[Callable[..., Any], Callable[..., Any]]:
+    api_name = {"Deployment": "deployment", "StatefulSet": "stateful_set", "DaemonSet": "daemon_set"}[kind]
+    return getattr(cluster.apps, f"read_namespaced_{api_name}"), getattr(cluster.apps, f"patch_namespaced_{api_name}")
+
+
+def _quantity(value: str, resource: str) -> str:
+    """Refuse what the API would refuse, with a clearer message: a quantity like 512Mi or 250m."""
+    from kubernetes.utils.quantity import parse_quantity
+
+    try:
+        amount = parse_quantity(value)
+    except ValueError:
+        raise ToolError(f"{resource}: {value!r} is not a Kubernetes quantity (e.g. 512Mi, 1Gi, 250m)") from None
+    if amount <= 0:
+        raise ToolError(f"{resource}: {value!r} must be more than zero")
+    return value
+
+
+def _raised_memory(current: str, factor: float, ceiling: str) -> str:
+    from decimal import ROUND_CEILING, Decimal
+
+    from kubernetes.utils.quantity import parse_quantity
+
+    try:
+        now, cap = parse_quantity(current), parse_quantity(ceiling)
+    except ValueError as exc:
+        raise ToolError(f"cannot read the memory limit: {exc}") from None
+    mebibytes = (now * Decimal(str(factor)) / 2**20).to_integral_value(ROUND_CEILING)
+    if now >= cap:
+        raise ToolError(f"memory limit {current} is already at or above the ceiling {ceiling}")
+    return f"{min(int(mebibytes), int(cap / 2**20))}Mi"
 
 
 def _result(text: str, structured: dict[str, Any] | None = None) -> CallToolResult:
@@ -346,6 +379,108 @@ def build_server(kubeconfig: str | None = None, context: str | None = None, *, r
             f"{what} scaled from {before} to {replicas} replicas",
             {"namespace": namespace, "name": name, "replicas_before": before, "replicas": replicas},
         )
+
+    @mcp.tool(annotations=MUTATE)
+    def set_resources(
+        namespace: Namespace,
+        name: Name,
+        container: Annotated[str, Field(min_length=1, description="container in the pod template")],
+        kind: Literal["Deployment", "StatefulSet", "DaemonSet"] = "Deployment",
+        memory_limit: Annotated[str | None, Field(description="e.g. 512Mi")] = None,
+        memory_request: Annotated[str | None, Field(description="e.g. 256Mi")] = None,
+        cpu_limit: Annotated[str | None, Field(description="e.g. 500m")] = None,
+        cpu_request: Annotated[str | None, Field(description="e.g. 100m")] = None,
+        memory_limit_factor: Annotated[
+            float | None, Field(gt=1, le=4, description="raise the current memory limit by this factor")
+        ] = None,
+        max_memory_limit: Annotated[str, Field(description="never raise the memory limit above this")] = "16Gi",
+    ) -> CallToolResult:
+        """Set a container's resource limits/requests in a workload's pod template (refused in read-only mode).
+
+        `memory_limit_factor` raises the current memory limit (e.g. 1.5 after an OOM kill), capped by
+        `max_memory_limit`; the workload rolls out new pods as for `kubectl set resources`.
+        """
+        refuse_if_read_only()
+        wanted = {("limits", "memory"): memory_limit, ("requests", "memory"): memory_request,
+                  ("limits", "cpu"): cpu_limit, ("requests", "cpu"): cpu_request}
+        if memory_limit is not None and memory_limit_factor is not None:
+            raise ToolError("give memory_limit or memory_limit_factor, not both")
+        if all(v is None for v in wanted.values()) and memory_limit_factor is None:
+            raise ToolError("nothing to set: give at least one limit, request or memory_limit_factor")
+        read, patch_method = _workload_api(cluster, kind)
+        what = f"{kind.lower()} {namespace}/{name}"
+        workload = cluster.json(what, read, name, namespace)
+        containers = (((workload.get("spec") or {}).get("template") or {}).get("spec") or {}).get("containers") or []
+        index = next((i for i, c in enumerate(containers) if c.get("name") == container), None)
+        if index is None:
+            names = ", ".join(c.get("name", "?") for c in containers) or "none"
+            raise ToolError(f"{what} has no container {container!r} (it has: {names})")
+        before = containers[index].get("resources") or {}
+        if memory_limit_factor is not None:
+            current = (before.get("limits") or {}).get("memory")
+            if not current:
+                raise ToolError(f"container {container!r} of {what} has no memory limit to raise; give memory_limit")
+            wanted["limits", "memory"] = _raised_memory(current, memory_limit_factor, max_memory_limit)
+        after = {section: dict(before.get(section) or {}) for section in ("limits", "requests")}
+        for (section, resource), value in wanted.items():
+            if value is not None:
+                after[section][resource] = _quantity(value, resource)
+        after = {section: values for section, values in after.items() if values}
+        path = f"/spec/template/spec/containers/{index}"
+        # JSON patch by index, guarded by a test of the name: a concurrent edit fails the patch, not the pod.
+        cluster.call(what, patch_method, name, namespace,
+                     [{"op": "test", "path": f"{path}/name", "value": container},
+                      {"op": "add", "path": f"{path}/resources", "value": {**before, **after}}],
+                     _content_type="application/json-patch+json")
+        changes = {f"{s}.{r}": {"before": (before.get(s) or {}).get(r), "after": after.get(s, {}).get(r)}
+                   for (s, r), v in wanted.items() if v is not None}
+        text = f"{what} container {container}: " + ", ".join(
+            f"{key} {change['before'] or 'unset'} -> {change['after']}" for key, change in changes.items())
+        return _result(text, {"namespace": namespace, "name": name, "kind": kind, "container": container,
+                              "changes": changes})
+
+    @mcp.tool(annotations=READ)
+    def describe_node(name: Name) -> CallToolResult:
+        """Summarise a node: conditions, taints, whether it is cordoned, capacity and allocatable resources."""
+        node = cluster.json(f"node {name}", cluster.core.read_node, name)
+        spec, status = node.get("spec") or {}, node.get("status") or {}
+        summary = {
+            "name": name,
+            "unschedulable": bool(spec.get("unschedulable")),
+            "taints": spec.get("taints") or [],
+            "conditions": [
+                {k: c.get(k) for k in ("type", "status", "reason", "message") if c.get(k) is not None}
+                for c in status.get("conditions") or []
+            ],
+            "capacity": status.get("capacity") or {},
+            "allocatable": status.get("allocatable") or {},
+            "kubelet_version": (status.get("nodeInfo") or {}).get("kubeletVersion"),
+        }
+        return _result(_compact(summary), summary)
+
+    def set_unschedulable(name: str, unschedulable: bool) -> CallToolResult:
+        refuse_if_read_only()
+        what = f"node {name}"
+        node = cluster.json(what, cluster.core.read_node, name)
+        before = bool((node.get("spec") or {}).get("unschedulable"))
+        if before != unschedulable:
+            cluster.call(what, cluster.core.patch_node, name, {"spec": {"unschedulable": unschedulable or None}},
+                         _content_type="application/merge-patch+json")
+        state = "cordoned" if unschedulable else "uncordoned"
+        text = f"{what} {state}" if before != unschedulable else f"{what} was already {state}"
+        return _result(text, {"name": name, "unschedulable": unschedulable, "changed": before != unschedulable})
+
+    @mcp.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=True,
+                                          open_world_hint=True))
+    def cordon_node(name: Name) -> CallToolResult:
+        """Mark a node unschedulable, as `kubectl cordon` does: running pods stay (refused in read-only mode)."""
+        return set_unschedulable(name, True)
+
+    @mcp.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True,
+                                          open_world_hint=True))
+    def uncordon_node(name: Name) -> CallToolResult:
+        """Make a cordoned node schedulable again, as `kubectl uncordon` does (refused in read-only mode)."""
+        return set_unschedulable(name, False)
 
     @mcp.tool(annotations=READ)
     def list_events(
