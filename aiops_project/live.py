@@ -46,6 +46,9 @@ def batched_notices() -> Iterator[None]:
         collected = _batch.get() or []
     finally:
         _batch.reset(token)
-    if collected:
-        topics = sorted({m["topic"] for m in collected})
-        transaction.on_commit(lambda: _send({"topic": ",".join(topics), "id": None, "count": len(collected)}))
+    # Notices that carry words for the operator go out one by one; the rest as one "re-render" notice.
+    for message in [m for m in collected if m.get("text")]:
+        transaction.on_commit(lambda message=message: _send(message))
+    if changes := [m for m in collected if not m.get("text")]:
+        topics = sorted({m["topic"] for m in changes})
+        transaction.on_commit(lambda: _send({"topic": ",".join(topics), "id": None, "count": len(changes)}))

@@ -217,6 +217,9 @@ class Rule(models.Model):
     playbook = models.ForeignKey(
         "remediation.Playbook", null=True, blank=True, on_delete=models.PROTECT, related_name="rules"
     )
+    notify = models.BooleanField(
+        default=False, help_text="Tell the operators when it matches: on the web console, and on the chat "
+                                 "channels that are configured.")
     stop_after_match = models.BooleanField(default=True)
     source_file = models.CharField(max_length=500, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)

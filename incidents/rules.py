@@ -358,6 +358,8 @@ def replay_rule(rule: Rule, days: int, *, limit: int = REPLAY_LIMIT) -> Replay:
             actions.append("open (or join) the incident of its workload")
         if rule.playbook is not None:
             actions.append(f"start playbook {rule.playbook.name}" + ("" if rule.playbook.enabled else " (disabled)"))
+        if rule.notify:
+            actions.append("notify the operators")
         rows.append(ReplayRow(event, "; ".join(actions) or "match (no action)"))
     rows.reverse()
     return Replay(days=days, evaluated=len(events), rows=rows, truncated=truncated)

@@ -300,6 +300,8 @@ def route_event(event: ClusterEvent, *, rules: RuleSet | None = None) -> None:
         incident = event.incident
         if rule.open_incident and incident is None:
             incident = reopen_recent_incident(event) or open_incident(event, rule)
+        if rule.notify:
+            notify_operators(event, rule, incident)
         if rule.playbook is not None and rule.playbook.enabled and incident is not None:
             if event.flapping:
                 # Remediating a signal that keeps coming and going is how restart storms start.
@@ -311,6 +313,15 @@ def route_event(event: ClusterEvent, *, rules: RuleSet | None = None) -> None:
             if incident.playbook_runs.exclude(status__in=["failed", "rejected", "expired", "succeeded"]).exists():
                 continue  # a remediation is already under way for this incident
             start_playbook(rule.playbook, incident=incident, event=event)
+
+
+def notify_operators(event: ClusterEvent, rule: Rule, incident: Incident | None) -> None:
+    """A rule's notify action: an audit entry, and a notice on every open console (after commit)."""
+    where = f"{event.namespace}/{event.object_name}" if event.namespace else event.object_name
+    text = f"[{event.severity}] {event.reason} on {event.object_kind} {where}: {event.message}"[:500]
+    audit("operators.notified", incident=incident, target=incident, event_id=event.pk, rule=rule.name,
+          via="console", message=text)
+    notify_console("notification", id=incident.pk if incident else None, text=text)
 
 
 def reopen_recent_incident(event: ClusterEvent) -> Incident | None:

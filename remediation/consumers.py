@@ -27,4 +27,7 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "pong"})
 
     async def console_changed(self, event: dict[str, Any]) -> None:
-        await self.send_json({"type": "changed", "topic": event.get("topic"), "id": event.get("id")})
+        message = {"type": "changed", "topic": event.get("topic"), "id": event.get("id")}
+        if event.get("text"):
+            message["text"] = event["text"]
+        await self.send_json(message)

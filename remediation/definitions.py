@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from aiops_project.yamlfile import YamlFileError, field_line, load_yaml_model
 from incidents.models import Rule
 from incidents.rules import RuleError, compile_rule
+from mcp_bridge.registry import step_problems
 from remediation.models import Playbook, PlaybookStep
 from remediation.templating import template_problems
 
@@ -90,6 +91,7 @@ class RuleSpec(_Strict):
     cooldown_seconds: int = Field(default=0, ge=0)
     open_incident: bool = True
     playbook: Slug | None = None
+    notify: bool = False
     stop_after_match: bool = True
 
     def model_fields_for_db(self) -> dict[str, object]:
@@ -109,7 +111,7 @@ class RuleSpec(_Strict):
             annotation_matchers=rule.annotation_matchers, min_count=rule.min_count,
             count_window_seconds=rule.count_window_seconds, cooldown_seconds=rule.cooldown_seconds,
             open_incident=rule.open_incident, playbook=rule.playbook.name if rule.playbook else None,
-            stop_after_match=rule.stop_after_match,
+            notify=rule.notify, stop_after_match=rule.stop_after_match,
         )
 
 
@@ -127,6 +129,11 @@ def parse_playbook_file(path: Path) -> list[PlaybookSpec]:
     for i, spec in enumerate(specs):
         for j, step in enumerate(spec.steps):
             _check_templates(step.arguments, path, ("playbooks", i, "steps", j, "arguments"))
+            # Against the MCP tool registry: unknown servers and tools, and arguments the tool refuses.
+            for where, why in step_problems(step.server, step.tool, step.arguments):
+                loc = ("playbooks", i, "steps", j, *where)
+                raise YamlFileError(f"{path}:{field_line(path, loc)}: {'.'.join(map(str, loc))} "
+                                    f"(playbook {spec.name}): {why}")
     return specs
 
 

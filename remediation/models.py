@@ -87,11 +87,18 @@ class PlaybookStep(StepSettings):
 
     def clean(self) -> None:
         """Refuse, when the step is saved, a template that could never render (not when it runs)."""
+        from mcp_bridge.registry import step_problems
         from remediation.templating import template_problems
 
         if problems := [f"{'.'.join(map(str, loc)) or 'arguments'}: {why}"
                         for loc, why in template_problems(self.arguments)]:
             raise ValidationError({"arguments": problems})
+        errors: dict[str, list[str]] = {}
+        for where, why in step_problems(self.server, self.tool, self.arguments or {}):
+            field = where[0]
+            errors.setdefault(field, []).append(f"{'.'.join(where[1:])}: {why}" if len(where) > 1 else why)
+        if errors:
+            raise ValidationError(errors)
 
 
 class PlaybookRun(models.Model):

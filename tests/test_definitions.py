@@ -23,7 +23,7 @@ playbooks:
       - name: Restart
         tool: rollout_restart
         risk: MEDIUM
-        arguments: {namespace: "{{ event.namespace }}"}
+        arguments: {namespace: "{{ event.namespace }}", name: "{{ event.labels.workload_name }}"}
 """
 GOOD_RULE = """\
 rules:
@@ -48,6 +48,16 @@ def test_the_shipped_defaults_load_and_reload_idempotently():
     assert Rule.objects.get(name="crashloop-restart").playbook.name == "crashloop-remediation"
     risks = list(Playbook.objects.get(name="crashloop-remediation").steps.values_list("risk", flat=True))
     assert risks == ["LOW", "LOW", "MEDIUM"]
+    # The defaults the product promises: each failure has its playbook, riskier fixes wait for a person.
+    playbooks = dict(Rule.objects.filter(playbook__isnull=False).values_list("name", "playbook__name"))
+    assert playbooks == {"crashloop-restart": "crashloop-remediation", "oomkilled-raise-memory": "oomkilled-remediation",
+                         "image-pull-failure": "imagepull-diagnosis", "node-not-ready": "node-not-ready"}
+    tools = {(s.playbook.name, s.tool): s.risk for s in PlaybookStep.objects.select_related("playbook")}
+    assert tools[("oomkilled-remediation", "set_resources")] == "HIGH"
+    assert tools[("node-not-ready", "cordon_node")] == "HIGH"
+    assert {risk for (name, _), risk in tools.items() if name == "imagepull-diagnosis"} == {"LOW"}
+    assert set(Rule.objects.filter(notify=True).values_list("name", flat=True)) == {
+        "oomkilled-raise-memory", "image-pull-failure", "node-not-ready"}
     if settings.SIMCLUSTER_ENABLED:
         assert Cluster.objects.filter(kind=Cluster.Kind.SIMULATED).count() == 1
 
@@ -138,15 +148,15 @@ def test_labels_and_known_fields_may_be_referenced_and_the_admin_refuses_the_res
     from django.core.exceptions import ValidationError
 
     playbook = Playbook.objects.create(name="p")
-    good = PlaybookStep(playbook=playbook, order=1, name="s", tool="t", risk="LOW", arguments={
-        "ns": "{{ event.namespace }}", "pod": "{{ event.labels.pod }}", "items": ["{{ incident.id }}"],
-        "loop": "{% for k in event.labels %}{{ k }}{% endfor %}"})
+    good = PlaybookStep(playbook=playbook, order=1, name="s", tool="list_pods", risk="LOW", arguments={
+        "namespace": "{{ event.namespace }}-{{ event.labels.pod }}-{{ incident.id }}",
+        "label_selector": "{% for k in event.labels %}{{ k }}{% endfor %}"})
     good.full_clean()
-    bad = PlaybookStep(playbook=playbook, order=2, name="s", tool="t", risk="LOW",
-                       arguments={"nested": {"name": "{{ event.object }}"}})
+    bad = PlaybookStep(playbook=playbook, order=2, name="s", tool="list_pods", risk="LOW",
+                       arguments={"namespace": "{{ event.object }}"})
     with pytest.raises(ValidationError) as caught:
         bad.full_clean()
-    assert "nested.name: event.object does not exist" in str(caught.value)
+    assert "namespace: event.object does not exist" in str(caught.value)
 
 
 def test_steps_carry_retries_failure_handling_and_verification(tmp_path: Path):
@@ -155,8 +165,8 @@ playbooks:
   - name: careful
     steps:
       - {name: Restart, tool: rollout_restart, risk: MEDIUM, retries: 2, retry_backoff_seconds: 10,
-         on_failure: rollback, verify_after_seconds: 120}
-      - {name: Undo, tool: rollout_undo, risk: MEDIUM, rollback: true}
+         on_failure: rollback, verify_after_seconds: 120, arguments: {namespace: shop, name: web}}
+      - {name: Undo, tool: rollout_undo, risk: MEDIUM, rollback: true, arguments: {namespace: shop, name: web}}
 """)
     write(tmp_path / "rules", "r.yaml", "rules: []\n")
     load_definitions(tmp_path / "playbooks", tmp_path / "rules")
@@ -179,3 +189,48 @@ def test_incoherent_failure_handling_is_refused_when_loaded(tmp_path: Path, step
     write(tmp_path / "rules", "r.yaml", "rules: []\n")
     with pytest.raises(YamlFileError, match=problem):
         load_definitions(tmp_path / "playbooks", tmp_path / "rules")
+
+
+def test_an_unknown_tool_or_server_is_refused_at_load_time_naming_what_exists(tmp_path):
+    path = write(tmp_path / "pb", "bad.yaml", GOOD_PLAYBOOK.replace("rollout_restart", "rollout_restrat"))
+    with pytest.raises(YamlFileError) as excinfo:
+        load_definitions(tmp_path / "pb", tmp_path / "rules")
+    message = str(excinfo.value)
+    assert f"{path}:5: playbooks.0.steps.0.tool (playbook restart): MCP server 'kubernetes' has no tool " \
+           "'rollout_restrat' (it has: cordon_node," in message
+    assert "rollout_restart" in message
+
+    write(tmp_path / "pb", "bad.yaml", GOOD_PLAYBOOK.replace("        tool:", "        server: kubernetez\n        tool:"))
+    with pytest.raises(YamlFileError, match=r"unknown MCP server 'kubernetez' \(configured: kubernetes\)"):
+        load_definitions(tmp_path / "pb", tmp_path / "rules")
+    assert not Playbook.objects.exists()
+
+
+def test_arguments_the_tool_would_refuse_are_refused_at_load_time(tmp_path):
+    missing = GOOD_PLAYBOOK.replace(', name: "{{ event.labels.workload_name }}"', "")
+    typo = GOOD_PLAYBOOK.replace("namespace: ", "namespce: ")
+    wrong_type = GOOD_PLAYBOOK.replace("tool: rollout_restart", "tool: scale_deployment").replace(
+        "arguments: {", "arguments: {replicas: -1, ")
+    for text, expected in [(missing, "rollout_restart needs argument(s) name"),
+                           (typo, "rollout_restart has no argument 'namespce' (it takes: name, namespace)"),
+                           (wrong_type, "arguments.replicas (playbook restart): -1 is less than the minimum of 0")]:
+        write(tmp_path / "pb", "bad.yaml", text)
+        with pytest.raises(YamlFileError) as excinfo:
+            load_definitions(tmp_path / "pb", tmp_path / "rules")
+        assert expected in str(excinfo.value)
+
+
+def test_a_step_saved_in_the_admin_is_checked_against_the_registry_too():
+    from django.core.exceptions import ValidationError
+
+    playbook = Playbook.objects.create(name="p")
+    step = PlaybookStep(playbook=playbook, order=1, name="s", tool="describe_pod", risk="LOW",
+                        arguments={"namespace": "shop"})
+    with pytest.raises(ValidationError) as excinfo:
+        step.full_clean()
+    assert excinfo.value.message_dict == {"arguments": ["describe_pod needs argument(s) name"]}
+    step.tool = "describe_everything"
+    with pytest.raises(ValidationError, match="has no tool 'describe_everything'"):
+        step.full_clean()
+    step.tool, step.arguments = "describe_pod", {"namespace": "shop", "name": "{{ event.labels.pod }}"}
+    step.full_clean()

@@ -317,6 +317,45 @@ async def test_cordon_and_uncordon_a_node(kmock: Any, cluster_env: dict[str, str
     assert len(requests_with(kmock, "PATCH")) == 2
 
 
+def replica_set(revision: int, image: str, owner: str = "web") -> dict[str, Any]:
+    return {
+        "apiVersion": "apps/v1", "kind": "ReplicaSet",
+        "metadata": {"name": f"{owner}-rev{revision}", "namespace": "shop",
+                     "annotations": {"deployment.kubernetes.io/revision": str(revision)},
+                     "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": owner,
+                                          "uid": "d1", "controller": True}]},
+        "spec": {"replicas": 0, "template": {
+            "metadata": {"labels": {"app": owner, "pod-template-hash": f"h{revision}"}},
+            "spec": {"containers": [{"name": "web", "image": image}]}}},
+    }
+
+
+async def test_rollout_undo_goes_back_to_the_previous_revision(kmock: Any, cluster_env: dict[str, str]) -> None:
+    deployment = make_deployment()
+    deployment["metadata"]["annotations"] = {"deployment.kubernetes.io/revision": "3"}
+    deployment["spec"]["template"]["spec"]["containers"][0]["image"] = "shop/web:1.5.0"
+    kmock.objects[DEPLOYMENTS, "shop", "web"] = deployment
+    for revision, image in [(1, "shop/web:1.4.1"), (2, "shop/web:1.4.2"), (3, "shop/web:1.5.0")]:
+        kmock.objects["apps/v1/replicasets", "shop", f"web-rev{revision}"] = replica_set(revision, image)
+    kmock.objects["apps/v1/replicasets", "shop", "db-rev7"] = replica_set(7, "postgres:16", owner="db")
+
+    history = await call("rollout_history", {"namespace": "shop", "name": "web"}, cluster_env)
+    undo = await call("rollout_undo", {"namespace": "shop", "name": "web"}, cluster_env)
+    to_first = await call("rollout_undo", {"namespace": "shop", "name": "web", "to_revision": 1}, cluster_env)
+    missing = await call("rollout_undo", {"namespace": "shop", "name": "web", "to_revision": 9}, cluster_env)
+
+    assert [r["revision"] for r in history.structured["revisions"]] == [3, 2, 1]
+    assert undo.ok, undo.error
+    assert undo.text == "deployment shop/web rolled back to revision 2 (shop/web:1.4.2)"
+    assert to_first.ok and to_first.structured["revision"] == 1
+    assert not missing.ok and "has no revision 9 to roll back to (revisions: 3, 2, 1)" in missing.error
+    first_patch = requests_with(kmock, "PATCH")[0]
+    assert first_patch.data == [{"op": "replace", "path": "/spec/template", "value": {
+        "metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "web", "image": "shop/web:1.4.2"}]}}}]
+    template = kmock.objects[DEPLOYMENTS, "shop", "web"]["spec"]["template"]
+    assert template["spec"]["containers"][0]["image"] == "shop/web:1.4.1"
+
+
 async def test_read_only_server_refuses_mutations(kmock: Any, cluster_env: dict[str, str], tmp_path: Path) -> None:
     config = tmp_path / "read-only.mcp-config.json"
     server = json.loads(CONFIG.read_text())["mcpServers"]["kubernetes"]
@@ -368,7 +407,9 @@ def test_tools_carry_read_only_and_destructive_hints() -> None:
     tools = {tool["name"]: tool for tool in list_tools("kubernetes", config_path=CONFIG, timeout=30)}
 
     reads = {"list_pods", "get_pod_logs", "describe_pod", "get_deployment", "list_events", "describe_node"}
-    mutations = {"rollout_restart", "scale_deployment", "set_resources", "cordon_node", "uncordon_node"}
+    reads |= {"rollout_history"}
+    mutations = {"rollout_restart", "scale_deployment", "set_resources", "cordon_node", "uncordon_node",
+                 "rollout_undo"}
     assert set(tools) == reads | mutations
     assert all(tools[name]["annotations"]["read_only_hint"] is False for name in mutations)
     assert all(tools[name]["annotations"]["read_only_hint"] is True for name in reads)

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from kubernetes.client import ApiClient
 
 RESTARTED_AT = "kubectl.kubernetes.io/restartedAt"
+REVISION = "deployment.kubernetes.io/revision"
+CHANGE_CAUSE = "kubernetes.io/change-cause"
 # (connect, read) seconds for every API request: a dead API server must not hang a tool call.
 REQUEST_TIMEOUT = (5, 20)
 
@@ -357,6 +359,67 @@ def build_server(kubeconfig: str | None = None, context: str | None = None, *, r
             f"{what} restarted ({RESTARTED_AT}={restarted_at})",
             {"namespace": namespace, "name": name, "restarted_at": restarted_at},
         )
+
+    def revisions(namespace: str, name: str) -> list[tuple[int, dict[str, Any]]]:
+        """The deployment's ReplicaSets by revision, newest first (owner checked: selectors may be ignored)."""
+        data = cluster.json(f"replicasets in namespace {namespace}", cluster.apps.list_namespaced_replica_set,
+                            namespace)
+        owned = []
+        for rs in data.get("items") or []:
+            meta = rs.get("metadata") or {}
+            if any(r.get("kind") == "Deployment" and r.get("name") == name for r in meta.get("ownerReferences") or []):
+                revision = (meta.get("annotations") or {}).get(REVISION)
+                if revision and revision.isdigit():
+                    owned.append((int(revision), rs))
+        return sorted(owned, key=lambda pair: pair[0], reverse=True)
+
+    @mcp.tool(annotations=READ)
+    def rollout_history(namespace: Namespace, name: Name) -> CallToolResult:
+        """A deployment's revisions, newest first: revision, ReplicaSet, images and change cause."""
+        history = [
+            {"revision": revision, "replica_set": (rs.get("metadata") or {}).get("name"),
+             "images": [c.get("image") for c in (((rs.get("spec") or {}).get("template") or {}).get("spec") or {})
+                        .get("containers") or []],
+             "change_cause": ((rs.get("metadata") or {}).get("annotations") or {}).get(CHANGE_CAUSE)}
+            for revision, rs in revisions(namespace, name)
+        ]
+        return _result(_compact(history), {"revisions": history})
+
+    @mcp.tool(annotations=MUTATE)
+    def rollout_undo(
+        namespace: Namespace,
+        name: Name,
+        to_revision: Annotated[int, Field(ge=0, description="0: the revision before the current one")] = 0,
+    ) -> CallToolResult:
+        """Roll a deployment back to an earlier revision's pod template, as `kubectl rollout undo` does
+        (refused in read-only mode)."""
+        refuse_if_read_only()
+        what = f"deployment {namespace}/{name}"
+        deployment = cluster.json(what, cluster.apps.read_namespaced_deployment, name, namespace)
+        if (deployment.get("spec") or {}).get("paused"):
+            raise ToolError(f"cannot roll back paused {what} (resume the rollout first)")
+        current = int(((deployment.get("metadata") or {}).get("annotations") or {}).get(REVISION) or 0)
+        history = revisions(namespace, name)
+        if to_revision:
+            target = next((pair for pair in history if pair[0] == to_revision), None)
+        else:
+            target = next((pair for pair in history if pair[0] < current), None) if current else (
+                history[1] if len(history) > 1 else None)
+        if target is None:
+            known = ", ".join(str(r) for r, _ in history) or "none"
+            wanted = f"revision {to_revision}" if to_revision else "a previous revision"
+            raise ToolError(f"{what} has no {wanted} to roll back to (revisions: {known})")
+        revision, rs = target
+        template = json.loads(json.dumps((rs.get("spec") or {}).get("template") or {}))
+        labels = (template.get("metadata") or {}).get("labels") or {}
+        labels.pop("pod-template-hash", None)  # added by the controller to each ReplicaSet, not the deployment's
+        cluster.call(what, cluster.apps.patch_namespaced_deployment, name, namespace,
+                     [{"op": "replace", "path": "/spec/template", "value": template}],
+                     _content_type="application/json-patch+json")
+        images = [c.get("image") for c in (template.get("spec") or {}).get("containers") or []]
+        return _result(f"{what} rolled back to revision {revision} ({', '.join(filter(None, images))})",
+                       {"namespace": namespace, "name": name, "revision": revision, "previous_revision": current,
+                        "images": images})
 
     @mcp.tool(annotations=MUTATE)
     def scale_deployment(

@@ -1,0 +1,120 @@
+"""The tool registry: which tools each configured MCP server offers, from its `tools/list`.
+
+Playbook steps are checked against it when they are saved or imported (unknown server, unknown tool,
+arguments the tool's input schema refuses), so that a typo fails at save time, not at 3 a.m. The
+registry is kept in the database (`McpTool`, shown in the admin); a server whose tools were never
+listed is asked on first use. Each process also remembers the last answer for a few minutes, so a
+burst of checks (an import, a test run) starts a stdio server once, not once per step.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import jsonschema
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from mcp_bridge.client import list_tools
+from mcp_bridge.config import load_config
+from mcp_bridge.exceptions import McpBridgeError
+from mcp_bridge.models import McpTool
+
+MEMO_SECONDS = 300
+_memo: dict[tuple[str, str], tuple[float, list[dict[str, Any]]]] = {}
+
+
+@dataclass(frozen=True)
+class ToolInfo:
+    server: str
+    name: str
+    input_schema: dict[str, Any]
+    annotations: dict[str, Any]
+
+
+def refresh_tools(server: str) -> list[ToolInfo]:
+    """Ask the server for its tools now and replace its registry rows. Raises McpBridgeError (or
+    McpConfigError, its subclass) when the server is unknown or cannot answer."""
+    listed = list_tools(server, config_path=settings.MCP_CONFIG_FILE, timeout=settings.MCP_CALL_TIMEOUT_SECONDS)
+    _memo[str(settings.MCP_CONFIG_FILE), server] = (time.monotonic(), listed)
+    _store(server, listed)
+    return [_info(server, t) for t in listed]
+
+
+def _store(server: str, listed: list[dict[str, Any]]) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        McpTool.objects.filter(server=server).exclude(name__in=[t["name"] for t in listed]).delete()
+        for tool in listed:
+            McpTool.objects.update_or_create(
+                server=server, name=tool["name"],
+                defaults={"description": tool["description"], "input_schema": tool["input_schema"] or {},
+                          "annotations": tool["annotations"], "refreshed_at": now},
+            )
+
+
+def _info(server: str, tool: dict[str, Any]) -> ToolInfo:
+    return ToolInfo(server, tool["name"], tool.get("input_schema") or {}, tool.get("annotations") or {})
+
+
+def server_tools(server: str) -> dict[str, ToolInfo]:
+    """The registry's tools of one server; asks the server when the registry has none."""
+    rows = list(McpTool.objects.filter(server=server))
+    if rows:
+        return {r.name: ToolInfo(server, r.name, r.input_schema, r.annotations) for r in rows}
+    memo = _memo.get((str(settings.MCP_CONFIG_FILE), server))
+    if memo is not None and time.monotonic() - memo[0] < MEMO_SECONDS:
+        _store(server, memo[1])
+        return {t["name"]: _info(server, t) for t in memo[1]}
+    return {t.name: t for t in refresh_tools(server)}
+
+
+def step_problems(server: str, tool: str, arguments: dict[str, Any]) -> list[tuple[tuple[str, ...], str]]:
+    """Why a playbook step calling `server.tool` with `arguments` could never run: (field path, why).
+
+    Templated values (`{{ … }}`) are only known when the step runs; the rest is checked against the
+    tool's input schema, as are the names of all arguments and the presence of required ones.
+    """
+    servers = load_config(settings.MCP_CONFIG_FILE)
+    if server not in servers:
+        return [(("server",), f"unknown MCP server {server!r} (configured: {', '.join(sorted(servers)) or 'none'})")]
+    try:
+        tools = server_tools(server)
+    except McpBridgeError as exc:
+        return [(("tool",), f"cannot check tool {tool!r}: {exc}")]
+    if tool not in tools:
+        return [(("tool",), f"MCP server {server!r} has no tool {tool!r} (it has: {', '.join(sorted(tools))})")]
+    schema = tools[tool].input_schema
+    properties: dict[str, Any] = schema.get("properties") or {}
+    problems: list[tuple[tuple[str, ...], str]] = []
+    for name, value in arguments.items():
+        if name not in properties:
+            if properties:
+                problems.append((("arguments", name), f"{tool} has no argument {name!r} "
+                                                      f"(it takes: {', '.join(sorted(properties))})"))
+            continue
+        if _templated(value):
+            continue
+        try:
+            jsonschema.validate(value, {**properties[name], "$defs": schema.get("$defs", {})})
+        except jsonschema.ValidationError as exc:
+            problems.append((("arguments", name), exc.message))
+        except jsonschema.SchemaError:
+            pass  # the server's schema is its own business; the call will tell
+    # After unknown names: a misspelt argument explains the "missing" one.
+    if missing := [name for name in schema.get("required") or [] if name not in arguments]:
+        problems.append((("arguments",), f"{tool} needs argument(s) {', '.join(missing)}"))
+    return problems
+
+
+def _templated(value: Any) -> bool:
+    if isinstance(value, str):
+        return "{{" in value or "{%" in value
+    if isinstance(value, dict):
+        return any(_templated(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_templated(v) for v in value)
+    return False
