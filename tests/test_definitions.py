@@ -50,7 +50,8 @@ def test_the_shipped_defaults_load_and_reload_idempotently():
     assert risks == ["LOW", "LOW", "MEDIUM"]
     # The defaults the product promises: each failure has its playbook, riskier fixes wait for a person.
     playbooks = dict(Rule.objects.filter(playbook__isnull=False).values_list("name", "playbook__name"))
-    assert playbooks == {"crashloop-restart": "crashloop-remediation", "oomkilled-raise-memory": "oomkilled-remediation",
+    assert playbooks == {"crashloop-restart": "crashloop-remediation",
+                         "oomkilled-raise-memory": "oomkilled-remediation",
                          "image-pull-failure": "imagepull-diagnosis", "node-not-ready": "node-not-ready"}
     tools = {(s.playbook.name, s.tool): s.risk for s in PlaybookStep.objects.select_related("playbook")}
     assert tools[("oomkilled-remediation", "set_resources")] == "HIGH"
@@ -200,7 +201,8 @@ def test_an_unknown_tool_or_server_is_refused_at_load_time_naming_what_exists(tm
            "'rollout_restrat' (it has: cordon_node," in message
     assert "rollout_restart" in message
 
-    write(tmp_path / "pb", "bad.yaml", GOOD_PLAYBOOK.replace("        tool:", "        server: kubernetez\n        tool:"))
+    misnamed = GOOD_PLAYBOOK.replace("        tool:", "        server: kubernetez\n        tool:")
+    write(tmp_path / "pb", "bad.yaml", misnamed)
     with pytest.raises(YamlFileError, match=r"unknown MCP server 'kubernetez' \(configured: kubernetes\)"):
         load_definitions(tmp_path / "pb", tmp_path / "rules")
     assert not Playbook.objects.exists()
