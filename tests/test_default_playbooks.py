@@ -1,0 +1,133 @@
+"""The shipped rules and playbooks, end to end on the simulated cluster.
+
+A scenario with an OOM-killed deployment, an image that cannot be pulled and a node that stopped
+reporting Ready is served by the simulated cluster (kmock) in its own process. The real default
+rules and playbooks are imported; one poll detects the three failures; the rules open incidents,
+notify, and start the playbooks; LOW steps run at once through the bundled Kubernetes MCP server; the
+HIGH steps wait until someone allowed to approve HIGH does so by API, then change the cluster. Tasks
+are called in order, as a worker would (what they enqueue is not run by itself).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from django.core.management import call_command
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from incidents.models import AuditEntry, Cluster, Incident
+from incidents.services import poll_cluster
+from remediation.models import Approval, PlaybookRun, StepRun
+from remediation.services import advance_run, execute_step
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIO = {
+    "name": "defaults",
+    "namespaces": ["shop"],
+    "nodes": [{"name": "sim-node-1"}, {"name": "sim-node-2", "ready": False}],
+    "deployments": [
+        {"name": "cart", "namespace": "shop", "image": "registry.example.com/shop/cart:3.1.0", "state": "oomkilled",
+         "logs": "loading 2.1 GB catalogue into memory\n"},
+        {"name": "search", "namespace": "shop", "image": "registry.example.com/shop/search:9.9.9-typo",
+         "state": "imagepull"},
+        {"name": "frontend", "namespace": "shop", "image": "registry.example.com/shop/frontend:2.8.0"},
+    ],
+}
+
+
+@pytest.fixture
+def simcluster(tmp_path: Path) -> Iterator[Path]:
+    scenario, kubeconfig = tmp_path / "scenario.yaml", tmp_path / "kubeconfig"
+    scenario.write_text(yaml.safe_dump(SCENARIO))
+    process = subprocess.Popen([sys.executable, "-m", "simcluster", "--scenario", str(scenario), "--port", "0",
+                                "--kubeconfig", str(kubeconfig)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 20
+        while not kubeconfig.exists():
+            assert process.poll() is None, process.stderr.read() if process.stderr else ""
+            assert time.monotonic() < deadline, "the simulated cluster did not start"
+            time.sleep(0.05)
+        yield kubeconfig
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def read(kubeconfig: Path, path: str) -> dict[str, Any]:
+    server = yaml.safe_load(kubeconfig.read_text())["clusters"][0]["cluster"]["server"]
+    with urllib.request.urlopen(f"{server}{path}", timeout=10) as response:
+        return json.load(response)
+
+
+def drive(run: PlaybookRun) -> list[str]:
+    """What the worker does: advance the run and execute whatever it queues, until it waits or ends."""
+    for _ in range(20):
+        advance_run(run.pk)
+        queued = run.step_runs.filter(status=StepRun.Status.QUEUED).first()
+        if queued is None:
+            break
+        execute_step(queued.pk)
+    return list(run.step_runs.order_by("order").values_list("status", flat=True))
+
+
+def approve(step: StepRun, user: Any) -> int:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    approval = Approval.objects.get(step_run=step)
+    response = client.post(f"/api/v1/approvals/{approval.pk}/approve", {"reason": "runbook says so"}, format="json")
+    return response.status_code
+
+
+def test_the_default_rules_detect_notify_and_remediate_with_approval(simcluster: Path) -> None:
+    call_command("load_defaults")
+    cluster = Cluster.objects.create(name="sim-defaults", kind=Cluster.Kind.KUBECONFIG,
+                                     kubeconfig_path=str(simcluster))
+    poll_cluster(cluster.pk)
+
+    incidents = {i.object_name: i for i in Incident.objects.filter(cluster=cluster)}
+    assert set(incidents) == {"cart", "search", "sim-node-2"}
+    runs = {run.playbook.name: run for run in PlaybookRun.objects.select_related("playbook")}
+    assert set(runs) == {"oomkilled-remediation", "imagepull-diagnosis", "node-not-ready"}
+    notified = AuditEntry.objects.filter(action="operators.notified").values_list("details__rule", flat=True)
+    assert sorted(notified) == ["image-pull-failure", "node-not-ready", "oomkilled-raise-memory"]
+
+    # LOW steps ran on their own; the HIGH ones wait.
+    assert drive(runs["imagepull-diagnosis"]) == ["succeeded", "succeeded"]
+    describe = runs["imagepull-diagnosis"].step_runs.get(order=1)
+    assert "ImagePullBackOff" in describe.output
+    assert drive(runs["oomkilled-remediation"])[::2] == ["succeeded", "waiting_approval"]
+    assert drive(runs["node-not-ready"]) == ["succeeded", "waiting_approval"]
+    raise_memory = runs["oomkilled-remediation"].step_runs.get(tool="set_resources")
+    cordon = runs["node-not-ready"].step_runs.get(tool="cordon_node")
+    assert raise_memory.arguments == {"namespace": "shop", "kind": "Deployment", "name": "cart", "container": "cart",
+                                      "memory_limit_factor": 1.5, "max_memory_limit": "8Gi"}
+    assert cordon.arguments == {"name": "sim-node-2"}
+
+    # Someone who may approve only MEDIUM cannot; someone who may approve HIGH can.
+    assert approve(raise_memory, make_user("junior", "remediation.approve_medium")) == 403
+    senior = make_user("senior", "remediation.approve_medium", "remediation.approve_high")
+    assert approve(raise_memory, senior) == 200
+    assert approve(cordon, senior) == 200
+    assert drive(runs["oomkilled-remediation"])[2] == "succeeded"
+    assert drive(runs["node-not-ready"]) == ["succeeded", "succeeded"]
+
+    cart = read(simcluster, "/apis/apps/v1/namespaces/shop/deployments/cart")
+    assert cart["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"]["memory"] == "384Mi"
+    assert read(simcluster, "/api/v1/nodes/sim-node-2")["spec"]["unschedulable"] is True
+    assert read(simcluster, "/api/v1/nodes/sim-node-1")["spec"].get("unschedulable") is None
+    for name in ("oomkilled-remediation", "node-not-ready", "imagepull-diagnosis"):
+        runs[name].refresh_from_db()
+        assert runs[name].status == PlaybookRun.Status.SUCCEEDED, name
