@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from incidents.models import AuditEntry, Incident
 from remediation.access import can_decide
-from remediation.models import Approval, DecisionRefused, PlaybookRun
+from remediation.models import Approval, DecisionNotAllowed, DecisionRefused, PlaybookRun
 from remediation.services import decide_approval
 
 
@@ -67,14 +67,24 @@ def incident_panel(request: HttpRequest, incident_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def decide(request: HttpRequest, approval_id: int) -> HttpResponse:
+    """The console's Approve/Reject. The page's script posts it with fetch and gets JSON (no reload);
+    without script, the form posts and the console is shown again with the outcome as a message."""
+    by_script = request.headers.get("X-Requested-With") == "fetch"
     decision = request.POST.get("decision")
     if decision not in {"approve", "reject"}:
+        if by_script:
+            return JsonResponse({"ok": False, "message": "decision must be 'approve' or 'reject'"}, status=400)
         return HttpResponseBadRequest("decision must be 'approve' or 'reject'")
     try:
         decide_approval(approval_id=approval_id, user=request.user, approve=decision == "approve",
                         via=Approval.Via.WEB, reason=request.POST.get("reason", "").strip()[:1000])
     except DecisionRefused as exc:
+        if by_script:
+            status = 403 if isinstance(exc, DecisionNotAllowed) else 409
+            return JsonResponse({"ok": False, "message": str(exc)}, status=status)
         messages.error(request, str(exc))
         return redirect("console")
+    if by_script:
+        return JsonResponse({"ok": True, "message": f"Approval #{approval_id}: {decision}d."})
     messages.success(request, f"Approval #{approval_id}: {decision}d.")
     return redirect("console")

@@ -69,3 +69,22 @@ def test_deciding_from_the_console_needs_csrf_and_permission():
     assert "not allowed" in response.content.decode()
     assert Approval.objects.get(pk=approval.pk).status == "pending"
     assert client.post(f"/console/approvals/{approval.pk}/decide/", {"decision": "maybe"}).status_code == 400
+
+
+def test_the_consoles_script_decides_without_a_reload_and_hears_why_not():
+    approval = make_pending_approval()
+    url, fetch = f"/console/approvals/{approval.pk}/decide/", {"HTTP_X_REQUESTED_WITH": "fetch"}
+    viewer, oncall = Client(), Client()
+    viewer.force_login(make_user("viewer"))
+    oncall.force_login(make_user("oncall", "remediation.approve_medium"))
+
+    refused = viewer.post(url, {"decision": "approve"}, **fetch)
+    approved = oncall.post(url, {"decision": "approve", "reason": "known bad pod"}, **fetch)
+    again = oncall.post(url, {"decision": "reject"}, **fetch)
+
+    assert refused.status_code == 403 and "not allowed" in refused.json()["message"]
+    assert approved.status_code == 200 and approved.json() == {"ok": True,
+                                                               "message": f"Approval #{approval.pk}: approved."}
+    assert again.status_code == 409 and again.json()["ok"] is False
+    approval.refresh_from_db()
+    assert approval.status == "approved" and approval.reason == "known bad pod"

@@ -40,7 +40,8 @@ def test_a_crash_loop_is_detected_approved_in_the_browser_and_healed(tmp_path):
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-                page = browser.new_page()
+                context = browser.new_context()
+                page = context.new_page()
                 page.goto(f"{stack.base_url}/console/")
                 page.fill("#id_username", "admin")
                 page.fill("#id_password", password)
@@ -59,17 +60,38 @@ def test_a_crash_loop_is_detected_approved_in_the_browser_and_healed(tmp_path):
                 expect(page.locator("#h-runs ~ div pre").first).to_contain_text("Error", timeout=5_000)
 
                 # That step by its id from here on: a later run would be listed above it.
-                restart = page.locator(f'[data-step-status="{steps.nth(2).get_attribute("data-step-status")}"]')
+                step_id = steps.nth(2).get_attribute("data-step-status")
+                restart = page.locator(f'[data-step-status="{step_id}"]')
                 run_id = page.locator("[data-run-status]").first.get_attribute("data-run-status")
-                approve.click()
-                page.wait_for_url("**/console/")
+
+                # The incident's own page, open in a second tab, follows along without reloading.
+                incident_page = context.new_page()
+                incident_link = page.locator("#h-incidents ~ table a").first.get_attribute("href") or ""
+                incident_page.goto(stack.base_url + incident_link)
+                incident_page.wait_for_url("**/console/incidents/*/")
+                expect(incident_page.locator("#live")).to_have_text("live", timeout=15_000)
+                expect(incident_page.locator(f"#step-{step_id}")).to_contain_text("waiting_approval")
+                incident_page.evaluate("window.__sameDocument = true")
+
+                # Decided with the keyboard alone: type the reason, Tab to Approve, Enter. No reload.
                 page.evaluate("window.__sameDocument = true")
+                approval_id = approve.get_attribute("id").removeprefix("approve-")
+                page.focus(f"#reason-{approval_id}")
+                page.keyboard.type("restart is the runbook's first step")
+                page.keyboard.press("Tab")
+                assert page.evaluate("document.activeElement.id") == f"approve-{approval_id}"
+                page.keyboard.press("Enter")
+                expect(page.locator("#notices")).to_contain_text(f"Approval #{approval_id}: approved.")
 
                 expect(restart).to_have_text("succeeded", timeout=60_000)
                 expect(page.locator(f'[data-run-status="{run_id}"]')).to_have_text("Succeeded", timeout=30_000)
                 expect(page.locator("#h-incidents")).to_have_text("Open incidents (0)", timeout=60_000)
                 # Pushed over the websocket: the page was never reloaded after the approval.
                 assert page.evaluate("window.__sameDocument") is True
+                expect(incident_page.locator(f"#step-{step_id}")).to_contain_text("succeeded")
+                expect(incident_page.locator("#incident-status")).to_have_text("resolved", timeout=30_000)
+                expect(incident_page.locator("#timeline")).to_contain_text("restart is the runbook's first step")
+                assert incident_page.evaluate("window.__sameDocument") is True
 
                 audit = page.locator("#h-audit ~ table")
                 for action in ("incident.opened", "playbook.started", "approval.requested", "approval.approved",
