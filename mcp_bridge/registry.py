@@ -99,11 +99,13 @@ def step_problems(server: str, tool: str, arguments: dict[str, Any]) -> list[tup
         if _templated(value):
             continue
         try:
-            jsonschema.validate(value, {**properties[name], "$defs": schema.get("$defs", {})})
-        except jsonschema.ValidationError as exc:
-            problems.append((("arguments", name), exc.message))
-        except jsonschema.SchemaError:
-            pass  # the server's schema is its own business; the call will tell
+            validator = jsonschema.Draft202012Validator({**properties[name], "$defs": schema.get("$defs", {})})
+            # best_match looks inside anyOf (e.g. "string or null") for the most telling reason
+            error = jsonschema.exceptions.best_match(validator.iter_errors(value))
+        except (jsonschema.SchemaError, jsonschema.exceptions.UnknownType, jsonschema.exceptions.RefResolutionError):
+            continue  # the server's schema is its own business; the call will tell
+        if error is not None:
+            problems.append((("arguments", name), error.message))
     # After unknown names: a misspelt argument explains the "missing" one.
     if missing := [name for name in schema.get("required") or [] if name not in arguments]:
         problems.append((("arguments",), f"{tool} needs argument(s) {', '.join(missing)}"))

@@ -1,10 +1,27 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
-from remediation.models import Approval, Playbook, PlaybookRun, PlaybookStep, StepRun
+from remediation.models import Approval, Playbook, PlaybookRun, PlaybookStep, StepRun, rollback_problem
+
+
+class PlaybookStepFormSet(BaseInlineFormSet):
+    """What no single step can judge: the steps' failure handling as a whole (as the YAML import does)."""
+
+    def clean(self) -> None:
+        super().clean()
+        kept = [form.cleaned_data for form in self.forms
+                if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+        if not kept:
+            raise ValidationError("A playbook needs at least one step.")
+        ordered = sorted(kept, key=lambda data: data.get("order") or 0)
+        if problem := rollback_problem([(d.get("on_failure", ""), bool(d.get("is_rollback"))) for d in ordered]):
+            raise ValidationError(problem)
 
 
 class PlaybookStepInline(admin.TabularInline):
     model = PlaybookStep
+    formset = PlaybookStepFormSet
     extra = 0
 
 

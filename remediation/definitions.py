@@ -13,7 +13,7 @@ from aiops_project.yamlfile import YamlFileError, field_line, load_yaml_model
 from incidents.models import Rule
 from incidents.rules import RuleError, compile_rule
 from mcp_bridge.registry import step_problems
-from remediation.models import Playbook, PlaybookStep
+from remediation.models import Playbook, PlaybookStep, rollback_problem
 from remediation.templating import template_problems
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=100)]
@@ -50,12 +50,8 @@ class PlaybookSpec(_Strict):
 
     @model_validator(mode="after")
     def _rollback_is_coherent(self) -> PlaybookSpec:
-        if any(s.on_failure == "rollback" for s in self.steps) and not any(s.rollback for s in self.steps):
-            raise ValueError("a step has on_failure: rollback, but no step is marked rollback: true")
-        if any(s.rollback and s.on_failure == "rollback" for s in self.steps):
-            raise ValueError("a rollback step cannot itself roll back (on_failure: stop or continue)")
-        if all(s.rollback for s in self.steps):
-            raise ValueError("every step is a rollback step: nothing would ever run")
+        if problem := rollback_problem([(s.on_failure, s.rollback) for s in self.steps]):
+            raise ValueError(problem)
         return self
 
 

@@ -69,6 +69,17 @@ class StepSettings(models.Model):
         abstract = True
 
 
+def rollback_problem(steps: list[tuple[str, bool]]) -> str | None:
+    """Why a playbook's steps, as (on_failure, is_rollback) in order, cannot work together; None if they can."""
+    if any(on_failure == OnFailure.ROLLBACK for on_failure, _ in steps) and not any(r for _, r in steps):
+        return "a step has on_failure: rollback, but no step is marked rollback: true"
+    if any(r and on_failure == OnFailure.ROLLBACK for on_failure, r in steps):
+        return "a rollback step cannot itself roll back (on_failure: stop or continue)"
+    if steps and all(r for _, r in steps):
+        return "every step is a rollback step: nothing would ever run"
+    return None
+
+
 class PlaybookStep(StepSettings):
     playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveIntegerField()

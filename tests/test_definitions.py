@@ -236,3 +236,40 @@ def test_a_step_saved_in_the_admin_is_checked_against_the_registry_too():
         step.full_clean()
     step.tool, step.arguments = "describe_pod", {"namespace": "shop", "name": "{{ event.labels.pod }}"}
     step.full_clean()
+
+
+def admin_playbook_form(*steps: dict[str, object]) -> dict[str, object]:
+    data: dict[str, object] = {"name": "from-admin", "description": "", "enabled": "on",
+                               "steps-TOTAL_FORMS": str(len(steps)), "steps-INITIAL_FORMS": "0",
+                               "steps-MIN_NUM_FORMS": "0", "steps-MAX_NUM_FORMS": "1000"}
+    for i, step in enumerate(steps):
+        fields = {"order": i + 1, "name": f"step {i + 1}", "server": "kubernetes", "tool": "list_pods",
+                  "arguments": "{}", "risk": "LOW", "timeout_seconds": 60, "retries": 0,
+                  "retry_backoff_seconds": 5, "on_failure": "stop", **step}
+        data |= {f"steps-{i}-{key}": value for key, value in fields.items() if value is not False}
+    return data
+
+
+@pytest.mark.parametrize(("steps", "problem"), [
+    ([{"order": 1}, {"order": 1}], "Please correct the duplicate data for order."),
+    ([{"tool": "list_podz"}], "has no tool &#x27;list_podz&#x27;"),
+    ([{"arguments": '{"namespace": 7}'}], "namespace: 7 is not valid under any of the given schemas"),
+    ([{"on_failure": "rollback"}], "no step is marked rollback: true"),
+    ([{"is_rollback": "on"}], "nothing would ever run"),
+])
+def test_the_playbook_admin_refuses_what_could_never_run(admin_client, steps, problem):
+    response = admin_client.post("/admin/remediation/playbook/add/", admin_playbook_form(*steps))
+    assert response.status_code == 200  # the form again, with the error
+    assert problem in response.content.decode()
+    assert not Playbook.objects.exists()
+
+
+def test_the_playbook_admin_saves_a_coherent_playbook(admin_client):
+    response = admin_client.post("/admin/remediation/playbook/add/", admin_playbook_form(
+        {"on_failure": "rollback", "tool": "rollout_restart",
+         "arguments": '{"namespace": "{{ event.namespace }}", "name": "{{ event.labels.workload_name }}"}'},
+        {"is_rollback": "on", "tool": "rollout_undo",
+         "arguments": '{"namespace": "{{ event.namespace }}", "name": "{{ event.labels.workload_name }}"}'}))
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert list(PlaybookStep.objects.values_list("tool", "is_rollback")) == [("rollout_restart", False),
+                                                                             ("rollout_undo", True)]
