@@ -89,17 +89,22 @@ def list_tools(
             cursor = page.next_cursor
             if cursor is None:
                 break
-        return [
-            {
-                "name": t.name,
-                "description": t.description or "",
-                "input_schema": t.input_schema,
-                "annotations": t.annotations.model_dump(exclude_none=True) if t.annotations else {},
-            }
-            for t in tools
-        ]
+        return tool_dicts(tools)
 
     return _run(get_server(server, config_path), env, timeout, every_page)
+
+
+def tool_dicts(tools: list[Any]) -> list[dict[str, Any]]:
+    """`tools/list` entries as plain dicts: what the registry stores."""
+    return [
+        {
+            "name": t.name,
+            "description": t.description or "",
+            "input_schema": t.input_schema,
+            "annotations": t.annotations.model_dump(exclude_none=True) if t.annotations else {},
+        }
+        for t in tools
+    ]
 
 
 def _run(

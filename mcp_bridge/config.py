@@ -42,6 +42,25 @@ PYTHON_COMMANDS = {"python", "python3"}
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
+RISKS = ("LOW", "MEDIUM", "HIGH")
+
+
+@dataclass(frozen=True)
+class ServerPolicy:
+    """Our additions to a server's entry (other MCP clients ignore them), read by `mcp_bridge.policy`.
+
+        "policy": {"allow": ["get_*", "list_*"], "deny": ["delete_*"], "risk": {"rollout_restart": "MEDIUM"},
+                   "allow_sensitive": ["get_secret"]}
+
+    Names are globs on tool names. Empty `allow` allows every tool not denied.
+    """
+
+    allow: tuple[str, ...] = ()
+    deny: tuple[str, ...] = ()
+    risk: Mapping[str, str] = field(default_factory=dict)
+    allow_sensitive: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class ServerConfig:
     name: str
@@ -53,6 +72,9 @@ class ServerConfig:
     url: str | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
     description: str = ""
+    max_concurrency: int = 4
+    timeout_seconds: float | None = None
+    policy: ServerPolicy = field(default_factory=ServerPolicy)
 
 
 def default_config_path() -> Path:
@@ -121,6 +143,35 @@ def _parse_server(path: Path, name: str, entry: Any, environ: Mapping[str, str])
             raise fail(key, "must be an object of strings")
         return {k: interpolate(v, environ) for k, v in value.items()}
 
+    def policy() -> ServerPolicy:
+        value = entry.get("policy", {})
+        if not isinstance(value, dict):
+            raise fail("policy", "must be an object")
+        if unknown := set(value) - {"allow", "deny", "risk", "allow_sensitive"}:
+            raise fail("policy", f"has unknown key(s) {', '.join(sorted(unknown))} "
+                                 "(known: allow, deny, risk, allow_sensitive)")
+        lists = {}
+        for key in ("allow", "deny", "allow_sensitive"):
+            items = value.get(key, [])
+            if not isinstance(items, list) or not all(isinstance(i, str) and i for i in items):
+                raise fail(f"policy.{key}", "must be a list of tool names or globs")
+            lists[key] = tuple(items)
+        risk = value.get("risk", {})
+        if not isinstance(risk, dict) or not all(isinstance(r, str) and r.upper() in RISKS for r in risk.values()):
+            raise fail("policy.risk", f"must map tool names to one of {', '.join(RISKS)}")
+        return ServerPolicy(allow=lists["allow"], deny=lists["deny"], allow_sensitive=lists["allow_sensitive"],
+                            risk={tool: r.upper() for tool, r in risk.items()})
+
+    def limits() -> dict[str, Any]:
+        concurrency = entry.get("max_concurrency", 4)
+        if not isinstance(concurrency, int) or isinstance(concurrency, bool) or not 1 <= concurrency <= 64:
+            raise fail("max_concurrency", "must be a whole number from 1 to 64")
+        timeout = entry.get("timeout_seconds")
+        if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float)
+                                    or not 0 < timeout <= 3600):
+            raise fail("timeout_seconds", "must be a number of seconds, more than 0 and at most 3600")
+        return {"max_concurrency": concurrency, "timeout_seconds": timeout, "policy": policy()}
+
     declared = text("type")
     if declared is None:
         kind: Transport = "stdio" if "command" in entry else "streamable_http"
@@ -143,8 +194,10 @@ def _parse_server(path: Path, name: str, entry: Any, environ: Mapping[str, str])
             env=mapping("env"),
             cwd=cwd if cwd.is_absolute() else (path.parent / cwd).resolve(),
             description=description,
+            **limits(),
         )
     url = interpolate(text("url") or "", environ).strip()
     if not url.startswith(("http://", "https://")):
         raise fail("url", f"must be an http(s) URL for a {kind} server (got {url!r})")
-    return ServerConfig(name=name, type=kind, url=url, headers=mapping("headers"), description=description)
+    return ServerConfig(name=name, type=kind, url=url, headers=mapping("headers"), description=description,
+                        **limits())

@@ -18,8 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from mcp_bridge.client import list_tools
-from mcp_bridge.config import load_config
+from mcp_bridge.config import get_server, load_config
 from mcp_bridge.exceptions import McpBridgeError
 from mcp_bridge.models import McpTool
 
@@ -38,7 +37,10 @@ class ToolInfo:
 def refresh_tools(server: str) -> list[ToolInfo]:
     """Ask the server for its tools now and replace its registry rows. Raises McpBridgeError (or
     McpConfigError, its subclass) when the server is unknown or cannot answer."""
-    listed = list_tools(server, config_path=settings.MCP_CONFIG_FILE, timeout=settings.MCP_CALL_TIMEOUT_SECONDS)
+    from mcp_bridge.manager import sessions
+
+    config = get_server(server, settings.MCP_CONFIG_FILE)
+    listed = sessions().list_tools(config, timeout=config.timeout_seconds or settings.MCP_CALL_TIMEOUT_SECONDS)
     _memo[str(settings.MCP_CONFIG_FILE), server] = (time.monotonic(), listed)
     _store(server, listed)
     return [_info(server, t) for t in listed]
@@ -72,12 +74,16 @@ def server_tools(server: str) -> dict[str, ToolInfo]:
     return {t.name: t for t in refresh_tools(server)}
 
 
-def step_problems(server: str, tool: str, arguments: dict[str, Any]) -> list[tuple[tuple[str, ...], str]]:
+def step_problems(server: str, tool: str, arguments: dict[str, Any],
+                  risk: str | None = None) -> list[tuple[tuple[str, ...], str]]:
     """Why a playbook step calling `server.tool` with `arguments` could never run: (field path, why).
 
     Templated values (`{{ … }}`) are only known when the step runs; the rest is checked against the
-    tool's input schema, as are the names of all arguments and the presence of required ones.
+    tool's input schema, as are the names of all arguments and the presence of required ones. The
+    policy must allow the tool, and a step may not claim less risk than the policy gives the tool.
     """
+    from mcp_bridge.policy import RISK_RANK, judge
+
     servers = load_config(settings.MCP_CONFIG_FILE)
     if server not in servers:
         return [(("server",), f"unknown MCP server {server!r} (configured: {', '.join(sorted(servers)) or 'none'})")]
@@ -87,7 +93,19 @@ def step_problems(server: str, tool: str, arguments: dict[str, Any]) -> list[tup
         return [(("tool",), f"cannot check tool {tool!r}: {exc}")]
     if tool not in tools:
         return [(("tool",), f"MCP server {server!r} has no tool {tool!r} (it has: {', '.join(sorted(tools))})")]
-    schema = tools[tool].input_schema
+    verdict = judge(server, tool, {k: v for k, v in arguments.items() if not _templated(v)})
+    if not verdict.allowed:
+        return [(("tool",), verdict.reason)]
+    problems = argument_problems(tool, tools[tool].input_schema, arguments)
+    if risk is not None and RISK_RANK.get(risk, 0) < RISK_RANK[verdict.risk]:
+        problems.append((("risk",), f"{server}.{tool} is {verdict.risk} risk ({verdict.risk_source}); "
+                                    f"a step calling it cannot be {risk}"))
+    return problems
+
+
+def argument_problems(tool: str, schema: dict[str, Any], arguments: dict[str, Any],
+                      ) -> list[tuple[tuple[str, ...], str]]:
+    """Arguments the tool's input schema refuses; templated values are skipped (checked once rendered)."""
     properties: dict[str, Any] = schema.get("properties") or {}
     problems: list[tuple[tuple[str, ...], str]] = []
     for name, value in arguments.items():

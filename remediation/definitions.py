@@ -126,7 +126,7 @@ def parse_playbook_file(path: Path) -> list[PlaybookSpec]:
         for j, step in enumerate(spec.steps):
             _check_templates(step.arguments, path, ("playbooks", i, "steps", j, "arguments"))
             # Against the MCP tool registry: unknown servers and tools, and arguments the tool refuses.
-            for where, why in step_problems(step.server, step.tool, step.arguments):
+            for where, why in step_problems(step.server, step.tool, step.arguments, step.risk):
                 loc = ("playbooks", i, "steps", j, *where)
                 raise YamlFileError(f"{path}:{field_line(path, loc)}: {'.'.join(map(str, loc))} "
                                     f"(playbook {spec.name}): {why}")

@@ -105,7 +105,7 @@ class PlaybookStep(StepSettings):
                         for loc, why in template_problems(self.arguments)]:
             raise ValidationError({"arguments": problems})
         errors: dict[str, list[str]] = {}
-        for where, why in step_problems(self.server, self.tool, self.arguments or {}):
+        for where, why in step_problems(self.server, self.tool, self.arguments or {}, self.risk):
             field = where[0]
             errors.setdefault(field, []).append(f"{'.'.join(where[1:])}: {why}" if len(where) > 1 else why)
         if errors:

@@ -6,7 +6,6 @@ from datetime import timedelta
 from typing import Any
 
 import structlog
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -99,10 +98,18 @@ def advance_run(run_id: int) -> None:
     """
     from remediation import tasks
 
+    if _advance_run(run_id, tasks):
+        advance_run(run_id)  # a step was refused by the policy: decide again what comes next
+
+
+def _advance_run(run_id: int, tasks: Any) -> bool:
+    """One decision; True when a step was refused by the tool policy and the run must be looked at again."""
+    from mcp_bridge.policy import RISK_RANK, judge
+
     with transaction.atomic():
         run = PlaybookRun.objects.select_for_update(of=("self",)).select_related("playbook", "incident").get(pk=run_id)
         if run.status in PlaybookRun.FINISHED:
-            return
+            return False
         steps = list(run.step_runs.order_by("order"))
         failed_over = next((s for s in steps if not s.is_rollback and s.status == StepRun.Status.FAILED
                             and s.on_failure == OnFailure.ROLLBACK), None)
@@ -117,13 +124,26 @@ def advance_run(run_id: int) -> None:
             else:
                 _skip_pending(steps, "Skipped: a rollback step, and nothing failed")
                 _finish_run(run, PlaybookRun.Status.SUCCEEDED, f"Playbook {run.playbook.name} completed")
-            return
+            return False
         if step.status == StepRun.Status.FAILED:
             _skip_pending(steps, f"Skipped: step {step.name} failed")
             _finish_run(run, PlaybookRun.Status.FAILED, f"Step {step.name} failed: {step.error}")
-            return
+            return False
         if step.status != StepRun.Status.PENDING:
-            return  # queued, running or waiting for a decision: someone else moves it on
+            return False  # queued, running or waiting for a decision: someone else moves it on
+        # The tool policy has the last word, also over a playbook saved before the policy changed.
+        verdict = judge(step.server, step.tool, step.arguments)
+        if not verdict.allowed:
+            step.finish(ok=False, output="", error=verdict.reason)
+            audit("tool.refused", via="playbook", incident=run.incident, target=step, server=step.server,
+                  tool=step.tool, message=f"{step.name}: {verdict.reason}")
+            return True
+        if RISK_RANK[verdict.risk] > RISK_RANK[step.risk]:
+            audit("step.risk_raised", incident=run.incident, target=step, risk=verdict.risk,
+                  message=f"{step.name}: {step.server}.{step.tool} is {verdict.risk} risk ({verdict.risk_source}), "
+                          f"not {step.risk} as the playbook says; it needs an approval of that risk")
+            step.risk = verdict.risk
+            step.save(update_fields=["risk"])
         if step.risk == Risk.LOW:
             step.status = StepRun.Status.QUEUED
             step.save(update_fields=["status"])
@@ -133,6 +153,7 @@ def advance_run(run_id: int) -> None:
         else:
             request_approval(step, run)
         notify_console("run", id=run.pk)
+    return False
 
 
 def request_approval(step: StepRun, run: PlaybookRun) -> Approval:
@@ -191,7 +212,8 @@ def _trigger_still_firing(run: PlaybookRun) -> bool:
 
 def execute_step(step_run_id: int) -> None:
     """Run one claimed step through the MCP bridge and record the outcome. Safe to run twice."""
-    from mcp_bridge.client import McpBridgeError, call_tool
+    from mcp_bridge.calls import ArgumentRefusal, PolicyRefusal, run_tool
+    from mcp_bridge.exceptions import McpBridgeError
 
     step = StepRun.objects.select_related("run__incident__cluster", "run__trigger_event").get(pk=step_run_id)
     if not step.claim():
@@ -210,16 +232,20 @@ def execute_step(step_run_id: int) -> None:
         return
     cluster = run.incident.cluster if run.incident else None
     step.log(f"calling {step.server}.{step.tool} with {step.arguments}")
+    approved = Approval.objects.filter(step_run=step, status=Approval.Status.APPROVED).exists()
+    refused = False
     try:
-        result = call_tool(
-            step.server, step.tool, step.arguments,
-            env=cluster.tool_env() if cluster else None,
-            timeout=min(step.timeout_seconds, settings.MCP_CALL_TIMEOUT_SECONDS), config_path=settings.MCP_CONFIG_FILE,
+        result = run_tool(
+            step.server, step.tool, step.arguments, caller="playbook",
+            approved_risk=step.risk if approved else Risk.LOW, incident=run.incident,
+            env=cluster.tool_env() if cluster else None, timeout=step.timeout_seconds,
         )
         ok, output, error = result.ok, result.text, result.error or ("" if result.ok else result.text)
+    except (PolicyRefusal, ArgumentRefusal) as exc:
+        ok, output, error, refused = False, "", str(exc), True  # asking again would be refused again
     except McpBridgeError as exc:
         ok, output, error = False, "", str(exc)
-    if not ok and step.attempts <= step.retries:
+    if not ok and not refused and step.attempts <= step.retries:
         _retry_step(step, output, error)
         return
     step.finish(ok=ok, output=output[:MAX_OUTPUT_CHARS], error=error[:MAX_OUTPUT_CHARS])

@@ -256,6 +256,8 @@ def admin_playbook_form(*steps: dict[str, object]) -> dict[str, object]:
     ([{"arguments": '{"namespace": 7}'}], "namespace: 7 is not valid under any of the given schemas"),
     ([{"on_failure": "rollback"}], "no step is marked rollback: true"),
     ([{"is_rollback": "on"}], "nothing would ever run"),
+    ([{"tool": "cordon_node", "risk": "MEDIUM", "arguments": '{"name": "n"}'}],
+     "kubernetes.cordon_node is HIGH risk (annotations); a step calling it cannot be MEDIUM"),
 ])
 def test_the_playbook_admin_refuses_what_could_never_run(admin_client, steps, problem):
     response = admin_client.post("/admin/remediation/playbook/add/", admin_playbook_form(*steps))
@@ -266,9 +268,9 @@ def test_the_playbook_admin_refuses_what_could_never_run(admin_client, steps, pr
 
 def test_the_playbook_admin_saves_a_coherent_playbook(admin_client):
     response = admin_client.post("/admin/remediation/playbook/add/", admin_playbook_form(
-        {"on_failure": "rollback", "tool": "rollout_restart",
+        {"on_failure": "rollback", "tool": "rollout_restart", "risk": "MEDIUM",
          "arguments": '{"namespace": "{{ event.namespace }}", "name": "{{ event.labels.workload_name }}"}'},
-        {"is_rollback": "on", "tool": "rollout_undo",
+        {"is_rollback": "on", "tool": "rollout_undo", "risk": "MEDIUM",
          "arguments": '{"namespace": "{{ event.namespace }}", "name": "{{ event.labels.workload_name }}"}'}))
     assert response.status_code == 302, response.content.decode()[-3000:]
     assert list(PlaybookStep.objects.values_list("tool", "is_rollback")) == [("rollout_restart", False),

@@ -1,0 +1,125 @@
+"""One policy in front of every tool call, whoever makes it (playbook steps, chat, RCA, the CLI).
+
+A tool's risk comes from the server's `policy.risk` override in `.mcp-config.json`, else from the
+tool's MCP annotations (`readOnlyHint` → LOW, `destructiveHint` → HIGH), else HIGH: a tool that says
+nothing about itself is treated as the most dangerous. A tool is refused when the server's
+`policy.deny` names it, when `policy.allow` is set and does not, and when it reads Secrets or exports
+credentials (by its name, or a `kind`/`resource` argument naming Secrets) unless
+`policy.allow_sensitive` names it. A MEDIUM or HIGH call runs only with an approval of at least its
+risk (`approved_risk`); every refusal is audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from typing import Any
+
+from django.conf import settings
+
+from mcp_bridge.config import ServerConfig, load_config
+from mcp_bridge.exceptions import McpBridgeError
+
+RISK_RANK = {"LOW": 0, "MEDIUM": 1, "HIGH": 2}
+SENSITIVE_NAMES = ("*secret*", "*credential*", "*password*", "*kubeconfig*", "*token*")
+SENSITIVE_KINDS = {"secret", "secrets", "v1/secrets", "serviceaccounttoken", "tokenrequest"}
+
+
+class PolicyRefusal(McpBridgeError):
+    """The policy refused the call; nothing was sent to the server."""
+
+    def __init__(self, verdict: Verdict) -> None:
+        super().__init__(verdict.reason)
+        self.verdict = verdict
+
+
+@dataclass(frozen=True)
+class Verdict:
+    server: str
+    tool: str
+    risk: str
+    allowed: bool
+    reason: str = ""
+    risk_source: str = ""  # "policy", "annotations" or "default"
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.server}.{self.tool}"
+
+
+def _matches(tool: str, patterns: tuple[str, ...] | Any) -> str | None:
+    return next((p for p in patterns if fnmatchcase(tool, p)), None)
+
+
+def is_sensitive(tool: str, arguments: Mapping[str, Any] | None = None) -> bool:
+    if _matches(tool.lower(), SENSITIVE_NAMES):
+        return True
+    for key in ("kind", "resource", "resource_type", "type"):
+        value = (arguments or {}).get(key)
+        if isinstance(value, str) and value.strip().lower() in SENSITIVE_KINDS:
+            return True
+    return False
+
+
+def risk_of(config: ServerConfig, tool: str, annotations: Mapping[str, Any] | None) -> tuple[str, str]:
+    """(risk, where it came from) of one tool."""
+    if tool in config.policy.risk:
+        return config.policy.risk[tool], "policy"
+    if (pattern := _matches(tool, tuple(config.policy.risk))) is not None:
+        return config.policy.risk[pattern], "policy"
+    annotations = annotations or {}
+    if annotations.get("read_only_hint") is True:
+        return "LOW", "annotations"
+    if annotations.get("destructive_hint") is True:
+        return "HIGH", "annotations"
+    return "HIGH", "default"
+
+
+def judge(server: str, tool: str, arguments: Mapping[str, Any] | None = None) -> Verdict:
+    """The policy's verdict on calling `server.tool`: its risk, and whether it may be called at all."""
+    from mcp_bridge.registry import server_tools
+
+    servers = load_config(settings.MCP_CONFIG_FILE)
+    if server not in servers:
+        known = ", ".join(sorted(servers)) or "none"
+        return Verdict(server, tool, "HIGH", False, f"unknown MCP server {server!r} (configured: {known})")
+    config = servers[server]
+    policy = config.policy
+
+    def refuse(reason: str) -> Verdict:
+        return Verdict(server, tool, "HIGH", False, f"{server}.{tool} refused by policy: {reason}")
+
+    if (pattern := _matches(tool, policy.deny)) is not None:
+        return refuse(f"denied for server {server!r} (deny: {pattern})")
+    if policy.allow and _matches(tool, policy.allow) is None:
+        return refuse(f"not in the allow list of server {server!r}")
+    if is_sensitive(tool, arguments) and _matches(tool, policy.allow_sensitive) is None:
+        return refuse("it can read Secrets or export credentials; list it in policy.allow_sensitive to allow it")
+    tools = server_tools(server)
+    if tool not in tools:
+        return Verdict(server, tool, "HIGH", False,
+                       f"MCP server {server!r} has no tool {tool!r} (it has: {', '.join(sorted(tools))})")
+    risk, source = risk_of(config, tool, tools[tool].annotations)
+    return Verdict(server, tool, risk, True, risk_source=source)
+
+
+def authorize(server: str, tool: str, arguments: Mapping[str, Any], *, caller: str,
+              approved_risk: str = "LOW", actor: Any = None, incident: Any = None) -> Verdict:
+    """Judge a call about to be made; raise PolicyRefusal (and audit it) unless it may go ahead.
+
+    `approved_risk`: the highest risk a person approved for this very call (LOW: nobody approved).
+    """
+    from incidents.services import audit
+
+    verdict = judge(server, tool, arguments)
+    if verdict.allowed and RISK_RANK[verdict.risk] > RISK_RANK[approved_risk]:
+        had = f"only {approved_risk} was approved" if approved_risk != "LOW" else "it has none"
+        verdict = Verdict(server, tool, verdict.risk, False,
+                          f"{server}.{tool} is {verdict.risk} risk ({verdict.risk_source}): it needs an approval, "
+                          f"and {had}", verdict.risk_source)
+    if not verdict.allowed:
+        audit("tool.refused", actor=actor, via=caller, incident=incident, message=verdict.reason,
+              server=server, tool=tool, risk=verdict.risk)
+        raise PolicyRefusal(verdict)
+    return verdict
