@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import logging
 import os
 import tempfile
@@ -78,9 +79,13 @@ class _Session:
             client = Client(_transport(self.config, self.env, self.errlog, self.timeout),
                             message_handler=self._on_message)
             async with client:
+                listening = asyncio.Event()
+                listener = asyncio.get_running_loop().create_task(self._listen(client, listening))
+                # Subscribed before the first call, so that no change goes unheard.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(listening.wait(), self.timeout)
                 self.client = client
                 self.opened.set()
-                listener = asyncio.get_running_loop().create_task(self._listen(client))
                 try:
                     await self.stop.wait()
                 finally:
@@ -94,17 +99,20 @@ class _Session:
 
     stale_tools = False
 
-    async def _listen(self, client: Client) -> None:
+    async def _listen(self, client: Client, listening: asyncio.Event) -> None:
         """Servers on the 2026-07-28 protocol announce tool changes on a `subscriptions/listen` stream;
         older ones send `notifications/tools/list_changed`, which `_on_message` hears."""
         try:
             async with client.listen(tools_list_changed=True) as subscription:
+                listening.set()
                 async for _event in subscription:
                     self.stale_tools = True
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # not supported, or the stream ended: calls still work
             logger.debug("no tool-change stream from MCP server %r: %s", self.config.name, exc)
+        finally:
+            listening.set()
 
     async def _on_message(self, message: Any) -> None:
         if isinstance(message, ToolListChangedNotification):
