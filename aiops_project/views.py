@@ -21,11 +21,19 @@ def health(request: HttpRequest) -> JsonResponse:
 @require_GET
 @never_cache
 def ready(request: HttpRequest) -> JsonResponse:
-    """Readiness: database, Redis and broker reachable; 503 naming what failed."""
+    """Readiness: database, Redis and broker reachable; 503 naming what failed.
+
+    Also the MCP servers' health as the workers last saw it: informative, it never makes this 503
+    (a down tool server stops the steps that need it, not intake and the console).
+    """
     failures = failing_checks()
     if failures:
         return JsonResponse({"status": "unavailable", "failed": failures}, status=503)
-    return JsonResponse({"status": "ok"})
+    from mcp_bridge.models import McpServerState
+
+    # State only: the errors (which may quote a server's stderr) are for the admin, not the world.
+    servers = {s.server: {"state": s.state, "since": s.changed_at.isoformat()} for s in McpServerState.objects.all()}
+    return JsonResponse({"status": "ok", "mcp_servers": servers})
 
 
 @require_GET

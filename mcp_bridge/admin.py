@@ -5,8 +5,22 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from mcp_bridge.exceptions import McpBridgeError
-from mcp_bridge.models import McpTool
+from mcp_bridge.models import McpServerState, McpTool
 from mcp_bridge.registry import refresh_tools
+
+
+@admin.register(McpServerState)
+class McpServerStateAdmin(admin.ModelAdmin):
+    """Each server's health as the workers last saw it (written when it changes)."""
+
+    list_display = ["server", "state", "changed_at", "error"]
+    readonly_fields = ["server", "state", "changed_at", "error"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: McpServerState | None = None) -> bool:
+        return False
 
 
 @admin.register(McpTool)

@@ -17,7 +17,15 @@ def test_health_answers_without_auth_or_dependencies(client: Client):
 def test_ready_checks_database_redis_and_broker(client: Client):
     response = client.get("/ready")
     assert response.status_code == 200, response.content
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "mcp_servers": {}}
+
+
+def test_ready_shows_mcp_server_health_without_the_errors(client: Client):
+    from mcp_bridge.models import McpServerState
+
+    McpServerState.objects.create(server="kubernetes", state="down", error="stderr: token=abc")
+    servers = client.get("/ready").json()["mcp_servers"]
+    assert servers["kubernetes"]["state"] == "down" and "error" not in servers["kubernetes"]
 
 
 @override_settings(REDIS_URL="redis://127.0.0.1:1/0")
