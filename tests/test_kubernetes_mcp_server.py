@@ -407,9 +407,10 @@ def test_tools_carry_read_only_and_destructive_hints() -> None:
     tools = {tool["name"]: tool for tool in list_tools("kubernetes", config_path=CONFIG, timeout=30)}
 
     reads = {"list_pods", "get_pod_logs", "describe_pod", "get_deployment", "list_events", "describe_node"}
-    reads |= {"rollout_history"}
+    reads |= {"rollout_history", "list_namespaces", "get_pod", "list_nodes", "list_deployments", "list_services",
+              "describe", "top_pods", "top_nodes", "rollout_status", "exec_readonly"}
     mutations = {"rollout_restart", "scale_deployment", "set_resources", "cordon_node", "uncordon_node",
-                 "rollout_undo"}
+                 "rollout_undo", "update_image", "delete_pod", "drain_node", "label"}
     assert set(tools) == reads | mutations
     assert all(tools[name]["annotations"]["read_only_hint"] is False for name in mutations)
     assert all(tools[name]["annotations"]["read_only_hint"] is True for name in reads)
@@ -441,3 +442,111 @@ async def test_without_kubeconfig_outside_a_cluster_the_tool_says_so() -> None:
 
     assert not result.ok
     assert "cannot load Kubernetes in-cluster config (no KUBECONFIG)" in result.error
+
+
+def node(name: str, **spec: Any) -> dict[str, Any]:
+    return {"apiVersion": "v1", "kind": "Node", "spec": spec,
+            "metadata": {"name": name, "labels": {"node-role.kubernetes.io/worker": ""}},
+            "status": {"conditions": [{"type": "Ready", "status": "True"}], "nodeInfo": {"kubeletVersion": "v1.31.2"},
+                       "allocatable": {"cpu": "4", "memory": "16Gi"}}}
+
+
+async def test_the_read_tools_summarise_what_kubectl_shows(kmock: Any, cluster_env: dict[str, str]) -> None:
+    # Not list_namespaces: kmock 0.8 answers GET /api/v1/namespaces with a 500 from its own path parser.
+    kmock.objects["v1/nodes", None, "node-1"] = node("node-1", unschedulable=True)
+    kmock.objects["v1/services", "shop", "web"] = {
+        "metadata": {"name": "web", "namespace": "shop"},
+        "spec": {"type": "ClusterIP", "clusterIP": "10.96.0.9", "selector": {"app": "web"},
+                 "ports": [{"port": 80, "targetPort": 8080, "protocol": "TCP"}]}}
+    kmock.objects["v1/configmaps", "shop", "web-config"] = {
+        "metadata": {"name": "web-config", "namespace": "shop"}, "data": {"DATABASE_HOST": "db", "LOG": "info"}}
+
+    pod = await call("get_pod", {"namespace": "shop", "name": "web-5d8f-abcde"}, cluster_env)
+    nodes = await call("list_nodes", {}, cluster_env)
+    deployments = await call("list_deployments", {"namespace": "shop"}, cluster_env)
+    services = await call("list_services", {}, cluster_env)
+    config = await call("describe", {"kind": "configmap", "name": "web-config", "namespace": "shop"}, cluster_env)
+    deployment = await call("describe", {"kind": "Deployment", "name": "web", "namespace": "shop"}, cluster_env)
+    secret = await call("describe", {"kind": "Secret", "name": "db", "namespace": "shop"}, cluster_env)
+    status = await call("rollout_status", {"namespace": "shop", "name": "web"}, cluster_env)
+    top = await call("top_nodes", {}, cluster_env)
+
+    assert pod.structured["containers"] == [{"name": "web", "image": "shop/web:1.4.2"}]
+    assert nodes.structured["nodes"] == [{"name": "node-1", "ready": "True", "unschedulable": True,
+                                          "roles": ["worker"], "kubelet_version": "v1.31.2", "cpu": "4",
+                                          "memory": "16Gi"}]
+    assert [d["name"] for d in deployments.structured["deployments"]] == ["web"]
+    assert services.structured["services"][0]["ports"] == [{"port": 80, "targetPort": 8080, "protocol": "TCP"}]
+    assert config.structured["data_keys"] == ["DATABASE_HOST", "LOG"] and "info" not in config.text
+    assert deployment.structured["spec"]["replicas"] == 2
+    assert not secret.ok and "Secrets are not described" in secret.error
+    assert status.structured["state"] == "progressing" and "1 of 2 updated replicas are available" in status.text
+    assert not top.ok and "metrics API is not available" in top.error
+
+
+async def test_update_image_and_delete_pod(kmock: Any, cluster_env: dict[str, str]) -> None:
+    image = await call("update_image", {"namespace": "shop", "name": "web", "container": "web",
+                                        "image": "shop/web:1.4.3"}, cluster_env)
+    wrong = await call("update_image", {"namespace": "shop", "name": "web", "container": "db",
+                                        "image": "x:1"}, cluster_env)
+    deleted = await call("delete_pod", {"namespace": "shop", "name": "web-5d8f-abcde"}, cluster_env)
+
+    assert image.ok and image.text == "deployment shop/web container web: image shop/web:1.4.2 -> shop/web:1.4.3"
+    template = kmock.objects[DEPLOYMENTS, "shop", "web"]["spec"]["template"]["spec"]["containers"][0]
+    assert template["image"] == "shop/web:1.4.3"
+    assert not wrong.ok and "has no container 'db'" in wrong.error
+    assert deleted.ok and ("v1/pods", "shop", "web-5d8f-abcde") not in kmock.objects
+
+
+async def test_drain_evicts_all_but_daemonset_pods_through_the_eviction_api(kmock: Any,
+                                                                             cluster_env: dict[str, str]) -> None:
+    kmock.objects["v1/nodes", None, "node-1"] = node("node-1")
+    agent = make_crashing_pod()
+    agent["metadata"] |= {"name": "agent-x", "ownerReferences": [{"kind": "DaemonSet", "name": "agent",
+                                                                  "controller": True}]}
+    kmock.objects["v1/pods", "shop", "agent-x"] = agent
+    evictions: list[Any] = []
+    kmock["post", kmock.resource("v1/pods"), kmock.subresource("eviction")] << (
+        lambda request: evictions.append(request.data) or {"kind": "Status", "status": "Success"})
+
+    result = await call("drain_node", {"name": "node-1"}, cluster_env)
+
+    assert result.ok, result.error
+    assert result.structured["evicted"] == ["shop/web-5d8f-abcde"] and result.structured["kept"] == ["shop/agent-x"]
+    assert [e["metadata"]["name"] for e in evictions] == ["web-5d8f-abcde"]
+    assert kmock.objects["v1/nodes", None, "node-1"]["spec"]["unschedulable"] is True
+
+
+async def test_label_and_exec_allow_list(kmock: Any, cluster_env: dict[str, str]) -> None:
+    labelled = await call("label", {"kind": "Deployment", "name": "web", "namespace": "shop",
+                                    "labels": {"team": "checkout", "app": None}}, cluster_env)
+    refused = await call("exec_readonly", {"namespace": "shop", "name": "web-5d8f-abcde",
+                                           "command": "cat /etc/shadow"}, cluster_env)
+    shell = await call("exec_readonly", {"namespace": "shop", "name": "web-5d8f-abcde",
+                                         "command": "nslookup db; rm -rf /"}, cluster_env)
+
+    assert labelled.ok, labelled.error
+    assert kmock.objects[DEPLOYMENTS, "shop", "web"]["metadata"]["labels"] == {"team": "checkout"}
+    assert not refused.ok and "not an allowed read-only command" in refused.error
+    assert not shell.ok and "not an allowed read-only command" in shell.error
+
+
+async def test_allowed_namespaces_confine_reads_and_changes(kmock: Any, cluster_env: dict[str, str],
+                                                            tmp_path: Path) -> None:
+    kmock.objects["v1/pods", "billing", "invoice-1"] = {**make_crashing_pod(),
+                                                         "metadata": {"name": "invoice-1", "namespace": "billing"}}
+    kmock.objects["v1/nodes", None, "node-1"] = node("node-1")
+    config = tmp_path / "confined.mcp-config.json"
+    server = json.loads(CONFIG.read_text())["mcpServers"]["kubernetes"]
+    server["args"] = [*server["args"], "--allowed-namespaces", "shop"]
+    server["cwd"] = str(REPO)
+    config.write_text(json.dumps({"mcpServers": {"kubernetes": server}}))
+
+    pods = await call("list_pods", {}, cluster_env, config)
+    other = await call("describe_pod", {"namespace": "billing", "name": "invoice-1"}, cluster_env, config)
+    cordon = await call("cordon_node", {"name": "node-1"}, cluster_env, config)
+
+    assert [p["name"] for p in pods.structured["pods"]] == ["web-5d8f-abcde"]
+    assert not other.ok and "namespace 'billing' is not allowed (allowed: shop)" in other.error
+    assert not cordon.ok and "affects every namespace" in cordon.error
+    assert requests_with(kmock, "PATCH") == []
