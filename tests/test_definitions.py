@@ -203,7 +203,7 @@ def test_an_unknown_tool_or_server_is_refused_at_load_time_naming_what_exists(tm
 
     misnamed = GOOD_PLAYBOOK.replace("        tool:", "        server: kubernetez\n        tool:")
     write(tmp_path / "pb", "bad.yaml", misnamed)
-    with pytest.raises(YamlFileError, match=r"unknown MCP server 'kubernetez' \(configured: kubernetes\)"):
+    with pytest.raises(YamlFileError, match=r"unknown MCP server 'kubernetez' \(configured: kubernetes, security\)"):
         load_definitions(tmp_path / "pb", tmp_path / "rules")
     assert not Playbook.objects.exists()
 

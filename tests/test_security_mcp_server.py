@@ -64,7 +64,7 @@ def self_signed(tmp_path: Path, days: int) -> tuple[Path, Path]:
 
 
 class Headers(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+    def do_GET(self) -> None:
         self.send_response(200)
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
