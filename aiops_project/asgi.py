@@ -1,4 +1,5 @@
-"""ASGI entry point: Django for HTTP, Channels for websockets (session auth, origin-checked)."""
+"""ASGI entry point: Django for HTTP, our MCP server at /mcp (token auth), Channels for websockets
+(session auth, origin-checked)."""
 
 import os
 
@@ -13,10 +14,11 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from aiops_project.gc import freeze_startup_heap  # noqa: E402
 from aiops_project.routing import websocket_urlpatterns  # noqa: E402
+from mcp_bridge.servers.agent import McpEndpoint  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": McpEndpoint(django_asgi_app),
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
