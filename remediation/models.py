@@ -166,6 +166,7 @@ class StepRun(StepSettings):
     verified = models.BooleanField(null=True, blank=True, help_text="Did the remediation work? Empty: not checked.")
     verification = models.TextField(blank=True)
     output = models.TextField(blank=True)
+    structured = models.JSONField(null=True, blank=True, help_text="The tool's structured content, if it gave any.")
     error = models.TextField(blank=True)
     log_lines = models.JSONField(default=list, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -195,11 +196,11 @@ class StepRun(StepSettings):
     def log(self, line: str) -> None:
         self.log_lines = [*self.log_lines, f"{timezone.now().isoformat()} {line}"]
 
-    def finish(self, *, ok: bool, output: str = "", error: str = "") -> None:
+    def finish(self, *, ok: bool, output: str = "", error: str = "", structured: Any = None) -> None:
         self.status = self.Status.SUCCEEDED if ok else self.Status.FAILED
-        self.output, self.error = output, error
+        self.output, self.error, self.structured = output, error, structured
         self.finished_at = timezone.now()
-        self.save(update_fields=["status", "output", "error", "finished_at", "log_lines"])
+        self.save(update_fields=["status", "output", "error", "structured", "finished_at", "log_lines"])
 
 
 class ApprovalQuerySet(models.QuerySet["Approval"]):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -233,7 +234,7 @@ def execute_step(step_run_id: int) -> None:
     cluster = run.incident.cluster if run.incident else None
     step.log(f"calling {step.server}.{step.tool} with {step.arguments}")
     approved = Approval.objects.filter(step_run=step, status=Approval.Status.APPROVED).exists()
-    refused = False
+    refused, structured = False, None
     try:
         result = run_tool(
             step.server, step.tool, step.arguments, caller="playbook",
@@ -241,6 +242,7 @@ def execute_step(step_run_id: int) -> None:
             env=cluster.tool_env() if cluster else None, timeout=step.timeout_seconds,
         )
         ok, output, error = result.ok, result.text, result.error or ("" if result.ok else result.text)
+        structured = result.structured
     except (PolicyRefusal, ArgumentRefusal) as exc:
         ok, output, error, refused = False, "", str(exc), True  # asking again would be refused again
     except McpBridgeError as exc:
@@ -248,7 +250,9 @@ def execute_step(step_run_id: int) -> None:
     if not ok and not refused and step.attempts <= step.retries:
         _retry_step(step, output, error)
         return
-    step.finish(ok=ok, output=output[:MAX_OUTPUT_CHARS], error=error[:MAX_OUTPUT_CHARS])
+    if structured is not None and len(json.dumps(structured, default=str)) > MAX_OUTPUT_CHARS:
+        structured = None  # too big to keep; the text output (truncated) says what it said
+    step.finish(ok=ok, output=output[:MAX_OUTPUT_CHARS], error=error[:MAX_OUTPUT_CHARS], structured=structured)
     log.info("step_finished", ok=ok, error=error[:200], attempts=step.attempts)
     audit("step.succeeded" if ok else "step.failed", incident=run.incident, target=step,
           message=f"{step.name} ({step.tool}) {'succeeded' if ok else 'failed: ' + error[:500]}"

@@ -108,6 +108,7 @@ def test_the_default_rules_detect_notify_and_remediate_with_approval(simcluster:
     assert drive(runs["imagepull-diagnosis"]) == ["succeeded", "succeeded"]
     describe = runs["imagepull-diagnosis"].step_runs.get(order=1)
     assert "ImagePullBackOff" in describe.output
+    assert describe.structured["containers"][0]["state"]["reason"] == "ImagePullBackOff"  # kept, structured
     assert drive(runs["oomkilled-remediation"])[::2] == ["succeeded", "waiting_approval"]
     assert drive(runs["node-not-ready"]) == ["succeeded", "waiting_approval"]
     raise_memory = runs["oomkilled-remediation"].step_runs.get(tool="set_resources")
