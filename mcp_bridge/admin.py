@@ -5,8 +5,32 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from mcp_bridge.exceptions import McpBridgeError
-from mcp_bridge.models import McpServerState, McpTool
+from mcp_bridge.models import McpServer, McpServerState, McpTool
 from mcp_bridge.registry import refresh_tools
+
+
+@admin.register(McpServer)
+class McpServerAdmin(admin.ModelAdmin):
+    """Servers added here join those of `.mcp-config.json`. Only superusers may add or change them: a stdio
+    server is a command the workers run."""
+
+    list_display = ["name", "type", "enabled", "description"]
+    list_filter = ["type", "enabled"]
+    fieldsets = [
+        (None, {"fields": ["name", "enabled", "type", "description"]}),
+        ("stdio", {"fields": ["command", "args", "env"]}),
+        ("SSE / streamable HTTP", {"fields": ["url", "headers"]}),
+        ("Policy and limits", {"fields": ["policy", "max_concurrency", "timeout_seconds"]}),
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request: HttpRequest, obj: McpServer | None = None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj: McpServer | None = None) -> bool:
+        return request.user.is_superuser
 
 
 @admin.register(McpServerState)

@@ -15,12 +15,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from mcp_bridge.client import ToolResult
-from mcp_bridge.config import get_server
 from mcp_bridge.exceptions import McpBridgeError
 from mcp_bridge.manager import sessions
 from mcp_bridge.models import McpServerState
 from mcp_bridge.policy import PolicyRefusal, Verdict, authorize
-from mcp_bridge.registry import argument_problems, refresh_tools, server_tools
+from mcp_bridge.registry import argument_problems, configured_server, refresh_tools, server_tools
 
 log = structlog.get_logger(__name__)
 _recorded: dict[str, tuple[str, str]] = {}  # server -> (state, error) last written by this process
@@ -49,7 +48,7 @@ def run_tool(server: str, tool: str, arguments: dict[str, Any], *, caller: str, 
         audit("tool.refused", actor=actor, via=caller, incident=incident, server=server, tool=tool,
               message=f"{server}.{tool}: arguments refused by its input schema: {reason}")
         raise ArgumentRefusal(f"{server}.{tool}: arguments refused by its input schema: {reason}")
-    config = get_server(server, settings.MCP_CONFIG_FILE)
+    config = configured_server(server)
     limit = config.timeout_seconds or settings.MCP_CALL_TIMEOUT_SECONDS
     manager = sessions()
     try:

@@ -118,6 +118,12 @@ def get_server(name: str, path: Path | None = None, environ: Mapping[str, str] |
     return servers[name]
 
 
+def parse_server(name: str, entry: Any, environ: Mapping[str, str] | None = None,
+                 origin: Path = Path("admin")) -> ServerConfig:
+    """One `mcpServers` entry that is not in a file (the admin's); errors name `origin`, server and field."""
+    return _parse_server(origin, name, entry, os.environ if environ is None else environ)
+
+
 def _parse_server(path: Path, name: str, entry: Any, environ: Mapping[str, str]) -> ServerConfig:
     def fail(field_name: str, problem: str) -> McpConfigError:
         return McpConfigError(f"{path}: server {name!r}: field {field_name!r} {problem}")

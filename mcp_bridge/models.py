@@ -4,6 +4,67 @@ from django.db import models
 from django.utils import timezone
 
 
+class McpServer(models.Model):
+    """A server added in the admin, next to those of `.mcp-config.json` (same fields, same checks; a name
+    the file already uses is refused). Secrets go in env/headers as `${VAR}`, read from the environment."""
+
+    class Type(models.TextChoices):
+        STDIO = "stdio", "stdio (a local command)"
+        SSE = "sse", "SSE"
+        STREAMABLE_HTTP = "streamable_http", "streamable HTTP"
+
+    name = models.SlugField(max_length=100, unique=True)
+    enabled = models.BooleanField(default=True)
+    type = models.CharField(max_length=20, choices=Type.choices, default=Type.STREAMABLE_HTTP)
+    description = models.CharField(max_length=300, blank=True)
+    command = models.CharField(max_length=500, blank=True, help_text="stdio: the program to start.")
+    args = models.JSONField(default=list, blank=True, help_text='stdio: e.g. ["-m", "my_server"]')
+    env = models.JSONField(default=dict, blank=True, help_text='stdio: e.g. {"API_KEY": "${MY_API_KEY}"}')
+    url = models.URLField(max_length=500, blank=True, help_text="SSE / streamable HTTP: the endpoint.")
+    headers = models.JSONField(default=dict, blank=True, help_text='e.g. {"Authorization": "Bearer ${TOKEN}"}')
+    policy = models.JSONField(
+        default=dict, blank=True,
+        help_text='{"allow": [...], "deny": [...], "risk": {"tool": "LOW"}, "allow_sensitive": []}')
+    max_concurrency = models.PositiveSmallIntegerField(default=4)
+    timeout_seconds = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "MCP server"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def as_entry(self) -> dict[str, object]:
+        """The server as an `mcpServers` entry of the config file."""
+        entry: dict[str, object] = {"type": self.type, "description": self.description, "policy": self.policy,
+                                    "max_concurrency": self.max_concurrency}
+        if self.timeout_seconds:
+            entry["timeout_seconds"] = self.timeout_seconds
+        if self.type == self.Type.STDIO:
+            entry |= {"command": self.command, "args": self.args, "env": self.env}
+        else:
+            entry |= {"url": self.url, "headers": self.headers}
+        return entry
+
+    def clean(self) -> None:
+        from django.conf import settings
+        from django.core.exceptions import ValidationError
+
+        from mcp_bridge.config import load_config, parse_server
+        from mcp_bridge.exceptions import McpConfigError
+
+        try:
+            if self.name in load_config(settings.MCP_CONFIG_FILE):
+                raise ValidationError({"name": f"{settings.MCP_CONFIG_FILE} defines a server {self.name!r} already."})
+        except McpConfigError:
+            pass  # the file's own problem, reported at start-up
+        try:
+            parse_server(self.name, self.as_entry())
+        except McpConfigError as exc:
+            raise ValidationError(str(exc)) from None
+
+
 class McpServerState(models.Model):
     """A server's health as the workers last saw it: `up` after a call that got an answer, `down` after one
     that did not (with why). Written when it changes, read by the admin and `/ready`."""

@@ -16,9 +16,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
-from django.conf import settings
-
-from mcp_bridge.config import ServerConfig, load_config
+from mcp_bridge.config import ServerConfig
 from mcp_bridge.exceptions import McpBridgeError
 
 RISK_RANK = {"LOW": 0, "MEDIUM": 1, "HIGH": 2}
@@ -78,9 +76,9 @@ def risk_of(config: ServerConfig, tool: str, annotations: Mapping[str, Any] | No
 
 def judge(server: str, tool: str, arguments: Mapping[str, Any] | None = None) -> Verdict:
     """The policy's verdict on calling `server.tool`: its risk, and whether it may be called at all."""
-    from mcp_bridge.registry import server_tools
+    from mcp_bridge.registry import configured_servers, server_tools
 
-    servers = load_config(settings.MCP_CONFIG_FILE)
+    servers = configured_servers()
     if server not in servers:
         known = ", ".join(sorted(servers)) or "none"
         return Verdict(server, tool, "HIGH", False, f"unknown MCP server {server!r} (configured: {known})")

@@ -14,14 +14,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import jsonschema
+import structlog
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from mcp_bridge.config import get_server, load_config
-from mcp_bridge.exceptions import McpBridgeError
+from mcp_bridge.config import ServerConfig, load_config, parse_server
+from mcp_bridge.exceptions import McpBridgeError, McpConfigError
 from mcp_bridge.models import McpTool
 
+log = structlog.get_logger(__name__)
 MEMO_SECONDS = 300
 _memo: dict[tuple[str, str], tuple[float, list[dict[str, Any]]]] = {}
 
@@ -39,7 +41,7 @@ def refresh_tools(server: str) -> list[ToolInfo]:
     McpConfigError, its subclass) when the server is unknown or cannot answer."""
     from mcp_bridge.manager import sessions
 
-    config = get_server(server, settings.MCP_CONFIG_FILE)
+    config = configured_server(server)
     listed = sessions().list_tools(config, timeout=config.timeout_seconds or settings.MCP_CALL_TIMEOUT_SECONDS)
     _memo[str(settings.MCP_CONFIG_FILE), server] = (time.monotonic(), listed)
     _store(server, listed)
@@ -84,7 +86,7 @@ def step_problems(server: str, tool: str, arguments: dict[str, Any],
     """
     from mcp_bridge.policy import RISK_RANK, judge
 
-    servers = load_config(settings.MCP_CONFIG_FILE)
+    servers = configured_servers()
     if server not in servers:
         return [(("server",), f"unknown MCP server {server!r} (configured: {', '.join(sorted(servers)) or 'none'})")]
     try:
@@ -138,3 +140,26 @@ def _templated(value: Any) -> bool:
     if isinstance(value, list):
         return any(_templated(v) for v in value)
     return False
+
+
+def configured_servers() -> dict[str, ServerConfig]:
+    """The servers of `.mcp-config.json` and the enabled ones added in the admin (the file's win a clash).
+
+    A malformed admin entry is left out (and logged): it never hides the file's servers.
+    """
+    from mcp_bridge.models import McpServer
+
+    servers = load_config(settings.MCP_CONFIG_FILE)
+    for row in McpServer.objects.filter(enabled=True).exclude(name__in=list(servers)):
+        try:
+            servers[row.name] = parse_server(row.name, row.as_entry())
+        except McpConfigError as exc:
+            log.warning("mcp_server_skipped", server=row.name, error=str(exc))
+    return servers
+
+
+def configured_server(name: str) -> ServerConfig:
+    servers = configured_servers()
+    if name not in servers:
+        raise McpConfigError(f"unknown MCP server {name!r} (configured: {', '.join(sorted(servers)) or 'none'})")
+    return servers[name]

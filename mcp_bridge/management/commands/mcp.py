@@ -17,11 +17,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mcp_bridge.calls import ArgumentRefusal, PolicyRefusal, run_tool
-from mcp_bridge.config import load_config
 from mcp_bridge.exceptions import McpBridgeError
 from mcp_bridge.models import McpServerState
 from mcp_bridge.policy import risk_of
-from mcp_bridge.registry import refresh_tools, server_tools
+from mcp_bridge.registry import configured_servers, refresh_tools, server_tools
 
 
 class Command(BaseCommand):
@@ -44,7 +43,7 @@ class Command(BaseCommand):
         if options["config"]:
             settings.MCP_CONFIG_FILE = options["config"].resolve()
         try:
-            servers = load_config(settings.MCP_CONFIG_FILE)
+            servers = configured_servers()
         except McpBridgeError as exc:
             raise CommandError(str(exc), returncode=2) from None
         getattr(self, f"_{options['command']}")(servers, options)
