@@ -20,7 +20,7 @@ class McpServer(models.Model):
     command = models.CharField(max_length=500, blank=True, help_text="stdio: the program to start.")
     args = models.JSONField(default=list, blank=True, help_text='stdio: e.g. ["-m", "my_server"]')
     env = models.JSONField(default=dict, blank=True, help_text='stdio: e.g. {"API_KEY": "${MY_API_KEY}"}')
-    url = models.URLField(max_length=500, blank=True, help_text="SSE / streamable HTTP: the endpoint.")
+    url = models.CharField(max_length=500, blank=True, help_text="SSE / streamable HTTP: the http(s) endpoint.")
     headers = models.JSONField(default=dict, blank=True, help_text='e.g. {"Authorization": "Bearer ${TOKEN}"}')
     policy = models.JSONField(
         default=dict, blank=True,
