@@ -408,7 +408,7 @@ def test_tools_carry_read_only_and_destructive_hints() -> None:
 
     reads = {"list_pods", "get_pod_logs", "describe_pod", "get_deployment", "list_events", "describe_node"}
     reads |= {"rollout_history", "list_namespaces", "get_pod", "list_nodes", "list_deployments", "list_services",
-              "describe", "top_pods", "top_nodes", "rollout_status", "exec_readonly"}
+              "describe", "top_pods", "top_nodes", "rollout_status", "exec_readonly", "analyze_logs"}
     mutations = {"rollout_restart", "scale_deployment", "set_resources", "cordon_node", "uncordon_node",
                  "rollout_undo", "update_image", "delete_pod", "drain_node", "label"}
     assert set(tools) == reads | mutations
@@ -482,6 +482,15 @@ async def test_the_read_tools_summarise_what_kubectl_shows(kmock: Any, cluster_e
     assert not secret.ok and "Secrets are not described" in secret.error
     assert status.structured["state"] == "progressing" and "1 of 2 updated replicas are available" in status.text
     assert not top.ok and "metrics API is not available" in top.error
+
+
+async def test_analyze_logs_reads_current_and_previous_logs(cluster_env: dict[str, str]) -> None:
+    result = await call("analyze_logs", {"namespace": "shop", "name": "web-5d8f-abcde"}, cluster_env)
+
+    assert result.ok, result.error
+    assert result.structured["current"]["findings"][0]["pattern"] == "go_panic"
+    assert result.structured["previous"]["top_category"] == "application_crash"
+    assert "go_panic x1 (application_crash)" in result.text
 
 
 async def test_update_image_and_delete_pod(kmock: Any, cluster_env: dict[str, str]) -> None:

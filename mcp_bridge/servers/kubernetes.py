@@ -410,6 +410,39 @@ def build_server(kubeconfig: str | None = None, context: str | None = None, *, r
         return raw.decode("utf-8", errors="replace")
 
     @mcp.tool(annotations=READ)
+    def analyze_logs(
+        namespace: Namespace,
+        name: Name,
+        container: Annotated[str | None, Field(description="needed when the pod has several")] = None,
+        tail_lines: Annotated[int, Field(ge=1, le=10_000)] = 1000,
+    ) -> CallToolResult:
+        """Known failure patterns (OOM, panics and stack traces, refused/timed-out connections, DNS, TLS,
+        permissions, missing config or env, disk full, probes, exit codes...) in the current and the
+        previous container's logs, with categories and (redacted) evidence lines."""
+        from incidents.loganalysis import analyze_logs as analyze
+
+        guard(namespace)
+        kwargs: dict[str, Any] = {"tail_lines": tail_lines}
+        if container:
+            kwargs["container"] = container
+        report: dict[str, Any] = {"namespace": namespace, "pod": name}
+        for which, previous in (("current", False), ("previous", True)):
+            try:
+                raw = cluster.call(f"logs of pod {namespace}/{name}", cluster.core.read_namespaced_pod_log, name,
+                                   namespace, previous=previous, **kwargs)
+            except ToolError as exc:
+                if not previous:
+                    raise
+                report[which] = {"error": str(exc)}  # no previous container (never restarted)
+                continue
+            analysis = analyze(raw.decode("utf-8", errors="replace"))
+            report[which] = {**analysis.as_dict(), "summary": analysis.summary()}
+        text = f"pod {namespace}/{name}: current: {report['current']['summary']}"
+        if "summary" in report.get("previous", {}):
+            text += f"; previous: {report['previous']['summary']}"
+        return _result(text, report)
+
+    @mcp.tool(annotations=READ)
     def describe_pod(namespace: Namespace, name: Name) -> CallToolResult:
         """Summarise a pod: status, conditions, container states and its recent events."""
         guard(namespace)

@@ -1,0 +1,208 @@
+"""Container log analysis: known failure patterns, each with a category, a severity and evidence lines.
+
+    analysis = analyze_logs(text)
+    analysis.findings[0].pattern, .category, .severity, .count, .evidence, .detail
+
+Plain Python, no Django: the bundled Kubernetes MCP server imports it (its `analyze_logs` tool), and so
+does root-cause analysis. Categories are those the RCA reports use. Evidence lines are redacted
+(passwords, tokens, credentials in URLs) before they leave this module.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+MAX_LINES = 5000  # the tail that is read; logs are longest where they repeat themselves
+MAX_EVIDENCE = 3
+SEVERITY_RANK = {"critical": 3, "error": 2, "warning": 1, "info": 0}
+
+
+@dataclass(frozen=True)
+class Pattern:
+    name: str
+    category: str
+    severity: str
+    regex: re.Pattern[str]
+    description: str
+
+
+def _p(name: str, category: str, severity: str, regex: str, description: str) -> Pattern:
+    return Pattern(name, category, severity, re.compile(regex, re.IGNORECASE), description)
+
+
+HOST_PORT = r"(?P<target>(?:\[[0-9a-f:]+\]|[\w.-]+):\d{1,5})"
+PATTERNS: tuple[Pattern, ...] = (
+    _p("oom_killed", "oom_killed", "critical",
+       r"out of memory: kill(ed)? process|oom[- ]?kill|\bOOMKilled\b|memory cgroup out of memory",
+       "the kernel killed the process for exceeding its memory limit"),
+    _p("java_out_of_memory", "oom_killed", "critical", r"java\.lang\.OutOfMemoryError",
+       "the JVM ran out of heap or metaspace"),
+    _p("node_heap_exhausted", "oom_killed", "critical",
+       r"JavaScript heap out of memory|Allocation failed - process out of memory", "Node.js ran out of heap"),
+    _p("python_traceback", "application_crash", "error", r"^Traceback \(most recent call last\):",
+       "a Python exception was not handled"),
+    _p("go_panic", "application_crash", "critical", r"^panic: |^goroutine \d+ \[running\]:|^fatal error: ",
+       "a Go program panicked"),
+    _p("java_exception", "application_crash", "error",
+       r"^Exception in thread \"|^Caused by: [\w.$]+(Exception|Error)|^\s+at [\w.$<>]+\([\w$]+\.java:\d+\)",
+       "a Java exception was thrown"),
+    _p("node_exception", "application_crash", "error",
+       r"UnhandledPromiseRejection|^\s+at .+\(.+\.[cm]?js:\d+:\d+\)|^(Type|Reference|Range|Syntax)Error: ",
+       "a Node.js error was not handled"),
+    _p("segfault", "application_crash", "critical", r"segmentation fault|SIGSEGV|segfault at|core dumped",
+       "the process crashed on a memory access"),
+    _p("exit_code", "application_crash", "error",
+       r"exit(?:ed)?(?: with)? (?:status|code)[ :=]+(?P<code>[1-9]\d{0,2})\b",
+       "the process exited with an error code"),
+    _p("connection_refused", "dependency_unreachable", "error",
+       rf"connection refused|ECONNREFUSED|connect: connection refused|{HOST_PORT}.{{0,40}}refused",
+       "a service it depends on refused the connection"),
+    _p("connection_reset", "dependency_unreachable", "warning", r"connection reset by peer|ECONNRESET|broken pipe",
+       "a connection was dropped by the other side"),
+    _p("timeout", "dependency_unreachable", "error",
+       r"i/o timeout|ETIMEDOUT|context deadline exceeded|connection timed out|timed out (after|waiting)|"
+       r"read timeout|connect timeout", "a call to another service timed out"),
+    _p("dns_failure", "dependency_unreachable", "error",
+       r"no such host|Name or service not known|Temporary failure in name resolution|getaddrinfo "
+       r"(ENOTFOUND|EAI_AGAIN)|NXDOMAIN|could not resolve host|UnknownHostException",
+       "a host name could not be resolved"),
+    _p("tls_error", "dependency_unreachable", "error",
+       r"x509: |certificate verify failed|certificate has expired|tls: handshake failure|SSLHandshakeException|"
+       r"unable to verify the first certificate|self[- ]signed certificate", "a TLS handshake or certificate failed"),
+    _p("rbac_forbidden", "permission_denied", "error",
+       r"is forbidden: User \"system:serviceaccount:|forbidden: .*cannot (get|list|watch|create|update|patch|delete)",
+       "the service account lacks an RBAC permission"),
+    _p("permission_denied", "permission_denied", "error", r"permission denied|EACCES|operation not permitted|EPERM\b",
+       "a file or operation was not permitted (user, file mode, security context)"),
+    _p("database_auth_failed", "config_error", "error",
+       r"password authentication failed for user|Access denied for user|authentication failed for user|"
+       r"FATAL: +role \"[^\"]+\" does not exist|SASL authentication failed", "the database refused the credentials"),
+    _p("missing_env_var", "config_error", "error",
+       r"environment variable [\"']?[A-Z_][A-Z0-9_]*[\"']? (is )?(not set|missing|required|undefined)|"
+       r"missing required (env|environment)|KeyError: '[A-Z][A-Z0-9_]+'|"
+       r"(env|environment) var(iable)? .* not (set|found)",
+       "a required environment variable is missing"),
+    _p("missing_file", "config_error", "error",
+       r"no such file or directory|ENOENT|FileNotFoundError|cannot open .*: not found",
+       "a file (often configuration) is missing"),
+    _p("invalid_config", "config_error", "error",
+       r"invalid config(uration)?|config(uration)? (error|is invalid)|failed to (load|parse) config|yaml: line \d+:|"
+       r"json: cannot unmarshal|unknown (field|flag|option)", "the configuration could not be read"),
+    _p("port_in_use", "config_error", "error", r"address already in use|EADDRINUSE|bind: address",
+       "the port it listens on is taken"),
+    _p("disk_full", "node_failure", "critical",
+       r"no space left on device|ENOSPC|disk (is )?full|quota exceeded on disk", "a disk or volume is full"),
+    _p("probe_failure", "probe_failure", "warning", r"(liveness|readiness|startup) probe failed",
+       "a health probe failed"),
+    _p("volume_mount", "volume_mount_failure", "error",
+       r"MountVolume\.\w+ failed|Unable to attach or mount volumes|FailedMount|persistentvolumeclaim .* not found",
+       "a volume could not be mounted"),
+    _p("quota_exceeded", "quota_exceeded", "error", r"exceeded quota|forbidden: exceeded|LimitRange",
+       "a ResourceQuota or LimitRange refused something"),
+    _p("image_pull", "image_pull_error", "error",
+       r"ErrImagePull|ImagePullBackOff|manifest unknown|pull access denied|repository does not exist",
+       "an image could not be pulled"),
+)
+
+_REDACTIONS = (
+    (re.compile(r"(?i)\b([\w-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key)[\w-]*)"
+                r"(\s*[=:]\s*)(\"[^\"]*\"|'[^']*'|\S+)"), r"\1\2[REDACTED]"),
+    (re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://[^/\s:@]+:)[^@\s/]+@"), r"\1[REDACTED]@"),
+    (re.compile(r"(?i)\b(bearer|basic)\s+[a-z0-9._~+/=-]{8,}"), r"\1 [REDACTED]"),
+    (re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{5,}"), "[REDACTED-JWT]"),
+    (re.compile(r"\b(AKIA|ASIA)[A-Z0-9]{16}\b"), "[REDACTED-AWS-KEY]"),
+)
+
+
+def redact(text: str) -> str:
+    for regex, replacement in _REDACTIONS:
+        text = regex.sub(replacement, text)
+    return text
+
+
+@dataclass
+class LogFinding:
+    pattern: str
+    category: str
+    severity: str
+    description: str
+    count: int = 0
+    evidence: list[tuple[int, str]] = field(default_factory=list)  # (line number, redacted line)
+    detail: str = ""  # e.g. the host:port refused, or the exit code
+
+    def as_dict(self) -> dict[str, object]:
+        return {"pattern": self.pattern, "category": self.category, "severity": self.severity,
+                "description": self.description, "count": self.count, "detail": self.detail,
+                "evidence": [{"line": n, "text": t} for n, t in self.evidence]}
+
+
+@dataclass
+class LogAnalysis:
+    lines: int
+    findings: list[LogFinding]
+
+    @property
+    def top(self) -> LogFinding | None:
+        return self.findings[0] if self.findings else None
+
+    def as_dict(self) -> dict[str, object]:
+        return {"lines": self.lines, "findings": [f.as_dict() for f in self.findings],
+                "top_category": self.top.category if self.top else None}
+
+    def summary(self) -> str:
+        if not self.findings:
+            return f"no known failure pattern in {self.lines} lines"
+        return "; ".join(f"{f.pattern} x{f.count} ({f.category}{', ' + f.detail if f.detail else ''})"
+                         for f in self.findings)
+
+
+def analyze_logs(text: str) -> LogAnalysis:
+    """Every known pattern found in the last MAX_LINES lines, most severe and most frequent first."""
+    lines = text.splitlines()[-MAX_LINES:]
+    found: dict[str, LogFinding] = {}
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        for pattern in PATTERNS:
+            match = pattern.regex.search(line)
+            if match is None:
+                continue
+            finding = found.setdefault(pattern.name, LogFinding(pattern.name, pattern.category, pattern.severity,
+                                                                pattern.description))
+            finding.count += 1
+            if len(finding.evidence) < MAX_EVIDENCE:
+                finding.evidence.append((number, redact(line.strip())[:500]))
+            if not finding.detail:
+                finding.detail = _detail(pattern, match, line)
+    if "python_traceback" in found:  # the exception itself is the line that explains it
+        _add_last_exception(found["python_traceback"], lines)
+    findings = sorted(found.values(), key=lambda f: (-SEVERITY_RANK[f.severity], -f.count, f.pattern))
+    return LogAnalysis(len(lines), findings)
+
+
+_TARGET = re.compile(HOST_PORT)
+
+
+def _detail(pattern: Pattern, match: re.Match[str], line: str) -> str:
+    groups = match.groupdict()
+    if groups.get("code"):
+        return f"exit code {groups['code']}"
+    if groups.get("target"):
+        return groups["target"]
+    if pattern.category == "dependency_unreachable" and (target := _TARGET.search(line)):
+        return target.group("target")
+    return ""
+
+
+_EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)|[\w.]+Error)\b(:.*)?$")
+
+
+def _add_last_exception(finding: LogFinding, lines: list[str]) -> None:
+    for number in range(len(lines), 0, -1):
+        text = lines[number - 1].strip()
+        if _EXCEPTION_LINE.match(text):
+            finding.detail = redact(text)[:300]
+            if all(n != number for n, _ in finding.evidence):
+                finding.evidence.append((number, redact(text)[:500]))
+            return
