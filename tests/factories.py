@@ -64,3 +64,34 @@ def make_pending_approval(risk: str = Risk.MEDIUM, expires_in: timedelta = timed
                                   arguments={"namespace": "shop", "name": "checkout"}, risk=risk,
                                   status=StepRun.Status.WAITING_APPROVAL)
     return Approval.objects.create(step_run=step, expires_at=timezone.now() + expires_in)
+
+
+def make_run(*steps: dict[str, Any], server: str | None = None) -> PlaybookRun:
+    """A started run of a new playbook with these steps, for a firing event and its incident."""
+    from incidents.models import EventStatus, Signal
+    from remediation.services import start_playbook
+
+    playbook = make_playbook("p", steps=[{"name": f"step {i}", **({"server": server} if server else {}), **step}
+                                         for i, step in enumerate(steps, start=1)])
+    event = make_event()
+    Signal.objects.create(fingerprint=event.fingerprint, group_key=event.group_key, source=event.source,
+                          status=EventStatus.FIRING)
+    incident = Incident.objects.create(fingerprint=event.fingerprint, group_key=event.group_key, title="t")
+    run = start_playbook(playbook, incident=incident, event=event)
+    assert run is not None
+    return run
+
+
+def drive_run(run: PlaybookRun) -> list[str]:
+    """What a worker does, in order: advance the run and execute what it queues (retries included) until it
+    waits for someone or ends. Returns the steps' statuses."""
+    from remediation.services import advance_run, execute_step
+
+    for _ in range(20):
+        advance_run(run.pk)
+        queued = run.step_runs.filter(status=StepRun.Status.QUEUED).first()
+        if queued is None:
+            break
+        execute_step(queued.pk)
+    run.refresh_from_db()
+    return list(run.step_runs.order_by("order").values_list("status", flat=True))

@@ -25,6 +25,21 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_listening(port: int, process: subprocess.Popen[bytes], what: str, timeout: float = 30) -> None:
+    """Until something accepts connections on the loopback port; fails with the process's stderr if it dies."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                stderr = process.communicate()[1] or b""
+                pytest.fail(f"{what} did not listen on port {port}: {stderr.decode()[-2000:]}")
+            time.sleep(0.1)
+
+
 def server_everything() -> Path:
     """dist/index.js of the pinned server-everything, installed with npm on first use."""
     entry = PEERS_DIR / "node_modules" / EVERYTHING / "dist" / "index.js"
@@ -49,16 +64,7 @@ def everything_over_http(transport: str) -> Iterator[str]:
     process = subprocess.Popen(["node", str(entry), transport], env={**os.environ, "PORT": str(port)},
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    process.kill()
-                    pytest.fail(f"server-everything did not listen: {process.communicate()[1].decode()[-2000:]}")
-                time.sleep(0.1)
+        wait_listening(port, process, "server-everything")
         yield f"http://127.0.0.1:{port}" + ("/sse" if transport == "sse" else "/mcp")
     finally:
         process.terminate()

@@ -28,8 +28,7 @@ from rest_framework.test import APIClient
 from incidents.models import AuditEntry, Cluster, Incident
 from incidents.services import poll_cluster
 from remediation.models import Approval, PlaybookRun, StepRun
-from remediation.services import advance_run, execute_step
-from tests.factories import make_user
+from tests.factories import drive_run, make_user
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,17 +71,6 @@ def read(kubeconfig: Path, path: str) -> dict[str, Any]:
         return json.load(response)
 
 
-def drive(run: PlaybookRun) -> list[str]:
-    """What the worker does: advance the run and execute whatever it queues, until it waits or ends."""
-    for _ in range(20):
-        advance_run(run.pk)
-        queued = run.step_runs.filter(status=StepRun.Status.QUEUED).first()
-        if queued is None:
-            break
-        execute_step(queued.pk)
-    return list(run.step_runs.order_by("order").values_list("status", flat=True))
-
-
 def approve(step: StepRun, user: Any) -> int:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
@@ -105,12 +93,12 @@ def test_the_default_rules_detect_notify_and_remediate_with_approval(simcluster:
     assert sorted(notified) == ["image-pull-failure", "node-not-ready", "oomkilled-raise-memory"]
 
     # LOW steps ran on their own; the HIGH ones wait.
-    assert drive(runs["imagepull-diagnosis"]) == ["succeeded", "succeeded"]
+    assert drive_run(runs["imagepull-diagnosis"]) == ["succeeded", "succeeded"]
     describe = runs["imagepull-diagnosis"].step_runs.get(order=1)
     assert "ImagePullBackOff" in describe.output
     assert describe.structured["containers"][0]["state"]["reason"] == "ImagePullBackOff"  # kept, structured
-    assert drive(runs["oomkilled-remediation"])[::2] == ["succeeded", "waiting_approval"]
-    assert drive(runs["node-not-ready"]) == ["succeeded", "waiting_approval"]
+    assert drive_run(runs["oomkilled-remediation"])[::2] == ["succeeded", "waiting_approval"]
+    assert drive_run(runs["node-not-ready"]) == ["succeeded", "waiting_approval"]
     raise_memory = runs["oomkilled-remediation"].step_runs.get(tool="set_resources")
     cordon = runs["node-not-ready"].step_runs.get(tool="cordon_node")
     assert raise_memory.arguments == {"namespace": "shop", "kind": "Deployment", "name": "cart", "container": "cart",
@@ -122,8 +110,8 @@ def test_the_default_rules_detect_notify_and_remediate_with_approval(simcluster:
     senior = make_user("senior", "remediation.approve_medium", "remediation.approve_high")
     assert approve(raise_memory, senior) == 200
     assert approve(cordon, senior) == 200
-    assert drive(runs["oomkilled-remediation"])[2] == "succeeded"
-    assert drive(runs["node-not-ready"]) == ["succeeded", "succeeded"]
+    assert drive_run(runs["oomkilled-remediation"])[2] == "succeeded"
+    assert drive_run(runs["node-not-ready"]) == ["succeeded", "succeeded"]
 
     cart = read(simcluster, "/apis/apps/v1/namespaces/shop/deployments/cart")
     assert cart["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"]["memory"] == "384Mi"

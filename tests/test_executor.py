@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from incidents.models import AuditEntry, EventStatus, Incident, Signal
+from incidents.models import AuditEntry, EventStatus, Signal
 from remediation.models import PlaybookRun, Risk, StepRun
-from remediation.services import advance_run, execute_step, start_playbook, verify_step
-from tests.factories import make_event, make_playbook
+from remediation.services import advance_run, execute_step, verify_step
+from tests.factories import drive_run, make_run
 
 pytestmark = [
     pytest.mark.django_db,
@@ -34,25 +34,11 @@ def _time_server(settings: Any, tmp_path: Path) -> None:
 
 
 def run_of(*steps: dict[str, Any]) -> PlaybookRun:
-    playbook = make_playbook("p", steps=[{"name": f"step {i}", **step} for i, step in enumerate(steps, start=1)])
-    event = make_event()
-    Signal.objects.create(fingerprint=event.fingerprint, group_key=event.group_key, source=event.source,
-                          status=EventStatus.FIRING)
-    incident = Incident.objects.create(fingerprint=event.fingerprint, group_key=event.group_key, title="t")
-    run = start_playbook(playbook, incident=incident, event=event)
-    assert run is not None
-    return run
+    return make_run(*steps)
 
 
 def drive(run: PlaybookRun) -> PlaybookRun:
-    """Do what the worker would: advance, execute each queued step (retries included), until it settles."""
-    for _ in range(20):
-        advance_run(run.pk)
-        queued = run.step_runs.filter(status=StepRun.Status.QUEUED).first()
-        if queued is None:
-            break
-        execute_step(queued.pk)
-    run.refresh_from_db()
+    drive_run(run)
     return run
 
 

@@ -21,6 +21,7 @@ import pytest
 
 from mcp_bridge.client import McpBridgeError, call_tool, list_tools
 from mcp_bridge.config import McpConfigError, ServerConfig, get_server, load_config
+from tests.peers import wait_listening
 
 PROBE_SERVER = """
 import os, sys
@@ -314,16 +315,7 @@ def http_server(request: pytest.FixtureRequest, probe_script: Path) -> Iterator[
         stderr=subprocess.PIPE,
     )
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    process.kill()
-                    pytest.fail(f"probe server did not listen: {process.communicate()[1].decode()}")
-                time.sleep(0.1)
+        wait_listening(port, process, "probe server")
         path = "/mcp" if transport == "streamable-http" else "/sse"
         yield ("http" if transport == "streamable-http" else "sse"), f"http://127.0.0.1:{port}{path}"
     finally:

@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
-from incidents.models import AuditEntry, EventStatus, Incident, Signal
+from incidents.models import AuditEntry
 from mcp_bridge.calls import ArgumentRefusal, run_tool
 from mcp_bridge.models import McpServerState
 from mcp_bridge.policy import PolicyRefusal, authorize, judge
 from remediation.models import PlaybookRun, StepRun
-from remediation.services import advance_run, execute_step, start_playbook
-from tests.factories import make_event, make_playbook
+from remediation.services import advance_run, execute_step
+from tests.factories import make_run
 
 pytestmark = pytest.mark.django_db
 
@@ -118,15 +118,7 @@ def test_run_tool_checks_arguments_before_sending_and_records_health():
 
 
 def run_of(*steps: dict[str, Any]) -> PlaybookRun:
-    playbook = make_playbook("p", steps=[{"name": f"step {i}", "server": "shelf", **step}
-                                         for i, step in enumerate(steps, start=1)])
-    event = make_event()
-    Signal.objects.create(fingerprint=event.fingerprint, group_key=event.group_key, source=event.source,
-                          status=EventStatus.FIRING)
-    incident = Incident.objects.create(fingerprint=event.fingerprint, group_key=event.group_key, title="t")
-    run = start_playbook(playbook, incident=incident, event=event)
-    assert run is not None
-    return run
+    return make_run(*steps, server="shelf")
 
 
 def test_a_step_cannot_run_below_its_tools_risk_or_run_a_denied_tool():
