@@ -130,6 +130,12 @@ class PlaybookRun(models.Model):
     trigger_event = models.ForeignKey(
         "incidents.ClusterEvent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    cluster = models.ForeignKey(
+        "incidents.Cluster", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The cluster its tools act on, when no incident says (an action asked for in chat).")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="Who asked for it, when a person did rather than a rule.")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)

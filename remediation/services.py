@@ -78,6 +78,41 @@ def start_playbook(playbook: Playbook, *, incident: Incident, event: ClusterEven
     return run
 
 
+ACTIONS_PLAYBOOK = "requested-actions"
+
+
+def request_action(*, user: Any, server: str, tool: str, arguments: dict[str, Any], via: str,
+                   cluster: Any = None) -> PlaybookRun:
+    """A person asked for one tool call (from chat): a one-step run at the tool's risk under the policy.
+
+    LOW runs at once; MEDIUM/HIGH waits for an approval like any playbook step, decided through the same
+    permission helper (the person who asked may approve it only if they may approve that risk).
+    Raises PolicyRefusal when the policy refuses the tool outright.
+    """
+    from mcp_bridge.policy import PolicyRefusal, judge
+    from remediation import tasks
+
+    verdict = judge(server, tool, arguments)
+    if not verdict.allowed:
+        audit("tool.refused", actor=user, via=via, server=server, tool=tool, message=verdict.reason)
+        raise PolicyRefusal(verdict)
+    playbook, _ = Playbook.objects.get_or_create(
+        name=ACTIONS_PLAYBOOK, defaults={"description": "One-step runs that people asked for (from chat)."})
+    with transaction.atomic():
+        run = PlaybookRun.objects.create(playbook=playbook, cluster=cluster, requested_by=user)
+        step = StepRun.objects.create(run=run, order=1, name=f"{tool} asked by {user.get_username()}", server=server,
+                                      tool=tool, arguments=arguments, risk=verdict.risk)
+        audit("action.requested", actor=user, via=via, target=run, server=server, tool=tool, risk=verdict.risk,
+              message=f"{user.get_username()} asked for {server}.{tool} {arguments} via {via} ({verdict.risk})")
+        if verdict.risk == Risk.LOW:
+            StepRun.objects.filter(pk=step.pk).update(status=StepRun.Status.QUEUED)
+            _enqueue(tasks.execute_step, step.pk)
+        else:
+            request_approval(step, run)
+        notify_console("run", id=run.pk)
+    return run
+
+
 def _finish_run(run: PlaybookRun, status: str, message: str) -> None:
     run.status, run.finished_at = status, timezone.now()
     run.save(update_fields=["status", "finished_at"])
@@ -231,7 +266,7 @@ def execute_step(step_run_id: int) -> None:
         audit("step.skipped", incident=run.incident, target=step, message=f"{step.name}: {step.output}")
         advance_run(run.pk)
         return
-    cluster = run.incident.cluster if run.incident else None
+    cluster = run.cluster or (run.incident.cluster if run.incident else None)
     step.log(f"calling {step.server}.{step.tool} with {step.arguments}")
     approved = Approval.objects.filter(step_run=step, status=Approval.Status.APPROVED).exists()
     refused, structured = False, None

@@ -10,17 +10,11 @@ are called in order, as a worker would (what they enqueue is not run by itself).
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -29,6 +23,7 @@ from incidents.models import AuditEntry, Cluster, Incident
 from incidents.services import poll_cluster
 from remediation.models import Approval, PlaybookRun, StepRun
 from tests.factories import drive_run, make_user
+from tests.simulated import read, simulated_cluster
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,37 +41,18 @@ SCENARIO = {
 }
 
 
-@pytest.fixture
-def simcluster(tmp_path: Path) -> Iterator[Path]:
-    scenario, kubeconfig = tmp_path / "scenario.yaml", tmp_path / "kubeconfig"
-    scenario.write_text(yaml.safe_dump(SCENARIO))
-    process = subprocess.Popen([sys.executable, "-m", "simcluster", "--scenario", str(scenario), "--port", "0",
-                                "--kubeconfig", str(kubeconfig)], cwd=ROOT, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 20
-        while not kubeconfig.exists():
-            assert process.poll() is None, process.stderr.read() if process.stderr else ""
-            assert time.monotonic() < deadline, "the simulated cluster did not start"
-            time.sleep(0.05)
-        yield kubeconfig
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
-
-
-def read(kubeconfig: Path, path: str) -> dict[str, Any]:
-    server = yaml.safe_load(kubeconfig.read_text())["clusters"][0]["cluster"]["server"]
-    with urllib.request.urlopen(f"{server}{path}", timeout=10) as response:  # noqa: S310 (loopback)
-        return json.load(response)
-
-
 def approve(step: StepRun, user: Any) -> int:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
     approval = Approval.objects.get(step_run=step)
     response = client.post(f"/api/v1/approvals/{approval.pk}/approve", {"reason": "runbook says so"}, format="json")
     return response.status_code
+
+
+@pytest.fixture
+def simcluster(tmp_path: Path) -> Iterator[Path]:
+    with simulated_cluster(tmp_path, SCENARIO) as kubeconfig:
+        yield kubeconfig
 
 
 def test_the_default_rules_detect_notify_and_remediate_with_approval(simcluster: Path) -> None:

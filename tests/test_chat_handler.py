@@ -1,0 +1,101 @@
+"""The one chat message handler, platform-neutral: reads through the tool policy on the simulated cluster,
+changes only through approvals, decisions only for linked users with the permission."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from chat.handler import handle_message
+from chat.messages import IncomingMessage, Reply
+from chat.models import ChatIdentity
+from incidents.models import AuditEntry, Cluster, Incident
+from remediation.models import Approval, StepRun
+from tests.factories import make_user
+from tests.simulated import simulated_cluster
+
+pytestmark = pytest.mark.django_db
+SCENARIO = {"name": "chat", "namespaces": ["shop"], "nodes": [{"name": "sim-node-1"}],
+            "deployments": [{"name": "checkout", "namespace": "shop", "image": "shop/checkout:1.4.2",
+                             "state": "crashloop", "logs": "panic: cannot reach orders-db:5432\n"}]}
+
+
+@pytest.fixture(autouse=True)
+def cluster(tmp_path: Path) -> Iterator[Cluster]:
+    with simulated_cluster(tmp_path, SCENARIO) as kubeconfig:
+        yield Cluster.objects.create(name="sim", kind=Cluster.Kind.KUBECONFIG, kubeconfig_path=str(kubeconfig))
+
+
+def linked(username: str, telegram_id: int, *perms: str) -> str:
+    ChatIdentity.objects.create(user=make_user(username, *perms), telegram_user_id=telegram_id)
+    return str(telegram_id)
+
+
+def say(user_id: str, text: str) -> list[Reply]:
+    return handle_message(IncomingMessage(user_id=user_id, channel_type="telegram", text=text,
+                                          metadata={"chat_id": user_id}))
+
+
+def one(replies: list[Reply]) -> Reply:
+    assert len(replies) == 1, replies
+    return replies[0]
+
+
+def test_an_unlinked_chat_user_can_read_nothing_and_decide_nothing():
+    for text in ("/k8s pods shop", "pods in shop", "approve 1", "yes"):
+        assert "not linked to a user" in one(say("555", text)).text
+    assert "/k8s pods" in one(say("555", "/help")).text
+
+
+def test_pods_logs_and_details_follow_the_conversation():
+    alice = linked("alice", 1001)
+    pods = one(say(alice, "/k8s pods shop"))
+    assert pods.monospace and "checkout-" in pods.text and "CrashLoopBackOff" in pods.text
+    # "show details" repeats the last question in the namespace the conversation is about.
+    assert "checkout-" in one(say(alice, "show details")).text
+    pod = pods.text.split()[0]
+    assert "cannot reach orders-db:5432" in one(say(alice, f"logs of {pod}")).text
+    assert "sim-node-1" in one(say(alice, "!k8s nodes")).text
+    assert AuditEntry.objects.filter(action="tool.refused").count() == 0
+
+
+def test_a_restart_asked_in_chat_waits_for_someone_allowed_to_approve_it():
+    viewer = linked("viewer", 1002)
+    oncall = linked("oncall", 1003, "remediation.approve_medium")
+
+    card = one(say(viewer, "!k8s restart checkout shop"))
+    approval = Approval.objects.get()
+    assert f"Approval #{approval.pk}: MEDIUM step" in card.text and "kubernetes.rollout_restart" in card.text
+    assert [b.value for b in card.buttons] == [f"approve:{approval.pk}", f"reject:{approval.pk}"]
+    assert approval.step_run.run.requested_by.username == "viewer"
+
+    refused = one(say(viewer, f"approve {approval.pk}"))
+    assert "not allowed to decide MEDIUM-risk steps" in refused.text
+    assert one(say(oncall, "/approval list")).buttons  # shown to the on-call, who then just says yes
+    approved = one(say(oncall, "yes restart is in the runbook"))
+    assert f"Approval #{approval.pk}" in approved.text and "approved" in approved.text
+    approval.refresh_from_db()
+    assert approval.status == "approved" and approval.decided_via == "telegram"
+    assert approval.reason == "restart is in the runbook"
+    assert StepRun.objects.get().status == StepRun.Status.QUEUED
+
+
+def test_wrong_ids_unknown_commands_and_refused_tools_get_clear_answers():
+    alice = linked("alice", 1001, "remediation.approve_medium")
+    assert "There is no approval #999" in one(say(alice, "approve 999")).text
+    assert "Which approval?" in one(say(alice, "reject")).text
+    assert "I do not know /frobnicate" in one(say(alice, "/frobnicate")).text
+    assert "/k8s scale needs more" in one(say(alice, "/k8s scale checkout")).text
+    # The bundled security server only probes allowed targets (by default the cluster's *.svc names).
+    assert "is not an allowed target" in one(say(alice, "check ports 22,80 on 10.9.8.7")).text
+
+
+def test_incidents_and_status():
+    alice = linked("alice", 1001)
+    incident = Incident.objects.create(fingerprint="f" * 40, group_key="g", title="CrashLoopBackOff: shop/checkout",
+                                       severity="critical")
+    assert f"#{incident.pk} [critical] CrashLoopBackOff: shop/checkout" in one(say(alice, "/incident list")).text
+    assert "CrashLoopBackOff: shop/checkout" in one(say(alice, f"/incident show {incident.pk}")).text
+    assert "Open incidents: 1" in one(say(alice, "/status")).text
