@@ -250,6 +250,10 @@ DEFAULT_RULES_DIR = Path(envstr("AIOPS_RULES_DIR", str(BASE_DIR / "config" / "ru
 DEFAULT_PLAYBOOKS_DIR = Path(envstr("AIOPS_PLAYBOOKS_DIR", str(BASE_DIR / "config" / "playbooks")))
 MCP_CONFIG_FILE = Path(envstr("AIOPS_MCP_CONFIG", str(BASE_DIR / ".mcp-config.json")))
 MCP_CALL_TIMEOUT_SECONDS = envint("AIOPS_MCP_CALL_TIMEOUT_SECONDS", 60, minimum=1)
+# Chat platforms: an adapter without its credentials is off (one log line), never an error.
+TELEGRAM_BOT_TOKEN = envstr("TELEGRAM_BOT_TOKEN", "")
+TELEGRAM_WEBHOOK_SECRET = envstr("TELEGRAM_WEBHOOK_SECRET", "")
+TELEGRAM_API_BASE_URL = envstr("TELEGRAM_API_BASE_URL", "https://api.telegram.org")
 # A person in chat waits for the answer: tool calls made for them give up sooner than a playbook's.
 CHAT_TOOL_TIMEOUT_SECONDS = envint("AIOPS_CHAT_TOOL_TIMEOUT_SECONDS", 20, minimum=1)
 

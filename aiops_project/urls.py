@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
 from aiops_project import views
+from chat import views as chat_views
 from remediation import views as console_views
 
 urlpatterns = [
@@ -17,6 +18,7 @@ urlpatterns = [
     path("console/incidents/<int:incident_id>/", console_views.incident, name="console-incident"),
     path("console/incidents/<int:incident_id>/panel/", console_views.incident_panel, name="console-incident-panel"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/webhook/telegram", chat_views.telegram_webhook, name="telegram-webhook"),
     path("api/", include("incidents.api.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import hmac
+import json
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from chat import tasks
+from chat.adapters.telegram import TelegramAdapter
+
+MAX_UPDATE_BYTES = 1 << 20
+
+
+@csrf_exempt  # a platform's webhook: authenticated by its secret, not by a session
+@require_POST
+def telegram_webhook(request: HttpRequest) -> JsonResponse:
+    """Telegram's updates: the secret token header must match; the work happens in a task."""
+    if TelegramAdapter.from_settings() is None:
+        return JsonResponse({"detail": "Telegram is not configured on this agent."}, status=404)
+    sent = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+    if not hmac.compare_digest(sent.encode(), settings.TELEGRAM_WEBHOOK_SECRET.encode()):
+        return JsonResponse({"detail": "Wrong or missing X-Telegram-Bot-Api-Secret-Token."}, status=403)
+    if len(request.body) > MAX_UPDATE_BYTES:
+        return JsonResponse({"detail": f"An update is at most {MAX_UPDATE_BYTES} bytes."}, status=413)
+    try:
+        payload = json.loads(request.body)
+    except ValueError as exc:
+        return JsonResponse({"detail": f"Not JSON: {exc}"}, status=400)
+    if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
+        return JsonResponse({"detail": "Not a Telegram update: an object with an integer update_id."}, status=400)
+    transaction.on_commit(lambda: tasks.handle_update.delay("telegram", payload))
+    return JsonResponse({"ok": True})
