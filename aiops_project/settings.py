@@ -251,6 +251,9 @@ DEFAULT_PLAYBOOKS_DIR = Path(envstr("AIOPS_PLAYBOOKS_DIR", str(BASE_DIR / "confi
 MCP_CONFIG_FILE = Path(envstr("AIOPS_MCP_CONFIG", str(BASE_DIR / ".mcp-config.json")))
 MCP_CALL_TIMEOUT_SECONDS = envint("AIOPS_MCP_CALL_TIMEOUT_SECONDS", 60, minimum=1)
 # Chat platforms: an adapter without its credentials is off (one log line), never an error.
+SLACK_BOT_TOKEN = envstr("SLACK_BOT_TOKEN", "")
+SLACK_SIGNING_SECRET = envstr("SLACK_SIGNING_SECRET", "")
+SLACK_API_BASE_URL = envstr("SLACK_API_BASE_URL", "https://slack.com/api/")
 TELEGRAM_BOT_TOKEN = envstr("TELEGRAM_BOT_TOKEN", "")
 TELEGRAM_WEBHOOK_SECRET = envstr("TELEGRAM_WEBHOOK_SECRET", "")
 TELEGRAM_API_BASE_URL = envstr("TELEGRAM_API_BASE_URL", "https://api.telegram.org")

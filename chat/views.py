@@ -3,16 +3,36 @@ from __future__ import annotations
 import hmac
 import json
 
+import structlog
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from slack_bolt.adapter.django import SlackRequestHandler
 
 from chat import tasks
+from chat.adapters.slack import SlackAdapter, bolt_app
 from chat.adapters.telegram import TelegramAdapter
 
+log = structlog.get_logger(__name__)
 MAX_UPDATE_BYTES = 1 << 20
+
+
+@csrf_exempt  # a platform's webhook: authenticated by its signature, not by a session
+@require_POST
+def slack_webhook(request: HttpRequest) -> HttpResponse:
+    """Slack's events, the /k8s command and button presses; Bolt checks the signature and timestamp."""
+    if SlackAdapter.from_settings() is None:
+        return JsonResponse({"detail": "Slack is not configured on this agent."}, status=404)
+    if len(request.body) > MAX_UPDATE_BYTES:
+        return JsonResponse({"detail": f"A request is at most {MAX_UPDATE_BYTES} bytes."}, status=413)
+    retry = request.headers.get("X-Slack-Retry-Num")
+    response = SlackRequestHandler(bolt_app(settings.SLACK_BOT_TOKEN, settings.SLACK_SIGNING_SECRET,
+                                            settings.SLACK_API_BASE_URL)).handle(request)
+    if retry:
+        log.info("slack_retry", retry=retry, reason=request.headers.get("X-Slack-Retry-Reason"))
+    return response
 
 
 @csrf_exempt  # a platform's webhook: authenticated by its secret, not by a session
