@@ -254,6 +254,9 @@ MCP_CALL_TIMEOUT_SECONDS = envint("AIOPS_MCP_CALL_TIMEOUT_SECONDS", 60, minimum=
 SLACK_BOT_TOKEN = envstr("SLACK_BOT_TOKEN", "")
 SLACK_SIGNING_SECRET = envstr("SLACK_SIGNING_SECRET", "")
 SLACK_API_BASE_URL = envstr("SLACK_API_BASE_URL", "https://slack.com/api/")
+# Where notifications go (incidents a rule notifies about, approval requests, step results, expiries).
+SLACK_NOTIFY_CHANNEL = envstr("SLACK_NOTIFY_CHANNEL", "")
+TELEGRAM_NOTIFY_CHAT_ID = envstr("TELEGRAM_NOTIFY_CHAT_ID", "")
 TELEGRAM_BOT_TOKEN = envstr("TELEGRAM_BOT_TOKEN", "")
 TELEGRAM_WEBHOOK_SECRET = envstr("TELEGRAM_WEBHOOK_SECRET", "")
 TELEGRAM_API_BASE_URL = envstr("TELEGRAM_API_BASE_URL", "https://api.telegram.org")

@@ -291,7 +291,8 @@ def _change(context: Context, tool: str, arguments: dict[str, Any]) -> Reply:
 
     try:
         run = request_action(user=context.user, server="kubernetes", tool=tool, arguments=arguments,
-                             via=context.via, cluster=_cluster(context))
+                             via=context.via, cluster=_cluster(context),
+                             reply_to={"channel_type": context.via, "conversation_id": context.message.conversation_id})
     except McpBridgeError as exc:
         return Reply(str(exc))
     approval = Approval.objects.filter(step_run__run=run).first()

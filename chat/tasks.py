@@ -32,3 +32,15 @@ def handle_update(channel_type: str, payload: dict[str, Any]) -> None:
         adapter.send_replies(message, replies)
     except Exception:
         log.exception("chat_reply_failed", channel=channel_type, update_id=update_id)
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=2, max_retries=3, ignore_result=True)
+def send_notification(channel_type: str, conversation_id: str, text: str, buttons: list[list[str]],
+                      monospace: bool = False) -> None:
+    """One notice to one conversation; retried when the platform does not answer (a repeat beats a loss)."""
+    from chat.messages import Button, Reply
+
+    adapter = adapter_for(channel_type)
+    if adapter is None:
+        return
+    adapter.send_message(conversation_id, Reply(text, tuple(Button(*b) for b in buttons), monospace))

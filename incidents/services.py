@@ -322,6 +322,9 @@ def notify_operators(event: ClusterEvent, rule: Rule, incident: Incident | None)
     audit("operators.notified", incident=incident, target=incident, event_id=event.pk, rule=rule.name,
           via="console", message=text)
     notify_console("notification", id=incident.pk if incident else None, text=text)
+    from chat.notify import notify_chat  # chat builds on incidents: imported when used
+
+    notify_chat(f"{text}" + (f"\nIncident #{incident.pk}: /incident show {incident.pk}" if incident else ""))
 
 
 def reopen_recent_incident(event: ClusterEvent) -> Incident | None:

@@ -136,6 +136,8 @@ class PlaybookRun(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text="Who asked for it, when a person did rather than a rule.")
+    reply_to = models.JSONField(default=dict, blank=True,
+                                help_text="The chat conversation that asked for it: its results go there too.")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)

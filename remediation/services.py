@@ -82,7 +82,7 @@ ACTIONS_PLAYBOOK = "requested-actions"
 
 
 def request_action(*, user: Any, server: str, tool: str, arguments: dict[str, Any], via: str,
-                   cluster: Any = None) -> PlaybookRun:
+                   cluster: Any = None, reply_to: dict[str, str] | None = None) -> PlaybookRun:
     """A person asked for one tool call (from chat): a one-step run at the tool's risk under the policy.
 
     LOW runs at once; MEDIUM/HIGH waits for an approval like any playbook step, decided through the same
@@ -99,7 +99,8 @@ def request_action(*, user: Any, server: str, tool: str, arguments: dict[str, An
     playbook, _ = Playbook.objects.get_or_create(
         name=ACTIONS_PLAYBOOK, defaults={"description": "One-step runs that people asked for (from chat)."})
     with transaction.atomic():
-        run = PlaybookRun.objects.create(playbook=playbook, cluster=cluster, requested_by=user)
+        run = PlaybookRun.objects.create(playbook=playbook, cluster=cluster, requested_by=user,
+                                         reply_to=reply_to or {})
         step = StepRun.objects.create(run=run, order=1, name=f"{tool} asked by {user.get_username()}", server=server,
                                       tool=tool, arguments=arguments, risk=verdict.risk)
         audit("action.requested", actor=user, via=via, target=run, server=server, tool=tool, risk=verdict.risk,
@@ -203,6 +204,13 @@ def request_approval(step: StepRun, run: PlaybookRun) -> Approval:
                   f"before {approval.expires_at:%H:%M:%S} UTC")
     log.info("approval_requested", approval_id=approval.pk, tool=step.tool)
     notify_console("approval", id=approval.pk)
+    from chat.messages import approval_buttons
+    from chat.notify import notify_chat
+
+    incident = f" for incident #{run.incident_id} {run.incident.title}" if run.incident else ""
+    notify_chat(f"Approval #{approval.pk}{incident}: {step.risk} step '{step.name}' runs {step.server}.{step.tool} "
+                f"{json.dumps(step.arguments)}; it expires at {approval.expires_at:%H:%M:%S} UTC.",
+                buttons=approval_buttons(approval.pk))
     return approval
 
 
@@ -292,6 +300,13 @@ def execute_step(step_run_id: int) -> None:
     audit("step.succeeded" if ok else "step.failed", incident=run.incident, target=step,
           message=f"{step.name} ({step.tool}) {'succeeded' if ok else 'failed: ' + error[:500]}"
                   + (f" after {step.attempts} attempts" if step.attempts > 1 else ""))
+    if step.risk != Risk.LOW or run.reply_to:
+        # Whoever approved or asked hears how it went: the channels for approved steps, and the
+        # conversation that asked for it.
+        from chat.notify import notify_chat
+
+        notify_chat(f"Step '{step.name}' ({step.server}.{step.tool}) {'succeeded' if ok else 'failed'}:\n"
+                    f"{(output if ok else error)[:1500]}", reply_to=run.reply_to, channels=step.risk != Risk.LOW)
     if ok and step.verify_after_seconds is not None:
         from remediation import tasks
 
@@ -382,5 +397,10 @@ def expire_overdue_approvals() -> int:
                   message=f"No decision on '{step.name}' before {approval.expires_at:%H:%M:%S} UTC")
             _finish_run(step.run, PlaybookRun.Status.EXPIRED, f"Approval for '{step.name}' expired")
             notify_console("approval", id=approval.pk)
+            from chat.notify import notify_chat
+
+            notify_chat(f"Approval #{approval.pk} expired: nobody decided on '{step.name}' "
+                        f"({step.server}.{step.tool}) before {approval.expires_at:%H:%M:%S} UTC, so it did not run.",
+                        reply_to=step.run.reply_to)
             expired += 1
     return expired
