@@ -103,7 +103,8 @@ def test_ask_in_telegram_approve_in_slack_see_the_result_everywhere(client, plat
         assert [b["callback_data"] for b in card["reply_markup"]["inline_keyboard"][0]] == [
             f"approve:{approval.pk}", f"reject:{approval.pk}"]
     [slack_card] = slack.sent("chat.postMessage")
-    assert slack_card["channel"] == "COPS" and slack_card["blocks"][1]["elements"][0]["value"] == f"approve:{approval.pk}"
+    assert slack_card["channel"] == "COPS"
+    assert slack_card["blocks"][1]["elements"][0]["value"] == f"approve:{approval.pk}"
 
     with django_capture_on_commit_callbacks(execute=True):
         slack_presses(client, "U0NCALL", f"approve:{approval.pk}")
