@@ -260,6 +260,12 @@ TELEGRAM_NOTIFY_CHAT_ID = envstr("TELEGRAM_NOTIFY_CHAT_ID", "")
 TELEGRAM_BOT_TOKEN = envstr("TELEGRAM_BOT_TOKEN", "")
 TELEGRAM_WEBHOOK_SECRET = envstr("TELEGRAM_WEBHOOK_SECRET", "")
 TELEGRAM_API_BASE_URL = envstr("TELEGRAM_API_BASE_URL", "https://api.telegram.org")
+# The LLM: the openai SDK reads OPENAI_BASE_URL and OPENAI_API_KEY itself; no model = no free chat.
+LLM_MODEL = envstr("AIOPS_LLM_MODEL", "")
+LLM_MODELS = [m.strip() for m in envstr("AIOPS_LLM_MODELS", "").split(",") if m.strip()] or (
+    [LLM_MODEL] if LLM_MODEL else [])
+LLM_TIMEOUT_SECONDS = envint("AIOPS_LLM_TIMEOUT_SECONDS", 30, minimum=1)
+CHAT_HISTORY_MESSAGES = envint("AIOPS_CHAT_HISTORY", 20, minimum=1)
 # A person in chat waits for the answer: tool calls made for them give up sooner than a playbook's.
 CHAT_TOOL_TIMEOUT_SECONDS = envint("AIOPS_CHAT_TOOL_TIMEOUT_SECONDS", 20, minimum=1)
 

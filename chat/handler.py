@@ -34,7 +34,8 @@ What I understand:
 • /k8s pods|deployments|events [namespace] · /k8s nodes · /k8s logs <pod> [namespace]
 • /k8s describe <kind> <name> [namespace] · /k8s restart <deployment> [namespace]
 • /k8s scale <deployment> <replicas> [namespace] · /k8s clusters · /k8s use <cluster>
-• /incident list · /incident show <id> · /approval list · /alert list · /status · /reset · /help
+• /incident list · /incident show <id> · /approval list · /alert list · /status · /help
+• /model [name] · /reset (forget this conversation); anything else goes to the LLM, when one is configured
 • plain words work too: "pods in shop", "logs of checkout-7d9f", "show details"
 • security: "check ports 80,443 on <host>", "tls <host>", "headers <url>"
 Changes (restart, scale) wait for an approval; a leading ! works like /."""
@@ -142,13 +143,30 @@ def _command(context: Context, name: str, args: list[str]) -> list[Reply]:
         return [Reply(HELP)]
     if name == "reset":
         context.session.clear()
-        return [Reply("Forgotten: namespace, cluster and pending approval of this chat.")]
+        if context.user is not None:
+            from chat.llm import start_new_conversation
+
+            start_new_conversation(context.via, context.message.conversation_id, context.user)
+        return [Reply("Forgotten: the conversation, and the namespace, cluster and pending approval of this chat.")]
+    if name == "model":
+        return [_model(context, args)]
     if context.user is None:
         return [_not_linked(context)]
     handlers = {"k8s": _k8s, "incident": _incident, "approval": _approval, "alert": _alert, "status": _status}
     if name not in handlers:
         return [Reply(f"I do not know /{name}.\n\n{HELP}")]
     return handlers[name](context, args)
+
+
+def _model(context: Context, args: list[str]) -> Reply:
+    models = settings.LLM_MODELS
+    current = context.session.get("model") or settings.LLM_MODEL or "none"
+    if not args:
+        return Reply(f"Model: {current}. Available: {', '.join(models) or 'none (no LLM configured)'}.")
+    if args[0] not in models:
+        return Reply(f"{args[0]!r} is not available; choose one of: {', '.join(models) or 'none configured'}.")
+    context.session["model"] = args[0]
+    return Reply(f"Model for this chat: {args[0]}.")
 
 
 def _status(context: Context, args: list[str]) -> list[Reply]:
@@ -359,5 +377,11 @@ def _plain_language(context: Context, text: str) -> list[Reply]:
             found = match.groupdict()
             args = [verb] + ([found["pod"]] if found.get("pod") else []) + ([found["ns"]] if found.get("ns") else [])
             return _k8s(context, args)
-    return [Reply("I did not understand that. No LLM is configured for free conversation, so here is what "
-                  f"works:\n\n{HELP}")]
+    from chat.llm import chat_with_llm, llm_configured
+
+    if not llm_configured():
+        return [Reply("I did not understand that. No LLM is configured for free conversation (AIOPS_LLM_MODEL), "
+                      f"so here is what works:\n\n{HELP}")]
+    return chat_with_llm(channel=context.via, external_id=context.message.conversation_id, user=context.user,
+                         text=text, model=context.session.get("model"), cluster=_cluster(context),
+                         reply_to={"channel_type": context.via, "conversation_id": context.message.conversation_id})
