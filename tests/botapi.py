@@ -49,7 +49,7 @@ def telegram_bot_api(token: str = "123456:TEST-token") -> Iterator[BotApi]:  # n
             api.calls.append((method, params))
             results: dict[str, Any] = {
                 "getMe": {"id": 123456, "is_bot": True, "first_name": "AIOps", "username": "aiops_test_bot"},
-                "answerCallbackQuery": True,
+                "answerCallbackQuery": True, "setWebhook": True, "setMyCommands": True, "deleteWebhook": True,
             }
             if method == "sendMessage":
                 result = {"message_id": next(message_ids), "date": 0, "text": params.get("text", ""),

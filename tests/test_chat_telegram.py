@@ -102,3 +102,34 @@ def test_long_output_is_split_at_the_platforms_limit(bot_api):
     pieces = bot_api.sent("sendMessage")
     assert len(pieces) == 5 and all(len(p["text"]) <= 4096 for p in pieces)
     assert all(p["text"].startswith("```") for p in pieces)
+
+
+def test_the_webhook_command_registers_url_secret_and_menu(bot_api):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = StringIO()
+    call_command("telegram_webhook", "--url", "https://aiops.example.com/api/webhook/telegram", stdout=out)
+    [webhook] = bot_api.sent("setWebhook")
+    assert webhook["url"] == "https://aiops.example.com/api/webhook/telegram" and webhook["secret_token"] == SECRET
+    assert webhook["allowed_updates"] == ["message", "callback_query"]
+    assert "k8s" in {c["command"] for c in bot_api.sent("setMyCommands")[0]["commands"]}
+    with pytest.raises(CommandError, match="must be the public https"):
+        call_command("telegram_webhook", "--url", "http://insecure.example.com/hook")
+
+
+def test_the_shipped_slack_manifest_points_at_the_webhook():
+    from pathlib import Path
+
+    import yaml
+
+    manifest = yaml.safe_load((Path(__file__).resolve().parent.parent / "deploy/slack/app-manifest.yaml").read_text())
+    settings_ = manifest["settings"]
+    urls = {settings_["event_subscriptions"]["request_url"], settings_["interactivity"]["request_url"],
+            manifest["features"]["slash_commands"][0]["url"]}
+    assert urls == {"https://aiops.example.com/api/webhook/slack"}
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {"chat:write", "commands", "im:history", "app_mentions:read"} <= scopes
+    assert manifest["features"]["slash_commands"][0]["command"] == "/k8s"
