@@ -18,6 +18,7 @@ urlpatterns = [
     path("console/incidents/<int:incident_id>/", console_views.incident, name="console-incident"),
     path("console/incidents/<int:incident_id>/panel/", console_views.incident_panel, name="console-incident-panel"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("console/chat-link/", chat_views.link_code, name="console-chat-link"),
     path("api/webhook/slack", chat_views.slack_webhook, name="slack-webhook"),
     path("api/webhook/telegram", chat_views.telegram_webhook, name="telegram-webhook"),
     path("api/", include("incidents.api.urls")),

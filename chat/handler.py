@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,7 @@ from chat.models import ChatIdentity
 
 log = structlog.get_logger(__name__)
 SESSION_SECONDS = 3600
+MAX_INCOMING = 4000
 MAX_TOOL_OUTPUT = 3500
 YES, NO = {"approve", "yes", "confirm", "y"}, {"reject", "no", "cancel", "n", "deny"}
 HELP = """\
@@ -35,7 +37,8 @@ What I understand:
 • /k8s describe <kind> <name> [namespace] · /k8s restart <deployment> [namespace]
 • /k8s scale <deployment> <replicas> [namespace] · /k8s clusters · /k8s use <cluster>
 • /incident list · /incident show <id> · /approval list · /alert list · /status · /help
-• /model [name] · /reset (forget this conversation); anything else goes to the LLM, when one is configured
+• /model [name] · /reset (forget this conversation) · /link CODE (from the web console)
+• anything else goes to the LLM, when one is configured
 • plain words work too: "pods in shop", "logs of checkout-7d9f", "show details"
 • security: "check ports 80,443 on <host>", "tls <host>", "headers <url>"
 Changes (restart, scale) wait for an approval; a leading ! works like /."""
@@ -55,14 +58,30 @@ class Context:
 def handle_message(message: IncomingMessage) -> list[Reply]:
     """Everything one message asks for, answered; never raises for what a person typed."""
     context = Context(message, linked_user(message), load_session(message))
-    text = message.text.strip()
+    text, notes = message.text.strip(), []
+    if not _within_rate(message):
+        return [Reply(f"That is more than {settings.CHAT_RATE_PER_MINUTE} messages in a minute; "
+                      "wait a moment and ask again.")]
+    if len(text) > MAX_INCOMING:
+        text = text[:MAX_INCOMING]
+        notes.append(Reply(f"Your message was {len(message.text)} characters long; I read the first {MAX_INCOMING}."))
     try:
-        replies = _dispatch(context, text)
+        replies = notes + _dispatch(context, text)
     except Exception:  # a bug must cost one reply, not the adapter's worker
         log.exception("chat_handler_failed", channel=message.channel_type)
         replies = [Reply("Something went wrong on my side; it is logged. Try again, or use the web console.")]
     save_session(message, context.session)
     return replies
+
+
+def _within_rate(message: IncomingMessage) -> bool:
+    """At most CHAT_RATE_PER_MINUTE messages a person, a minute (a counter in the shared cache)."""
+    key = f"chat:rate:{message.channel_type}:{message.user_id}:{int(time.time() // 60)}"
+    cache.add(key, 0, 120)
+    try:
+        return cache.incr(key) <= settings.CHAT_RATE_PER_MINUTE
+    except ValueError:  # expired between add and incr
+        return True
 
 
 def linked_user(message: IncomingMessage) -> User | None:
@@ -132,8 +151,9 @@ def _decide(context: Context, *, approve: bool, rest: list[str]) -> list[Reply]:
 
 
 def _not_linked(context: Context) -> Reply:
-    return Reply("Your chat account is not linked to a user of the agent, so I cannot act for you. "
-                 f"Ask an admin to link {context.via} id {context.message.user_id} (Admin → Chat identities).")
+    return Reply("Your chat account is not linked to a user of the agent, so I cannot act for you. Get a code on "
+                 "the web console (Link a chat account) and send /link CODE, or ask an admin to link "
+                 f"{context.via} id {context.message.user_id} (Admin → Chat identities).")
 
 
 # --- commands --------------------------------------------------------------------------------------------
@@ -150,12 +170,42 @@ def _command(context: Context, name: str, args: list[str]) -> list[Reply]:
         return [Reply("Forgotten: the conversation, and the namespace, cluster and pending approval of this chat.")]
     if name == "model":
         return [_model(context, args)]
+    if name == "link":
+        return [_link(context, args)]
     if context.user is None:
         return [_not_linked(context)]
     handlers = {"k8s": _k8s, "incident": _incident, "approval": _approval, "alert": _alert, "status": _status}
     if name not in handlers:
         return [Reply(f"I do not know /{name}.\n\n{HELP}")]
     return handlers[name](context, args)
+
+
+def _link(context: Context, args: list[str]) -> Reply:
+    """`/link CODE`: the code a signed-in user got on the console links this chat account to them."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from chat.models import LinkCode
+
+    field = {"slack": "slack_user_id", "telegram": "telegram_user_id"}.get(context.via)
+    if field is None or not args:
+        return Reply("Get a code on the web console (Link a chat account), then send /link CODE here.")
+    with transaction.atomic():
+        code = (LinkCode.objects.select_for_update().select_related("user")
+                .filter(code=args[0].strip().upper(), used_at__isnull=True, expires_at__gt=timezone.now()).first())
+        if code is None:
+            return Reply("That code is unknown, used or expired; get a new one on the web console.")
+        ChatIdentity.objects.filter(**{field: context.message.user_id}).update(**{field: None})
+        identity, _ = ChatIdentity.objects.get_or_create(user=code.user)
+        setattr(identity, field, context.message.user_id)
+        identity.save(update_fields=[field])
+        code.used_at = timezone.now()
+        code.save(update_fields=["used_at"])
+    from incidents.services import audit
+
+    audit("chat.linked", actor=code.user, via=context.via,
+          message=f"{context.via} account {context.message.user_id} linked to {code.user.get_username()}")
+    return Reply(f"Linked: this {context.via} account acts as {code.user.get_username()} now.")
 
 
 def _model(context: Context, args: list[str]) -> Reply:

@@ -20,6 +20,18 @@ class ChatIdentity(models.Model):
         return f"chat identity of {self.user}"
 
 
+class LinkCode(models.Model):
+    """A one-time code a signed-in user gets on the console and sends to the bot as `/link CODE`."""
+
+    code = models.CharField(max_length=12, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"link code for {self.user}"
+
+
 class Conversation(models.Model):
     class Channel(models.TextChoices):
         SLACK = "slack", "Slack"

@@ -2,11 +2,16 @@ from __future__ import annotations
 
 import hmac
 import json
+import secrets
+from datetime import timedelta
 
 import structlog
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from slack_bolt.adapter.django import SlackRequestHandler
@@ -14,9 +19,23 @@ from slack_bolt.adapter.django import SlackRequestHandler
 from chat import tasks
 from chat.adapters.slack import SlackAdapter, bolt_app
 from chat.adapters.telegram import TelegramAdapter
+from chat.models import LinkCode
 
 log = structlog.get_logger(__name__)
 MAX_UPDATE_BYTES = 1 << 20
+
+
+LINK_CODE_MINUTES = 10
+
+
+@login_required
+def link_code(request: HttpRequest) -> HttpResponse:
+    """A one-time code (10 minutes) that links the chat account that sends `/link CODE` to this user."""
+    code = None
+    if request.method == "POST":
+        code = LinkCode.objects.create(code=secrets.token_hex(4).upper(), user=request.user,
+                                       expires_at=timezone.now() + timedelta(minutes=LINK_CODE_MINUTES))
+    return render(request, "console/link_code.html", {"code": code, "minutes": LINK_CODE_MINUTES})
 
 
 @csrf_exempt  # a platform's webhook: authenticated by its signature, not by a session

@@ -29,3 +29,15 @@ def _rules_seen_at_once(settings: Any) -> None:
 
     settings.RULES_CACHE_SECONDS = 0
     rules._cached = rules._fresh = None
+
+
+@pytest.fixture(autouse=True)
+def _fresh_chat_state() -> Iterator[None]:
+    """Chat sessions, rate counters and seen-update marks live in the shared cache: none carries over."""
+    yield
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(write=True)  # Django's RedisCache: the redis-py client
+    keys = list(client.scan_iter(match="aiops:*:chat:*"))
+    if keys:
+        client.delete(*keys)

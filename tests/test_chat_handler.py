@@ -99,3 +99,27 @@ def test_incidents_and_status():
     assert f"#{incident.pk} [critical] CrashLoopBackOff: shop/checkout" in one(say(alice, "/incident list")).text
     assert "CrashLoopBackOff: shop/checkout" in one(say(alice, f"/incident show {incident.pk}")).text
     assert "Open incidents: 1" in one(say(alice, "/status")).text
+
+
+def test_a_one_time_code_from_the_console_links_a_chat_account(client):
+    import re as regex
+
+    user = make_user("bea", "remediation.approve_medium")
+    client.force_login(user)
+    page = client.post("/console/chat-link/").content.decode()
+    code = regex.search(r"/link ([0-9A-F]{8})", page).group(1)
+
+    assert "Linked: this telegram account acts as bea" in one(say("9001", f"/link {code.lower()}")).text
+    assert ChatIdentity.objects.get(user=user).telegram_user_id == 9001
+    assert "unknown, used or expired" in one(say("9002", f"/link {code}")).text  # once only
+    assert "checkout-" in one(say("9001", "/k8s pods shop")).text
+    assert AuditEntry.objects.filter(action="chat.linked").count() == 1
+
+
+def test_oversized_messages_are_cut_with_a_note_and_floods_are_slowed(settings):
+    alice = linked("alice", 1001)
+    note, answer = say(alice, "/help " + "x" * 5000)
+    assert "I read the first 4000" in note.text and "/k8s pods" in answer.text
+    settings.CHAT_RATE_PER_MINUTE = 3
+    replies = [one(say(alice, "/status")).text for _ in range(3)]
+    assert "messages in a minute" in replies[-1]
