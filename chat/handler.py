@@ -36,7 +36,8 @@ What I understand:
 • /k8s pods|deployments|events [namespace] · /k8s nodes · /k8s logs <pod> [namespace]
 • /k8s describe <kind> <name> [namespace] · /k8s restart <deployment> [namespace]
 • /k8s scale <deployment> <replicas> [namespace] · /k8s clusters · /k8s use <cluster>
-• /incident list · /incident show <id> · /approval list · /alert list · /status · /help
+• /incident list · /incident show <id> · /incident close <id> [reason]
+• /approval list · /alert list · /status · /help
 • /model [name] · /reset (forget this conversation) · /link CODE (from the web console)
 • anything else goes to the LLM, when one is configured
 • plain words work too: "pods in shop", "logs of checkout-7d9f", "show details"
@@ -245,7 +246,27 @@ def _incident(context: Context, args: list[str]) -> list[Reply]:
         timeline = "\n".join(f"{e.at:%H:%M:%S} {e.action}: {e.message[:150]}" for e in incident.timeline()[-10:])
         return [Reply(f"#{incident.pk} {incident.title}\n{incident.status}, {incident.severity}, "
                       f"opened {incident.opened_at:%Y-%m-%d %H:%M} UTC\n\n{timeline}")]
-    return [Reply("Use /incident list or /incident show <id>.")]
+    if args[0] == "close" and len(args) > 1 and args[1].lstrip("#").isdigit():
+        return [_close_incident(context, int(args[1].lstrip("#")), " ".join(args[2:]))]
+    return [Reply("Use /incident list, /incident show <id> or /incident close <id> [reason].")]
+
+
+def _close_incident(context: Context, incident_id: int, reason: str) -> Reply:
+    """Resolve by hand (the failure is handled elsewhere, or a false alarm); needs change_incident."""
+    from incidents.models import Incident
+    from incidents.services import audit
+
+    incident = Incident.objects.filter(pk=incident_id).first()
+    if incident is None:
+        return Reply(f"There is no incident #{incident_id}.")
+    assert context.user is not None
+    if not context.user.has_perm("incidents.change_incident"):
+        return Reply("You are not allowed to close incidents (needs the incidents.change_incident permission).")
+    if not incident.resolve():
+        return Reply(f"Incident #{incident_id} is resolved already.")
+    audit("incident.closed", actor=context.user, via=context.via, incident=incident, target=incident,
+          message=f"Closed by hand by {context.user.get_username()}" + (f": {reason}" if reason else ""))
+    return Reply(f"Incident #{incident_id} closed.")
 
 
 def _approval(context: Context, args: list[str]) -> list[Reply]:

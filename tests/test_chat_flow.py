@@ -54,9 +54,8 @@ def worker(monkeypatch: Any, django_capture_on_commit_callbacks: Any) -> Any:
         while queue:
             task, args = queue.pop(0)
             names.append(task.name)
-            if task.name != "remediation.advance_run":  # a one-step run: nothing to advance to
-                with django_capture_on_commit_callbacks(execute=True):
-                    task.run(*args)
+            with django_capture_on_commit_callbacks(execute=True):
+                task.run(*args)
         return names
 
     return run
@@ -119,3 +118,22 @@ def test_ask_in_telegram_approve_in_slack_see_the_result_everywhere(client, plat
     assert any("succeeded" in m["blocks"][0]["text"]["text"] for m in slack.sent("chat.postMessage"))
     approval.refresh_from_db()
     assert approval.decided_by.username == "oncall" and approval.decided_via == "slack"
+
+
+def test_an_incident_from_the_cluster_reaches_both_channels_with_approval_buttons(platforms, worker,
+                                                                                  django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    from incidents.services import poll_cluster
+
+    telegram, slack, _ = platforms
+    call_command("load_defaults")
+    with django_capture_on_commit_callbacks(execute=True):
+        poll_cluster(Cluster.objects.get(name="sim").pk)
+    worker()  # the playbook's LOW steps run, then its MEDIUM restart asks for an approval
+    approval = Approval.objects.get()
+    [tg_card] = [m for m in telegram.sent("sendMessage") if "reply_markup" in m]
+    [slack_card] = [m for m in slack.sent("chat.postMessage") if len(m["blocks"]) > 1]
+    assert "CrashLoopBackOff: shop/checkout" in tg_card["text"].replace("\\", "")
+    assert tg_card["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == f"approve:{approval.pk}"
+    assert "CrashLoopBackOff: shop/checkout" in slack_card["blocks"][0]["text"]["text"]

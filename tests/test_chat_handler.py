@@ -123,3 +123,13 @@ def test_oversized_messages_are_cut_with_a_note_and_floods_are_slowed(settings):
     settings.CHAT_RATE_PER_MINUTE = 3
     replies = [one(say(alice, "/status")).text for _ in range(3)]
     assert "messages in a minute" in replies[-1]
+
+
+def test_closing_an_incident_by_hand_needs_the_permission():
+    viewer, lead = linked("viewer", 1002), linked("lead", 1004, "incidents.change_incident")
+    incident = Incident.objects.create(fingerprint="e" * 40, group_key="g", title="false alarm")
+    assert "not allowed to close" in one(say(viewer, f"/incident close {incident.pk}")).text
+    assert f"Incident #{incident.pk} closed" in one(say(lead, f"/incident close {incident.pk} flaky probe")).text
+    incident.refresh_from_db()
+    assert incident.status == "resolved"
+    assert AuditEntry.objects.get(action="incident.closed").message.endswith("flaky probe")
