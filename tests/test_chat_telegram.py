@@ -133,3 +133,18 @@ def test_the_shipped_slack_manifest_points_at_the_webhook():
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert {"chat:write", "commands", "im:history", "app_mentions:read"} <= scopes
     assert manifest["features"]["slash_commands"][0]["command"] == "/k8s"
+
+
+def test_an_approval_that_expires_says_so_in_the_channel(bot_api, settings, django_capture_on_commit_callbacks,
+                                                         monkeypatch):
+    from datetime import timedelta
+
+    from remediation.services import expire_overdue_approvals
+
+    settings.TELEGRAM_NOTIFY_CHAT_ID = "-100500"
+    approval = make_pending_approval(expires_in=timedelta(seconds=-1))
+    monkeypatch.setattr(tasks.send_notification, "delay", lambda *args: tasks.send_notification(*args))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert expire_overdue_approvals() == 1
+    [notice] = bot_api.sent("sendMessage")
+    assert str(notice["chat_id"]) == "-100500" and f"Approval \\#{approval.pk} expired" in notice["text"]

@@ -1,15 +1,22 @@
-"""Chat platforms. Each is one module with a BaseAdapter subclass; `enabled_adapters()` lists those configured."""
+"""Chat platforms: one module each, a BaseAdapter subclass that registers itself (see base.py)."""
 
 from __future__ import annotations
 
-from chat.adapters.base import BaseAdapter
+import functools
+import importlib
+import pkgutil
+
+from chat.adapters.base import ADAPTERS, BaseAdapter
+
+
+@functools.cache
+def _load_all() -> None:
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
 
 
 def adapter_for(channel_type: str) -> BaseAdapter | None:
-    """The configured adapter of a platform; None (and one log line, once) when its credentials are missing."""
-    from chat.adapters.slack import SlackAdapter
-    from chat.adapters.telegram import TelegramAdapter
-
-    adapters: dict[str, type[BaseAdapter]] = {"slack": SlackAdapter, "telegram": TelegramAdapter}
-    cls = adapters.get(channel_type)
+    """The configured adapter of a platform; None (and one log line, once) when unknown or not configured."""
+    _load_all()
+    cls = ADAPTERS.get(channel_type)
     return cls.from_settings() if cls else None

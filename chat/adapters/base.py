@@ -1,25 +1,43 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import structlog
 
 from chat.messages import IncomingMessage, Reply
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
+
 log = structlog.get_logger(__name__)
 _disabled_logged: set[str] = set()
+ADAPTERS: dict[str, type[BaseAdapter]] = {}
+MAX_UPDATE_BYTES = 1 << 20
 
 
 class BaseAdapter(ABC):
-    """A chat platform: turn its updates into IncomingMessages, and Replies into its messages.
+    """A chat platform: its webhook, its updates as IncomingMessages, and Replies as its messages.
 
-    Adding a platform (Discord, Teams) is one module: a subclass with these methods, a webhook view that
-    checks the platform's signature and enqueues `chat.tasks.handle_update`, and a line in `adapter_for`.
+    Adding a platform (Discord, Teams) is one new module in `chat/adapters/` with a subclass: it
+    registers itself under its `channel_type`, and `POST /api/webhook/<channel_type>` reaches its
+    `handle_webhook`, which checks the platform's signature and enqueues `chat.tasks.handle_update`.
     """
 
     channel_type: ClassVar[str]
     max_length: ClassVar[int]  # of one message on the platform, in characters
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        ADAPTERS[cls.channel_type] = cls
+
+    @abstractmethod
+    def handle_webhook(self, request: HttpRequest) -> HttpResponse:
+        """Authenticate a webhook request (401/403 and nothing else when it fails), enqueue, answer."""
+
+    def send_replies(self, message: IncomingMessage, replies: list[Reply]) -> None:
+        for reply in replies:
+            self.send_message(message.conversation_id, reply)
 
     @classmethod
     @abstractmethod

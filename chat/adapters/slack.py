@@ -9,14 +9,17 @@ import functools
 import re
 from typing import Any
 
+import structlog
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 from slack_bolt import App
 from slack_sdk import WebClient
 
 from chat.adapters.base import BaseAdapter, split_text
 from chat.messages import IncomingMessage, Reply
 
+log = structlog.get_logger(__name__)
 SECTION_LIMIT = 3000  # characters of one Block Kit section
 
 
@@ -33,6 +36,17 @@ class SlackAdapter(BaseAdapter):
             cls.disabled("SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET")
             return None
         return cls(settings.SLACK_BOT_TOKEN, settings.SLACK_API_BASE_URL)
+
+    def handle_webhook(self, request: HttpRequest) -> HttpResponse:
+        """Bolt checks the signature and the timestamp (5 minutes), answers url_verification, and runs the
+        listener, which acknowledges and enqueues."""
+        from slack_bolt.adapter.django import SlackRequestHandler
+
+        if request.headers.get("X-Slack-Retry-Num"):
+            log.info("slack_retry", retry=request.headers.get("X-Slack-Retry-Num"),
+                     reason=request.headers.get("X-Slack-Retry-Reason"))
+        app = bolt_app(settings.SLACK_BOT_TOKEN, settings.SLACK_SIGNING_SECRET, settings.SLACK_API_BASE_URL)
+        return SlackRequestHandler(app).handle(request)
 
     def parse_update(self, payload: dict[str, Any]) -> IncomingMessage | None:
         """`payload` is what a Bolt listener enqueued: user, channel, text and the id Slack gave it."""

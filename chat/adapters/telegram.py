@@ -5,9 +5,13 @@ replies go out through the Bot API at TELEGRAM_API_BASE_URL (default Telegram's 
 from __future__ import annotations
 
 import asyncio
+import hmac
+import json
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import MessageLimit, ParseMode
 from telegram.helpers import escape_markdown
@@ -30,6 +34,22 @@ class TelegramAdapter(BaseAdapter):
             cls.disabled("TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET")
             return None
         return cls(settings.TELEGRAM_BOT_TOKEN, settings.TELEGRAM_API_BASE_URL)
+
+    def handle_webhook(self, request: HttpRequest) -> HttpResponse:
+        """Telegram sends the secret given to setWebhook back in X-Telegram-Bot-Api-Secret-Token."""
+        from chat import tasks
+
+        sent = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+        if not hmac.compare_digest(sent.encode(), settings.TELEGRAM_WEBHOOK_SECRET.encode()):
+            return JsonResponse({"detail": "Wrong or missing X-Telegram-Bot-Api-Secret-Token."}, status=403)
+        try:
+            payload = json.loads(request.body)
+        except ValueError as exc:
+            return JsonResponse({"detail": f"Not JSON: {exc}"}, status=400)
+        if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
+            return JsonResponse({"detail": "Not a Telegram update: an object with an integer update_id."}, status=400)
+        transaction.on_commit(lambda: tasks.handle_update.delay(self.channel_type, payload))
+        return JsonResponse({"ok": True})
 
     def bot(self) -> Bot:
         return Bot(self.token, base_url=f"{self.base_url}/bot", base_file_url=f"{self.base_url}/file/bot")
