@@ -4,13 +4,13 @@ or tool calls) and records every request. The openai SDK reaches it through its 
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.loopback import json_server
 
 
 @dataclass
@@ -37,30 +37,14 @@ def _completion(model: str, step: dict[str, Any], n: int) -> dict[str, Any]:
 def openai_compatible_server() -> Iterator[LlmApi]:
     api = LlmApi("")
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
-            api.requests.append({"path": self.path, "auth": self.headers.get("Authorization"), **body})
-            if api.status != 200:
-                data = json.dumps({"error": {"message": "overloaded", "type": "server_error"}}).encode()
-                status = api.status
-            else:
-                step = api.script.pop(0) if api.script else {"content": "(script ran out)"}
-                data, status = json.dumps(_completion(body.get("model", "?"), step, len(api.requests))).encode(), 200
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+    def answer(path: str, headers: Any, raw: bytes) -> tuple[int, Any]:
+        body = json.loads(raw or b"{}")
+        api.requests.append({"path": path, "auth": headers.get("Authorization"), **body})
+        if api.status != 200:
+            return api.status, {"error": {"message": "overloaded", "type": "server_error"}}
+        step = api.script.pop(0) if api.script else {"content": "(script ran out)"}
+        return 200, _completion(body.get("model", "?"), step, len(api.requests))
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    api.url = f"http://127.0.0.1:{server.server_address[1]}/v1"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with json_server(answer) as url:
+        api.url = f"{url}/v1"
         yield api
-    finally:
-        server.shutdown()
-        server.server_close()
