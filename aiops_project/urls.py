@@ -19,6 +19,7 @@ urlpatterns = [
     path("console/incidents/<int:incident_id>/panel/", console_views.incident_panel, name="console-incident-panel"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("console/chat-link/", chat_views.link_code, name="console-chat-link"),
+    path("console/incidents/<int:incident_id>/rca/", console_views.request_rca, name="console-incident-rca"),
     path("api/webhook/<slug:platform>", chat_views.webhook, name="chat-webhook"),
     path("api/", include("incidents.api.urls")),
     path("admin/", admin.site.urls),

@@ -37,7 +37,7 @@ What I understand:
 • /k8s describe <kind> <name> [namespace] · /k8s restart <deployment> [namespace]
 • /k8s scale <deployment> <replicas> [namespace] · /k8s clusters · /k8s use <cluster>
 • /incident list · /incident show <id> · /incident close <id> [reason]
-• /approval list · /alert list · /status · /help
+• /approval list · /alert list · /rca <incident> · /status · /help
 • /model [name] · /reset (forget this conversation) · /link CODE (from the web console)
 • anything else goes to the LLM, when one is configured
 • plain words work too: "pods in shop", "logs of checkout-7d9f", "show details"
@@ -175,7 +175,8 @@ def _command(context: Context, name: str, args: list[str]) -> list[Reply]:
         return [_link(context, args)]
     if context.user is None:
         return [_not_linked(context)]
-    handlers = {"k8s": _k8s, "incident": _incident, "approval": _approval, "alert": _alert, "status": _status}
+    handlers = {"k8s": _k8s, "incident": _incident, "approval": _approval, "alert": _alert, "status": _status,
+                "rca": _rca}
     if name not in handlers:
         return [Reply(f"I do not know /{name}.\n\n{HELP}")]
     return handlers[name](context, args)
@@ -218,6 +219,21 @@ def _model(context: Context, args: list[str]) -> Reply:
         return Reply(f"{args[0]!r} is not available; choose one of: {', '.join(models) or 'none configured'}.")
     context.session["model"] = args[0]
     return Reply(f"Model for this chat: {args[0]}.")
+
+
+def _rca(context: Context, args: list[str]) -> list[Reply]:
+    from incidents.explain import run_root_cause_analysis
+    from incidents.models import Incident
+
+    if not args or not args[0].lstrip("#").isdigit():
+        return [Reply("Use /rca <incident id> (/incident list shows them).")]
+    incident_id = int(args[0].lstrip("#"))
+    if not Incident.objects.filter(pk=incident_id).exists():
+        return [Reply(f"There is no incident #{incident_id}.")]
+    report = run_root_cause_analysis(incident_id, requested_by=context.user, via=context.via).report
+    evidence = "\n".join(f"• {e}" for e in report["evidence"][:4])
+    return [Reply(f"Root cause of #{incident_id}: {report['category']} ({report['confidence']:.0%})\n"
+                  f"{report['summary']}\n{evidence}\nNext: {'; '.join(report['recommended_actions'][:2])}")]
 
 
 def _status(context: Context, args: list[str]) -> list[Reply]:

@@ -217,6 +217,7 @@ class Rule(models.Model):
     playbook = models.ForeignKey(
         "remediation.Playbook", null=True, blank=True, on_delete=models.PROTECT, related_name="rules"
     )
+    run_rca = models.BooleanField(default=False, help_text="Run a root-cause analysis of the incident.")
     notify = models.BooleanField(
         default=False, help_text="Tell the operators when it matches: on the web console, and on the chat "
                                  "channels that are configured.")
@@ -391,6 +392,24 @@ class Incident(models.Model):
 
     def timeline(self) -> list[AuditEntry]:
         return list(self.audit_entries.select_related("actor").order_by("at", "id"))
+
+
+class RootCauseReport(models.Model):
+    """One root-cause analysis of an incident (the engine's whole answer in `report`)."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="rca_reports")
+    engine = models.CharField(max_length=20, default="deterministic")
+    category = models.CharField(max_length=40)
+    confidence = models.FloatField()
+    summary = models.TextField()
+    report = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"RCA of incident #{self.incident_id}: {self.category}"
 
 
 class AuditEntry(models.Model):

@@ -360,6 +360,8 @@ def replay_rule(rule: Rule, days: int, *, limit: int = REPLAY_LIMIT) -> Replay:
             actions.append(f"start playbook {rule.playbook.name}" + ("" if rule.playbook.enabled else " (disabled)"))
         if rule.notify:
             actions.append("notify the operators")
+        if rule.run_rca:
+            actions.append("run a root-cause analysis")
         rows.append(ReplayRow(event, "; ".join(actions) or "match (no action)"))
     rows.reverse()
     return Replay(days=days, evaluated=len(events), rows=rows, truncated=truncated)

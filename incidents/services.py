@@ -302,6 +302,10 @@ def route_event(event: ClusterEvent, *, rules: RuleSet | None = None) -> None:
             incident = reopen_recent_incident(event) or open_incident(event, rule)
         if rule.notify:
             notify_operators(event, rule, incident)
+        if rule.run_rca and incident is not None:
+            from incidents import tasks
+
+            transaction.on_commit(lambda incident_id=incident.pk: tasks.run_rca.delay(incident_id))
         if rule.playbook is not None and rule.playbook.enabled and incident is not None:
             if event.flapping:
                 # Remediating a signal that keeps coming and going is how restart storms start.

@@ -18,3 +18,11 @@ from incidents import services
 def poll_cluster(cluster_id: int) -> None:
     # Safe to run twice: transitions are claimed by conditional updates on Signal rows.
     services.poll_cluster(cluster_id)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True, soft_time_limit=120, time_limit=150)
+def run_rca(incident_id: int) -> None:
+    # Twice is harmless: a second report of the same incident, a moment later.
+    from incidents.explain import run_root_cause_analysis
+
+    run_root_cause_analysis(incident_id)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -48,6 +49,7 @@ def _incident_context(incident_id: int) -> dict[str, object]:
         "events": incident.events.order_by("recorded_at", "id"),
         "runs": incident.playbook_runs.select_related("playbook").prefetch_related("step_runs").order_by("created_at"),
         "timeline": incident.timeline(),
+        "rca": incident.rca_reports.first(),
     }
 
 
@@ -62,6 +64,20 @@ def incident(request: HttpRequest, incident_id: int) -> HttpResponse:
 @require_GET
 def incident_panel(request: HttpRequest, incident_id: int) -> HttpResponse:
     return render(request, "console/incident_panel.html", _incident_context(incident_id))
+
+
+@login_required
+@require_POST
+def request_rca(request: HttpRequest, incident_id: int) -> HttpResponse:
+    """The incident page's "Analyse root cause": queued; the report arrives on the page by itself."""
+    from incidents import tasks
+
+    incident = get_object_or_404(Incident, pk=incident_id)
+    transaction.on_commit(lambda: tasks.run_rca.delay(incident.pk))
+    if request.headers.get("X-Requested-With") == "fetch":
+        return JsonResponse({"ok": True, "message": f"Root-cause analysis of #{incident.pk} queued."})
+    messages.success(request, f"Root-cause analysis of #{incident.pk} queued.")
+    return redirect("console-incident", incident_id=incident.pk)
 
 
 @login_required

@@ -81,17 +81,15 @@ def build_server() -> MCPServer:
 
     @mcp.tool(annotations=READ)
     async def get_rca(incident_id: Annotated[int, Field(ge=1)]) -> dict[str, Any]:
-        """The root-cause analyses recorded on an incident's timeline (empty until one has run)."""
+        """The root-cause analyses of an incident, newest first (empty until one has run)."""
         from incidents.models import Incident
 
         def read() -> dict[str, Any]:
             incident = Incident.objects.filter(pk=incident_id).first()
             if incident is None:
                 raise ToolError(f"no incident {incident_id}")
-            reports = incident.audit_entries.filter(action__startswith="rca.").order_by("at")
             return {"incident_id": incident_id,
-                    "reports": [{"at": r.at.isoformat(), "action": r.action, "message": r.message,
-                                 "details": r.details} for r in reports]}
+                    "reports": [{"at": r.created_at.isoformat(), **r.report} for r in incident.rca_reports.all()]}
 
         return await sync_to_async(read)()
 

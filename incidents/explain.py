@@ -1,0 +1,101 @@
+"""Root-cause analysis of an incident: gather its context from the cluster, analyse, store, tell.
+
+The context is read straight from the Kubernetes API with the cluster's credentials (read-only calls):
+the incident's pods (its workload's, newest first), their nodes and volume claims, the namespace's events
+about them, and each container's current and previous logs, each bounded. The deterministic engine
+(`incidents.rca`) always answers; the report is kept (RootCauseReport), put on the incident's timeline,
+pushed to consoles and sent to the chat channels.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import structlog
+from kubernetes import client
+
+from aiops_project.live import notify_console
+from incidents.kube import ClusterUnreachable, api_client_for
+from incidents.models import Incident, RootCauseReport
+from incidents.rca import RcaReport, analyze
+from incidents.services import audit
+
+log = structlog.get_logger(__name__)
+MAX_PODS, MAX_EVENTS, LOG_LINES, MAX_LOG_CHARS = 3, 60, 300, 20_000
+TIMEOUT = (5, 20)
+
+
+def _json(method: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    response = method(*args, _preload_content=False, _request_timeout=TIMEOUT, **kwargs)
+    return json.loads(response.data)
+
+
+def gather_context(incident: Incident) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, str]]:
+    """(objects, events, logs) of the incident, in the shape `incidents.rca.analyze` reads."""
+    if incident.cluster is None:
+        return [], [], {}
+    api = api_client_for(incident.cluster)
+    core = client.CoreV1Api(api)
+    namespace, name = incident.namespace, incident.object_name
+    objects: list[dict[str, Any]] = []
+    if incident.object_kind == "Node" or not namespace:
+        node = _json(core.read_node, name)
+        return [{"kind": "Node", **node}], [], {}
+    pods = [p for p in _json(core.list_namespaced_pod, namespace).get("items") or []
+            if (p.get("metadata") or {}).get("name", "") == name
+            or (p.get("metadata") or {}).get("name", "").startswith(f"{name}-")]
+    pods.sort(key=lambda p: (p.get("metadata") or {}).get("creationTimestamp") or "", reverse=True)
+    pods = pods[:MAX_PODS]
+    objects += [{"kind": "Pod", **p} for p in pods]
+    for node_name in sorted({(p.get("spec") or {}).get("nodeName") for p in pods} - {None}):
+        objects.append({"kind": "Node", **_json(core.read_node, node_name)})
+    for claim in sorted({v["persistentVolumeClaim"]["claimName"] for p in pods for v in (p.get("spec") or {})
+                         .get("volumes") or [] if v.get("persistentVolumeClaim")}):
+        objects.append({"kind": "PersistentVolumeClaim",
+                        **_json(core.read_namespaced_persistent_volume_claim, claim, namespace)})
+    names = {(p.get("metadata") or {}).get("name") for p in pods} | {name}
+    events = [e for e in _json(core.list_namespaced_event, namespace).get("items") or []
+              if ((e.get("involvedObject") or {}).get("name") or "") in names
+              or ((e.get("involvedObject") or {}).get("name") or "").startswith(f"{name}-")]
+    events.sort(key=lambda e: e.get("lastTimestamp") or e.get("eventTime") or "", reverse=True)
+    logs: dict[str, str] = {}
+    for pod in pods:
+        pod_name = pod["metadata"]["name"]
+        for container in (pod.get("spec") or {}).get("containers") or []:
+            for previous in (False, True):
+                try:
+                    text = core.read_namespaced_pod_log(pod_name, namespace, container=container["name"],
+                                                        previous=previous, tail_lines=LOG_LINES,
+                                                        _preload_content=False, _request_timeout=TIMEOUT).data
+                except client.ApiException:
+                    continue  # no previous container (never restarted), or not started yet
+                key = f"{namespace}/{pod_name}/{container['name']}" + (":previous" if previous else "")
+                logs[key] = text.decode("utf-8", errors="replace")[-MAX_LOG_CHARS:]
+    return objects, events[:MAX_EVENTS], logs
+
+
+def run_root_cause_analysis(incident_id: int, *, requested_by: Any = None, via: str = "") -> RootCauseReport:
+    """Analyse one incident now; the report is stored, on the timeline, on the consoles and in chat."""
+    incident = Incident.objects.select_related("cluster").get(pk=incident_id)
+    try:
+        objects, events, logs = gather_context(incident)
+        problem = ""
+    except (ClusterUnreachable, client.ApiException, OSError, ValueError) as exc:
+        objects, events, logs, problem = [], [], {}, f"the cluster could not be read ({str(exc)[:300]})"
+    report: RcaReport = analyze(objects, events, logs)
+    if problem:
+        report.summary = f"{report.summary} Note: {problem}."
+    stored = RootCauseReport.objects.create(incident=incident, engine=report.engine, category=report.category,
+                                            confidence=report.confidence, summary=report.summary,
+                                            report=report.as_dict())
+    audit("rca.completed", actor=requested_by, via=via, incident=incident, target=incident,
+          category=report.category, confidence=round(report.confidence, 2), engine=report.engine,
+          message=f"Root cause ({report.engine}, {report.confidence:.0%}): {report.category}: {report.summary}")
+    notify_console("incident", id=incident.pk)
+    from chat.notify import notify_chat
+
+    notify_chat(f"Root cause of incident #{incident.pk} {incident.title}: {report.category} "
+                f"({report.confidence:.0%}). {report.summary}\nNext: {'; '.join(report.recommended_actions[:2])}")
+    log.info("rca_completed", incident_id=incident.pk, category=report.category, confidence=report.confidence)
+    return stored
