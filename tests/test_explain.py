@@ -64,7 +64,8 @@ def test_the_context_is_the_workloads_pods_events_logs_and_node(incidents):
     kinds = sorted({o["kind"] for o in objects})
     assert kinds == ["Node", "Pod"]
     assert all(o["metadata"]["name"].startswith("checkout-") for o in objects if o["kind"] == "Pod")
-    assert any(key.endswith(":previous") for key in logs) or logs
+    assert events and all(e["involvedObject"]["name"].startswith("checkout") for e in events)
+    assert any("Connection refused" in text for text in logs.values())
 
 
 def test_people_ask_for_it_from_chat_the_console_and_the_cli(incidents, client, admin_user):
