@@ -266,6 +266,9 @@ LLM_MODELS = [m.strip() for m in envstr("AIOPS_LLM_MODELS", "").split(",") if m.
     [LLM_MODEL] if LLM_MODEL else [])
 LLM_TIMEOUT_SECONDS = envint("AIOPS_LLM_TIMEOUT_SECONDS", 30, minimum=1)
 CHAT_HISTORY_MESSAGES = envint("AIOPS_CHAT_HISTORY", 20, minimum=1)
+# Root-cause analysis by the LLM (when one is configured), and whether names are hidden from it.
+RCA_USE_LLM = envbool("AIOPS_RCA_USE_LLM", True)
+RCA_ANONYMISE = envbool("AIOPS_RCA_ANONYMISE", False)
 CHAT_RATE_PER_MINUTE = envint("AIOPS_CHAT_RATE_PER_MINUTE", 20, minimum=1)
 # A person in chat waits for the answer: tool calls made for them give up sooner than a playbook's.
 CHAT_TOOL_TIMEOUT_SECONDS = envint("AIOPS_CHAT_TOOL_TIMEOUT_SECONDS", 20, minimum=1)

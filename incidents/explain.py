@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 import structlog
+from django.conf import settings
 from kubernetes import client
 
 from aiops_project.live import notify_console
@@ -84,6 +85,10 @@ def run_root_cause_analysis(incident_id: int, *, requested_by: Any = None, via: 
     except (ClusterUnreachable, client.ApiException, OSError, ValueError) as exc:
         objects, events, logs, problem = [], [], {}, f"the cluster could not be read ({str(exc)[:300]})"
     report: RcaReport = analyze(objects, events, logs)
+    if settings.LLM_MODEL and settings.RCA_USE_LLM and not problem:
+        from incidents.rca_llm import llm_root_cause
+
+        report = llm_root_cause(objects, events, logs, report)
     if problem:
         report.summary = f"{report.summary} Note: {problem}."
     stored = RootCauseReport.objects.create(incident=incident, engine=report.engine, category=report.category,

@@ -21,7 +21,8 @@ SCENARIO = {"name": "rca", "namespaces": ["shop"], "nodes": [{"name": "sim-node-
                                                                                        "ready": False}],
             "deployments": [
                 {"name": "checkout", "namespace": "shop", "image": "shop/checkout:1.4.2", "state": "crashloop",
-                 "logs": "INFO connecting to orders-db.shop.svc:5432\nTraceback (most recent call last):\n"
+                 "logs": "INFO DATABASE_PASSWORD=hunter2 (from env)\n"
+                         "INFO connecting to orders-db.shop.svc:5432\nTraceback (most recent call last):\n"
                          "  File \"/app/db.py\", line 57, in connect\n"
                          "ConnectionRefusedError: [Errno 111] Connection refused\n"},
                 {"name": "reports", "namespace": "shop", "image": "shop/reports:2.0", "state": "oomkilled"},
@@ -86,3 +87,57 @@ def test_people_ask_for_it_from_chat_the_console_and_the_cli(incidents, client, 
     page = client.get(f"/console/incidents/{incident.pk}/").content.decode()
     assert 'id="rca-summary"' in page and "oom_killed" in page
     assert client.post(f"/console/incidents/{incident.pk}/rca/").status_code == 302
+
+
+GOOD = {"summary": "checkout cannot reach its database orders-db, so it exits at start-up.",
+        "root_cause": "orders-db.shop.svc:5432 refuses connections", "category": "dependency_unreachable",
+        "confidence": 0.8, "evidence": ["ConnectionRefusedError: [Errno 111] Connection refused"],
+        "recommended_actions": [{"action": "look at the database pods", "tool": "kubernetes.list_pods"},
+                                {"action": "restart once the database is back", "playbook": "crashloop-remediation"}],
+        "affected_resources": ["Deployment/shop/checkout"],
+        "hypotheses": [{"category": "application_crash", "confidence": 0.2, "summary": "a bug at start-up"}]}
+
+
+@pytest.fixture
+def llm(settings, monkeypatch):
+    from tests.llmapi import openai_compatible_server
+
+    with openai_compatible_server() as api:
+        monkeypatch.setenv("OPENAI_BASE_URL", api.url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+        settings.LLM_MODEL, settings.LLM_TIMEOUT_SECONDS = "tiny", 5
+        yield api
+
+
+def test_the_llm_answers_in_the_schema_without_seeing_secrets(incidents, llm):
+    llm.script = [{"content": json.dumps(GOOD)}]
+    stored = run_root_cause_analysis(incidents["checkout"].pk)
+    assert stored.engine == "llm" and stored.category == "dependency_unreachable"
+    assert stored.report["recommended_actions"][1] == ("restart once the database is back "
+                                                       "(playbook crashloop-remediation)")
+    [request] = llm.requests
+    assert request["response_format"]["type"] == "json_schema"
+    prompt = request["messages"][-1]["content"]
+    assert "Connection refused" in prompt and "hunter2" not in prompt
+
+
+def test_an_invalid_answer_is_retried_once_then_the_deterministic_engine_answers(incidents, llm):
+    bad = {**GOOD, "recommended_actions": [{"action": "reboot the cluster", "playbook": "reboot-everything"}]}
+    llm.script = [{"content": json.dumps(bad)}, {"content": json.dumps(GOOD)}]
+    assert run_root_cause_analysis(incidents["checkout"].pk).engine == "llm"
+    assert "unknown playbook 'reboot-everything'" in llm.requests[1]["messages"][-1]["content"]
+
+    llm.script = [{"content": "the database, probably"}, {"content": json.dumps({**GOOD, "category": "gremlins"})}]
+    fallback = run_root_cause_analysis(incidents["checkout"].pk)
+    assert fallback.engine == "deterministic" and fallback.category == "dependency_unreachable"
+    assert "the LLM's answer was invalid twice" in fallback.summary
+
+
+def test_names_can_be_hidden_from_the_llm_and_put_back_in_the_report(incidents, llm, settings):
+    settings.RCA_ANONYMISE = True
+    pod = Incident.objects.get(pk=incidents["checkout"].pk)
+    llm.script = [{"content": json.dumps({**GOOD, "affected_resources": ["obj-1"]})}]
+    stored = run_root_cause_analysis(pod.pk)
+    prompt = llm.requests[0]["messages"][-1]["content"]
+    assert "checkout-" not in prompt and "obj-1" in prompt
+    assert stored.report["affected_resources"][0].startswith("checkout-")
