@@ -24,6 +24,7 @@ from incidents.services import audit
 
 log = structlog.get_logger(__name__)
 MAX_PODS, MAX_EVENTS, LOG_LINES, MAX_LOG_CHARS = 3, 60, 300, 20_000
+LOG_BYTES = 256 * 1024  # a gigabyte log (or one endless line) is read with a bound
 TIMEOUT = (5, 20)
 
 
@@ -55,6 +56,8 @@ def gather_context(incident: Incident) -> tuple[list[dict[str, Any]], list[dict[
                          .get("volumes") or [] if v.get("persistentVolumeClaim")}):
         objects.append({"kind": "PersistentVolumeClaim",
                         **_json(core.read_namespaced_persistent_volume_claim, claim, namespace)})
+    if incident.object_kind in {"Deployment", ""} or incident.object_kind == "Pod":
+        objects += _owner_and_history(client.AppsV1Api(api), namespace, name)
     names = {(p.get("metadata") or {}).get("name") for p in pods} | {name}
     events = [e for e in _json(core.list_namespaced_event, namespace).get("items") or []
               if ((e.get("involvedObject") or {}).get("name") or "") in names
@@ -68,12 +71,27 @@ def gather_context(incident: Incident) -> tuple[list[dict[str, Any]], list[dict[
                 try:
                     text = core.read_namespaced_pod_log(pod_name, namespace, container=container["name"],
                                                         previous=previous, tail_lines=LOG_LINES,
-                                                        _preload_content=False, _request_timeout=TIMEOUT).data
+                                                        limit_bytes=LOG_BYTES, _preload_content=False,
+                                                        _request_timeout=TIMEOUT).data
                 except client.ApiException:
                     continue  # no previous container (never restarted), or not started yet
                 key = f"{namespace}/{pod_name}/{container['name']}" + (":previous" if previous else "")
                 logs[key] = text.decode("utf-8", errors="replace")[-MAX_LOG_CHARS:]
     return objects, events[:MAX_EVENTS], logs
+
+
+def _owner_and_history(apps: Any, namespace: str, name: str) -> list[dict[str, Any]]:
+    """The Deployment and its ReplicaSets (revisions, images): what changed recently."""
+    try:
+        deployment = _json(apps.read_namespaced_deployment, name, namespace)
+    except client.ApiException:
+        return []  # not a Deployment (a bare pod, a StatefulSet...)
+    sets = [r for r in _json(apps.list_namespaced_replica_set, namespace).get("items") or []
+            if any(o.get("kind") == "Deployment" and o.get("name") == name
+                   for o in (r.get("metadata") or {}).get("ownerReferences") or [])]
+    sets.sort(key=lambda r: int(((r.get("metadata") or {}).get("annotations") or {})
+                                .get("deployment.kubernetes.io/revision") or 0), reverse=True)
+    return [{"kind": "Deployment", **deployment}, *({"kind": "ReplicaSet", **r} for r in sets[:3])]
 
 
 def run_root_cause_analysis(incident_id: int, *, requested_by: Any = None, via: str = "") -> RootCauseReport:

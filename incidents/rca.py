@@ -86,9 +86,10 @@ class Facts:
 
     def containers(self) -> Iterable[tuple[dict[str, Any], dict[str, Any]]]:
         for pod in self.pods:
-            status = pod.get("status") or {}
+            status = _d(pod.get("status"))
             for cs in [*(status.get("initContainerStatuses") or []), *(status.get("containerStatuses") or [])]:
-                yield pod, cs
+                if isinstance(cs, dict):
+                    yield pod, cs
 
     def event_texts(self) -> Iterable[tuple[dict[str, Any], str]]:
         for event in self.events:
@@ -114,9 +115,14 @@ def rule(fn: Rule) -> Rule:
     return fn
 
 
+def _d(value: Any) -> dict[str, Any]:
+    """A mapping, whatever arrived (objects from elsewhere may be partial or malformed)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _states(cs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    state, last = cs.get("state") or {}, cs.get("lastState") or {}
-    return state.get("waiting") or {}, state.get("terminated") or {}, last.get("terminated") or {}
+    state, last = _d(cs.get("state")), _d(cs.get("lastState"))
+    return _d(state.get("waiting")), _d(state.get("terminated")), _d(last.get("terminated"))
 
 
 @rule
@@ -315,7 +321,10 @@ def quotas(facts: Facts) -> list[Hypothesis]:
 
 def analyze(objects: list[dict[str, Any]], events: list[dict[str, Any]], logs: dict[str, str]) -> RcaReport:
     def of(kind: str) -> list[dict[str, Any]]:
-        return [o for o in objects if o.get("kind") == kind]
+        return [o for o in objects if isinstance(o, dict) and o.get("kind") == kind]
+
+    events = [e for e in events if isinstance(e, dict)]
+    logs = {k: v for k, v in logs.items() if isinstance(v, str)}
 
     facts = Facts(of("Pod"), of("Node"), of("PersistentVolumeClaim"),
                   [e for e in events if e.get("type", "Warning") != "Normal" or e.get("reason") == "Killing"],

@@ -23,6 +23,11 @@ def poll_cluster(cluster_id: int) -> None:
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True, soft_time_limit=120, time_limit=150)
 def run_rca(incident_id: int) -> None:
     # Twice is harmless: a second report of the same incident, a moment later.
+    import structlog
+
     from incidents.explain import run_root_cause_analysis
 
-    run_root_cause_analysis(incident_id)
+    try:
+        run_root_cause_analysis(incident_id)
+    except Exception:  # an analysis that fails must not take the worker's task with it; it is logged
+        structlog.get_logger(__name__).exception("rca_failed", incident_id=incident_id)

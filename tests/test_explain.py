@@ -63,7 +63,7 @@ def test_each_incident_gets_the_right_root_cause_from_the_cluster(incidents):
 def test_the_context_is_the_workloads_pods_events_logs_and_node(incidents):
     objects, events, logs = gather_context(incidents["checkout"])
     kinds = sorted({o["kind"] for o in objects})
-    assert kinds == ["Node", "Pod"]
+    assert kinds == ["Deployment", "Node", "Pod", "ReplicaSet"]  # the owner and its revisions too
     assert all(o["metadata"]["name"].startswith("checkout-") for o in objects if o["kind"] == "Pod")
     assert events and all(e["involvedObject"]["name"].startswith("checkout") for e in events)
     assert any("Connection refused" in text for text in logs.values())

@@ -57,3 +57,22 @@ def test_evidence_is_redacted():
     report = analyze(scenario["objects"], scenario["events"], scenario["logs"])
     assert report.category == "config_error"
     assert "Sup3rS3cret" not in json.dumps(report.as_dict())
+
+
+@pytest.mark.parametrize(("objects", "events", "logs"), [
+    ([], [], {}),
+    ([{"kind": "Pod"}, {"kind": "Node", "status": {"conditions": None}}], [{}], {"x/y/z": ""}),
+    ([{"kind": "Pod", "status": {"containerStatuses": [{"state": None, "lastState": "garbage"}]}}],
+     [{"reason": None, "message": None}], {"x/y/z": "\x00\xff\ufffd" * 10_000 + "\n" * 100_000}),
+])
+def test_bad_or_missing_input_still_gets_an_answer(objects, events, logs):
+    report = analyze(objects, events, logs)
+    assert report.category in CATEGORIES and 0 <= report.confidence <= 1
+
+
+def test_a_huge_log_is_read_with_a_bound():
+    from incidents.loganalysis import MAX_LINES, analyze_logs
+
+    text = "".join(f"line {n}: connection refused by 10.0.0.1:5432\n" for n in range(3 * MAX_LINES))
+    analysis = analyze_logs(text)
+    assert analysis.lines == MAX_LINES and analysis.findings[0].count == MAX_LINES
