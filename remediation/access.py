@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from remediation.models import Approval, DecisionNotAllowed, Risk
+from remediation.models import Approval, ApproverScope, DecisionNotAllowed, Risk
 
 PERMISSION_FOR_RISK = {
     Risk.MEDIUM: "remediation.approve_medium",
@@ -14,19 +15,37 @@ PERMISSION_FOR_RISK = {
 }
 
 
-def can_decide(user: Any, approval: Approval) -> bool:
+def decision_problem(user: Any, approval: Approval) -> str | None:
+    """Why `user` may not decide `approval`, or None if they may. Every path asks this one question."""
     if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    permission = PERMISSION_FOR_RISK.get(approval.step_run.risk)
-    return permission is not None and user.has_perm(permission)
+        return "You must be signed in as an active user to decide."
+    step = approval.step_run
+    permission = PERMISSION_FOR_RISK.get(step.risk)
+    if permission is None or not user.has_perm(permission):
+        return (f"You are not allowed to decide {step.risk}-risk steps "
+                f"(needs the {permission or 'approve'} permission).")
+    if user.is_superuser:
+        return None
+    scopes = list(ApproverScope.objects.filter(Q(user=user) | Q(group__in=user.groups.all())))
+    if not scopes:
+        return None
+    run = step.run
+    cluster = run.cluster or (run.incident.cluster if run.incident else None)
+    namespace = (run.incident.namespace if run.incident else "") or str(step.arguments.get("namespace", ""))
+    if any(scope.covers(cluster.name if cluster else "", namespace) for scope in scopes):
+        return None
+    where = f"cluster {cluster.name if cluster else '?'}, namespace {namespace or '?'}"
+    return f"This approval ({where}) is outside your approval scope."
+
+
+def can_decide(user: Any, approval: Approval) -> bool:
+    return decision_problem(user, approval) is None
 
 
 def get_approval_for_decider(user: Any, approval_id: int) -> Approval:
     """The approval, if it exists and `user` may decide it; 404 / DecisionRefused otherwise."""
-    approval = get_object_or_404(Approval.objects.select_related("step_run__run__incident"), pk=approval_id)
-    if not can_decide(user, approval):
-        raise DecisionNotAllowed(
-            f"You are not allowed to decide {approval.step_run.risk}-risk steps "
-            f"(needs the {PERMISSION_FOR_RISK.get(approval.step_run.risk, 'approve')} permission)."
-        )
+    approval = get_object_or_404(Approval.objects.select_related("step_run__run__incident__cluster",
+                                                                 "step_run__run__cluster"), pk=approval_id)
+    if (problem := decision_problem(user, approval)) is not None:
+        raise DecisionNotAllowed(problem)
     return approval

@@ -2,7 +2,15 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
-from remediation.models import Approval, Playbook, PlaybookRun, PlaybookStep, StepRun, rollback_problem
+from remediation.models import (
+    Approval,
+    ApproverScope,
+    Playbook,
+    PlaybookRun,
+    PlaybookStep,
+    StepRun,
+    rollback_problem,
+)
 
 
 class PlaybookStepFormSet(BaseInlineFormSet):
@@ -56,6 +64,11 @@ class StepRunAdmin(admin.ModelAdmin):
     list_display = ["id", "run", "order", "name", "tool", "risk", "status", "started_at", "finished_at"]
     list_filter = ["status", "risk", "tool"]
     readonly_fields = [f.name for f in StepRun._meta.fields]
+
+
+@admin.register(ApproverScope)
+class ApproverScopeAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "user", "group"]
 
 
 @admin.register(Approval)

@@ -231,6 +231,35 @@ class DecisionClosed(DecisionRefused):
     """The approval is no longer pending: decided already, or expired."""
 
 
+class ApproverScope(models.Model):
+    """Where someone may decide: a person (or a group's member) with any scope may decide only approvals
+    whose cluster and namespace match one of their scopes. Someone with no scope is limited only by the
+    approve_medium / approve_high permissions, as are superusers."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="approver_scopes")
+    group = models.ForeignKey("auth.Group", null=True, blank=True, on_delete=models.CASCADE,
+                              related_name="approver_scopes")
+    clusters = models.JSONField(default=list, blank=True, help_text="Cluster names; empty = any.")
+    namespaces = models.JSONField(default=list, blank=True, help_text="Namespace globs, e.g. shop-*; empty = any.")
+
+    class Meta:
+        constraints = [models.CheckConstraint(
+            condition=(models.Q(user__isnull=False, group__isnull=True)
+                       | models.Q(user__isnull=True, group__isnull=False)),
+            name="scope_for_a_user_or_a_group")]
+
+    def __str__(self) -> str:
+        who = self.user or self.group
+        return f"{who}: clusters {self.clusters or 'any'}, namespaces {self.namespaces or 'any'}"
+
+    def covers(self, cluster: str, namespace: str) -> bool:
+        from fnmatch import fnmatchcase
+
+        return ((not self.clusters or cluster in self.clusters)
+                and (not self.namespaces or any(fnmatchcase(namespace, glob) for glob in self.namespaces)))
+
+
 class Approval(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"

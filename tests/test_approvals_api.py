@@ -155,3 +155,30 @@ def test_with_the_two_person_rule_one_person_may_still_reject_and_medium_needs_o
     assert lead.post(f"{URL}{high.pk}/reject", {"reason": "no"}, format="json").json()["status"] == "rejected"
     medium = make_pending_approval(Risk.MEDIUM)
     assert oncall.post(f"{URL}{medium.pk}/approve").json()["status"] == "approved"
+
+
+def test_an_approval_outside_the_deciders_scope_is_refused_with_the_reason(django_capture_on_commit_callbacks):
+    from django.contrib.auth.models import Group
+
+    from incidents.models import Cluster
+    from remediation.models import ApproverScope
+
+    approval = make_pending_approval()  # namespace shop (from the step's arguments), no cluster
+    run = approval.step_run.run
+    run.cluster = Cluster.objects.create(name="prod-eu", kind=Cluster.Kind.SIMULATED)
+    run.save(update_fields=["cluster"])
+    payments = make_user("payments-oncall", "remediation.approve_medium")
+    team = Group.objects.create(name="payments")
+    payments.groups.add(team)
+    ApproverScope.objects.create(group=team, namespaces=["payments-*"])
+    shop = make_user("shop-oncall", "remediation.approve_medium")
+    ApproverScope.objects.create(user=shop, clusters=["prod-eu"], namespaces=["shop", "shop-*"])
+
+    refused = client_for(payments).post(f"/api/v1/approvals/{approval.pk}/approve", {}, format="json")
+    assert refused.status_code == 403
+    assert "outside your approval scope" in refused.json()["detail"]
+    assert "cluster prod-eu, namespace shop" in refused.json()["detail"]
+    approval.refresh_from_db()
+    assert approval.status == "pending"
+    with django_capture_on_commit_callbacks():
+        assert client_for(shop).post(f"/api/v1/approvals/{approval.pk}/approve", {}, format="json").status_code == 200
