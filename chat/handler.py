@@ -129,7 +129,7 @@ def _decide(context: Context, *, approve: bool, rest: list[str]) -> list[Reply]:
         return [_not_linked(context)]
     if rest and rest[0].lstrip("#").isdigit():
         approval_id, reason = int(rest[0].lstrip("#")), " ".join(rest[1:])
-    elif rest and not rest[0].lstrip("#").isdigit() and rest[0].startswith("#"):
+    elif rest and rest[0].startswith("#"):
         return [Reply(f"{rest[0]} is not an approval id: approval ids are numbers, e.g. approve 12")]
     elif context.session.get("approval"):
         approval_id, reason = int(context.session["approval"]), " ".join(rest)

@@ -56,7 +56,7 @@ def gather_context(incident: Incident) -> tuple[list[dict[str, Any]], list[dict[
                          .get("volumes") or [] if v.get("persistentVolumeClaim")}):
         objects.append({"kind": "PersistentVolumeClaim",
                         **_json(core.read_namespaced_persistent_volume_claim, claim, namespace)})
-    if incident.object_kind in {"Deployment", ""} or incident.object_kind == "Pod":
+    if incident.object_kind in {"Deployment", "Pod", ""}:
         objects += _owner_and_history(client.AppsV1Api(api), namespace, name)
     names = {(p.get("metadata") or {}).get("name") for p in pods} | {name}
     events = [e for e in _json(core.list_namespaced_event, namespace).get("items") or []

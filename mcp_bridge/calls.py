@@ -19,7 +19,7 @@ from mcp_bridge.exceptions import McpBridgeError
 from mcp_bridge.manager import sessions
 from mcp_bridge.models import McpServerState
 from mcp_bridge.policy import PolicyRefusal, Verdict, authorize
-from mcp_bridge.registry import argument_problems, configured_server, refresh_tools, server_tools
+from mcp_bridge.registry import argument_problems, refresh_tools
 
 log = structlog.get_logger(__name__)
 _recorded: dict[str, tuple[str, str]] = {}  # server -> (state, error) last written by this process
@@ -41,14 +41,15 @@ def run_tool(server: str, tool: str, arguments: dict[str, Any], *, caller: str, 
 
     verdict = authorize(server, tool, arguments, caller=caller, approved_risk=approved_risk, actor=actor,
                         incident=incident)
-    schema = server_tools(server)[tool].input_schema
+    assert verdict.config is not None and verdict.input_schema is not None  # allowed: both were found
+    schema = verdict.input_schema
     arguments = coerce_arguments(schema, arguments)
     if problems := argument_problems(tool, schema, arguments):
         reason = "; ".join(f"{'.'.join(where[1:]) or 'arguments'}: {why}" for where, why in problems)
         audit("tool.refused", actor=actor, via=caller, incident=incident, server=server, tool=tool,
               message=f"{server}.{tool}: arguments refused by its input schema: {reason}")
         raise ArgumentRefusal(f"{server}.{tool}: arguments refused by its input schema: {reason}")
-    config = configured_server(server)
+    config = verdict.config
     limit = config.timeout_seconds or settings.MCP_CALL_TIMEOUT_SECONDS
     manager = sessions()
     try:

@@ -64,12 +64,7 @@ def call_tool(
     `timeout` bounds start-up, handshake and call; stopping a hung stdio server adds at most the
     SDK's grace period (2 s after closing its stdin before SIGTERM).
     """
-    config = get_server(server, config_path)
-    result = _run(config, env, timeout, lambda client: client.call_tool(tool, arguments))
-    text = "\n".join(block.text for block in result.content if isinstance(block, TextContent))
-    if result.is_error:
-        return ToolResult(ok=False, text=text, error=text or f"tool {tool!r} failed without a message")
-    return ToolResult(ok=True, text=text, structured=result.structured_content)
+    return _run(get_server(server, config_path), env, timeout, lambda client: call_on(client, tool, arguments))
 
 
 def list_tools(
@@ -80,21 +75,29 @@ def list_tools(
     config_path: Path | None = None,
 ) -> list[dict[str, Any]]:
     """Name, description, input schema and annotations of every tool the server offers."""
-
-    async def every_page(client: Client) -> list[dict[str, Any]]:
-        tools, cursor = [], None
-        while True:
-            page = await client.list_tools(cursor=cursor)
-            tools += page.tools
-            cursor = page.next_cursor
-            if cursor is None:
-                break
-        return tool_dicts(tools)
-
-    return _run(get_server(server, config_path), env, timeout, every_page)
+    return _run(get_server(server, config_path), env, timeout, list_on)
 
 
-def tool_dicts(tools: list[Any]) -> list[dict[str, Any]]:
+async def call_on(client: Client, tool: str, arguments: dict[str, Any]) -> ToolResult:
+    """One `tools/call` on an open session; a tool's own failure is ok=False, not an exception."""
+    result = await client.call_tool(tool, arguments)
+    text = "\n".join(block.text for block in result.content if isinstance(block, TextContent))
+    if result.is_error:
+        return ToolResult(ok=False, text=text, error=text or f"tool {tool!r} failed without a message")
+    return ToolResult(ok=True, text=text, structured=result.structured_content)
+
+
+async def list_on(client: Client) -> list[dict[str, Any]]:
+    """Every page of `tools/list` on an open session (fetched afresh, not from the client's cache)."""
+    tools, cursor = [], None
+    while True:
+        page = await client.list_tools(cursor=cursor, cache_mode="refresh")
+        tools += page.tools
+        if (cursor := page.next_cursor) is None:
+            return _tool_dicts(tools)
+
+
+def _tool_dicts(tools: list[Any]) -> list[dict[str, Any]]:
     """`tools/list` entries as plain dicts: what the registry stores."""
     return [
         {

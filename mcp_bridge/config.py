@@ -113,9 +113,12 @@ def get_server(name: str, path: Path | None = None, environ: Mapping[str, str] |
     path = Path(path) if path is not None else default_config_path()
     servers = load_config(path, environ)
     if name not in servers:
-        known = ", ".join(sorted(servers)) or "none"
-        raise McpConfigError(f"{path}: unknown MCP server {name!r} (configured: {known})")
+        raise McpConfigError(f"{path}: {unknown_server(name, servers)}")
     return servers[name]
+
+
+def unknown_server(name: str, servers: Mapping[str, ServerConfig]) -> str:
+    return f"unknown MCP server {name!r} (configured: {', '.join(sorted(servers)) or 'none'})"
 
 
 def parse_server(name: str, entry: Any, environ: Mapping[str, str] | None = None,

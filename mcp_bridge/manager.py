@@ -38,9 +38,9 @@ from typing import IO, Any, TypeVar
 
 from mcp import Client
 from mcp.shared.exceptions import MCPError
-from mcp_types import CONNECTION_CLOSED, TextContent, ToolListChangedNotification
+from mcp_types import CONNECTION_CLOSED, ToolListChangedNotification
 
-from mcp_bridge.client import ToolResult, _describe, _explain, _transport, tool_dicts
+from mcp_bridge.client import ToolResult, _describe, _explain, _transport, call_on, list_on
 from mcp_bridge.config import ServerConfig
 from mcp_bridge.exceptions import McpBridgeError
 
@@ -72,6 +72,7 @@ class _Session:
         self.stop = asyncio.Event()
         self.errlog: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed when the session ends)
         self.last_used = time.monotonic()
+        self.stale_tools = False  # the server said its tools changed
         self.task = asyncio.get_running_loop().create_task(self._hold())
 
     async def _hold(self) -> None:
@@ -96,8 +97,6 @@ class _Session:
             self.client = None
             self.opened.set()
             self.errlog.close()
-
-    stale_tools = False
 
     async def _listen(self, client: Client, listening: asyncio.Event) -> None:
         """Servers on the 2026-07-28 protocol announce tool changes on a `subscriptions/listen` stream;
@@ -168,26 +167,12 @@ class SessionManager:
 
     def call_tool(self, config: ServerConfig, tool: str, arguments: dict[str, Any], *,
                   env: Mapping[str, str] | None = None, timeout: float = 60) -> ToolResult:
-        async def call(client: Client) -> ToolResult:
-            result = await client.call_tool(tool, arguments)
-            text = "\n".join(block.text for block in result.content if isinstance(block, TextContent))
-            if result.is_error:
-                return ToolResult(ok=False, text=text, error=text or f"tool {tool!r} failed without a message")
-            return ToolResult(ok=True, text=text, structured=result.structured_content)
-
-        return self._run(lambda: self._with_session(config, env or {}, timeout, call), timeout)
+        return self._run(lambda: self._with_session(
+            config, env or {}, timeout, lambda client: call_on(client, tool, arguments)), timeout)
 
     def list_tools(self, config: ServerConfig, *, env: Mapping[str, str] | None = None,
                    timeout: float = 60) -> list[dict[str, Any]]:
-        async def every_page(client: Client) -> list[dict[str, Any]]:
-            tools, cursor = [], None
-            while True:
-                page = await client.list_tools(cursor=cursor, cache_mode="refresh")
-                tools += page.tools
-                if (cursor := page.next_cursor) is None:
-                    return tool_dicts(tools)
-
-        return self._run(lambda: self._with_session(config, env or {}, timeout, every_page), timeout)
+        return self._run(lambda: self._with_session(config, env or {}, timeout, list_on), timeout)
 
     def take_stale_tools(self) -> set[str]:
         """Servers that said their tool list changed since the last time this was asked."""

@@ -12,11 +12,11 @@ risk (`approved_risk`); every refusal is audited.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from typing import Any
 
-from mcp_bridge.config import ServerConfig
+from mcp_bridge.config import ServerConfig, unknown_server
 from mcp_bridge.exceptions import McpBridgeError
 
 RISK_RANK = {"LOW": 0, "MEDIUM": 1, "HIGH": 2}
@@ -40,10 +40,9 @@ class Verdict:
     allowed: bool
     reason: str = ""
     risk_source: str = ""  # "policy", "annotations" or "default"
-
-    @property
-    def qualified_name(self) -> str:
-        return f"{self.server}.{self.tool}"
+    # What the judging looked up, for the caller to use rather than look up again:
+    config: ServerConfig | None = field(default=None, compare=False, repr=False)  # None: no such server
+    input_schema: dict[str, Any] | None = field(default=None, compare=False, repr=False)  # None: no such tool
 
 
 def _matches(tool: str, patterns: tuple[str, ...] | Any) -> str | None:
@@ -80,13 +79,12 @@ def judge(server: str, tool: str, arguments: Mapping[str, Any] | None = None) ->
 
     servers = configured_servers()
     if server not in servers:
-        known = ", ".join(sorted(servers)) or "none"
-        return Verdict(server, tool, "HIGH", False, f"unknown MCP server {server!r} (configured: {known})")
+        return Verdict(server, tool, "HIGH", False, unknown_server(server, servers))
     config = servers[server]
     policy = config.policy
 
     def refuse(reason: str) -> Verdict:
-        return Verdict(server, tool, "HIGH", False, f"{server}.{tool} refused by policy: {reason}")
+        return Verdict(server, tool, "HIGH", False, f"{server}.{tool} refused by policy: {reason}", config=config)
 
     if (pattern := _matches(tool, policy.deny)) is not None:
         return refuse(f"denied for server {server!r} (deny: {pattern})")
@@ -97,9 +95,11 @@ def judge(server: str, tool: str, arguments: Mapping[str, Any] | None = None) ->
     tools = server_tools(server)
     if tool not in tools:
         return Verdict(server, tool, "HIGH", False,
-                       f"MCP server {server!r} has no tool {tool!r} (it has: {', '.join(sorted(tools))})")
+                       f"MCP server {server!r} has no tool {tool!r} (it has: {', '.join(sorted(tools))})",
+                       config=config)
     risk, source = risk_of(config, tool, tools[tool].annotations)
-    return Verdict(server, tool, risk, True, risk_source=source)
+    return Verdict(server, tool, risk, True, risk_source=source, config=config,
+                   input_schema=tools[tool].input_schema)
 
 
 def authorize(server: str, tool: str, arguments: Mapping[str, Any], *, caller: str,
@@ -113,9 +113,9 @@ def authorize(server: str, tool: str, arguments: Mapping[str, Any], *, caller: s
     verdict = judge(server, tool, arguments)
     if verdict.allowed and RISK_RANK[verdict.risk] > RISK_RANK[approved_risk]:
         had = f"only {approved_risk} was approved" if approved_risk != "LOW" else "it has none"
-        verdict = Verdict(server, tool, verdict.risk, False,
-                          f"{server}.{tool} is {verdict.risk} risk ({verdict.risk_source}): it needs an approval, "
-                          f"and {had}", verdict.risk_source)
+        verdict = replace(verdict, allowed=False,
+                          reason=f"{server}.{tool} is {verdict.risk} risk ({verdict.risk_source}): it needs an "
+                                 f"approval, and {had}")
     if not verdict.allowed:
         audit("tool.refused", actor=actor, via=caller, incident=incident, message=verdict.reason,
               server=server, tool=tool, risk=verdict.risk)

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from mcp_bridge.config import ServerConfig, load_config, parse_server
+from mcp_bridge.config import ServerConfig, load_config, parse_server, unknown_server
 from mcp_bridge.exceptions import McpBridgeError, McpConfigError
 from mcp_bridge.models import McpTool
 
@@ -86,19 +86,13 @@ def step_problems(server: str, tool: str, arguments: dict[str, Any],
     """
     from mcp_bridge.policy import RISK_RANK, judge
 
-    servers = configured_servers()
-    if server not in servers:
-        return [(("server",), f"unknown MCP server {server!r} (configured: {', '.join(sorted(servers)) or 'none'})")]
     try:
-        tools = server_tools(server)
-    except McpBridgeError as exc:
+        verdict = judge(server, tool, {k: v for k, v in arguments.items() if not _templated(v)})
+    except McpBridgeError as exc:  # the server's tools could not be listed
         return [(("tool",), f"cannot check tool {tool!r}: {exc}")]
-    if tool not in tools:
-        return [(("tool",), f"MCP server {server!r} has no tool {tool!r} (it has: {', '.join(sorted(tools))})")]
-    verdict = judge(server, tool, {k: v for k, v in arguments.items() if not _templated(v)})
-    if not verdict.allowed:
-        return [(("tool",), verdict.reason)]
-    problems = argument_problems(tool, tools[tool].input_schema, arguments)
+    if not verdict.allowed:  # no such server, no such tool, or the policy refuses it
+        return [(("server",) if verdict.config is None else ("tool",), verdict.reason)]
+    problems = argument_problems(tool, verdict.input_schema or {}, arguments)
     if risk is not None and RISK_RANK.get(risk, 0) < RISK_RANK[verdict.risk]:
         problems.append((("risk",), f"{server}.{tool} is {verdict.risk} risk ({verdict.risk_source}); "
                                     f"a step calling it cannot be {risk}"))
@@ -161,5 +155,5 @@ def configured_servers() -> dict[str, ServerConfig]:
 def configured_server(name: str) -> ServerConfig:
     servers = configured_servers()
     if name not in servers:
-        raise McpConfigError(f"unknown MCP server {name!r} (configured: {', '.join(sorted(servers)) or 'none'})")
+        raise McpConfigError(unknown_server(name, servers))
     return servers[name]

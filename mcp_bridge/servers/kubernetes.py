@@ -193,6 +193,16 @@ def node_summary(node: dict[str, Any]) -> dict[str, Any]:
             "cpu": allocatable.get("cpu"), "memory": allocatable.get("memory")}
 
 
+def container_in_template(workload: dict[str, Any], container: str, what: str) -> tuple[int, dict[str, Any]]:
+    """(index, spec) of a container in a workload's pod template, for a JSON patch by index."""
+    containers = (((workload.get("spec") or {}).get("template") or {}).get("spec") or {}).get("containers") or []
+    index = next((i for i, c in enumerate(containers) if c.get("name") == container), None)
+    if index is None:
+        names = ", ".join(c.get("name", "?") for c in containers) or "none"
+        raise ToolError(f"{what} has no container {container!r} (it has: {names})")
+    return index, containers[index]
+
+
 def service_summary(service: dict[str, Any]) -> dict[str, Any]:
     meta, spec = service.get("metadata") or {}, service.get("spec") or {}
     ports = [{k: p.get(k) for k in ("name", "port", "targetPort", "protocol", "nodePort") if p.get(k) is not None}
@@ -635,12 +645,8 @@ def build_server(kubeconfig: str | None = None, context: str | None = None, *, r
         read, patch_method = _workload_api(cluster, kind)
         what = f"{kind.lower()} {namespace}/{name}"
         workload = cluster.json(what, read, name, namespace)
-        containers = (((workload.get("spec") or {}).get("template") or {}).get("spec") or {}).get("containers") or []
-        index = next((i for i, c in enumerate(containers) if c.get("name") == container), None)
-        if index is None:
-            names = ", ".join(c.get("name", "?") for c in containers) or "none"
-            raise ToolError(f"{what} has no container {container!r} (it has: {names})")
-        before = containers[index].get("resources") or {}
+        index, spec = container_in_template(workload, container, what)
+        before = spec.get("resources") or {}
         if memory_limit_factor is not None:
             current = (before.get("limits") or {}).get("memory")
             if not current:
@@ -855,12 +861,8 @@ def build_server(kubeconfig: str | None = None, context: str | None = None, *, r
         refuse_if_read_only()
         what = f"deployment {namespace}/{name}"
         deployment = cluster.json(what, cluster.apps.read_namespaced_deployment, name, namespace)
-        containers = (((deployment.get("spec") or {}).get("template") or {}).get("spec") or {}).get("containers") or []
-        index = next((i for i, c in enumerate(containers) if c.get("name") == container), None)
-        if index is None:
-            names = ", ".join(c.get("name", "?") for c in containers) or "none"
-            raise ToolError(f"{what} has no container {container!r} (it has: {names})")
-        before = containers[index].get("image")
+        index, spec = container_in_template(deployment, container, what)
+        before = spec.get("image")
         path = f"/spec/template/spec/containers/{index}"
         cluster.call(what, cluster.apps.patch_namespaced_deployment, name, namespace,
                      [{"op": "test", "path": f"{path}/name", "value": container},
