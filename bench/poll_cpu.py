@@ -225,10 +225,10 @@ def measure() -> None:
     import django
     from django.core.management import call_command
 
+    from incidents.detection import sync_cluster_findings
     from incidents.detectors import detect_snapshot
     from incidents.kube import decode_list
     from incidents.models import Cluster
-    from incidents.services import sync_cluster_findings
 
     call_command("migrate", verbosity=0)
     sizes = [int(arg) for arg in sys.argv[1:]] or [1000, 10000]

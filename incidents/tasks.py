@@ -3,7 +3,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from aiops_project.schedules import POLL_TASK
-from incidents import services
+from incidents import detection
 
 
 @shared_task(
@@ -17,7 +17,7 @@ from incidents import services
 )
 def poll_cluster(cluster_id: int) -> None:
     # Safe to run twice: transitions are claimed by conditional updates on Signal rows.
-    services.poll_cluster(cluster_id)
+    detection.poll_cluster(cluster_id)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True, soft_time_limit=120, time_limit=150)

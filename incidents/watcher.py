@@ -32,9 +32,10 @@ from django.db import DatabaseError, close_old_connections, connection
 from kubernetes import client
 
 from incidents import kube
+from incidents.detection import finding_transition, resolved_transition
 from incidents.detectors import Finding, attribute_pod_events, detect_object
 from incidents.models import Cluster, ClusterEvent, EventSource, EventStatus, Signal
-from incidents.services import finding_transition, record_transition, resolved_transition
+from incidents.services import record_transition
 
 log = structlog.get_logger(__name__)
 

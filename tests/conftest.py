@@ -41,3 +41,12 @@ def _fresh_chat_state() -> Iterator[None]:
     keys = list(client.scan_iter(match="aiops:*:chat:*"))
     if keys:
         client.delete(*keys)
+
+
+@pytest.fixture(scope="session")
+def realkube() -> Iterator[Any]:
+    """A real kube-apiserver with its controller manager and scheduler, for the whole session (tests/realkube.py)."""
+    from tests.realkube import running_realkube
+
+    with running_realkube() as kube:
+        yield kube

@@ -4,9 +4,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from incidents.alertmanager import workload_of_alert
+from incidents.detection import sync_cluster_findings
 from incidents.detectors import Finding
 from incidents.models import ClusterEvent, Incident, Signal
-from incidents.services import sync_cluster_findings
 from tests.alertmanager_payloads import firing, resolved
 from tests.factories import make_cluster, make_rule
 

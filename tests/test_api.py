@@ -4,8 +4,8 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from incidents.detection import sync_cluster_findings
 from incidents.detectors import Finding
-from incidents.services import sync_cluster_findings
 from tests.factories import make_cluster, make_event, make_rule, make_user
 
 pytestmark = pytest.mark.django_db

@@ -124,7 +124,7 @@ def test_an_incident_from_the_cluster_reaches_both_channels_with_approval_button
                                                                                   django_capture_on_commit_callbacks):
     from django.core.management import call_command
 
-    from incidents.services import poll_cluster
+    from incidents.detection import poll_cluster
 
     telegram, slack, _ = platforms
     call_command("load_defaults")

@@ -21,7 +21,7 @@ SCRIPT = f"""
 import os
 from incidents.detectors import Finding
 from incidents.models import Cluster
-from incidents.services import sync_cluster_findings
+from incidents.detection import sync_cluster_findings
 
 cluster = Cluster.objects.get(pk=int(os.environ["WRITER_CLUSTER"]))
 writer = os.environ["WRITER_ID"]

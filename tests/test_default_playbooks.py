@@ -19,8 +19,8 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from incidents.detection import poll_cluster
 from incidents.models import AuditEntry, Cluster, Incident
-from incidents.services import poll_cluster
 from remediation.models import Approval, PlaybookRun, StepRun
 from tests.factories import drive_run, make_user
 from tests.simulated import read, simulated_cluster

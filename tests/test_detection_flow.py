@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from django.db.models import F
 
+from incidents.detection import sync_cluster_findings
 from incidents.detectors import Finding
 from incidents.models import AuditEntry, ClusterEvent, Incident, Signal
-from incidents.services import sync_cluster_findings
 from remediation.models import Approval, PlaybookRun, Risk, StepRun
 from remediation.services import advance_run
 from tests.factories import make_cluster, make_playbook, make_rule

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from incidents.detection import poll_cluster
 from incidents.explain import gather_context, run_root_cause_analysis
 from incidents.models import AuditEntry, Cluster, Incident, RootCauseReport
-from incidents.services import poll_cluster
 from tests.simulated import simulated_cluster
 
 pytestmark = pytest.mark.django_db

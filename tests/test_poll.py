@@ -15,8 +15,8 @@ import pytest
 from structlog.testing import capture_logs
 
 from incidents import kube
+from incidents.detection import poll_cluster
 from incidents.models import Cluster, ClusterEvent, Signal
-from incidents.services import poll_cluster
 from simcluster.server import write_kubeconfig
 from tests.factories import make_cluster
 from tests.threads import in_thread

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from aiops_project.yamlfile import YamlFileError
-from incidents.services import ensure_simulated_cluster, sync_beat_schedules
+from incidents.clusters import ensure_simulated_cluster, sync_beat_schedules
 from remediation.definitions import load_definitions
 
 
