@@ -69,6 +69,32 @@ class Cluster(models.Model):
         return {"KUBECONFIG": self.resolved_kubeconfig, "KUBE_CONTEXT": self.context}
 
 
+class DetectionProblem(models.Model):
+    """A kind of object detection cannot read in a cluster right now, and why (e.g. a missing RBAC permission).
+
+    One row per (cluster, kind, reporter): the poll and the watcher each report what they see. A row exists
+    while the problem lasts; it is written when the problem starts or changes and deleted when it ends.
+    """
+
+    class Reporter(models.TextChoices):
+        POLL = "poll", "Poll"
+        WATCH = "watch", "Watcher"
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="detection_problems")
+    kind = models.CharField(max_length=63, help_text="The object kind, e.g. Job.")
+    reporter = models.CharField(max_length=10, choices=Reporter.choices)
+    message = models.TextField(help_text="What failed, in the API server's words where it gave any.")
+    since = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["cluster", "kind", "reporter"]
+        constraints = [models.UniqueConstraint(fields=["cluster", "kind", "reporter"],
+                                               name="one_problem_per_cluster_kind_reporter")]
+
+    def __str__(self) -> str:
+        return f"{self.cluster}: {self.kind} ({self.reporter})"
+
+
 class EventSource(models.TextChoices):
     KUBERNETES = "kubernetes", "Kubernetes"
     ALERTMANAGER = "alertmanager", "Alertmanager"
