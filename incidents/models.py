@@ -83,7 +83,10 @@ class DetectionProblem(models.Model):
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="detection_problems")
     kind = models.CharField(max_length=63, help_text="The object kind, e.g. Job.")
     reporter = models.CharField(max_length=10, choices=Reporter.choices)
-    message = models.TextField(help_text="What failed, in the API server's words where it gave any.")
+    summary = models.CharField(
+        max_length=300, help_text="What is missing, without identities or addresses (shown by /ready), e.g. "
+                                  "'forbidden: list jobs.batch at the cluster scope'.")
+    detail = models.TextField(help_text="What failed, in the API server's words where it gave any (admin only).")
     since = models.DateTimeField(default=timezone.now)
 
     class Meta:
