@@ -1,0 +1,68 @@
+"""Detectors turn Kubernetes object state (plain JSON dicts, as the API serves them) into findings.
+
+Each detector is registered under a fixed name for one object kind and returns the findings that are
+true *now* of one object; the caller diffs them against the firing signals to record firing and
+resolved transitions. Detectors that depend on how long a state has lasted read the clock they are
+given (`now`), never the wall clock, so a caller (or a test) decides what "now" is.
+
+One module per subject registers its detectors on import: pods, nodes and workloads, events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from incidents.detectors.base import DETECTORS, Detector, Finding, Obj, condition, detector, parse_time
+from incidents.detectors.events import PodLookup, attribute_pod_events
+from incidents.detectors.pods import workload_of
+from incidents.detectors.workloads import ROLLOUT_GRACE_SECONDS, last_changed
+
+__all__ = ["DETECTORS", "ROLLOUT_GRACE_SECONDS", "Detector", "Finding", "Obj", "PodLookup", "attribute_pod_events",
+           "condition", "detect_object", "detect_pod", "detect_snapshot", "detector", "kinds_read", "last_changed",
+           "parse_time", "workload_of"]
+
+
+def detect_object(kind: str, obj: Obj, now: datetime | None = None) -> list[Finding]:
+    """Every finding that the registered detectors of `kind` report for one object, as it is at `now`."""
+    now = now or datetime.now(UTC)
+    findings: list[Finding] = []
+    for fn in DETECTORS.get(kind, {}).values():
+        findings.extend(fn(obj, now))
+    return findings
+
+
+def detect_pod(pod: Obj, now: datetime | None = None) -> list[Finding]:
+    return detect_object("Pod", pod, now)
+
+
+def kinds_read(object_kind: str, labels: Mapping[str, Any]) -> frozenset[str]:
+    """The kinds of object a finding (or the event it recorded) was judged from: who may resolve it.
+
+    A warning event's finding is about its involved object but was read from an Event (its labels say
+    `involved_kind`); one about a pod needed the pods too (`attribute_pod_events`).
+    """
+    involved = labels.get("involved_kind")
+    if involved is None:
+        return frozenset({object_kind})
+    return frozenset({"Event", "Pod"}) if involved == "Pod" else frozenset({"Event"})
+
+
+def detect_snapshot(snapshot: Mapping[str, Iterable[Obj]], now: datetime | None = None) -> list[Finding]:
+    """Every finding of every object of a snapshot (kind -> objects), all judged at the same `now`."""
+    now = now or datetime.now(UTC)
+    findings: list[Finding] = []
+    extend = findings.extend
+    for kind, objects in snapshot.items():
+        if kind == "Event":
+            continue  # below, once every pod is known
+        detectors = tuple(DETECTORS.get(kind, {}).values())
+        for obj in objects:
+            for fn in detectors:
+                extend(fn(obj, now))
+    pods = {((p.get("metadata") or {}).get("namespace", ""), (p.get("metadata") or {}).get("name", "")): p
+            for p in snapshot.get("Pod", ())}
+    events = [f for event in snapshot.get("Event", ()) for f in detect_object("Event", event, now)]
+    findings.extend(attribute_pod_events(events, lambda namespace, name: pods.get((namespace, name))))
+    return findings
