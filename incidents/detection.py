@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
 
@@ -11,8 +11,16 @@ from django.utils import timezone
 
 from aiops_project.live import batched_notices
 from incidents import kube
-from incidents.detectors import Finding, detect_snapshot
-from incidents.models import Cluster, ClusterEvent, EventSource, EventStatus, Signal, make_fingerprint
+from incidents.detectors import Finding, detect_snapshot, kinds_read
+from incidents.models import (
+    Cluster,
+    ClusterEvent,
+    DetectionProblem,
+    EventSource,
+    EventStatus,
+    Signal,
+    make_fingerprint,
+)
 from incidents.services import Transition, record_transition, record_transitions, workload_group_key
 
 log = structlog.get_logger(__name__)
@@ -31,18 +39,20 @@ def finding_transition(cluster: Cluster, finding: Finding, status: str) -> Trans
     )
 
 
-def sync_cluster_findings(cluster: Cluster, findings: Iterable[Finding], *,
-                          observed_at: datetime | None = None) -> list[ClusterEvent]:
+def sync_cluster_findings(cluster: Cluster, findings: Iterable[Finding], *, observed_at: datetime | None = None,
+                          covered: Collection[str] | None = None) -> list[ClusterEvent]:
     """Record what started firing, and resolve what fired before and is no longer found.
 
+    `covered`: the kinds whose lists were read whole; a signal judged from a kind that was not (a missing
+    permission, a failed list) is left as it is: not seeing it is no proof that it healed. None: every kind.
     Consoles hear once per poll, not once per event.
     """
     with batched_notices():
-        return _sync_cluster_findings(cluster, findings, observed_at)
+        return _sync_cluster_findings(cluster, findings, observed_at, covered)
 
 
-def _sync_cluster_findings(cluster: Cluster, findings: Iterable[Finding],
-                           observed_at: datetime | None) -> list[ClusterEvent]:
+def _sync_cluster_findings(cluster: Cluster, findings: Iterable[Finding], observed_at: datetime | None,
+                           covered: Collection[str] | None) -> list[ClusterEvent]:
     firing: dict[str, Transition] = {}
     for finding in findings:
         t = replace(finding_transition(cluster, finding, EventStatus.FIRING), observed_at=observed_at)
@@ -53,7 +63,9 @@ def _sync_cluster_findings(cluster: Cluster, findings: Iterable[Finding],
             .exclude(fingerprint__in=seen).values_list("fingerprint", flat=True))
     for fingerprint in list(gone):
         t = resolved_transition(cluster, fingerprint)
-        if t is not None and (event := record_transition(replace(t, observed_at=observed_at))):
+        if t is None or (covered is not None and not kinds_read(t.object_kind, t.labels) <= set(covered)):
+            continue
+        if event := record_transition(replace(t, observed_at=observed_at)):
             recorded.append(event)
     return recorded
 
@@ -72,25 +84,57 @@ def resolved_transition(cluster: Cluster, fingerprint: str) -> Transition | None
 
 
 def poll_cluster(cluster_id: int) -> list[ClusterEvent]:
-    """List every kind detection covers (one call per kind), run the detectors, record transitions."""
+    """List every kind detection covers (one call per kind), run the detectors, record transitions.
+
+    Each kind fails alone: the kinds that could be read are judged (and may resolve their signals), the
+    others are reported as detection problems and keep their signals as they are.
+    """
     cluster = Cluster.objects.get(pk=cluster_id)
     structlog.contextvars.bind_contextvars(cluster=cluster.name)
     listed_at = timezone.now()  # the snapshot is at least this old when it is recorded
     try:
         api = kube.api_client_for(cluster)
         with api:
-            snapshot = kube.list_snapshot(api)
+            snapshot, failures = kube.list_snapshot(api)
     except kube.ClusterUnreachable as exc:
         # Keep the signals as they are: an unreachable API server is not proof that anything recovered.
         Cluster.objects.filter(pk=cluster.pk).update(last_polled_at=timezone.now(), last_poll_error=str(exc))
-        log.warning("poll_failed", error=str(exc))
+        if str(exc) != cluster.last_poll_error:  # said once per change, not every poll
+            log.warning("poll_failed", error=str(exc))
         return []
     findings = detect_snapshot(snapshot)
     # A watcher may have recorded fresher changes while the lists were read: those win.
-    events = sync_cluster_findings(cluster, findings, observed_at=listed_at)
+    events = sync_cluster_findings(cluster, findings, observed_at=listed_at, covered=snapshot.keys())
+    report_problems(cluster, DetectionProblem.Reporter.POLL, failures, kinds=kube.LISTED_KINDS)
     Cluster.objects.filter(pk=cluster.pk).update(last_polled_at=timezone.now(), last_poll_error="")
+    if cluster.last_poll_error:
+        log.info("poll_recovered", previous_error=cluster.last_poll_error)
     log.info("poll_done", objects={kind: len(items) for kind, items in snapshot.items()}, findings=len(findings),
-             transitions=len(events))
+             transitions=len(events), unreadable=sorted(failures))
     return events
 
 
+def report_problems(cluster: Cluster, reporter: str, failures: Mapping[str, kube.KindUnreadable],
+                    kinds: Iterable[str]) -> None:
+    """Record which of `kinds` the reporter cannot read now, and why; the others are fine again.
+
+    Written (and logged) only when a kind's problem starts, changes or ends: a retry that fails the same
+    way says nothing new. One read of the reporter's current rows per call.
+    """
+    current = {p.kind: p for p in DetectionProblem.objects.filter(cluster=cluster, reporter=reporter)}
+    for kind in kinds:
+        failure, known = failures.get(kind), current.get(kind)
+        if failure is None:
+            if known is not None:
+                known.delete()
+                log.info("detection_kind_readable", kind=kind, reporter=reporter, previous=known.summary)
+            continue
+        if known is not None and (known.summary, known.detail) == (failure.summary, failure.detail):
+            continue
+        DetectionProblem.objects.update_or_create(
+            cluster=cluster, kind=kind, reporter=reporter,
+            defaults={"summary": failure.summary[:300], "detail": failure.detail,
+                      **({"since": timezone.now()} if known is None or known.summary != failure.summary else {})},
+        )
+        log.warning("detection_kind_unreadable", kind=kind, reporter=reporter, problem=failure.summary,
+                    detail=failure.detail)

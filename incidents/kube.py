@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,6 +29,18 @@ class ClusterUnreachable(Exception):
     pass
 
 
+class KindUnreadable(ClusterUnreachable):
+    """One kind could not be read while the API server answered (403, 5xx, garbage, ...): the other kinds go on.
+
+    `summary` says what is wrong without identities or addresses (public: /ready); the message (`detail`) is
+    the API server's own words where it gave any (logs, admin).
+    """
+
+    def __init__(self, kind: str, summary: str, detail: str, status: int | None = None) -> None:
+        super().__init__(detail)
+        self.kind, self.summary, self.detail, self.status = kind, summary, detail, status
+
+
 # --- Projections -------------------------------------------------------------------------------
 # What detection reads of each kind. Decoding with these (msgspec) skips the rest of each object
 # without building it: managedFields, pod specs (containers, env, probes, volumes), annotations. For
@@ -39,46 +52,69 @@ class ClusterUnreachable(Exception):
 
 
 class ObjectMeta(TypedDict, total=False):
-    name: str
-    namespace: str
-    uid: str
-    resourceVersion: str
-    generation: int
-    creationTimestamp: str
+    # Every field may be null: a BOOKMARK's object is an empty shell ("creationTimestamp": null).
+    name: str | None
+    namespace: str | None
+    uid: str | None
+    resourceVersion: str | None
+    generation: int | None
+    creationTimestamp: str | None
     deletionTimestamp: str | None
     labels: dict[str, str] | None
     ownerReferences: list[dict[str, Any]] | None
 
 
+class ManagedFields(TypedDict, total=False):
+    """When each field manager last changed the object (fieldsV1, the bulk of it, is skipped unbuilt)."""
+
+    manager: str | None
+    operation: str | None
+    subresource: str | None
+    time: str | None
+
+
+class TrackedMeta(ObjectMeta, total=False):
+    managedFields: list[ManagedFields] | None
+
+
 class PodSpec(TypedDict, total=False):
-    nodeName: str
+    nodeName: str | None
 
 
 class ReplicasSpec(TypedDict, total=False):
     replicas: int | None
+    progressDeadlineSeconds: int | None
 
 
 class _Object(TypedDict, total=False):
-    apiVersion: str
-    kind: str
-    metadata: ObjectMeta
+    apiVersion: str | None
+    kind: str | None
+    metadata: ObjectMeta | None
     status: Any
-    code: int  # a Status object (watch ERROR event)
-    reason: str
-    message: str
+    code: int | None  # a Status object (watch ERROR event)
+    reason: str | None
+    message: str | None
 
 
 class Pod(_Object, total=False):
-    spec: PodSpec
+    spec: PodSpec | None
 
 
-class Replicated(_Object, total=False):  # Deployment, StatefulSet
-    spec: ReplicasSpec
+class Replicated(_Object, total=False):  # Deployment
+    spec: ReplicasSpec | None
+
+
+class Tracked(_Object, total=False):
+    """StatefulSet, DaemonSet: no condition says a rollout is in progress, so their detectors read when the
+    object last changed (metadata.managedFields[].time)."""
+
+    metadata: TrackedMeta | None  # type: ignore[misc]
+    spec: ReplicasSpec | None
 
 
 class Event(_Object, total=False):
-    type: str
-    involvedObject: dict[str, Any]
+    type: str | None
+    involvedObject: dict[str, Any] | None
     count: int | None
     series: dict[str, Any] | None
     firstTimestamp: str | None
@@ -87,21 +123,16 @@ class Event(_Object, total=False):
     source: dict[str, Any] | None
 
 
-class ListMeta(TypedDict, total=False):
-    resourceVersion: str
-    # `continue` is a Python keyword: see _LIST_META.
-
-
 PROJECTIONS: dict[str, type] = {
-    "Pod": Pod, "Node": _Object, "Event": Event, "Deployment": Replicated, "StatefulSet": Replicated,
-    "DaemonSet": _Object, "Job": _Object,
+    "Pod": Pod, "Node": _Object, "Event": Event, "Deployment": Replicated, "StatefulSet": Tracked,
+    "DaemonSet": Tracked, "Job": _Object,
 }
-_LIST_META = TypedDict("_LIST_META", {"resourceVersion": str, "continue": str}, total=False)
+_LIST_META = TypedDict("_LIST_META", {"resourceVersion": str | None, "continue": str | None}, total=False)
 
 
 def _list_type(kind: str) -> type:
-    return TypedDict(f"{kind}List", {"metadata": _LIST_META, "items": list[PROJECTIONS[kind]]},  # type: ignore[misc]
-                     total=False)
+    return TypedDict(f"{kind}List", {"metadata": _LIST_META | None,  # type: ignore[misc]
+                                     "items": list[PROJECTIONS[kind]] | None}, total=False)
 
 
 def _watch_type(kind: str) -> type:
@@ -123,8 +154,10 @@ def decode_list(kind: str, data: bytes) -> dict[str, Any]:
             body = _LIST_DECODERS[kind].decode(data)
     except msgspec.DecodeError as exc:
         raise Undecodable(str(exc)) from None
-    if not isinstance(body.get("items"), list):
+    if "items" not in body:
         raise Undecodable("the answer has no items list")
+    body["items"] = body["items"] or []  # an empty list may come as null
+    body["metadata"] = body.get("metadata") or {}
     return body
 
 
@@ -144,6 +177,7 @@ class ListedKind:
     api: type[Any]
     method: str
     plural: str  # for messages: "listing statefulsets failed"
+    group: str  # API group, "" for the core group: RBAC names the resource "jobs.batch"
     # Core kinds are served by every Kubernetes API server: a 404 on them means the address is not one
     # (a proxy, a wrong path), and treating it as "no objects" would resolve every firing signal.
     core: bool = False
@@ -152,15 +186,46 @@ class ListedKind:
 
 # Registry: kind -> how to list it across all namespaces with one call. Detection covers these kinds.
 LISTED_KINDS: dict[str, ListedKind] = {
-    "Pod": ListedKind(client.CoreV1Api, "list_pod_for_all_namespaces", "pods", core=True),
-    "Node": ListedKind(client.CoreV1Api, "list_node", "nodes", core=True),
-    "Event": ListedKind(client.CoreV1Api, "list_event_for_all_namespaces", "events", core=True,
+    "Pod": ListedKind(client.CoreV1Api, "list_pod_for_all_namespaces", "pods", "", core=True),
+    "Node": ListedKind(client.CoreV1Api, "list_node", "nodes", "", core=True),
+    "Event": ListedKind(client.CoreV1Api, "list_event_for_all_namespaces", "events", "", core=True,
                         params={"field_selector": "type=Warning"}),
-    "Deployment": ListedKind(client.AppsV1Api, "list_deployment_for_all_namespaces", "deployments"),
-    "StatefulSet": ListedKind(client.AppsV1Api, "list_stateful_set_for_all_namespaces", "statefulsets"),
-    "DaemonSet": ListedKind(client.AppsV1Api, "list_daemon_set_for_all_namespaces", "daemonsets"),
-    "Job": ListedKind(client.BatchV1Api, "list_job_for_all_namespaces", "jobs"),
+    "Deployment": ListedKind(client.AppsV1Api, "list_deployment_for_all_namespaces", "deployments", "apps"),
+    "StatefulSet": ListedKind(client.AppsV1Api, "list_stateful_set_for_all_namespaces", "statefulsets", "apps"),
+    "DaemonSet": ListedKind(client.AppsV1Api, "list_daemon_set_for_all_namespaces", "daemonsets", "apps"),
+    "Job": ListedKind(client.BatchV1Api, "list_job_for_all_namespaces", "jobs", "batch"),
 }
+
+
+def status_message(exc: client.ApiException) -> str:
+    """The message of the Status object an API server answers with; never the headers (they carry tokens)."""
+    body = exc.body.decode("utf-8", "replace") if isinstance(exc.body, bytes) else exc.body
+    try:
+        message = json.loads(body or "").get("message")
+    except (ValueError, AttributeError):
+        message = None
+    return str(message)[:500] if message else f"HTTP {exc.status} {exc.reason or ''}".strip()
+
+
+def unreadable(kind: str, verb: str, exc: BaseException) -> KindUnreadable:
+    """What went wrong reading one kind, in words an operator can act on."""
+    listed = LISTED_KINDS[kind]
+    resource = f"{listed.plural}.{listed.group}" if listed.group else listed.plural
+    if isinstance(exc, client.ApiException):
+        status = exc.status
+        summary = {
+            401: "unauthorized: the API server refused the credentials (HTTP 401)",
+            403: f"forbidden: {verb} {resource} at the cluster scope (HTTP 403)",
+            404: f"not found: {verb} {resource} (HTTP 404)",
+            429: f"throttled: {verb} {resource} (HTTP 429)",
+        }.get(status or 0, f"the API server failed to {verb} {resource} (HTTP {status} {exc.reason or ''})".strip())
+        return KindUnreadable(kind, summary, status_message(exc), status)
+    if isinstance(exc, Undecodable):
+        return KindUnreadable(kind, f"the answer to {verb} {resource} is not a list of {kind}",
+                              f"{verb} {resource}: {exc}"[:500])
+    return KindUnreadable(kind, f"cannot {verb} {resource}: {exc.__class__.__name__}",
+                          f"{verb} {resource}: {exc.__class__.__name__}: {exc}"[:500])
+
 
 
 def api_client_for(cluster: Cluster) -> client.ApiClient:
@@ -173,10 +238,11 @@ def api_client_for(cluster: Cluster) -> client.ApiClient:
         if in_cluster:
             configuration = client.Configuration()
             config.load_incluster_config(client_configuration=configuration)
-            return client.ApiClient(configuration)
-        return config.new_client_from_config(
-            config_file=cluster.resolved_kubeconfig, context=cluster.context or None
-        )
+            return client.ApiClient(_without_retries(configuration))
+        configuration = client.Configuration()
+        config.load_kube_config(config_file=cluster.resolved_kubeconfig, context=cluster.context or None,
+                                client_configuration=configuration, persist_config=False)
+        return client.ApiClient(_without_retries(configuration))
     except OSError as exc:
         detail = exc.strerror or exc.__class__.__name__
     except config.ConfigException as exc:
@@ -187,6 +253,13 @@ def api_client_for(cluster: Cluster) -> client.ApiClient:
     except Exception as exc:  # anything else the loaders raise: its class only
         detail = f"unusable ({exc.__class__.__name__})"
     raise ClusterUnreachable(f"cannot load credentials for cluster {cluster.name} from {source}: {detail}")
+
+
+def _without_retries(configuration: client.Configuration) -> client.Configuration:
+    """No urllib3 retries: the poll and the watcher back off on their own, and urllib3 would log a warning
+    per retry (dozens of lines a minute during an outage)."""
+    configuration.retries = False
+    return configuration
 
 
 @contextmanager
@@ -210,9 +283,10 @@ def list_kind(api: client.ApiClient, kind: str) -> list[dict[str, Any]]:
     """Every object of `kind` in all namespaces with one list call, as raw JSON (no model deserialisation).
 
     A kind the server does not serve (404) lists as empty, except the core kinds (see `ListedKind.core`).
+    Raises `KindUnreadable` when the server answered but not with the list (403, 5xx, garbage), and
+    `ClusterUnreachable` when it could not be reached at all.
     """
     listed = LISTED_KINDS[kind]
-    what = f"listing {listed.plural} failed"
     try:
         response = getattr(listed.api(api), listed.method)(
             _preload_content=False, _request_timeout=REQUEST_TIMEOUT, **listed.params
@@ -220,24 +294,35 @@ def list_kind(api: client.ApiClient, kind: str) -> list[dict[str, Any]]:
         body = decode_list(kind, response.data)
     except client.ApiException as exc:
         if exc.status == 404 and not listed.core:
-            log.warning("kind_not_served", kind=kind, status=exc.status)
+            log.info("kind_not_served", kind=kind, status=exc.status)
             return []
-        raise ClusterUnreachable(f"{what}: HTTP {exc.status} {exc.reason}") from None
+        raise unreadable(kind, "list", exc) from None
     except Undecodable as exc:
-        raise ClusterUnreachable(f"{what}: the API server answered something that is not a list of {kind}: "
-                                 f"{exc}"[:500]) from None
+        raise unreadable(kind, "list", exc) from None
     except (urllib3.exceptions.HTTPError, OSError) as exc:
-        raise ClusterUnreachable(f"{what}: {exc.__class__.__name__}: {exc}") from None
-    return body["items"]
+        raise ClusterUnreachable(f"listing {listed.plural} failed: {exc.__class__.__name__}: {exc}"[:500]) from None
+    items: list[dict[str, Any]] = body["items"]
+    if kind == "Event":  # some servers (and emulators) ignore field selectors: keep Warning events only
+        items = [event for event in items if event.get("type") == "Warning"]
+    return items
 
 
-def list_snapshot(api: client.ApiClient) -> Snapshot:
-    """Every kind detection covers, one list call per kind. All or nothing: any failure raises.
+def list_snapshot(api: client.ApiClient) -> tuple[Snapshot, dict[str, KindUnreadable]]:
+    """Every kind detection covers, one list call per kind, and the kinds that could not be read.
 
+    Each kind fails alone (a missing RBAC permission for jobs leaves the pods readable). An API server
+    that cannot be reached at all, or that refuses every kind, raises `ClusterUnreachable`.
     Not one consistent moment: each list is as of its own call, milliseconds apart.
     """
-    snapshot = {kind: list_kind(api, kind) for kind in LISTED_KINDS}
-    # Some servers (and emulators) ignore field selectors: keep Warning events only, whatever came back.
-    snapshot["Event"] = [event for event in snapshot["Event"] if event.get("type") == "Warning"]
-    return snapshot
+    snapshot: Snapshot = {}
+    failures: dict[str, KindUnreadable] = {}
+    for kind in LISTED_KINDS:
+        try:
+            snapshot[kind] = list_kind(api, kind)
+        except KindUnreadable as exc:
+            failures[kind] = exc
+    if not snapshot:
+        first = next(iter(failures.values()))
+        raise ClusterUnreachable(f"no kind could be read; {first.kind}: {first.summary}: {first.detail}"[:500])
+    return snapshot, failures
 

@@ -11,12 +11,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+import kmock
 import pytest
 from structlog.testing import capture_logs
 
 from incidents import kube
 from incidents.detection import poll_cluster
-from incidents.models import Cluster, ClusterEvent, Signal
+from incidents.models import Cluster, ClusterEvent, DetectionProblem, Signal
 from simcluster.server import write_kubeconfig
 from tests.factories import make_cluster
 from tests.threads import in_thread
@@ -198,7 +199,9 @@ async def test_the_snapshot_holds_every_kind_and_warning_events_only(kmock: Any,
 
     def snapshot() -> dict[str, list[dict[str, Any]]]:
         with kube.api_client_for(cluster) as api:
-            return kube.list_snapshot(api)
+            listed, failures = kube.list_snapshot(api)
+        assert failures == {}
+        return listed
 
     listed = await in_thread(snapshot)
     assert {kind: [obj["metadata"]["name"] for obj in objs] for kind, objs in listed.items()} == {
@@ -206,26 +209,57 @@ async def test_the_snapshot_holds_every_kind_and_warning_events_only(kmock: Any,
         "DaemonSet": [], "Job": [JOB[2]],
     }
 
-@pytest.mark.parametrize(("answer", "error"), [
-    (500, "listing pods failed: HTTP 500"),
-    (b"<html><body>502 Bad Gateway</body></html>", "listing pods failed: the API server answered something that is "
-                                                   "not a list of Pod: JSON is malformed"),
-    ({"kind": "Status", "status": "Failure"}, "listing pods failed: the API server answered something that is not"),
-    ({"kind": "PodList", "items": ["garbage"]}, "listing pods failed: the API server answered something that is not "
-                                                "a list of Pod: Expected `object`, got `str` - at `$.items[0]`"),
+@pytest.mark.parametrize(("answer", "problem", "detail"), [
+    (kmock.Response(status=500, payload=b""), "the API server failed to list pods (HTTP 500", "HTTP 500"),
+    (kmock.Response(status=403, payload={
+        "kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "Forbidden", "code": 403,
+        "message": 'pods is forbidden: User "system:serviceaccount:aiops:aiops" cannot list resource "pods" in API '
+                   'group "" at the cluster scope'}),
+     "forbidden: list pods at the cluster scope (HTTP 403)", 'pods is forbidden: User "system:serviceaccount'),
+    (kmock.Response(status=429, payload=b""), "throttled: list pods (HTTP 429)", "HTTP 429"),
+    (b"<html><body>502 Bad Gateway</body></html>", "the answer to list pods is not a list of Pod",
+     "list pods: JSON is malformed"),
+    ({"kind": "Status", "status": "Failure"}, "the answer to list pods is not a list of Pod", "list pods: "),
+    ({"kind": "PodList", "items": ["garbage"]}, "the answer to list pods is not a list of Pod",
+     "list pods: Expected `object`, got `str` - at `$.items[0]`"),
 ])
-async def test_an_api_server_answering_errors_or_garbage_keeps_the_signals(kmock: Any, cluster: Cluster,
-                                                                          answer: Any, error: str) -> None:
+async def test_one_kind_answering_errors_or_garbage_fails_alone_and_keeps_its_signals(
+        kmock: Any, cluster: Cluster, answer: Any, problem: str, detail: str) -> None:
     serve_failures(kmock)
     assert await in_thread(poll(cluster)) == FIRING
-    kmock[kmock.action.LIST, kmock.resource("v1/pods")] << answer
+    failing = True  # None: kmock answers as the emulator it is
+    kmock[kmock.action.LIST, kmock.resource("v1/pods")] << (lambda: answer if failing else None)
+    kmock.objects[NODE] = node("node-2", ready=True)  # the nodes are still read: this one healed
     with capture_logs() as logs:
-        assert await in_thread(poll(cluster)) == []  # does not raise, records no resolution
-    refreshed = await in_thread(lambda: Cluster.objects.get(pk=cluster.pk))
-    assert refreshed.last_poll_error.startswith(error), refreshed.last_poll_error
-    assert [entry["event"] for entry in logs if entry["log_level"] == "warning"] == ["poll_failed"]
-    assert await in_thread(lambda: list(Signal.objects.values_list("status", flat=True))) == ["firing"] * 4
-    assert await in_thread(lambda: ClusterEvent.objects.filter(status="resolved").count()) == 0
+        assert await in_thread(poll(cluster)) == [("resolved", "NodeNotReady", "node-2")]
+        assert await in_thread(poll(cluster)) == []  # the same failure again says nothing new
+    [unreadable] = await in_thread(lambda: list(DetectionProblem.objects.filter(cluster=cluster)))
+    assert (unreadable.kind, unreadable.reporter) == ("Pod", "poll")
+    assert unreadable.summary.startswith(problem), unreadable.summary
+    assert unreadable.detail.startswith(detail), unreadable.detail
+    assert [entry["event"] for entry in logs if entry["log_level"] == "warning"] == ["detection_kind_unreadable"]
+    # What was judged from the pods (the crash loop, the BackOff event about the pod) is kept as it was.
+    firing = await in_thread(lambda: sorted(Signal.objects.firing().values_list("fingerprint", flat=True)))
+    assert await in_thread(lambda: sorted(ClusterEvent.objects.filter(fingerprint__in=firing)
+                                          .values_list("reason", flat=True))) == ["BackOff", "CrashLoopBackOff",
+                                                                                  "JobFailed"]
+    assert await in_thread(lambda: Cluster.objects.get(pk=cluster.pk).last_poll_error) == ""
+
+
+async def test_a_kind_readable_again_is_judged_again_and_its_problem_ends(kmock: Any, cluster: Cluster) -> None:
+    serve_failures(kmock)
+    assert await in_thread(poll(cluster)) == FIRING
+    failing = True  # None: kmock answers as the emulator it is
+    kmock[kmock.action.LIST, kmock.resource("v1/pods")] << (lambda: b"<html>502</html>" if failing else None)
+    kmock.objects[POD] = pod("running")
+    assert await in_thread(poll(cluster)) == []  # the pod healed, unseen
+    assert await in_thread(lambda: DetectionProblem.objects.filter(cluster=cluster).count()) == 1
+
+    failing = False
+    with capture_logs() as logs:
+        assert await in_thread(poll(cluster)) == [("resolved", "CrashLoopBackOff", POD[2])]
+    assert await in_thread(lambda: DetectionProblem.objects.filter(cluster=cluster).exists()) is False
+    assert [entry["event"] for entry in logs if entry["event"].startswith("detection")] == ["detection_kind_readable"]
 
 
 async def test_a_kind_the_server_does_not_serve_lists_as_empty(kmock: Any, cluster: Cluster) -> None:
@@ -233,20 +267,31 @@ async def test_a_kind_the_server_does_not_serve_lists_as_empty(kmock: Any, clust
     serve_failures(kmock)
     with capture_logs() as logs:
         assert await in_thread(poll(cluster)) == FIRING
-    assert {"event": "kind_not_served", "kind": "DaemonSet", "status": 404, "log_level": "warning"} in logs
+    assert {"event": "kind_not_served", "kind": "DaemonSet", "status": 404, "log_level": "info"} in logs
     assert await in_thread(lambda: Cluster.objects.get(pk=cluster.pk).last_poll_error) == ""
 
 
-async def test_a_server_that_does_not_serve_a_core_kind_is_not_a_kubernetes_api(kmock: Any,
-                                                                                cluster: Cluster) -> None:
+async def test_a_core_kind_not_found_is_unreadable_not_empty(kmock: Any, cluster: Cluster) -> None:
     serve_failures(kmock)
     assert await in_thread(poll(cluster)) == FIRING
-    kmock.objects.clear()  # nodes are no longer declared by their objects either
+    del kmock.objects[NODE], kmock.objects["v1/nodes", None, "node-1"]
     del kmock.resources["v1/nodes"]
-    kmock.objects[POD] = pod("running")
-    assert await in_thread(poll(cluster)) == []  # no resolution: the answer is not trusted
+    assert await in_thread(poll(cluster)) == []  # every node "gone" would resolve NodeNotReady: not trusted
+    problem = await in_thread(lambda: DetectionProblem.objects.get(cluster=cluster))
+    assert (problem.kind, problem.summary) == ("Node", "not found: list nodes (HTTP 404)")
+
+
+async def test_an_api_server_refusing_every_kind_is_a_poll_error(kmock: Any, cluster: Cluster) -> None:
+    serve_failures(kmock)
+    assert await in_thread(poll(cluster)) == FIRING
+    kmock[kmock.action.LIST] << 401
+    with capture_logs() as logs:
+        assert await in_thread(poll(cluster)) == []
+        assert await in_thread(poll(cluster)) == []
     error = await in_thread(lambda: Cluster.objects.get(pk=cluster.pk).last_poll_error)
-    assert error.startswith("listing nodes failed: HTTP 404"), error
+    assert error.startswith("no kind could be read; Pod: unauthorized: the API server refused the credentials"), error
+    assert [entry["event"] for entry in logs if entry["log_level"] == "warning"] == ["poll_failed"]  # once
+    assert await in_thread(lambda: ClusterEvent.objects.filter(status="resolved").count()) == 0
 
 
 async def test_an_unreachable_api_server_is_recorded_as_the_poll_error(tmp_path: Path) -> None:
@@ -255,7 +300,7 @@ async def test_an_unreachable_api_server_is_recorded_as_the_poll_error(tmp_path:
     cluster = await in_thread(lambda: make_cluster("gone", kubeconfig_path=str(kubeconfig)))
     assert await in_thread(poll(cluster)) == []
     error = await in_thread(lambda: Cluster.objects.get(pk=cluster.pk).last_poll_error)
-    assert error.startswith("listing pods failed: MaxRetryError"), error
+    assert error.startswith("listing pods failed: NewConnectionError"), error
 
 
 async def test_a_cluster_named_by_secret_reads_its_kubeconfig_from_the_secrets_dir(
