@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -61,3 +62,9 @@ CHECKS: dict[str, Callable[[], str | None]] = {
 
 def failing_checks() -> dict[str, str]:
     return {name: error for name, check in CHECKS.items() if (error := check()) is not None}
+
+
+# What /ready shows beside the checks, filled by each app in its AppConfig.ready() (this layer imports no app):
+# name -> a function answering the app's state as JSON-able data. Informative: never a 503 by itself. State
+# only, never errors that may quote credentials, addresses or a server's output.
+READINESS_DETAILS: dict[str, Callable[[], Any]] = {}

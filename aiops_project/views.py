@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_prometheus.exports import ExportToDjangoView
 
-from aiops_project.health import failing_checks
+from aiops_project.health import READINESS_DETAILS, failing_checks
 
 
 @require_GET
@@ -23,17 +23,14 @@ def health(request: HttpRequest) -> JsonResponse:
 def ready(request: HttpRequest) -> JsonResponse:
     """Readiness: database, Redis and broker reachable; 503 naming what failed.
 
-    Also the MCP servers' health as the workers last saw it: informative, it never makes this 503
-    (a down tool server stops the steps that need it, not intake and the console).
+    Also what the apps report (`READINESS_DETAILS`: the MCP servers' health as the workers last saw it, what
+    detection cannot read in each cluster): informative, it never makes this 503 (a down tool server stops the
+    steps that need it, a missing permission the detection of one kind, not intake and the console).
     """
     failures = failing_checks()
     if failures:
         return JsonResponse({"status": "unavailable", "failed": failures}, status=503)
-    from mcp_bridge.models import McpServerState
-
-    # State only: the errors (which may quote a server's stderr) are for the admin, not the world.
-    servers = {s.server: {"state": s.state, "since": s.changed_at.isoformat()} for s in McpServerState.objects.all()}
-    return JsonResponse({"status": "ok", "mcp_servers": servers})
+    return JsonResponse({"status": "ok", **{name: detail() for name, detail in READINESS_DETAILS.items()}})
 
 
 @require_GET

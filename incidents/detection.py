@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 import structlog
 from django.utils import timezone
@@ -138,3 +139,17 @@ def report_problems(cluster: Cluster, reporter: str, failures: Mapping[str, kube
         )
         log.warning("detection_kind_unreadable", kind=kind, reporter=reporter, problem=failure.summary,
                     detail=failure.detail)
+
+
+def cluster_states() -> dict[str, dict[str, Any]]:
+    """Each enabled cluster's detection, for /ready: `ok`, `degraded` (some kinds unreadable, named with what
+    is missing) or `unreachable` (the last poll read nothing). No addresses, paths or identities."""
+    problems: dict[int, dict[str, str]] = {}
+    for cluster_id, kind, summary in DetectionProblem.objects.values_list("cluster_id", "kind", "summary"):
+        problems.setdefault(cluster_id, {}).setdefault(kind, summary)
+    states: dict[str, dict[str, Any]] = {}
+    for cluster in Cluster.objects.filter(enabled=True).only("pk", "name", "last_poll_error"):
+        unreadable = problems.get(cluster.pk, {})
+        state = "unreachable" if cluster.last_poll_error else "degraded" if unreadable else "ok"
+        states[cluster.name] = {"detection": state, **({"unreadable": unreadable} if unreadable else {})}
+    return states

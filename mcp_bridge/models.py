@@ -82,6 +82,12 @@ class McpServerState(models.Model):
         return f"{self.server}: {self.state}"
 
 
+def server_states() -> dict[str, dict[str, str]]:
+    """Each server's state for /ready. State only: the errors (which may quote a server's stderr) are for the
+    admin, not the world."""
+    return {s.server: {"state": s.state, "since": s.changed_at.isoformat()} for s in McpServerState.objects.all()}
+
+
 class McpTool(models.Model):
     """One tool a configured MCP server offers, as its last `tools/list` answered: the tool registry."""
 

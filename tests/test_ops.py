@@ -17,7 +17,27 @@ def test_health_answers_without_auth_or_dependencies(client: Client):
 def test_ready_checks_database_redis_and_broker(client: Client):
     response = client.get("/ready")
     assert response.status_code == 200, response.content
-    assert response.json() == {"status": "ok", "mcp_servers": {}}
+    assert response.json() == {"status": "ok", "mcp_servers": {}, "clusters": {}}
+
+
+def test_ready_names_what_detection_cannot_read_in_each_cluster_without_identities(client: Client):
+    from incidents.models import DetectionProblem
+    from tests.factories import make_cluster
+
+    prod, staging = make_cluster("prod"), make_cluster("staging")
+    make_cluster("old", enabled=False)
+    for reporter in ("poll", "watch"):
+        DetectionProblem.objects.create(
+            cluster=prod, kind="Job", reporter=reporter,
+            summary="forbidden: list jobs.batch at the cluster scope (HTTP 403)",
+            detail='jobs.batch is forbidden: User "system:serviceaccount:aiops:reader" cannot list resource "jobs"')
+    type(staging).objects.filter(pk=staging.pk).update(last_poll_error="listing pods failed: NewConnectionError")
+    clusters = client.get("/ready").json()["clusters"]
+    assert clusters == {
+        "prod": {"detection": "degraded",
+                 "unreadable": {"Job": "forbidden: list jobs.batch at the cluster scope (HTTP 403)"}},
+        "staging": {"detection": "unreachable"},
+    }
 
 
 def test_ready_shows_mcp_server_health_without_the_errors(client: Client):

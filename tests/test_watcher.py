@@ -22,8 +22,9 @@ import pytest
 from django.conf import settings
 
 from incidents.detectors import DETECTORS, Finding
+from incidents.kindstream import Backoff
 from incidents.models import Cluster, ClusterEvent, Signal
-from incidents.watcher import Backoff, ClusterWatch, Watcher, WatchSettings
+from incidents.watcher import ClusterWatch, Watcher, WatchSettings
 from simcluster.server import write_kubeconfig
 from tests.factories import make_cluster
 from tests.threads import in_thread
