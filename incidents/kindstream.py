@@ -95,6 +95,7 @@ class KindStream:
         self.resource_version: str | None = None  # None: (re)list before watching
         self.reconnects = 0  # failures that ended in a backoff (a 410 or a watch the server ended are not)
         self.relists = 0
+        self.bookmarks = 0
         self._backoff = Backoff(owner.settings.backoff_base, owner.settings.backoff_cap)
         self._failing: str | None = None  # what the last failure was, until a success
         self._problem: kube.KindUnreadable | None = None  # what was reported as the kind's detection problem
@@ -261,7 +262,9 @@ class KindStream:
         if kind in ("ADDED", "MODIFIED", "DELETED"):
             now = None if kind == "DELETED" else obj
             self.owner.observe(self.kind, {object_key(self.kind, obj): now}, resource_version=resource_version)
-        elif kind != "BOOKMARK":
+        elif kind == "BOOKMARK":
+            self.bookmarks += 1
+        else:
             raise StreamError(f"unknown watch event type {kind!r}")
         if resource_version:  # only once the event is processed: a reconnect replays what failed
             self.resource_version = str(resource_version)

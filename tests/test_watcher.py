@@ -20,10 +20,12 @@ import aiohttp.web
 import kmock
 import pytest
 from django.conf import settings
+from structlog.testing import capture_logs
 
+from incidents.detection import sync_cluster_findings
 from incidents.detectors import DETECTORS, Finding
 from incidents.kindstream import Backoff
-from incidents.models import Cluster, ClusterEvent, Signal
+from incidents.models import Cluster, ClusterEvent, DetectionProblem, Signal
 from incidents.watcher import ClusterWatch, Watcher, WatchSettings
 from simcluster.server import write_kubeconfig
 from tests.factories import make_cluster
@@ -366,3 +368,65 @@ def test_watch_clusters_records_a_crashloop_and_exits_cleanly_on_sigint(tmp_path
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait()
+
+
+# --- what a real API server sends, and one kind failing alone ------------------------------------------------
+
+BOOKMARKS = ROOT / "tests" / "fixtures" / "realkube" / "bookmarks.jsonl"  # captured from kube-apiserver v1.28.0
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_real_bookmark_with_nulls_moves_the_resource_version_without_breaking_the_watch(
+        harness: Harness) -> None:
+    api = harness.api
+    [line] = [raw for raw in BOOKMARKS.read_bytes().splitlines() if b'"kind":"Pod"' in raw]
+    api[kmock.action.WATCH, PODS][:1] << (line + b"\n",)  # and the stream ends: reconnect
+    with capture_logs() as logs:
+        await harness.start()
+        await eventually(lambda: len(list(api[kmock.action.WATCH, PODS])) >= 2)
+    second = list(api[kmock.action.WATCH, PODS])[1]
+    assert second.params["resourceVersion"] == "242", "resumed from the bookmark"
+    assert len(list(api[kmock.action.LIST, PODS])) == 1, "no relist"
+    assert not [e for e in logs if "not a watch event" in str(e.get("error", ""))], "the bookmark decoded"
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_kind_refused_by_rbac_fails_alone_is_named_once_and_resolves_nothing(harness: Harness) -> None:
+    api = harness.api
+    forbidden = {"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "Forbidden", "code": 403,
+                 "message": 'jobs.batch is forbidden: User "system:serviceaccount:aiops:reader" cannot list '
+                            'resource "jobs" in API group "batch" at the cluster scope'}
+    api[kmock.action.LIST, kmock.resource("batch/v1/jobs")] << kmock.Response(status=403, payload=forbidden)
+    # A job failure recorded earlier (by a poll with more rights, or before the permission was taken away).
+    job = Finding(reason="JobFailed", severity="critical", namespace="batch", object_kind="Job",
+                  object_name="nightly-1", message="failed", group_kind="CronJob", group_name="nightly",
+                  labels={"job": "nightly-1"})
+    await in_thread(lambda: sync_cluster_findings(harness.cluster, [job]))
+    await harness.create(pod("checkout-5d4f8-a"))
+    with capture_logs() as logs:
+        await harness.start()
+        await harness.set_state("checkout-5d4f8-a", "crashloop")
+        await eventually(lambda: statuses(reason="CrashLoopBackOff") == [("firing", "checkout-5d4f8-a")])
+        await eventually(lambda: harness.watch.streams["Job"].reconnects >= 3)  # it keeps trying
+    problem = await in_thread(lambda: DetectionProblem.objects.get(cluster=harness.cluster))
+    assert (problem.kind, problem.reporter) == ("Job", "watch")
+    assert problem.summary == "forbidden: list jobs.batch at the cluster scope (HTTP 403)"
+    assert problem.detail == forbidden["message"]
+    failing = [e for e in logs if e["event"] == "watch_failing"]
+    assert [e["error"] for e in failing] == [problem.summary], "said once, not once per retry"
+    assert await in_thread(lambda: statuses(reason="JobFailed")) == [("firing", "nightly-1")]  # not resolved
+    assert harness.watch.streams["Pod"].reconnects == 0
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("answer", [404, 429, 500, 503, b"<html>garbage</html>"])
+async def test_one_kind_answering_errors_never_stops_the_others(harness: Harness, answer: Any) -> None:
+    api = harness.api
+    reply = kmock.Response(status=answer, payload=b"") if isinstance(answer, int) else answer
+    api[kmock.action.LIST, kmock.resource("v1/nodes")] << reply  # nodes are a core kind: a 404 is a failure too
+    await harness.create(pod("checkout-5d4f8-a"))
+    await harness.start()
+    await harness.set_state("checkout-5d4f8-a", "crashloop")
+    await eventually(lambda: statuses(reason="CrashLoopBackOff") == [("firing", "checkout-5d4f8-a")])
+    await eventually(lambda: DetectionProblem.objects.filter(cluster=harness.cluster, kind="Node").exists())
+    assert harness.watch.streams["Node"].is_alive() and harness.watch.streams["Node"].reconnects >= 1
