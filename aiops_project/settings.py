@@ -278,6 +278,12 @@ SIMCLUSTER_ENABLED = envbool("AIOPS_SIMCLUSTER", not PRODUCTION)
 SIMCLUSTER_SCENARIO = Path(envstr("AIOPS_SIMCLUSTER_SCENARIO", str(BASE_DIR / "scenarios" / "crashloop.yaml")))
 SIMCLUSTER_PORT = envint("AIOPS_SIMCLUSTER_PORT", 18080, minimum=1)
 SIMCLUSTER_KUBECONFIG = VAR_DIR / "simcluster" / "kubeconfig"
+# Zero-config pick-up (load_defaults, while no cluster is registered): the in-cluster service account when
+# running in a pod, else the current context of KUBECONFIG or ~/.kube/config; false = the simulated cluster.
+CLUSTER_DISCOVERY = envbool("AIOPS_CLUSTER_DISCOVERY", True)
+# Where Kubernetes mounts a pod's service account (the client reads it there too). Not an environment
+# variable: a setting so that tests can point it at a folder of their own.
+SERVICE_ACCOUNT_DIR = Path("/var/run/secrets/kubernetes.io/serviceaccount")
 # Where secrets are mounted as files (Docker secrets, Kubernetes secret volumes): a Cluster may name its
 # kubeconfig by secret name instead of by path.
 SECRETS_DIR = Path(envstr("AIOPS_SECRETS_DIR", "/run/secrets"))

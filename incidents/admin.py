@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
+from incidents.clusters import delete_cluster, delete_clusters, save_cluster
 from incidents.models import AuditEntry, Cluster, ClusterEvent, Incident, Rule, Signal, Silence
 from incidents.rules import RuleError, replay_rule
 
@@ -16,6 +17,16 @@ class ClusterAdmin(admin.ModelAdmin):
     readonly_fields = ["last_polled_at", "last_poll_error"]
     fields = ["name", "kind", "kubeconfig_path", "kubeconfig_secret", "context", "enabled", "last_polled_at",
               "last_poll_error"]
+
+    # Through the cluster services, so the cluster's poll schedule follows it at once.
+    def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
+        save_cluster(obj)
+
+    def delete_model(self, request, obj) -> None:  # type: ignore[no-untyped-def]
+        delete_cluster(obj)
+
+    def delete_queryset(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
+        delete_clusters(queryset)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -1,0 +1,3 @@
+from mcp_bridge.servers.kubernetes.server import main
+
+main()

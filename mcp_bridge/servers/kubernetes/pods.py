@@ -1,0 +1,143 @@
+"""Pod tools: list, get, describe, logs, log analysis, delete."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp_types import CallToolResult
+from pydantic import Field
+
+from mcp_bridge.servers.kubernetes.base import MUTATE, READ, Context, Name, Namespace, compact, result
+from mcp_bridge.servers.kubernetes.summaries import container_status, pod_summary, recent_events
+
+
+def register(mcp: MCPServer, ctx: Context) -> None:
+    cluster = ctx.cluster
+
+    @mcp.tool(annotations=READ)
+    def list_pods(
+        namespace: Annotated[str | None, Field(description="namespace; all namespaces when omitted")] = None,
+        label_selector: Annotated[str | None, Field(description="e.g. app=web,tier!=db")] = None,
+    ) -> CallToolResult:
+        """List pods with phase, readiness, restarts, waiting reason (e.g. CrashLoopBackOff), node, owner."""
+        kwargs = {"label_selector": label_selector} if label_selector else {}
+        items = ctx.list_items("pods", namespace, cluster.core.list_namespaced_pod,
+                               cluster.core.list_pod_for_all_namespaces, **kwargs)
+        pods = [pod_summary(p) for p in items]
+        return result(compact(pods), {"pods": pods})
+
+    @mcp.tool(annotations=READ, structured_output=False)
+    def get_pod_logs(
+        namespace: Namespace,
+        name: Name,
+        container: Annotated[str | None, Field(description="needed when the pod has several")] = None,
+        tail_lines: Annotated[int, Field(ge=1, le=10_000)] = 100,
+        previous: Annotated[bool, Field(description="logs of the previous (crashed) container")] = False,
+    ) -> str:
+        """Return the last lines of a pod container's log as text."""
+        ctx.guard(namespace)
+        kwargs: dict[str, Any] = {"tail_lines": tail_lines, "previous": previous}
+        if container:
+            kwargs["container"] = container
+        raw = cluster.call(
+            f"logs of pod {namespace}/{name}", cluster.core.read_namespaced_pod_log, name, namespace, **kwargs
+        )
+        return raw.decode("utf-8", errors="replace")
+
+    @mcp.tool(annotations=READ)
+    def analyze_logs(
+        namespace: Namespace,
+        name: Name,
+        container: Annotated[str | None, Field(description="needed when the pod has several")] = None,
+        tail_lines: Annotated[int, Field(ge=1, le=10_000)] = 1000,
+    ) -> CallToolResult:
+        """Known failure patterns (OOM, panics and stack traces, refused/timed-out connections, DNS, TLS,
+        permissions, missing config or env, disk full, probes, exit codes...) in the current and the
+        previous container's logs, with categories and (redacted) evidence lines."""
+        from incidents.loganalysis import analyze_logs as analyze
+
+        ctx.guard(namespace)
+        kwargs: dict[str, Any] = {"tail_lines": tail_lines}
+        if container:
+            kwargs["container"] = container
+        report: dict[str, Any] = {"namespace": namespace, "pod": name}
+        for which, previous in (("current", False), ("previous", True)):
+            try:
+                raw = cluster.call(f"logs of pod {namespace}/{name}", cluster.core.read_namespaced_pod_log, name,
+                                   namespace, previous=previous, **kwargs)
+            except ToolError as exc:
+                if not previous:
+                    raise
+                report[which] = {"error": str(exc)}  # no previous container (never restarted)
+                continue
+            analysis = analyze(raw.decode("utf-8", errors="replace"))
+            report[which] = {**analysis.as_dict(), "summary": analysis.summary()}
+        text = f"pod {namespace}/{name}: current: {report['current']['summary']}"
+        if "summary" in report.get("previous", {}):
+            text += f"; previous: {report['previous']['summary']}"
+        return result(text, report)
+
+    @mcp.tool(annotations=READ)
+    def describe_pod(namespace: Namespace, name: Name) -> CallToolResult:
+        """Summarise a pod: status, conditions, container states and its recent events."""
+        ctx.guard(namespace)
+        pod = cluster.json(f"pod {namespace}/{name}", cluster.core.read_namespaced_pod, name, namespace)
+        try:
+            events = cluster.json(
+                f"events in namespace {namespace}",
+                cluster.core.list_namespaced_event,
+                namespace,
+                field_selector=f"involvedObject.kind=Pod,involvedObject.name={name}",
+            )
+            events_error = None
+        except ToolError as exc:  # the pod's state is worth returning without its events
+            events, events_error = {}, str(exc)
+        # Filter again: not every API server (or emulator) honours field selectors.
+        mine = [
+            e
+            for e in events.get("items") or []
+            if (e.get("involvedObject") or {}).get("kind") == "Pod"
+            and (e.get("involvedObject") or {}).get("name") == name
+        ]
+        status = pod.get("status") or {}
+        summary = {
+            **pod_summary(pod),
+            "pod_ip": status.get("podIP"),
+            "started": status.get("startTime"),
+            "reason": status.get("reason"),
+            "message": status.get("message"),
+            "conditions": [
+                {k: c.get(k) for k in ("type", "status", "reason", "message") if c.get(k) is not None}
+                for c in status.get("conditions") or []
+            ],
+            "init_containers": [container_status(s) for s in status.get("initContainerStatuses") or []],
+            "containers": [container_status(s) for s in status.get("containerStatuses") or []],
+            "events": recent_events(mine, 20),
+        }
+        if events_error:
+            summary["events_error"] = events_error
+        return result(compact(summary), summary)
+
+    @mcp.tool(annotations=READ)
+    def get_pod(namespace: Namespace, name: Name) -> CallToolResult:
+        """A pod's status summary plus each container's image, resources, ports and probes."""
+        ctx.guard(namespace)
+        pod = cluster.json(f"pod {namespace}/{name}", cluster.core.read_namespaced_pod, name, namespace)
+        containers = [{k: c.get(k) for k in ("name", "image", "resources", "ports", "livenessProbe",
+                                             "readinessProbe") if c.get(k) is not None}
+                      for c in (pod.get("spec") or {}).get("containers") or []]
+        summary = {**pod_summary(pod), "containers": containers,
+                   "labels": (pod.get("metadata") or {}).get("labels") or {}}
+        return result(compact(summary), summary)
+
+    @mcp.tool(annotations=MUTATE)
+    def delete_pod(namespace: Namespace, name: Name,
+                   grace_period_seconds: Annotated[int | None, Field(ge=0, le=3600)] = None) -> CallToolResult:
+        """Delete one pod; its controller (if any) replaces it (refused in read-only mode)."""
+        ctx.guard(namespace)
+        ctx.refuse_if_read_only()
+        kwargs = {"grace_period_seconds": grace_period_seconds} if grace_period_seconds is not None else {}
+        cluster.call(f"pod {namespace}/{name}", cluster.core.delete_namespaced_pod, name, namespace, **kwargs)
+        return result(f"pod {namespace}/{name} deleted", {"namespace": namespace, "name": name})
