@@ -44,11 +44,9 @@ def gather_context(incident: Incident) -> tuple[list[dict[str, Any]], list[dict[
     if incident.object_kind == "Node" or not namespace:
         node = _json(core.read_node, name)
         return [{"kind": "Node", **node}], [], {}
-    pods = [p for p in _json(core.list_namespaced_pod, namespace).get("items") or []
-            if (p.get("metadata") or {}).get("name", "") == name
-            or (p.get("metadata") or {}).get("name", "").startswith(f"{name}-")]
-    pods.sort(key=lambda p: (p.get("metadata") or {}).get("creationTimestamp") or "", reverse=True)
-    pods = pods[:MAX_PODS]
+    owned, owners = _workload_pods(api, namespace, incident.object_kind, name)
+    owned.sort(key=lambda p: (p.get("metadata") or {}).get("creationTimestamp") or "", reverse=True)
+    pods = owned[:MAX_PODS]
     objects += [{"kind": "Pod", **p} for p in pods]
     for node_name in sorted({(p.get("spec") or {}).get("nodeName") for p in pods} - {None}):
         objects.append({"kind": "Node", **_json(core.read_node, node_name)})
@@ -58,10 +56,10 @@ def gather_context(incident: Incident) -> tuple[list[dict[str, Any]], list[dict[
                         **_json(core.read_namespaced_persistent_volume_claim, claim, namespace)})
     if incident.object_kind in {"Deployment", "Pod", ""}:
         objects += _owner_and_history(client.AppsV1Api(api), namespace, name)
-    names = {(p.get("metadata") or {}).get("name") for p in pods} | {name}
+    # Events about the workload, its ReplicaSets (or Jobs) and every pod it owns, not only the newest few.
+    names = {_name(o) for o in (*owned, *owners)} | {name}
     events = [e for e in _json(core.list_namespaced_event, namespace).get("items") or []
-              if ((e.get("involvedObject") or {}).get("name") or "") in names
-              or ((e.get("involvedObject") or {}).get("name") or "").startswith(f"{name}-")]
+              if ((e.get("involvedObject") or {}).get("name") or "") in names]
     events.sort(key=lambda e: e.get("lastTimestamp") or e.get("eventTime") or "", reverse=True)
     logs: dict[str, str] = {}
     for pod in pods:
@@ -78,6 +76,53 @@ def gather_context(incident: Incident) -> tuple[list[dict[str, Any]], list[dict[
                 key = f"{namespace}/{pod_name}/{container['name']}" + (":previous" if previous else "")
                 logs[key] = text.decode("utf-8", errors="replace")[-MAX_LOG_CHARS:]
     return objects, events[:MAX_EVENTS], logs
+
+
+# The kinds whose pods belong to them through objects in between: a Deployment's pods are owned by its
+# ReplicaSets, a CronJob's by its Jobs. Any other kind (StatefulSet, DaemonSet, Job, ReplicaSet) owns its pods.
+_THROUGH = {"Deployment": ("ReplicaSet", client.AppsV1Api, "list_namespaced_replica_set"),
+            "CronJob": ("Job", client.BatchV1Api, "list_namespaced_job")}
+
+
+def _name(obj: dict[str, Any]) -> str:
+    return str((obj.get("metadata") or {}).get("name") or "")
+
+
+def _uid(obj: dict[str, Any]) -> str:
+    return str((obj.get("metadata") or {}).get("uid") or "")
+
+
+def _owned_by(obj: dict[str, Any], kind: str, name: str, uid: str = "") -> bool:
+    """Whether `obj` names (kind, name) among its owners (and that owner's uid, when both sides know it)."""
+    return any(ref.get("kind") == kind and ref.get("name") == name and (not uid or ref.get("uid") in (None, uid))
+               for ref in (obj.get("metadata") or {}).get("ownerReferences") or [])
+
+
+def owned_pods(pods: list[dict[str, Any]], kind: str, name: str,
+               between: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The pods of workload (kind, name) by ownership, never by name prefix (`checkout` is not `checkout-db`).
+
+    `between` holds the namespace's objects of the kind in between (ReplicaSets of a Deployment, Jobs of a
+    CronJob; see `_THROUGH`). A Pod (or an incident of no kind) is the pod of that name. Returns the pods and
+    the objects in between that own them.
+    """
+    if kind in {"Pod", ""}:
+        return [p for p in pods if _name(p) == name], []
+    if kind in _THROUGH:
+        owners = [o for o in between if _owned_by(o, kind, name)]
+        through = _THROUGH[kind][0]
+        return [p for p in pods if any(_owned_by(p, through, _name(o), _uid(o)) for o in owners)], owners
+    return [p for p in pods if _owned_by(p, kind, name)], []
+
+
+def _workload_pods(api: client.ApiClient, namespace: str, kind: str,
+                   name: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    pods = _json(client.CoreV1Api(api).list_namespaced_pod, namespace).get("items") or []
+    between: list[dict[str, Any]] = []
+    if kind in _THROUGH:
+        _, api_class, method = _THROUGH[kind]
+        between = _json(getattr(api_class(api), method), namespace).get("items") or []
+    return owned_pods(pods, kind, name, between)
 
 
 def _owner_and_history(apps: Any, namespace: str, name: str) -> list[dict[str, Any]]:

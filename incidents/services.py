@@ -342,16 +342,28 @@ def reopen_recent_incident(event: ClusterEvent) -> Incident | None:
     event.incident = recent
     audit("incident.reopened", incident=recent, target=recent, event_id=event.pk,
           message=f"{event.reason} came back within {window.total_seconds():.0f}s of resolving: {event.message}")
+    if (title := incident_title(event)) != recent.title:
+        # Another failure of the same workload reopened it (OOMKilled after CrashLoopBackOff): say so.
+        previous, recent.title = recent.title, title
+        recent.save(update_fields=["title"])  # the reopen above claimed the row for this caller
+        audit("incident.retitled", incident=recent, target=recent, event_id=event.pk, previous=previous,
+              title=title, message=f"Title changed from {previous!r} to {title!r}: reopened by {event.reason}")
     notify_console("incident", id=recent.pk)
     return recent
 
 
+def incident_title(event: ClusterEvent) -> str:
+    """What an incident is called after the failure that opened (or reopened) it: "OOMKilled: shop/checkout"."""
+    target = event.labels.get("workload_name") or event.object_name
+    return f"{event.reason}: {event.namespace + '/' if event.namespace else ''}{target}"[:300]
+
+
 def open_incident(event: ClusterEvent, rule: Rule) -> Incident:
     target = event.labels.get("workload_name") or event.object_name
-    title = f"{event.reason}: {event.namespace + '/' if event.namespace else ''}{target}"
     with transaction.atomic():
         incident = Incident.objects.create(
-            fingerprint=event.fingerprint, group_key=event.group_key, title=title[:300], severity=event.severity,
+            fingerprint=event.fingerprint, group_key=event.group_key, title=incident_title(event),
+            severity=event.severity,
             cluster=event.cluster, namespace=event.namespace,
             object_kind=event.labels.get("workload_kind") or event.object_kind,
             object_name=target, rule=rule,

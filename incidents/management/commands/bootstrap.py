@@ -17,5 +17,5 @@ class Command(BaseCommand):
         if (error := check_database()) is not None:
             raise CommandError(f"{error} (check DATABASE_URL)")
         call_command("migrate", interactive=False, verbosity=0)
-        call_command("load_defaults")
-        call_command("ensure_admin")
+        call_command("load_defaults", stdout=self.stdout)
+        call_command("ensure_admin", stdout=self.stdout)

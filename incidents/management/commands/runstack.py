@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from aiops_project import embedded_redis
 from aiops_project.health import check_database, check_redis
 from aiops_project.schedules import ALL_QUEUES
+from incidents.clusters import simulated_cluster_wanted
 
 
 @dataclass
@@ -72,7 +73,7 @@ class Command(BaseCommand):
                 raise CommandError(error)
 
         python = sys.executable
-        if settings.SIMCLUSTER_ENABLED:
+        if simulated_cluster_wanted():  # not when bootstrap picked up a real cluster instead
             kubeconfig = settings.SIMCLUSTER_KUBECONFIG
             kubeconfig.unlink(missing_ok=True)
             self._spawn("simcluster", [

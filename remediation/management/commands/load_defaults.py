@@ -6,12 +6,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from aiops_project.yamlfile import YamlFileError
-from incidents.clusters import ensure_simulated_cluster, sync_beat_schedules
+from incidents.clusters import register_default_cluster, sync_beat_schedules
 from remediation.definitions import load_definitions
 
 
 class Command(BaseCommand):
-    help = "Load the default playbooks and rules (YAML), the simulated cluster and the beat schedules. Idempotent."
+    help = ("Load the default playbooks and rules (YAML), the cluster this runs beside (or the simulated one) when "
+            "none is registered, and the beat schedules. Idempotent.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--playbooks", default=str(settings.DEFAULT_PLAYBOOKS_DIR))
@@ -24,7 +25,10 @@ class Command(BaseCommand):
             playbooks, rules = load_definitions(Path(options["playbooks"]), Path(options["rules"]))
         except YamlFileError as exc:
             raise CommandError(f"Refused, nothing was loaded:\n{exc}") from None
-        if settings.SIMCLUSTER_ENABLED:
-            ensure_simulated_cluster()
+        discovery = register_default_cluster()
+        if discovery.cluster is not None:
+            self.stdout.write(f"Picked up cluster {discovery.describe()}.")
+        for note in discovery.notes:
+            self.stdout.write(f"Note: {note}.")
         schedules = sync_beat_schedules(settings.POLL_INTERVAL_SECONDS)
         self.stdout.write(f"Loaded {playbooks} playbook(s), {rules} rule(s); {schedules} beat schedule(s) in place.")
