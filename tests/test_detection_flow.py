@@ -83,7 +83,41 @@ def test_a_recurrence_soon_after_resolution_reopens_the_incident(cluster, rule_w
     assert incident.status == Incident.Status.OPEN and incident.resolved_at is None
     assert event.incident == incident
     assert AuditEntry.objects.filter(incident=incident, action="incident.reopened").count() == 1
+    assert not AuditEntry.objects.filter(action="incident.retitled").exists()  # the same failure, the same title
     assert incident.events.count() == 3
+
+
+def oomkilled(pod: str = "checkout-abc-2") -> Finding:
+    return Finding(reason="OOMKilled", severity="critical", namespace="shop", object_kind="Pod", object_name=pod,
+                   message="killed at its memory limit", group_kind="Deployment", group_name="checkout",
+                   labels={"pod": pod, "workload_kind": "Deployment", "workload_name": "checkout"})
+
+
+def test_another_failure_that_reopens_an_incident_gives_it_its_title_on_the_timeline(cluster):
+    make_rule(reasons=["CrashLoopBackOff", "OOMKilled"])
+    sync_cluster_findings(cluster, [crashloop()])
+    assert Incident.objects.get().title == "CrashLoopBackOff: shop/checkout"
+    sync_cluster_findings(cluster, [])
+    [event] = sync_cluster_findings(cluster, [oomkilled()])
+    incident = Incident.objects.get()
+    assert incident.is_open and event.incident == incident
+    assert incident.title == "OOMKilled: shop/checkout"
+    [entry] = AuditEntry.objects.filter(incident=incident, action="incident.retitled")
+    assert entry.details == {"event_id": event.pk, "previous": "CrashLoopBackOff: shop/checkout",
+                             "title": "OOMKilled: shop/checkout"}
+    assert entry.message == ("Title changed from 'CrashLoopBackOff: shop/checkout' to 'OOMKilled: shop/checkout': "
+                             "reopened by OOMKilled")
+    # The timeline reads in order: reopened, then renamed.
+    actions = list(AuditEntry.objects.filter(incident=incident).order_by("pk").values_list("action", flat=True))
+    assert actions[-2:] == ["incident.reopened", "incident.retitled"]
+
+    # The same failure coming back keeps the title and renames nothing.
+    sync_cluster_findings(cluster, [])
+    sync_cluster_findings(cluster, [oomkilled()])
+    incident.refresh_from_db()
+    assert incident.is_open and incident.title == "OOMKilled: shop/checkout"
+    assert AuditEntry.objects.filter(incident=incident, action="incident.reopened").count() == 2
+    assert AuditEntry.objects.filter(incident=incident, action="incident.retitled").count() == 1
 
 
 def test_a_recurrence_after_the_reopen_window_opens_a_new_incident(cluster, rule_with_playbook, settings):
