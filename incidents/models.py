@@ -468,3 +468,7 @@ class AuditEntry(models.Model):
         if self.pk is not None:
             raise ValueError("Audit entries are append-only.")
         super().save(*args, **kwargs)
+
+
+# The leader lease lives beside its backend (leases.py); imported here so that Django registers the model.
+from incidents.leases import LeaderLease  # noqa: E402, F401

@@ -1,7 +1,8 @@
 """Watch mode: follow the Kubernetes watch API of every enabled cluster until SIGINT/SIGTERM.
 
 Runs beside the periodic poll (the Celery beat entries), which stays as the safety net: each transition
-is recorded once, by whichever sees it first.
+is recorded once, by whichever sees it first. Several replicas may run: only the leader of the "watcher"
+lease (aiops_project/leader.py) watches.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import structlog
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
+from aiops_project.leader import Elector
 from incidents.models import Cluster
 from incidents.watcher import Watcher, database_work
 
@@ -47,14 +49,22 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, on_signal)
         signal.signal(signal.SIGTERM, on_signal)
         watcher = Watcher(names)
-        log.info("watcher_started", clusters=names or "all enabled")
-        try:
-            while not stop.is_set():
-                try:
-                    watcher.refresh()
-                except DatabaseError as exc:  # keep the running watches; the next refresh retries
-                    log.warning("cluster_refresh_failed", error=str(exc))
-                stop.wait(options["refresh_seconds"])
-        finally:
+        stopped = True
+
+        def refresh() -> None:
+            try:
+                watcher.refresh()
+            except DatabaseError as exc:  # keep the running watches; the next refresh retries
+                log.warning("cluster_refresh_failed", error=str(exc))
+
+        def stop_watching() -> None:
+            nonlocal stopped
             stopped = watcher.stop()
+
+        log.info("watcher_started", clusters=names or "all enabled")
+        # Only the leader of the "watcher" lease watches; a replica standing by takes over when the lease
+        # is released or expires, and a leader that loses it stops its watches at once.
+        with Elector("watcher") as elector:
+            elector.run_while_leader(stop, on_start=refresh, on_tick=refresh, on_stop=stop_watching,
+                                     tick_seconds=options["refresh_seconds"])
         log.info("watcher_stopped", clean=stopped)

@@ -1,0 +1,64 @@
+"""Celery beat that may run as several replicas: only the leader of the "beat" lease sends anything.
+
+A standby's tick sends nothing and sleeps briefly, while its elector keeps trying for the lease. The
+leader saves each entry's last run as soon as it sent it, and a replica that becomes the leader reads
+the schedule again first, so a task the previous leader sent is not sent again at the handover
+(unless the previous leader died between sending it and saving that, a few milliseconds).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import DatabaseError
+from django_celery_beat.schedulers import DatabaseScheduler
+
+from aiops_project.leader import Elector
+
+LEASE_NAME = "beat"
+
+
+class LeaderDatabaseScheduler(DatabaseScheduler):
+    """django-celery-beat's DatabaseScheduler, sending only while it leads the "beat" lease."""
+
+    def __init__(self, *args: Any, elector: Elector | None = None, **kwargs: Any) -> None:
+        # `elector` for tests that drive the lease themselves; beat itself builds one and starts it.
+        self.elector = elector or Elector(LEASE_NAME)
+        self._leading = False
+        super().__init__(*args, **kwargs)
+        self.sync_every_tasks = 1  # save last_run_at after each send: a successor reads it
+        if elector is None:
+            self.elector.start()
+
+    def tick(self, *args: Any, **kwargs: Any) -> float:
+        leading = self.elector.is_leader()
+        if leading and not self._leading:
+            # Leading now: what this process reserved before is not its to save, and the previous
+            # leader's last runs are in the database. Read every entry again.
+            self._dirty.clear()
+            try:  # edits after this moment make it read the schedule again (django-celery-beat compares)
+                self._last_timestamp = self.Changes.last_change()
+            except DatabaseError:
+                self._last_timestamp = None
+            self._initial_read = True
+            self._heap = None
+        self._leading = leading
+        if not leading:
+            return min(self.max_interval, self.elector.renew_every)
+        return super().tick(*args, **kwargs)
+
+    def apply_entry(self, entry: Any, producer: Any = None) -> None:
+        # Judged again at the moment of sending: the lease may have been lost since the tick began.
+        if self.elector.is_leader():
+            super().apply_entry(entry, producer=producer)
+
+    def sync(self) -> None:
+        # Only the leader writes the schedule: a standby's view of last runs is stale.
+        if self._leading and self.elector.is_leader():
+            super().sync()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self.elector.stop()  # release: a standby takes over at its next try
