@@ -86,6 +86,18 @@ def describe(exc: BaseException) -> str:
     return f"{exc.__class__.__name__}: {exc}"[:300]
 
 
+def failure_state(exc: BaseException) -> str:
+    """What kind of trouble a failure is, so that one outage is said once: a dropped stream, then refused
+    connections while the API server restarts, are one state (unreachable); a 403 is another."""
+    if isinstance(exc, kube.KindUnreadable):
+        return exc.summary
+    if isinstance(exc, client.ApiException):
+        return f"HTTP {exc.status}"
+    if isinstance(exc, (kube.ClusterUnreachable, urllib3.exceptions.HTTPError, OSError)):
+        return "unreachable"
+    return exc.__class__.__name__
+
+
 class KindStream:
     """LIST then WATCH one kind of one cluster, in a thread of its own, until the cluster watch stops."""
 
@@ -150,11 +162,11 @@ class KindStream:
 
     def _failed(self, exc: Exception) -> None:
         self.reconnects += 1
-        error = describe(exc)
-        if error != self._failing:  # a new state: say it once
-            log.warning("watch_failing", resource_version=self.resource_version, error=error,
+        error, state = describe(exc), failure_state(exc)
+        if state != self._failing:  # a new state: say it once
+            log.warning("watch_failing", kind=self.kind, resource_version=self.resource_version, error=error,
                         exc_info=not isinstance(exc, (*EXPECTED_ERRORS, StreamError)))
-            self._failing = error
+            self._failing = state
         else:
             log.debug("watch_retry", error=error, attempt=self._backoff.failures + 1)
         if isinstance(exc, kube.KindUnreadable):
@@ -164,7 +176,7 @@ class KindStream:
         """The server delivered what was asked: the backoff starts over, and a failure streak ends."""
         self._backoff.reset()
         if self._failing is not None:
-            log.info("watch_recovered", previous_error=self._failing, resource_version=self.resource_version)
+            log.info("watch_recovered", previous_state=self._failing, resource_version=self.resource_version)
             self._failing = None
         if self._problem is not None:
             self._report(None)

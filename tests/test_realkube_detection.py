@@ -1,0 +1,306 @@
+"""Detection on a real kube-apiserver (v1.28, with the real controller manager and scheduler; tests/realkube.py).
+
+What an emulator hides: BOOKMARK objects as the API server sends them, 410 after an etcd compaction, an API
+server restart, RBAC that refuses one kind, controllers that mark a scale-up unavailable for a while. The
+watcher runs in this process (its threads), the poll is called directly; both record into the test database.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+from django.test import Client
+from structlog.testing import capture_logs
+
+from incidents.detection import poll_cluster
+from incidents.models import Cluster, ClusterEvent, DetectionProblem, Signal
+from incidents.watcher import ClusterWatch, Watcher, WatchSettings
+from tests.factories import make_cluster, make_user
+from tests.realkube import RealKube
+
+T = TypeVar("T")
+pytestmark = pytest.mark.django_db(transaction=True)
+QUICK = WatchSettings(backoff_base=0.2, backoff_cap=2.0, resync_seconds=1.0, stop_timeout=15)
+
+
+def wait_for(probe: Callable[[], T], timeout: float = 60, what: str = "") -> T:
+    deadline = time.monotonic() + timeout
+    while True:
+        result = probe()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what or 'condition'} not met within {timeout}s; last result: {result!r}")
+        time.sleep(0.1)
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:6]}"
+
+
+def history(namespace: str = "", node: str = "") -> list[tuple[str, str, str]]:
+    """(reason, status, workload or node) of every event recorded about a namespace or a node, in order."""
+    events = ClusterEvent.objects.order_by("id")
+    events = events.filter(namespace=namespace) if namespace else events.filter(labels__node=node, namespace="")
+    return [(e.reason, e.status, e.labels.get("workload_name") or e.labels.get("node") or e.object_name)
+            for e in events]
+
+
+@pytest.fixture
+def cluster(realkube: RealKube) -> Cluster:
+    return make_cluster(unique("real"), kubeconfig_path=str(realkube.kubeconfig))
+
+
+@pytest.fixture
+def watching(cluster: Cluster) -> Iterator[Callable[[], ClusterWatch]]:
+    """Start the watcher on the cluster when called; stopped (every thread) after the test."""
+    watcher = Watcher([cluster.name], settings=QUICK)
+
+    def start() -> ClusterWatch:
+        watcher.refresh()
+        watch = watcher.get(cluster.name)
+        assert watch is not None
+        return watch
+
+    yield start
+    assert watcher.stop(), "every watch thread stops"
+
+
+def listed(watch: ClusterWatch, *kinds: str) -> bool:
+    return all(kind in watch.complete for kind in kinds)
+
+
+def grant(realkube: RealKube, name: str, namespace: str, rules: str) -> None:
+    """A ClusterRole with these rules (YAML list items), bound to the ServiceAccount `name` in `namespace`."""
+    realkube.kubectl("apply", "-f", "-", stdin=f"""
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {{name: {name}}}
+rules:
+{rules}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {{name: {name}}}
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: {name}}}
+subjects: [{{kind: ServiceAccount, name: {name}, namespace: {namespace}}}]
+""")
+
+
+READ_CORE = "- {apiGroups: [''], resources: [nodes, events], verbs: [list, watch]}"
+READ_PODS = "- {apiGroups: [''], resources: [pods], verbs: [list, watch]}"
+READ_APPS = "- {apiGroups: [apps], resources: [deployments, statefulsets, daemonsets], verbs: [list, watch]}"
+READ_JOBS = "- {apiGroups: [batch], resources: [jobs], verbs: [list, watch]}"
+
+
+def service_account(realkube: RealKube, tmp_path: Path, name: str, *rules: str) -> Path:
+    realkube.kubectl("create", "namespace", name)
+    realkube.kubectl("create", "serviceaccount", name, "-n", name)
+    grant(realkube, name, name, "\n".join(rules))
+    return realkube.service_account_kubeconfig(name, name, tmp_path / f"{name}.kubeconfig")
+
+
+def test_events_listed_before_pods_resolve_nothing_they_could_not_judge(
+        realkube: RealKube, cluster: Cluster, watching: Callable[[], ClusterWatch], tmp_path: Path) -> None:
+    """The start-up race made certain: the watcher may read events but not pods until the permission comes."""
+    ns, node = unique("race"), unique("node")
+    realkube.sim("node", node)
+    realkube.sim("deploy", ns, "checkout", "--node", node)
+    realkube.sim("pods", ns, "checkout", "crashloop", "--restarts", "4", "--node", node)
+    pod = realkube.get(f"/api/v1/namespaces/{ns}/pods?labelSelector=app%3Dcheckout")["items"][0]["metadata"]["name"]
+    realkube.sim("event", ns, pod, "BackOff", "Back-off restarting failed container app")
+    poll_cluster(cluster.pk)  # what a poll with every right recorded before the watcher started
+    before = history(ns)
+    assert sorted(before) == [("BackOff", "firing", "checkout"), ("CrashLoopBackOff", "firing", "checkout")]
+
+    account = unique("reader")
+    Cluster.objects.filter(pk=cluster.pk).update(
+        kubeconfig_path=str(service_account(realkube, tmp_path, account, READ_CORE, READ_APPS, READ_JOBS)))
+    watch = watching()
+    wait_for(lambda: listed(watch, "Event", "Node", "Job"), what="the events listed")
+    problem = wait_for(lambda: DetectionProblem.objects.filter(cluster=cluster, kind="Pod").first())
+    assert problem.summary == "forbidden: list pods at the cluster scope (HTTP 403)"
+    assert "Pod" not in watch.complete
+
+    grant(realkube, account, account, "\n".join([READ_CORE, READ_PODS, READ_APPS, READ_JOBS]))
+    wait_for(lambda: listed(watch, "Pod"), timeout=30, what="the pods listed once allowed")
+    wait_for(lambda: not DetectionProblem.objects.filter(cluster=cluster).exists(), what="the problem ended")
+    time.sleep(2 * QUICK.resync_seconds)  # resyncs judge everything again meanwhile
+    assert history(ns) == before, "no transition from the partial view: nothing resolved, nothing fired twice"
+    fingerprints = set(ClusterEvent.objects.filter(namespace=ns).values_list("fingerprint", flat=True))
+    assert all(watch.producers(fp) for fp in fingerprints), "the watcher holds both as its own"
+
+
+def test_a_scale_up_and_new_workloads_in_progress_are_not_a_shortfall(
+        realkube: RealKube, cluster: Cluster, watching: Callable[[], ClusterWatch]) -> None:
+    ns, node = unique("rollout"), unique("node")
+    realkube.sim("node", node)
+    realkube.sim("deploy", ns, "web", "--replicas", "2", "--node", node)
+    realkube.sim("pods", ns, "web", "running", "--node", node)
+    wait_for(lambda: (realkube.get(f"/apis/apps/v1/namespaces/{ns}/deployments/web").get("status") or {})
+             .get("availableReplicas") == 2, what="web available")
+    watch = watching()
+    wait_for(lambda: listed(watch, *watch.streams), what="every kind listed")
+
+    realkube.kubectl("scale", "deployment/web", "-n", ns, "--replicas", "3")  # the new pod never runs here
+    wait_for(lambda: any(c["type"] == "Available" and c["status"] == "False" for c in (
+        realkube.get(f"/apis/apps/v1/namespaces/{ns}/deployments/web").get("status") or {}).get("conditions", [])),
+        what="the controller marking the scale-up unavailable")
+    realkube.kubectl("apply", "-n", ns, "-f", "-", stdin=f"""
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {{name: db}}
+spec:
+  serviceName: db
+  replicas: 1
+  selector: {{matchLabels: {{app: db}}}}
+  template:
+    metadata: {{labels: {{app: db}}}}
+    spec: {{containers: [{{name: db, image: registry.invalid/db:1}}], nodeName: {node}}}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {{name: agent}}
+spec:
+  selector: {{matchLabels: {{app: agent}}}}
+  template:
+    metadata: {{labels: {{app: agent}}}}
+    spec: {{containers: [{{name: agent, image: registry.invalid/agent:1}}]}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: stuck}}
+spec:
+  progressDeadlineSeconds: 2
+  replicas: 1
+  selector: {{matchLabels: {{app: stuck}}}}
+  template:
+    metadata: {{labels: {{app: stuck}}}}
+    spec: {{containers: [{{name: app, image: registry.invalid/stuck:1}}], nodeName: {node}}}
+""")
+    wait_for(lambda: (realkube.get(f"/apis/apps/v1/namespaces/{ns}/daemonsets/agent").get("status") or {})
+             .get("desiredNumberScheduled", 0) >= 1, what="the daemonset scheduled")
+    # Past the deadline of `stuck` (2 s), well within the others' grace; the watcher resyncs every second.
+    wait_for(lambda: ("ReplicaShortfall", "firing", "stuck") in history(ns), timeout=60,
+             what="the deployment past its progress deadline")
+    poll_cluster(cluster.pk)
+    time.sleep(2 * QUICK.resync_seconds)
+    assert history(ns) == [("ReplicaShortfall", "firing", "stuck")]
+
+
+def test_a_kind_without_permission_fails_alone_and_is_named_where_operators_look(
+        realkube: RealKube, cluster: Cluster, watching: Callable[[], ClusterWatch], tmp_path: Path,
+        client: Client) -> None:
+    ns, node = unique("rbac"), unique("node")
+    realkube.sim("node", node)
+    realkube.sim("deploy", ns, "checkout", "--node", node)
+    realkube.sim("pods", ns, "checkout", "crashloop", "--restarts", "4", "--node", node)
+    account = unique("nojobs")
+    Cluster.objects.filter(pk=cluster.pk).update(
+        kubeconfig_path=str(service_account(realkube, tmp_path, account, READ_CORE, READ_PODS, READ_APPS)))
+    forbidden = "forbidden: list jobs.batch at the cluster scope (HTTP 403)"
+
+    with capture_logs() as logs:
+        for _ in range(3):
+            poll_cluster(cluster.pk)
+    assert ("CrashLoopBackOff", "firing", "checkout") in history(ns), "the poll detects the other kinds"
+    problem = DetectionProblem.objects.get(cluster=cluster, reporter="poll")
+    assert (problem.kind, problem.summary) == ("Job", forbidden)
+    assert f'system:serviceaccount:{account}:{account}" cannot list resource "jobs"' in problem.detail
+    assert [e["kind"] for e in logs if e["event"] == "detection_kind_unreadable"] == ["Job"], "once, not per poll"
+
+    watch = watching()
+    wait_for(lambda: DetectionProblem.objects.filter(cluster=cluster, reporter="watch", kind="Job").exists())
+    wait_for(lambda: listed(watch, "Pod", "Event", "Node", "Deployment", "StatefulSet", "DaemonSet"))
+    realkube.sim("pods", ns, "checkout", "running", "--node", node)
+    wait_for(lambda: ("CrashLoopBackOff", "resolved", "checkout") in history(ns), what="the watcher going on")
+
+    assert client.get("/ready").json()["clusters"][cluster.name] == {"detection": "degraded",
+                                                                     "unreadable": {"Job": forbidden}}
+    client.force_login(make_user("root", is_staff=True, is_superuser=True))
+    page = client.get(f"/admin/incidents/cluster/{cluster.pk}/change/").content.decode()
+    assert forbidden in page and "cannot list resource &quot;jobs&quot;" in page
+
+
+def test_the_watcher_and_the_poll_agree_through_bookmarks_an_api_server_restart_and_a_compaction(
+        realkube: RealKube, cluster: Cluster, watching: Callable[[], ClusterWatch]) -> None:
+    """Two minutes on a real API server: each transition recorded once, whichever of poll and watch saw it;
+    bookmarks flow without breaking anything; a restart after an etcd compaction ends in a relist."""
+    ns, node = unique("soak"), unique("node")
+    realkube.sim("node", node)
+    realkube.sim("deploy", ns, "checkout", "--replicas", "2", "--node", node)
+    realkube.sim("pods", ns, "checkout", "running", "--node", node)
+    watch = watching()
+    started = time.monotonic()
+    wait_for(lambda: listed(watch, *watch.streams), what="every kind listed")
+    polling = threading.Event()
+
+    def poll_every_few_seconds() -> None:
+        from django.db import connection
+
+        try:
+            while not polling.wait(3):
+                poll_cluster(cluster.pk)
+        finally:
+            connection.close()
+
+    poller = threading.Thread(target=poll_every_few_seconds, daemon=True)
+    poller.start()
+
+    def expect(*transition: str, where: Callable[[], list[tuple[str, str, str]]]) -> None:
+        wait_for(lambda: transition in where(), what=f"{transition} recorded")
+
+    def in_ns() -> list[tuple[str, str, str]]:
+        return history(ns)
+
+    def on_node() -> list[tuple[str, str, str]]:
+        return history(node=node)
+
+    try:
+        with capture_logs() as logs:
+            realkube.sim("pods", ns, "checkout", "crashloop", "--node", node)
+            expect("CrashLoopBackOff", "firing", "checkout", where=in_ns)
+            realkube.sim("pods", ns, "checkout", "running", "--node", node)
+            expect("CrashLoopBackOff", "resolved", "checkout", where=in_ns)
+            realkube.sim("node", node, "notready")
+            expect("NodeNotReady", "firing", node, where=on_node)
+            realkube.sim("node", node, "ready")
+            expect("NodeNotReady", "resolved", node, where=on_node)
+            # Bookmarks arrive about once a minute on a quiet cluster (etcd progress notifications every 5 s).
+            wait_for(lambda: watch.streams["Pod"].bookmarks >= 1 and watch.streams["Node"].bookmarks >= 1,
+                     timeout=150, what="bookmarks on the pod and node watches")
+            quiet = {kind: stream.reconnects for kind, stream in watch.streams.items()}
+            assert quiet == dict.fromkeys(watch.streams, 0), "no reconnect on a quiet cluster: bookmarks decode"
+
+            relists = {kind: stream.relists for kind, stream in watch.streams.items()}
+            realkube.compact()
+            realkube.restart_apiserver()
+            realkube.sim("pods", ns, "checkout", "oom", "--node", node)
+            expect("OOMKilled", "firing", "checkout", where=in_ns)
+            realkube.sim("pods", ns, "checkout", "running", "--node", node)
+            expect("OOMKilled", "resolved", "checkout", where=in_ns)
+            wait_for(lambda: time.monotonic() - started >= 120, timeout=150, what="two minutes of watching")
+    finally:
+        polling.set()
+        poller.join(timeout=30)
+    assert any(stream.relists > relists[kind] for kind, stream in watch.streams.items()), \
+        "a 410 after the compaction made at least one kind relist"
+    assert not [e for e in logs if "not a watch event" in str(e.get("error", ""))], "no decode failure"
+    assert not [e for e in logs if e["event"] == "detector_failed"]
+    # Each failing kind is said once for the restart, not once per retry.
+    failing = [e["kind"] for e in logs if e["event"] == "watch_failing"]
+    assert len(failing) == len(set(failing)), failing
+
+    assert in_ns() == [("CrashLoopBackOff", "firing", "checkout"), ("CrashLoopBackOff", "resolved", "checkout"),
+                       ("OOMKilled", "firing", "checkout"), ("OOMKilled", "resolved", "checkout")]
+    assert on_node() == [("NodeNotReady", "firing", node), ("NodeNotReady", "resolved", node)]
+    # A last poll finds nothing the watcher had not recorded already.
+    assert [e for e in poll_cluster(cluster.pk) if e.namespace == ns or e.labels.get("node") == node] == []
+    assert not Signal.objects.firing().filter(
+        fingerprint__in=ClusterEvent.objects.filter(namespace=ns).values("fingerprint")).exists()
