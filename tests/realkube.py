@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
 from kubernetes import client, config
 
 from tests.peers import free_port
@@ -108,12 +107,16 @@ class RealKube:
         return path
 
 
+class RealKubeMissing(Exception):
+    """The realkube peer is not on this machine."""
+
+
 def _install(scripts: Path) -> Path:
     """Unpack the binaries once per machine (checksums checked by install.sh); Debian's etcd and kubectl too."""
     result = subprocess.run(["bash", str(scripts / "install.sh")], env={**os.environ, "REALKUBE_HOME": str(CACHE)},
                             capture_output=True, text=True, timeout=600)
     if result.returncode != 0:
-        pytest.fail(f"realkube install.sh failed:\n{result.stdout}\n{result.stderr}")
+        raise RuntimeError(f"realkube install.sh failed:\n{result.stdout}\n{result.stderr}")
     return CACHE / "bin"
 
 
@@ -131,11 +134,11 @@ def _free_port_pair() -> int:
 
 @contextmanager
 def running_realkube() -> Iterator[RealKube]:
+    """A control plane on free ports, stopped by pid and wiped afterwards. Raises `RealKubeMissing`."""
     scripts = realkube_dir()
-    if scripts is None or shutil.which("bash") is None:
-        if os.environ.get("AIOPS_REQUIRE_REALKUBE"):
-            pytest.fail("AIOPS_REQUIRE_REALKUBE is set but the realkube peer is missing (set AIOPS_REALKUBE_DIR)")
-        pytest.skip("the realkube peer (a real kube-apiserver) is not on this machine: set AIOPS_REALKUBE_DIR")
+    if scripts is None:
+        raise RealKubeMissing("the realkube peer (a real kube-apiserver) is not on this machine: "
+                              "set AIOPS_REALKUBE_DIR to its folder")
     binaries = _install(scripts)
     home = Path(tempfile.mkdtemp(prefix="aiops-realkube-"))
     (home / "bin").symlink_to(binaries)

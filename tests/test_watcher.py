@@ -244,6 +244,7 @@ async def test_server_errors_garbage_and_dropped_streams_back_off_and_reconnect(
     assert len(list(api[kmock.action.WATCH, PODS])) == 5
     await harness.set_state("checkout-5d4f8-a", "crashloop")
     await eventually(lambda: statuses() == [("firing", "checkout-5d4f8-a")])
+    assert stream._backoff.failures == 0, "a healthy watch starts the backoff over"
 
 
 @pytest.mark.django_db(transaction=True)
