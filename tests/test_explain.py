@@ -141,3 +141,105 @@ def test_names_can_be_hidden_from_the_llm_and_put_back_in_the_report(incidents, 
     prompt = llm.requests[0]["messages"][-1]["content"]
     assert "checkout-" not in prompt and "obj-1" in prompt
     assert stored.report["affected_resources"][0].startswith("checkout-")
+
+
+SIBLINGS = {"name": "siblings", "namespaces": ["shop"], "nodes": [{"name": "sim-node-1"}], "deployments": [
+    {"name": "checkout", "namespace": "shop", "image": "shop/checkout:1.4.2", "state": "crashloop", "replicas": 2,
+     "logs": "connecting to orders-db.shop.svc:5432\nConnectionRefusedError: [Errno 111] Connection refused\n"},
+    # Created after checkout (so its pods are the newest) and named with checkout's name as a prefix.
+    {"name": "checkout-db", "namespace": "shop", "image": "shop/postgres:16", "state": "oomkilled", "replicas": 2}]}
+
+
+def workload_incident(cluster: Cluster, kind: str, name: str, namespace: str = "shop") -> Incident:
+    return Incident.objects.create(cluster=cluster, namespace=namespace, object_kind=kind, object_name=name,
+                                   fingerprint=f"{kind}-{name}", group_key=f"{kind}-{name}", title=name)
+
+
+def owner_chain(objects: list[dict], pod: dict) -> list[str]:
+    """Pod -> ReplicaSet -> Deployment, by the ownerReferences of the objects in the context."""
+    by_name = {(o["kind"], o["metadata"]["name"]): o for o in objects}
+    chain, current = [], pod
+    while refs := current["metadata"].get("ownerReferences"):
+        chain.append(f"{refs[0]['kind']}/{refs[0]['name']}")
+        current = by_name.get((refs[0]["kind"], refs[0]["name"]), {"metadata": {}})
+    return chain
+
+
+def test_a_workload_whose_name_starts_another_s_gets_only_its_own_pods(tmp_path: Path) -> None:
+    with simulated_cluster(tmp_path, SIBLINGS) as kubeconfig:
+        cluster = Cluster.objects.create(name="sim", kind=Cluster.Kind.KUBECONFIG, kubeconfig_path=str(kubeconfig))
+        checkout, database = (workload_incident(cluster, "Deployment", name) for name in ("checkout", "checkout-db"))
+        objects, events, logs = gather_context(checkout)
+        pods = [o for o in objects if o["kind"] == "Pod"]
+        assert len(pods) == 2 and all(not o["metadata"]["name"].startswith("checkout-db") for o in objects
+                                      if o["kind"] in {"Pod", "ReplicaSet"})
+        assert all(owner_chain(objects, pod)[-1] == "Deployment/checkout" for pod in pods)
+        assert events and not [e for e in events if e["involvedObject"]["name"].startswith("checkout-db")]
+        assert logs and not [key for key in logs if "checkout-db" in key]
+        assert run_root_cause_analysis(checkout.pk).category == "dependency_unreachable"
+
+        objects, events, logs = gather_context(database)
+        pods = [o for o in objects if o["kind"] == "Pod"]
+        assert len(pods) == 2 and all(o["metadata"]["name"].startswith("checkout-db-") for o in pods)
+        assert all(e["involvedObject"]["name"].startswith("checkout-db") for e in events)
+        assert run_root_cause_analysis(database.pk).category == "oom_killed"
+
+
+def _manifests(namespace: str) -> str:
+    pod = {"containers": [{"name": "app", "image": "registry.invalid/app:1"}], "terminationGracePeriodSeconds": 1}
+    job = {"template": {"metadata": {"labels": {"app": "checkout-report"}}, "spec": {**pod, "restartPolicy": "Never"}},
+           "backoffLimit": 0}
+    return json.dumps({"apiVersion": "v1", "kind": "List", "items": [
+        {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "checkout-cache", "namespace": namespace},
+         "spec": {"serviceName": "checkout-cache", "replicas": 1,
+                  "selector": {"matchLabels": {"app": "checkout-cache"}},
+                  "template": {"metadata": {"labels": {"app": "checkout-cache"}}, "spec": pod}}},
+        {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "checkout-report", "namespace": namespace},
+         "spec": {"schedule": "0 3 * * *", "suspend": True, "jobTemplate": {"spec": job}}}]})
+
+
+def test_on_a_real_control_plane_each_workload_gets_the_pods_its_controllers_made(realkube, tmp_path: Path) -> None:
+    """Real controllers make the pods: a Deployment's through its ReplicaSet, a StatefulSet's and a Job's
+    directly, a CronJob's through its Job. Names share the prefix `checkout`; ownership tells them apart."""
+    import time
+    import uuid
+
+    namespace, node = f"rca-own-{uuid.uuid4().hex[:6]}", f"rca-own-node-{uuid.uuid4().hex[:6]}"
+    realkube.sim("node", node)
+    for name in ("checkout", "checkout-db"):
+        realkube.sim("deploy", namespace, name, "--replicas", "2")
+    realkube.sim("pods", namespace, "checkout", "crashloop", "--node", node)
+    realkube.sim("pods", namespace, "checkout-db", "oom", "--node", node)
+    realkube.kubectl("apply", "-f", "-", stdin=_manifests(namespace))
+    realkube.kubectl("create", "job", "checkout-report-1", "--from=cronjob/checkout-report", "-n", namespace)
+
+    def pods_of(app: str) -> set[str]:  # by the label each controller copies from its template
+        found = realkube.get(f"/api/v1/namespaces/{namespace}/pods?labelSelector=app%3D{app}")["items"]
+        return {p["metadata"]["name"] for p in found}
+
+    deadline = time.monotonic() + 60
+    while not (pods_of("checkout-cache") and pods_of("checkout-report")):
+        assert time.monotonic() < deadline, "the StatefulSet and Job controllers made no pods"
+        time.sleep(0.5)
+    checkout_pod = sorted(pods_of("checkout"))[0]
+    db_pod = sorted(pods_of("checkout-db"))[0]
+    realkube.sim("event", namespace, checkout_pod, "BackOff", "Back-off restarting failed container app")
+    realkube.sim("event", namespace, db_pod, "BackOff", "Back-off restarting failed container app")
+
+    cluster = Cluster.objects.create(name="realkube", kind=Cluster.Kind.KUBECONFIG,
+                                     kubeconfig_path=str(realkube.kubeconfig))
+    expected = {("Deployment", "checkout"): pods_of("checkout"), ("Deployment", "checkout-db"): pods_of("checkout-db"),
+                ("StatefulSet", "checkout-cache"): pods_of("checkout-cache"),
+                ("CronJob", "checkout-report"): pods_of("checkout-report"),
+                ("Job", "checkout-report-1"): pods_of("checkout-report"), ("Pod", checkout_pod): {checkout_pod}}
+    assert len(expected[("Deployment", "checkout")]) == len(expected[("Deployment", "checkout-db")]) == 2
+    contexts = {}
+    for (kind, name), pods in expected.items():
+        contexts[kind, name] = gather_context(workload_incident(cluster, kind, name, namespace))
+        assert {o["metadata"]["name"] for o in contexts[kind, name][0] if o["kind"] == "Pod"} == pods, (kind, name)
+
+    _, events, _ = contexts["Deployment", "checkout"]
+    about = {e["involvedObject"]["name"] for e in events}
+    assert checkout_pod in about and db_pod not in about
+    assert not [name for name in about if name.startswith("checkout-db")]
+    assert any(name.startswith("checkout-") and name not in pods_of("checkout") for name in about)  # its ReplicaSet
