@@ -276,6 +276,7 @@ class KindStream:
             self.owner.observe(self.kind, {object_key(self.kind, obj): now}, resource_version=resource_version)
         elif kind == "BOOKMARK":
             self.bookmarks += 1
+            log.debug("watch_bookmark", resource_version=resource_version)
         else:
             raise StreamError(f"unknown watch event type {kind!r}")
         if resource_version:  # only once the event is processed: a reconnect replays what failed
