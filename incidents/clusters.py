@@ -68,11 +68,11 @@ def cluster_name_for(context: str) -> str:
     return slug[:63].rstrip("-_") or "kubeconfig"
 
 
-def discover_cluster(environ: Mapping[str, str] | None = None) -> Discovery:
+def discover_cluster() -> Discovery:
     """The cluster this process runs beside: the in-cluster service account in a pod, else the current context
     of KUBECONFIG (a list, merged as kubectl does) or ~/.kube/config. Nothing is saved."""
-    environ = os.environ if environ is None else environ
-    notes = []
+    environ = os.environ
+    notes: list[str] = []
     if environ.get("KUBERNETES_SERVICE_HOST"):
         token = Path(settings.SERVICE_ACCOUNT_DIR) / "token"
         if token.is_file():
@@ -91,7 +91,7 @@ def _kubeconfig_paths(environ: Mapping[str, str]) -> list[Path]:
     """KUBECONFIG's files in order (absolute, once each, those that exist), else ~/.kube/config."""
     listed = environ.get("KUBECONFIG", "")
     if not listed:
-        default = Path(environ.get("HOME") or Path.home()) / ".kube" / "config"
+        default = Path.home() / ".kube" / "config"
         return [default] if default.is_file() else []
     paths: list[Path] = []
     for item in listed.split(os.pathsep):
