@@ -227,7 +227,7 @@ def test_commands():
     ]  # fmt: skip
     assert _command(services["beat"]) == [
         "celery", "-A", "aiops_project", "beat", "--loglevel", "INFO",
-        "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler",
+        "--scheduler", "aiops_project.beat:LeaderDatabaseScheduler",
     ]  # fmt: skip
     assert "8000:8000" in services["web"]["ports"]
     assert any("/health" in part for part in services["web"]["healthcheck"]["test"])
