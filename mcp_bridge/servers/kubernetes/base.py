@@ -26,6 +26,10 @@ Namespace = Annotated[str, Field(min_length=1, description="Kubernetes namespace
 Name = Annotated[str, Field(min_length=1, description="object name")]
 
 
+class NotFound(ToolError):
+    """The API answered 404 for the object a tool named."""
+
+
 class Cluster:
     """One chokepoint for API calls: lazy client set-up, raw JSON reads, errors as `ToolError`."""
 
@@ -78,7 +82,8 @@ class Cluster:
             response = method(*args, _preload_content=False, _request_timeout=REQUEST_TIMEOUT, **kwargs)
             return response.data
         except ApiException as exc:
-            raise ToolError(api_error_message(what, exc.status, exc.body, exc.reason)) from exc
+            error = NotFound if exc.status == 404 else ToolError
+            raise error(api_error_message(what, exc.status, exc.body, exc.reason)) from exc
         except HTTPError as exc:
             host = self.api_client.configuration.host
             raise ToolError(f"cannot reach the Kubernetes API at {host}: {exc}") from exc

@@ -1,4 +1,8 @@
-"""Pod tools: list, get, describe, logs, log analysis, delete."""
+"""Pod tools: list, get, describe, logs, log analysis, delete.
+
+Those that name one pod also take its `workload`: when the pod is gone, they act on the workload's current pod
+and say so first in their output (see `workloads`).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,15 @@ from pydantic import Field
 
 from mcp_bridge.servers.kubernetes.base import MUTATE, READ, Context, Name, Namespace, compact, result
 from mcp_bridge.servers.kubernetes.summaries import container_status, pod_summary, recent_events
+from mcp_bridge.servers.kubernetes.workloads import Target, Workload, parse_workload, resolve_pod
+
+
+def noted(target: Target, summary: dict[str, Any]) -> CallToolResult:
+    """A summary as text and structure, led by the note when the tool acts on another pod than the one named."""
+    if target.note is None:
+        return result(compact(summary), summary)
+    summary = {"note": target.note, **summary}
+    return result(f"{target.note}\n{compact(summary)}", summary)
 
 
 def register(mcp: MCPServer, ctx: Context) -> None:
@@ -35,16 +48,20 @@ def register(mcp: MCPServer, ctx: Context) -> None:
         container: Annotated[str | None, Field(description="needed when the pod has several")] = None,
         tail_lines: Annotated[int, Field(ge=1, le=10_000)] = 100,
         previous: Annotated[bool, Field(description="logs of the previous (crashed) container")] = False,
+        workload: Workload = None,
     ) -> str:
         """Return the last lines of a pod container's log as text."""
         ctx.guard(namespace)
+        target = resolve_pod(ctx, namespace, name, workload, "reading the logs of")
+        name = target.name
         kwargs: dict[str, Any] = {"tail_lines": tail_lines, "previous": previous}
         if container:
             kwargs["container"] = container
         raw = cluster.call(
             f"logs of pod {namespace}/{name}", cluster.core.read_namespaced_pod_log, name, namespace, **kwargs
         )
-        return raw.decode("utf-8", errors="replace")
+        text = raw.decode("utf-8", errors="replace")
+        return f"{target.note}\n{text}" if target.note else text
 
     @mcp.tool(annotations=READ)
     def analyze_logs(
@@ -52,6 +69,7 @@ def register(mcp: MCPServer, ctx: Context) -> None:
         name: Name,
         container: Annotated[str | None, Field(description="needed when the pod has several")] = None,
         tail_lines: Annotated[int, Field(ge=1, le=10_000)] = 1000,
+        workload: Workload = None,
     ) -> CallToolResult:
         """Known failure patterns (OOM, panics and stack traces, refused/timed-out connections, DNS, TLS,
         permissions, missing config or env, disk full, probes, exit codes...) in the current and the
@@ -59,6 +77,8 @@ def register(mcp: MCPServer, ctx: Context) -> None:
         from incidents.loganalysis import analyze_logs as analyze
 
         ctx.guard(namespace)
+        target = resolve_pod(ctx, namespace, name, workload, "analysing the logs of")
+        name = target.name
         kwargs: dict[str, Any] = {"tail_lines": tail_lines}
         if container:
             kwargs["container"] = container
@@ -77,13 +97,17 @@ def register(mcp: MCPServer, ctx: Context) -> None:
         text = f"pod {namespace}/{name}: current: {report['current']['summary']}"
         if "summary" in report.get("previous", {}):
             text += f"; previous: {report['previous']['summary']}"
+        if target.note:
+            return result(f"{target.note}\n{text}", {"note": target.note, **report})
         return result(text, report)
 
     @mcp.tool(annotations=READ)
-    def describe_pod(namespace: Namespace, name: Name) -> CallToolResult:
+    def describe_pod(namespace: Namespace, name: Name, workload: Workload = None) -> CallToolResult:
         """Summarise a pod: status, conditions, container states and its recent events."""
         ctx.guard(namespace)
-        pod = cluster.json(f"pod {namespace}/{name}", cluster.core.read_namespaced_pod, name, namespace)
+        target = resolve_pod(ctx, namespace, name, workload, "showing")
+        name = target.name
+        pod = target.pod or cluster.json(f"pod {namespace}/{name}", cluster.core.read_namespaced_pod, name, namespace)
         try:
             events = cluster.json(
                 f"events in namespace {namespace}",
@@ -118,26 +142,41 @@ def register(mcp: MCPServer, ctx: Context) -> None:
         }
         if events_error:
             summary["events_error"] = events_error
-        return result(compact(summary), summary)
+        return noted(target, summary)
 
     @mcp.tool(annotations=READ)
-    def get_pod(namespace: Namespace, name: Name) -> CallToolResult:
+    def get_pod(namespace: Namespace, name: Name, workload: Workload = None) -> CallToolResult:
         """A pod's status summary plus each container's image, resources, ports and probes."""
         ctx.guard(namespace)
-        pod = cluster.json(f"pod {namespace}/{name}", cluster.core.read_namespaced_pod, name, namespace)
+        target = resolve_pod(ctx, namespace, name, workload, "showing")
+        name = target.name
+        pod = target.pod or cluster.json(f"pod {namespace}/{name}", cluster.core.read_namespaced_pod, name, namespace)
         containers = [{k: c.get(k) for k in ("name", "image", "resources", "ports", "livenessProbe",
                                              "readinessProbe") if c.get(k) is not None}
                       for c in (pod.get("spec") or {}).get("containers") or []]
         summary = {**pod_summary(pod), "containers": containers,
                    "labels": (pod.get("metadata") or {}).get("labels") or {}}
-        return result(compact(summary), summary)
+        return noted(target, summary)
 
     @mcp.tool(annotations=MUTATE)
     def delete_pod(namespace: Namespace, name: Name,
-                   grace_period_seconds: Annotated[int | None, Field(ge=0, le=3600)] = None) -> CallToolResult:
-        """Delete one pod; its controller (if any) replaces it (refused in read-only mode)."""
+                   grace_period_seconds: Annotated[int | None, Field(ge=0, le=3600)] = None,
+                   workload: Workload = None) -> CallToolResult:
+        """Delete one pod; its controller (if any) replaces it (refused in read-only mode). With `workload`, a pod
+        that is gone stands for the workload's current pod, which is deleted only if it is failing too."""
         ctx.guard(namespace)
         ctx.refuse_if_read_only()
+        target = resolve_pod(ctx, namespace, name, workload, "deleting")
+        if target.note and target.failing is None:
+            kind, owner = parse_workload(workload) or ("", "")
+            text = (f"pod {namespace}/{name} is gone and no pod of {kind} {owner} is failing now (its current pod "
+                    f"{namespace}/{target.name} is not): nothing deleted")
+            return result(text, {"namespace": namespace, "name": name, "deleted": None, "note": text})
         kwargs = {"grace_period_seconds": grace_period_seconds} if grace_period_seconds is not None else {}
-        cluster.call(f"pod {namespace}/{name}", cluster.core.delete_namespaced_pod, name, namespace, **kwargs)
-        return result(f"pod {namespace}/{name} deleted", {"namespace": namespace, "name": name})
+        cluster.call(f"pod {namespace}/{target.name}", cluster.core.delete_namespaced_pod, target.name, namespace,
+                     **kwargs)
+        text = f"pod {namespace}/{target.name} deleted"
+        if target.note is None:
+            return result(text, {"namespace": namespace, "name": name})
+        return result(f"{target.note}\n{text}",
+                      {"namespace": namespace, "name": target.name, "deleted": target.name, "note": target.note})
