@@ -32,6 +32,13 @@ def _rules_seen_at_once(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_cluster_discovery(settings: Any) -> None:
+    """`load_defaults` registers the simulated cluster, whatever kubeconfig the machine running the tests has
+    (the discovery tests turn it back on)."""
+    settings.CLUSTER_DISCOVERY = False
+
+
+@pytest.fixture(autouse=True)
 def _fresh_chat_state() -> Iterator[None]:
     """Chat sessions, rate counters and seen-update marks live in the shared cache: none carries over."""
     yield

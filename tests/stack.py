@@ -114,6 +114,8 @@ def running_stack(tmp: Path, **extra_env: str) -> Iterator[Stack]:
             "AIOPS_HTTP_PORT": str(port),
             "AIOPS_SIMCLUSTER_PORT": str(free_port()),
             "AIOPS_POLL_INTERVAL_SECONDS": "2",
+            # The stack under test plays the simulated cluster, whatever kubeconfig the machine has.
+            "AIOPS_CLUSTER_DISCOVERY": "false",
             **extra_env,
         })
         if database_url:

@@ -229,7 +229,8 @@ def test_a_kind_without_permission_fails_alone_and_is_named_where_operators_look
 
 
 def test_the_watcher_and_the_poll_agree_through_bookmarks_an_api_server_restart_and_a_compaction(
-        realkube: RealKube, cluster: Cluster, watching: Callable[[], ClusterWatch]) -> None:
+        realkube: RealKube, cluster: Cluster, watching: Callable[[], ClusterWatch],
+        caplog: pytest.LogCaptureFixture) -> None:
     """Two minutes on a real API server: each transition recorded once, whichever of poll and watch saw it;
     bookmarks flow without breaking anything; a restart after an etcd compaction ends in a relist."""
     ns, node = unique("soak"), unique("node")
@@ -296,6 +297,7 @@ def test_the_watcher_and_the_poll_agree_through_bookmarks_an_api_server_restart_
     # Each failing kind is said once for the restart, not once per retry.
     failing = [e["kind"] for e in logs if e["event"] == "watch_failing"]
     assert len(failing) == len(set(failing)), failing
+    assert not [r.getMessage() for r in caplog.records if r.name.startswith("urllib3")], "no warning per retry"
 
     assert in_ns() == [("CrashLoopBackOff", "firing", "checkout"), ("CrashLoopBackOff", "resolved", "checkout"),
                        ("OOMKilled", "firing", "checkout"), ("OOMKilled", "resolved", "checkout")]
