@@ -240,8 +240,12 @@ def test_drain_evicts_through_the_eviction_api_and_a_disruption_budget_refuses(r
     [agent] = wait_for("the DaemonSet's pod", lambda: pods_of(core, ns, "agent"))
     realkube.sim("pods", ns, "agent", "running", "--node", name)
     policy = client.PolicyV1Api(realkube.api())
-    wait_for("the disruption controller's verdict", lambda: (policy.read_namespaced_pod_disruption_budget(
-        "guarded", ns).status.current_healthy == 1))
+
+    def budget_settled() -> bool:
+        status = policy.read_namespaced_pod_disruption_budget("guarded", ns).status
+        return bool(status and status.current_healthy == 1 and status.disruptions_allowed == 0)
+
+    wait_for("the disruption controller's verdict", budget_settled)
 
     drained = tools("drain_node", name=name)
 

@@ -40,9 +40,10 @@ def exec_failure(namespace: str, name: str, status: int, status_text: str, body:
     node), never the response headers."""
     text = (body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body or "").strip()
     try:
-        message = json.loads(text).get("message") if text.startswith("{") else None
+        status_object = json.loads(text) if text.startswith("{") else None
     except ValueError:
-        message = None
+        status_object = None
+    message = status_object.get("message") if isinstance(status_object, dict) else None
     if status == 404 and message:
         return api_error_message(f"pod {namespace}/{name}", 404, None, None)
     if status in (401, 403):
