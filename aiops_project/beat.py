@@ -22,15 +22,18 @@ class LeaderDatabaseScheduler(DatabaseScheduler):
     """django-celery-beat's DatabaseScheduler, sending only while it leads the "beat" lease."""
 
     def __init__(self, *args: Any, elector: Elector | None = None, **kwargs: Any) -> None:
-        # `elector` for tests that drive the lease themselves; beat itself builds one and starts it.
+        # `elector` for tests that drive the lease themselves; beat itself builds one, started by the first
+        # tick (celery also makes a scheduler it never runs, to print its banner: that one takes no part).
         self.elector = elector or Elector(LEASE_NAME)
+        self._start_elector = elector is None
         self._leading = False
         super().__init__(*args, **kwargs)
         self.sync_every_tasks = 1  # save last_run_at after each send: a successor reads it
-        if elector is None:
-            self.elector.start()
 
     def tick(self, *args: Any, **kwargs: Any) -> float:
+        if self._start_elector:
+            self._start_elector = False
+            self.elector.start()
         leading = self.elector.is_leader()
         if leading and not self._leading:
             # Leading now: what this process reserved before is not its to save, and the previous
@@ -43,8 +46,8 @@ class LeaderDatabaseScheduler(DatabaseScheduler):
             self._initial_read = True
             self._heap = None
         self._leading = leading
-        if not leading:
-            return min(self.max_interval, self.elector.renew_every)
+        if not leading:  # look again soon: the elector's thread tries for the lease meanwhile
+            return min(self.max_interval, self.elector.renew_every, 1.0)
         return super().tick(*args, **kwargs)
 
     def apply_entry(self, entry: Any, producer: Any = None) -> None:
@@ -61,4 +64,5 @@ class LeaderDatabaseScheduler(DatabaseScheduler):
         try:
             super().close()
         finally:
-            self.elector.stop()  # release: a standby takes over at its next try
+            if not self._start_elector:  # it took part: release, and a standby takes over at its next try
+                self.elector.stop()

@@ -224,3 +224,52 @@ def test_the_standby_watcher_takes_over_from_a_killed_leader_and_records_every_t
         recorded_at = datetime.fromisoformat(recorded_at).replace(tzinfo=UTC)
     print(f"\nhandover ({election}, lease {LEASE_SECONDS} s): leader_acquired {wall(acquired[0]) - killed_at:.2f} s, "
           f"first transition recorded {recorded_at.timestamp() - killed_at:.2f} s after SIGKILL")
+
+
+def test_two_beat_processes_only_the_leader_sends_and_the_standby_takes_over_when_it_is_killed(
+        tmp_path: Path) -> None:
+    queue = f"leader-probe-{uuid.uuid4().hex[:8]}"
+    replicas: list[Replica] = []
+    with shared_database(tmp_path) as database:
+        env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}
+               and not k.startswith("AIOPS_LEADER_")}
+        env.update(AIOPS_VAR_DIR=str(tmp_path / "var"), DATABASE_URL=database.url, LOG_FORMAT="json",
+                   REDIS_URL=f"unix://{settings.EMBEDDED_REDIS_SOCKET}?db=7" if settings.EMBEDDED_REDIS
+                   else settings.REDIS_URL, AIOPS_LEADER_ELECTION="database", AIOPS_LEADER_LEASE_SECONDS="2")
+        for args in (["migrate", "--noinput", "-v0"],
+                     ["shell", "-c", "from django_celery_beat.models import IntervalSchedule, PeriodicTask; "
+                                     "every = IntervalSchedule.objects.create(every=1, period='seconds'); "
+                                     "PeriodicTask.objects.create(name='probe', task='tests.leader_probe', "
+                                     f"interval=every, queue={queue!r})"]):
+            result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
+                                    text=True, timeout=120, check=False)
+            assert result.returncode == 0, result.stderr
+
+        def sends(replica: Replica) -> list[dict[str, Any]]:
+            return [e for e in replica.events() if "Sending due task probe" in str(e.get("event"))]
+
+        try:
+            for n in range(2):
+                log_path = tmp_path / f"beat-{n}.log"
+                with log_path.open("wb") as out:
+                    replicas.append(Replica(subprocess.Popen(
+                        [sys.executable, "-m", "celery", "-A", "aiops_project", "beat", "--loglevel", "INFO",
+                         "--scheduler", "aiops_project.beat:LeaderDatabaseScheduler", "--pidfile="],
+                        cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT), log_path))
+            first = eventually(lambda: [r for r in replicas if len(sends(r)) >= 2], "a beat to send", replicas)[0]
+            standby = next(r for r in replicas if r is not first)
+            eventually(lambda: standby.events("leader_standby"), "the other beat to stand by", replicas)
+            first.process.send_signal(signal.SIGKILL)
+            first.process.wait(timeout=10)
+            eventually(lambda: len(sends(standby)) >= 2, "the standby to take over and send", replicas)
+            assert standby.stop() == 0, standby.log_path.read_text()
+        finally:
+            for replica in replicas:
+                replica.stop()
+
+    for replica in replicas:  # one election per process, even though celery makes a second scheduler
+        assert len(replica.events("leader_acquired")) == 1, replica.log_path.read_text()
+    [acquired] = standby.events("leader_acquired")
+    assert wall(acquired) > max(wall(e) for e in sends(first))  # the standby led only once the leader was gone
+    assert all(wall(e) >= wall(acquired) for e in sends(standby))  # and sent nothing while standing by
+    assert standby.events("leader_released")
