@@ -313,11 +313,6 @@ class Elector:
                 self._set_role(False, "renew_deadline_passed", None)
             return self._leading
 
-    def time_left(self) -> float:
-        """Seconds this process still leads without another successful renewal (0 when it does not lead)."""
-        with self._lock:
-            return max(0.0, self._valid_until - time.monotonic()) if self._leading else 0.0
-
     def _set_role(self, leading: bool, reason: str, holder: str | None) -> None:
         """Called with the lock held."""
         if leading == self._leading:

@@ -51,6 +51,11 @@ class Command(BaseCommand):
         watcher = Watcher(names)
         stopped = True
 
+        def start_watching() -> None:  # each term as leader starts afresh, from a LIST of every kind
+            nonlocal watcher
+            watcher = Watcher(names)
+            refresh()
+
         def refresh() -> None:
             try:
                 watcher.refresh()
@@ -65,6 +70,6 @@ class Command(BaseCommand):
         # Only the leader of the "watcher" lease watches; a replica standing by takes over when the lease
         # is released or expires, and a leader that loses it stops its watches at once.
         with Elector("watcher") as elector:
-            elector.run_while_leader(stop, on_start=refresh, on_tick=refresh, on_stop=stop_watching,
+            elector.run_while_leader(stop, on_start=start_watching, on_tick=refresh, on_stop=stop_watching,
                                      tick_seconds=options["refresh_seconds"])
         log.info("watcher_stopped", clean=stopped)
