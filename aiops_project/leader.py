@@ -100,6 +100,10 @@ def _micro_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+class LeasePermissionError(Exception):
+    """RBAC refuses this process the Lease."""
+
+
 class KubernetesLeases:
     """`coordination.k8s.io/v1` Leases in one namespace, with client-go's bookkeeping of observed records."""
 
@@ -127,6 +131,11 @@ class KubernetesLeases:
         except ApiException as exc:
             if exc.status == 404:
                 return None
+            if exc.status == 403:  # a setup problem, said so: the role the lease needs is missing
+                verb = method.split("_")[0].replace("read", "get").replace("replace", "update")
+                raise LeasePermissionError(
+                    f"may not {verb} leases in namespace {self.namespace}: grant get, create and update on "
+                    "leases.coordination.k8s.io there") from None
             raise
         try:
             return json.loads(response.data)

@@ -26,7 +26,14 @@ from kubernetes import client
 from aiops_project import leader
 from aiops_project.beat import LeaderDatabaseScheduler
 from aiops_project.celery import app as celery_app
-from aiops_project.leader import AlwaysLeader, Attempt, Elector, KubernetesLeases, LeaseBackend
+from aiops_project.leader import (
+    AlwaysLeader,
+    Attempt,
+    Elector,
+    KubernetesLeases,
+    LeaseBackend,
+    LeasePermissionError,
+)
 from incidents.leases import DatabaseLeases, LeaderLease
 from tests.peers import free_port
 from tests.test_settings import start_django
@@ -248,11 +255,6 @@ def test_in_a_pod_auto_takes_a_lease_in_the_pods_namespace_with_its_service_acco
     namespace = unique("pod")
     realkube.kubectl("create", "namespace", namespace)
     realkube.kubectl("create", "serviceaccount", "aiops", "-n", namespace)
-    # The least privilege the lease needs: get, create and update Leases in its own namespace.
-    realkube.kubectl("create", "role", "aiops-leader", "-n", namespace, "--verb=get,create,update",
-                     "--resource=leases.coordination.k8s.io")
-    realkube.kubectl("create", "rolebinding", "aiops-leader", "-n", namespace, "--role=aiops-leader",
-                     f"--serviceaccount={namespace}:aiops")
     account = tmp_path / "serviceaccount"  # as the kubelet mounts it
     account.mkdir()
     (account / "token").write_text(realkube.kubectl("create", "token", "aiops", "-n", namespace).strip())
@@ -266,7 +268,16 @@ def test_in_a_pod_auto_takes_a_lease_in_the_pods_namespace_with_its_service_acco
 
     elector = Elector("watcher", "pod-a")
     assert isinstance(elector.backend, KubernetesLeases) and elector.backend.namespace == namespace
-    assert elector.try_acquire_or_renew()
+    # Without a role for Leases the API server refuses, and the reason says what to grant.
+    with pytest.raises(LeasePermissionError, match=f"may not get leases in namespace {namespace}: grant get, create"):
+        elector.backend.try_acquire_or_renew("watcher", "pod-a", 15)
+    assert not elector.try_acquire_or_renew()
+    # The least privilege the lease needs: get, create and update Leases in its own namespace.
+    realkube.kubectl("create", "role", "aiops-leader", "-n", namespace, "--verb=get,create,update",
+                     "--resource=leases.coordination.k8s.io")
+    realkube.kubectl("create", "rolebinding", "aiops-leader", "-n", namespace, "--role=aiops-leader",
+                     f"--serviceaccount={namespace}:aiops")
+    eventually(elector.try_acquire_or_renew, "the role to be in force")
     lease = realkube.get(f"/apis/coordination.k8s.io/v1/namespaces/{namespace}/leases/aiops-watcher")
     assert lease["spec"]["holderIdentity"] == "pod-a" and lease["spec"]["leaseDurationSeconds"] == 15
     elector.stop()
