@@ -75,7 +75,11 @@ class RealKube:
         return json.loads(self.sim("get", path))
 
     def api(self) -> client.ApiClient:
-        return config.new_client_from_config(config_file=str(self.kubeconfig))
+        return self.api_for(self.kubeconfig)
+
+    def api_for(self, kubeconfig: Path) -> client.ApiClient:
+        """A client with the credentials of that kubeconfig (e.g. a ServiceAccount's token)."""
+        return config.new_client_from_config(config_file=str(kubeconfig))
 
     def restart_apiserver(self) -> None:
         self.script("stop.sh", "apiserver")

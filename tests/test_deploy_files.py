@@ -640,3 +640,16 @@ def test_only_the_exec_opt_in_grants_exec_and_remediation_adds_no_reads():
     assert remediation == {("apps", "deployments", "patch"), ("apps", "deployments/scale", "patch"),
                            ("apps", "statefulsets", "patch"), ("apps", "daemonsets", "patch"),
                            ("", "nodes", "patch"), ("", "pods/eviction", "create"), ("", "pods", "delete")}
+
+
+def test_leader_election_grants_only_the_agents_two_leases_in_its_namespace():
+    docs = {doc["kind"]: doc for doc in yaml.safe_load_all((RBAC_DIR / "leader-election.yaml").read_text())}
+    assert sorted(docs) == ["Role", "RoleBinding"]
+    assert docs["Role"]["metadata"]["namespace"] == docs["RoleBinding"]["metadata"]["namespace"] == "aiops"
+    from aiops_project.leader import LEASE_PREFIX
+
+    named, create = docs["Role"]["rules"]
+    assert named == {"apiGroups": ["coordination.k8s.io"], "resources": ["leases"],
+                     "resourceNames": [f"{LEASE_PREFIX}watcher", f"{LEASE_PREFIX}beat"], "verbs": ["get", "update"]}
+    assert create == {"apiGroups": ["coordination.k8s.io"], "resources": ["leases"], "verbs": ["create"]}
+    assert docs["RoleBinding"]["subjects"] == [AGENT_ACCOUNT]

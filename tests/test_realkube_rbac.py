@@ -44,10 +44,11 @@ def manager() -> Iterator[SessionManager]:
     manager.close_all()
 
 
-def can(kube: Any, verb: str, resource: str) -> bool:
-    """`kubectl auth can-i` for the agent (exit status 1 means no)."""
+def can(kube: Any, verb: str, resource: str, namespace: str = "") -> bool:
+    """`kubectl auth can-i` for the agent, everywhere or in one namespace (exit status 1 means no)."""
+    where = ["-n", namespace] if namespace else ["--all-namespaces"]
     try:
-        return kube.kubectl("auth", "can-i", verb, resource, "--as", AGENT, "--all-namespaces").strip() == "yes"
+        return kube.kubectl("auth", "can-i", verb, resource, "--as", AGENT, *where).strip() == "yes"
     except AssertionError:
         return False
 
@@ -162,3 +163,46 @@ def test_read_only_reads_everything_changes_nothing_then_remediation_then_exec(r
     granted(realkube, "rbac-exec.yaml", "get", "pods/exec")
     assert failure(agent("exec_readonly", namespace=ns, name="probe", command="uptime")) == \
         f"exec in pod {ns}/probe failed (HTTP 404 Not Found): 404 page not found"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_read_only_is_all_detection_needs_and_leader_election_all_the_lease_needs(realkube: Any,
+                                                                                 tmp_path: Path) -> None:
+    """The watcher and the poll read every kind with the read-only token alone; with leader-election.yaml the
+    agent leads through its own Leases, and touches no other."""
+    from aiops_project.leader import LEASE_PREFIX, KubernetesLeases, LeasePermissionError
+    from incidents.detection import poll_cluster
+    from incidents.models import DetectionProblem
+    from incidents.watcher import Watcher, WatchSettings
+    from tests.factories import make_cluster
+
+    apply(realkube, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "aiops"}})
+    granted(realkube, "rbac-readonly.yaml", "watch", "jobs.batch")
+    kubeconfig = realkube.service_account_kubeconfig("aiops", "aiops-agent", tmp_path / "agent")
+    ns, node = namespace(realkube, "ro"), own_node(realkube, unique("ro"))
+    deploy(realkube, client.CoreV1Api(realkube.api()), ns, "web", node, state="crashloop")
+
+    cluster = make_cluster(unique("agent"), kubeconfig_path=str(kubeconfig))
+    assert any(e.namespace == ns and e.reason == "CrashLoopBackOff" for e in poll_cluster(cluster.pk))
+    watcher = Watcher([cluster.name], settings=WatchSettings(backoff_base=0.2, backoff_cap=1, stop_timeout=15))
+    try:
+        watcher.refresh()
+        watch = watcher.get(cluster.name)
+        assert watch is not None
+        wait_for("every kind listed with the read-only token", lambda: watch.complete == set(watch.streams))
+    finally:
+        assert watcher.stop()
+    assert not DetectionProblem.objects.filter(cluster=cluster).exists()
+
+    leases = KubernetesLeases(realkube.api_for(kubeconfig), "aiops", timeout=5)
+    with pytest.raises(LeasePermissionError, match="may not get leases in namespace aiops"):
+        leases.try_acquire_or_renew("watcher", "agent-1", 15)
+    realkube.kubectl("apply", "-f", str(RBAC / "leader-election.yaml"))
+    wait_for("RBAC to allow the leases", lambda: can(
+        realkube, "update", f"leases.coordination.k8s.io/{LEASE_PREFIX}watcher", "aiops"))
+    assert leases.try_acquire_or_renew("watcher", "agent-1", 15).acquired
+    assert leases.try_acquire_or_renew("watcher", "agent-1", 15).acquired  # renewed: get and update
+    assert realkube.get(f"/apis/coordination.k8s.io/v1/namespaces/aiops/leases/{LEASE_PREFIX}watcher")[
+        "spec"]["holderIdentity"] == "agent-1"
+    with pytest.raises(LeasePermissionError):
+        leases.try_acquire_or_renew("someone-elses", "agent-1", 15)  # another Lease: not even readable
