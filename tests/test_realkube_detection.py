@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
 from django.test import Client
@@ -22,26 +20,11 @@ from incidents.detection import poll_cluster
 from incidents.models import Cluster, ClusterEvent, DetectionProblem, Signal
 from incidents.watcher import ClusterWatch, Watcher, WatchSettings
 from tests.factories import make_cluster, make_user
+from tests.kubetools import unique, wait_for
 from tests.realkube import RealKube
 
-T = TypeVar("T")
 pytestmark = pytest.mark.django_db(transaction=True)
 QUICK = WatchSettings(backoff_base=0.2, backoff_cap=2.0, resync_seconds=1.0, stop_timeout=15)
-
-
-def wait_for(probe: Callable[[], T], timeout: float = 60, what: str = "") -> T:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = probe()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            pytest.fail(f"{what or 'condition'} not met within {timeout}s; last result: {result!r}")
-        time.sleep(0.1)
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:6]}"
 
 
 def history(namespace: str = "", node: str = "") -> list[tuple[str, str, str]]:
@@ -123,14 +106,14 @@ def test_events_listed_before_pods_resolve_nothing_they_could_not_judge(
     Cluster.objects.filter(pk=cluster.pk).update(
         kubeconfig_path=str(service_account(realkube, tmp_path, account, READ_CORE, READ_APPS, READ_JOBS)))
     watch = watching()
-    wait_for(lambda: listed(watch, "Event", "Node", "Job"), what="the events listed")
-    problem = wait_for(lambda: DetectionProblem.objects.filter(cluster=cluster, kind="Pod").first())
+    wait_for("the events listed", lambda: listed(watch, "Event", "Node", "Job"))
+    problem = wait_for("the pods refused", lambda: DetectionProblem.objects.filter(cluster=cluster, kind="Pod").first())
     assert problem.summary == "forbidden: list pods at the cluster scope (HTTP 403)"
     assert "Pod" not in watch.complete
 
     grant(realkube, account, account, "\n".join([READ_CORE, READ_PODS, READ_APPS, READ_JOBS]))
-    wait_for(lambda: listed(watch, "Pod"), timeout=30, what="the pods listed once allowed")
-    wait_for(lambda: not DetectionProblem.objects.filter(cluster=cluster).exists(), what="the problem ended")
+    wait_for("the pods listed once allowed", lambda: listed(watch, "Pod"))
+    wait_for("the problem ended", lambda: not DetectionProblem.objects.filter(cluster=cluster).exists())
     time.sleep(2 * QUICK.resync_seconds)  # resyncs judge everything again meanwhile
     assert history(ns) == before, "no transition from the partial view: nothing resolved, nothing fired twice"
     fingerprints = set(ClusterEvent.objects.filter(namespace=ns).values_list("fingerprint", flat=True))
@@ -143,15 +126,15 @@ def test_a_scale_up_and_new_workloads_in_progress_are_not_a_shortfall(
     realkube.sim("node", node)
     realkube.sim("deploy", ns, "web", "--replicas", "2", "--node", node)
     realkube.sim("pods", ns, "web", "running", "--node", node)
-    wait_for(lambda: (realkube.get(f"/apis/apps/v1/namespaces/{ns}/deployments/web").get("status") or {})
-             .get("availableReplicas") == 2, what="web available")
+    wait_for("web available", lambda: (realkube.get(f"/apis/apps/v1/namespaces/{ns}/deployments/web")
+                                       .get("status") or {}).get("availableReplicas") == 2)
     watch = watching()
-    wait_for(lambda: listed(watch, *watch.streams), what="every kind listed")
+    wait_for("every kind listed", lambda: listed(watch, *watch.streams))
 
     realkube.kubectl("scale", "deployment/web", "-n", ns, "--replicas", "3")  # the new pod never runs here
-    wait_for(lambda: any(c["type"] == "Available" and c["status"] == "False" for c in (
-        realkube.get(f"/apis/apps/v1/namespaces/{ns}/deployments/web").get("status") or {}).get("conditions", [])),
-        what="the controller marking the scale-up unavailable")
+    wait_for("the controller marking the scale-up unavailable", lambda: any(
+        c["type"] == "Available" and c["status"] == "False" for c in (
+            realkube.get(f"/apis/apps/v1/namespaces/{ns}/deployments/web").get("status") or {}).get("conditions", [])))
     realkube.kubectl("apply", "-n", ns, "-f", "-", stdin=f"""
 apiVersion: apps/v1
 kind: StatefulSet
@@ -184,11 +167,11 @@ spec:
     metadata: {{labels: {{app: stuck}}}}
     spec: {{containers: [{{name: app, image: registry.invalid/stuck:1}}], nodeName: {node}}}
 """)
-    wait_for(lambda: (realkube.get(f"/apis/apps/v1/namespaces/{ns}/daemonsets/agent").get("status") or {})
-             .get("desiredNumberScheduled", 0) >= 1, what="the daemonset scheduled")
+    wait_for("the daemonset scheduled", lambda: (realkube.get(f"/apis/apps/v1/namespaces/{ns}/daemonsets/agent")
+                                                 .get("status") or {}).get("desiredNumberScheduled", 0) >= 1)
     # Past the deadline of `stuck` (2 s), well within the others' grace; the watcher resyncs every second.
-    wait_for(lambda: ("ReplicaShortfall", "firing", "stuck") in history(ns), timeout=60,
-             what="the deployment past its progress deadline")
+    wait_for("the deployment past its progress deadline",
+             lambda: ("ReplicaShortfall", "firing", "stuck") in history(ns), timeout=60)
     poll_cluster(cluster.pk)
     time.sleep(2 * QUICK.resync_seconds)
     assert history(ns) == [("ReplicaShortfall", "firing", "stuck")]
@@ -216,10 +199,12 @@ def test_a_kind_without_permission_fails_alone_and_is_named_where_operators_look
     assert [e["kind"] for e in logs if e["event"] == "detection_kind_unreadable"] == ["Job"], "once, not per poll"
 
     watch = watching()
-    wait_for(lambda: DetectionProblem.objects.filter(cluster=cluster, reporter="watch", kind="Job").exists())
-    wait_for(lambda: listed(watch, "Pod", "Event", "Node", "Deployment", "StatefulSet", "DaemonSet"))
+    wait_for("the watcher's problem", lambda: DetectionProblem.objects.filter(
+        cluster=cluster, reporter="watch", kind="Job").exists())
+    wait_for("the other kinds listed", lambda: listed(watch, "Pod", "Event", "Node", "Deployment", "StatefulSet",
+                                                      "DaemonSet"))
     realkube.sim("pods", ns, "checkout", "running", "--node", node)
-    wait_for(lambda: ("CrashLoopBackOff", "resolved", "checkout") in history(ns), what="the watcher going on")
+    wait_for("the watcher going on", lambda: ("CrashLoopBackOff", "resolved", "checkout") in history(ns))
 
     assert client.get("/ready").json()["clusters"][cluster.name] == {"detection": "degraded",
                                                                      "unreadable": {"Job": forbidden}}
@@ -239,7 +224,7 @@ def test_the_watcher_and_the_poll_agree_through_bookmarks_an_api_server_restart_
     realkube.sim("pods", ns, "checkout", "running", "--node", node)
     watch = watching()
     started = time.monotonic()
-    wait_for(lambda: listed(watch, *watch.streams), what="every kind listed")
+    wait_for("every kind listed", lambda: listed(watch, *watch.streams))
     polling = threading.Event()
 
     def poll_every_few_seconds() -> None:
@@ -255,7 +240,7 @@ def test_the_watcher_and_the_poll_agree_through_bookmarks_an_api_server_restart_
     poller.start()
 
     def expect(*transition: str, where: Callable[[], list[tuple[str, str, str]]]) -> None:
-        wait_for(lambda: transition in where(), what=f"{transition} recorded")
+        wait_for(f"{transition} recorded", lambda: transition in where())
 
     def in_ns() -> list[tuple[str, str, str]]:
         return history(ns)
@@ -274,8 +259,8 @@ def test_the_watcher_and_the_poll_agree_through_bookmarks_an_api_server_restart_
             realkube.sim("node", node, "ready")
             expect("NodeNotReady", "resolved", node, where=on_node)
             # Bookmarks arrive about once a minute on a quiet cluster (etcd progress notifications every 5 s).
-            wait_for(lambda: watch.streams["Pod"].bookmarks >= 1 and watch.streams["Node"].bookmarks >= 1,
-                     timeout=150, what="bookmarks on the pod and node watches")
+            wait_for("bookmarks on the pod and node watches",
+                     lambda: watch.streams["Pod"].bookmarks >= 1 and watch.streams["Node"].bookmarks >= 1, timeout=150)
             quiet = {kind: stream.reconnects for kind, stream in watch.streams.items()}
             assert quiet == dict.fromkeys(watch.streams, 0), "no reconnect on a quiet cluster: bookmarks decode"
 
@@ -286,7 +271,7 @@ def test_the_watcher_and_the_poll_agree_through_bookmarks_an_api_server_restart_
             expect("OOMKilled", "firing", "checkout", where=in_ns)
             realkube.sim("pods", ns, "checkout", "running", "--node", node)
             expect("OOMKilled", "resolved", "checkout", where=in_ns)
-            wait_for(lambda: time.monotonic() - started >= 120, timeout=150, what="two minutes of watching")
+            wait_for("two minutes of watching", lambda: time.monotonic() - started >= 120, timeout=150)
     finally:
         polling.set()
         poller.join(timeout=30)
