@@ -6,12 +6,26 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
 from incidents.clusters import delete_cluster, delete_clusters, save_cluster
-from incidents.models import AuditEntry, Cluster, ClusterEvent, Incident, Rule, Signal, Silence
+from incidents.models import AuditEntry, Cluster, ClusterEvent, DetectionProblem, Incident, Rule, Signal, Silence
 from incidents.rules import RuleError, replay_rule
+
+
+class DetectionProblemInline(admin.TabularInline):
+    """What detection cannot read in this cluster now (e.g. a missing RBAC permission), per poll and watcher."""
+
+    model = DetectionProblem
+    fields = readonly_fields = ["kind", "reporter", "summary", "detail", "since"]
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "Detection problems (kinds that cannot be read now)"
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
 
 
 @admin.register(Cluster)
 class ClusterAdmin(admin.ModelAdmin):
+    inlines = [DetectionProblemInline]
     list_display = ["name", "kind", "context", "enabled", "last_polled_at"]
     list_filter = ["kind", "enabled"]
     readonly_fields = ["last_polled_at", "last_poll_error"]
