@@ -52,7 +52,8 @@ class RealKube:
     def env(self) -> dict[str, str]:
         return {**os.environ, "REALKUBE_HOME": str(self.home), "REALKUBE_API_PORT": str(self.api_port),
                 "REALKUBE_ETCD_PORT": str(self.etcd_port), "REALKUBE_FAKE_KUBELET_PORT": str(self.kubelet_port),
-                "KUBECONFIG": str(self.kubeconfig)}
+                # etcd progress notifications every 5 s: the watch cache sends BOOKMARKs about once a minute
+                "REALKUBE_ETCD_PROGRESS": "5s", "KUBECONFIG": str(self.kubeconfig)}
 
     def _run(self, argv: list[str], *, stdin: str | None = None, timeout: float = 120) -> str:
         result = subprocess.run(argv, env=self.env, input=stdin, capture_output=True, text=True, timeout=timeout)
