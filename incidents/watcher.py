@@ -180,9 +180,13 @@ class ClusterWatch:
         before = self.judgeable()
         self.complete.add(kind)
         after = self.judgeable()
-        self._apply({key: self._produced(key[0], obj) for key, obj in self.objects.items()
-                     if key[0] in after - before}, resource_version)
-        self._resolve_orphans(before, after)
+        try:
+            self._apply({key: self._produced(key[0], obj) for key, obj in self.objects.items()
+                         if key[0] in after - before}, resource_version)
+            self._resolve_orphans(before, after)
+        except Exception:  # e.g. the database: the stream relists, and this first view is taken again
+            self.complete.discard(kind)
+            raise
 
     def resync(self) -> None:
         """Run the detectors again on every last seen object, and record what changed meanwhile."""

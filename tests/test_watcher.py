@@ -431,3 +431,27 @@ async def test_one_kind_answering_errors_never_stops_the_others(harness: Harness
     await eventually(lambda: statuses(reason="CrashLoopBackOff") == [("firing", "checkout-5d4f8-a")])
     await eventually(lambda: DetectionProblem.objects.filter(cluster=harness.cluster, kind="Node").exists())
     assert harness.watch.streams["Node"].is_alive() and harness.watch.streams["Node"].reconnects >= 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_first_view_that_fails_to_record_is_taken_again_at_the_relist(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.db import OperationalError
+
+    from incidents import watcher as watcher_module
+
+    cluster = make_cluster("kmock")
+    watch = ClusterWatch(cluster, FAST)  # not started: the test plays the streams
+    crashing = {("Pod", "shop", "checkout-5d4f8-a"): pod("checkout-5d4f8-a", "crashloop")}
+    record = watcher_module.record_transition
+
+    def database_down(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("the database is down")
+
+    monkeypatch.setattr(watcher_module, "record_transition", database_down)
+    with pytest.raises(OperationalError):
+        watch.observe("Pod", crashing, resource_version="10", relist=True)
+    assert "Pod" not in watch.complete and statuses() == []
+
+    monkeypatch.setattr(watcher_module, "record_transition", record)
+    watch.observe("Pod", crashing, resource_version="11", relist=True)  # the stream's relist after its backoff
+    assert "Pod" in watch.complete and statuses() == [("firing", "checkout-5d4f8-a")]
