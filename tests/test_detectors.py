@@ -52,9 +52,12 @@ def make_pod(name: str = "checkout-7d9f8b6c5-x2x9q", *, waiting: str | None = No
 
 
 def set_condition(obj: dict[str, Any], type_: str, **fields: Any) -> dict[str, Any]:
+    """Change the condition of that type, or add it."""
     for cond in obj["status"]["conditions"]:
         if cond["type"] == type_:
             cond.update(fields)
+            return obj
+    obj["status"]["conditions"].append({"type": type_, **fields})
     return obj
 
 
@@ -315,6 +318,31 @@ def test_a_deployment_scaled_to_zero_has_no_findings() -> None:
     assert detect_object("Deployment", make_deployment(0, 0, condition_status="True"), NOW) == []
 
 
+def test_a_scale_up_in_progress_is_no_shortfall_until_its_progress_deadline() -> None:
+    # 2 -> 3: with maxUnavailable rounding down to 0 the controller says Available=False at once.
+    scaling = set_condition(make_deployment(3, 2), "Available", status="False",
+                             reason="MinimumReplicasUnavailable", message="Deployment does not have minimum "
+                             "availability.", lastTransitionTime=ago(2))
+    assert detect_object("Deployment", scaling, NOW) == []  # 2 minutes in, the default deadline is 10
+    scaling["spec"]["progressDeadlineSeconds"] = 60
+    [late] = detect_object("Deployment", scaling, NOW)
+    assert late.reason == "ReplicaShortfall" and late.message.endswith("minimum availability.")
+
+
+@pytest.mark.parametrize(("type_", "status", "reason", "message"), [
+    ("ReplicaFailure", "True", "FailedCreate", 'pods "checkout-7d9f8b6c5-" is forbidden: exceeded quota: '
+                                               "compute, requested: cpu=2, used: cpu=8, limited: cpu=8"),
+    ("Progressing", "False", "ProgressDeadlineExceeded", 'ReplicaSet "checkout-7d9f8b6c5" has timed out '
+                                                         "progressing."),
+])
+def test_a_deployment_the_controller_gave_up_on_is_short_at_once(type_: str, status: str, reason: str,
+                                                                 message: str) -> None:
+    deploy = set_condition(make_deployment(3, 2), "Available", status="False", lastTransitionTime=ago(1))
+    set_condition(deploy, type_, status=status, reason=reason, message=message, lastTransitionTime=ago(1))
+    [finding] = detect_object("Deployment", deploy, NOW)
+    assert finding.message == f"Deployment shop/checkout has 2 of 3 replicas available: {message}"
+
+
 def make_statefulset(replicas: int = 3, ready: int = 3) -> dict[str, Any]:
     status: dict[str, Any] = {"observedGeneration": 2, "replicas": replicas, "currentReplicas": replicas,
                               "updatedReplicas": replicas, "availableReplicas": ready,
@@ -340,6 +368,26 @@ def test_a_statefulset_short_of_ready_replicas() -> None:
     assert (finding.group_kind, finding.group_name) == ("StatefulSet", "db")
     [critical] = detect_object("StatefulSet", make_statefulset(3, 0), NOW)
     assert critical.severity == "critical"
+
+
+def changed(obj: dict[str, Any], created: float, *managers: tuple[str, float]) -> dict[str, Any]:
+    """The object created `created` minutes ago, and last written by each (subresource, minutes ago)."""
+    obj["metadata"]["creationTimestamp"] = ago(created)
+    obj["metadata"]["managedFields"] = [{"manager": "kube-controller-manager" if sub == "status" else "kubectl",
+                                         "operation": "Update", "apiVersion": "apps/v1", "time": ago(minutes),
+                                         **({"subresource": sub} if sub else {}), "fieldsType": "FieldsV1",
+                                         "fieldsV1": {"f:spec": {}}} for sub, minutes in managers]
+    return obj
+
+
+@pytest.mark.parametrize(("kind", "make"), [("StatefulSet", lambda: make_statefulset(3, 2)),
+                                            ("DaemonSet", lambda: make_daemonset(3, 2))])
+def test_a_new_or_changing_statefulset_or_daemonset_is_no_shortfall_until_it_settles(kind: str, make: Any) -> None:
+    assert detect_object(kind, changed(make(), 2), NOW) == []  # just created
+    assert detect_object(kind, changed(make(), 90, ("", 3)), NOW) == []  # scaled 3 minutes ago
+    assert detect_object(kind, changed(make(), 90, ("", 60), ("status", 4)), NOW) == []  # a node joined
+    [settled] = detect_object(kind, changed(make(), 90, ("", 60), ("status", 11)), NOW)  # short and unchanged
+    assert settled.reason == "ReplicaShortfall"
 
 
 def make_daemonset(desired: int = 3, available: int = 3) -> dict[str, Any]:
