@@ -2,7 +2,8 @@
 
 Starts a real control plane on free loopback ports (tests/realkube.py; etcd progress notifications every 5 s,
 so the watch cache sends BOOKMARKs about once a minute) and `manage.py watch_clusters` as a separate process,
-on a throwaway SQLite database (or DATABASE_URL) and the embedded Redis, with no poller running. Then:
+on a throwaway SQLite database (with DATABASE_URL=postgres://..., a new database on that server) and the
+embedded Redis, with no poller running. Then:
 
 1. flips a pod's status between running and CrashLoopBackOff FLIPS times through the API (a kubelet's status
    PATCH) and times each firing and resolved ClusterEvent row as it appears (polled every 2 ms);
@@ -57,11 +58,19 @@ def percentile(values: list[float], pct: int) -> float:
 
 
 def main() -> None:
+    from bench._throwaway import throwaway_database
+
+    with throwaway_database() as database:  # DATABASE_URL=postgres://...: a new database on that server
+        if database is None:
+            os.environ["DATABASE_URL"] = f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite3'}"
+        run()
+
+
+def run() -> None:
     from tests.realkube import running_realkube
 
     tmp = Path(tempfile.mkdtemp())
     os.environ.pop("REDIS_URL", None)
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp / 'bench.sqlite3'}")
     os.environ.update(AIOPS_VAR_DIR=str(tmp / "var"), LOG_LEVEL="warning",
                       DJANGO_SETTINGS_MODULE="aiops_project.settings")
     import django
