@@ -34,8 +34,8 @@ from incidents import kube
 from incidents.detection import finding_transition, report_problems, resolved_transition
 from incidents.detectors import Finding, attribute_pod_events, detect_object, kinds_read
 from incidents.kindstream import EXPECTED_ERRORS, KindStream, ObjectKey, database_work, describe, object_key
-from incidents.models import Cluster, ClusterEvent, DetectionProblem, EventSource, EventStatus, Signal
-from incidents.services import record_transition
+from incidents.models import Cluster, DetectionProblem, EventSource, EventStatus, Signal
+from incidents.services import Transition, record_transition
 
 log = structlog.get_logger(__name__)
 
@@ -126,6 +126,7 @@ class ClusterWatch:
         # order, whichever thread sees a change.
         self._lock = threading.Lock()
         self.complete: set[str] = set()  # kinds listed whole at least once: only their objects are judged
+        self._judgeable: frozenset[str] = frozenset()  # follows `complete` (see `_mark_complete`)
 
     def start(self) -> None:
         for stream in self.streams.values():
@@ -172,20 +173,27 @@ class ClusterWatch:
 
     def judgeable(self) -> frozenset[str]:
         """The kinds whose objects can be judged now: listed whole, and for events, the pods too."""
-        return frozenset(self.complete - ({"Event"} if "Pod" not in self.complete else set()))
+        return self._judgeable
+
+    def _mark_complete(self, kind: str, complete: bool) -> None:
+        if complete:
+            self.complete.add(kind)
+        else:
+            self.complete.discard(kind)
+        self._judgeable = frozenset(self.complete - ({"Event"} if "Pod" not in self.complete else set()))
 
     def _first_whole_view(self, kind: str, resource_version: str | None) -> None:
         """A kind listed whole for the first time: judge it, and what waited for it (events wait for the pods);
         then resolve what fired before and no object produces now, among what became judgeable."""
         before = self.judgeable()
-        self.complete.add(kind)
+        self._mark_complete(kind, True)
         after = self.judgeable()
         try:
             self._apply({key: self._produced(key[0], obj) for key, obj in self.objects.items()
                          if key[0] in after - before}, resource_version)
             self._resolve_orphans(before, after)
         except Exception:  # e.g. the database: the stream relists, and this first view is taken again
-            self.complete.discard(kind)
+            self._mark_complete(kind, False)
             raise
 
     def resync(self) -> None:
@@ -214,7 +222,7 @@ class ClusterWatch:
     def _produced(self, kind: str, obj: dict[str, Any]) -> Produced | None:
         """The fingerprints the object produces now; None when that cannot be judged yet (its kind, or for an
         event the pods, not listed whole) or a detector fails: keep what it produced."""
-        if kind not in self.judgeable():
+        if kind not in self._judgeable:
             return None
         try:
             findings = detect_object(kind, obj)
@@ -241,15 +249,13 @@ class ClusterWatch:
                          namespace=finding.namespace, object=finding.object_name, fingerprint=fingerprint,
                          resource_version=resource_version, recorded=event is not None)
             for fingerprint in change.stopped:
-                self._resolve(fingerprint, resource_version)
+                if (transition := resolved_transition(self.cluster, fingerprint)) is not None:
+                    self._resolve(transition, resource_version)
 
-    def _resolve(self, fingerprint: str, resource_version: str | None) -> None:
-        transition = resolved_transition(self.cluster, fingerprint)
-        if transition is None:
-            return
+    def _resolve(self, transition: Transition, resource_version: str | None) -> None:
         event = record_transition(transition)
         log.info("watch_transition", status=EventStatus.RESOLVED, reason=transition.reason,
-                 namespace=transition.namespace, object=transition.object_name, fingerprint=fingerprint,
+                 namespace=transition.namespace, object=transition.object_name, fingerprint=transition.fingerprint,
                  resource_version=resource_version, recorded=event is not None)
 
     def _resolve_orphans(self, before: Collection[str], after: Collection[str]) -> None:
@@ -260,12 +266,12 @@ class ClusterWatch:
             firing = (Signal.objects.firing().filter(cluster=self.cluster, source=EventSource.KUBERNETES)
                       .values_list("fingerprint", flat=True))
             for fingerprint in [fp for fp in firing if fp not in self.index.by_fingerprint]:
-                last = ClusterEvent.objects.filter(fingerprint=fingerprint).order_by("-id").first()
-                if last is None:
+                transition = resolved_transition(self.cluster, fingerprint)  # described by its last event
+                if transition is None:
                     continue
-                needs = kinds_read(last.object_kind, last.labels)
+                needs = kinds_read(transition.object_kind, transition.labels)
                 if needs <= set(after) and not needs <= set(before):
-                    self._resolve(fingerprint, None)
+                    self._resolve(transition, None)
 
 
 def cluster_config(cluster: Cluster) -> tuple[str, str, str, str]:
