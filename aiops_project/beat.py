@@ -8,14 +8,21 @@ the schedule again first, so a task the previous leader sent is not sent again a
 
 from __future__ import annotations
 
+import signal
+from types import FrameType
 from typing import Any
 
+import structlog
+from celery import platforms
+from celery.beat import Service
+from celery.signals import beat_init
 from django.db import DatabaseError
 from django_celery_beat.schedulers import DatabaseScheduler
 
 from aiops_project.leader import Elector
 
 LEASE_NAME = "beat"
+log = structlog.get_logger(__name__)
 
 
 class LeaderDatabaseScheduler(DatabaseScheduler):
@@ -66,3 +73,25 @@ class LeaderDatabaseScheduler(DatabaseScheduler):
         finally:
             if not self._start_elector:  # it took part: release, and a standby takes over at its next try
                 self.elector.stop()
+
+
+@beat_init.connect
+def _stop_between_ticks(sender: Service, **_: Any) -> None:
+    """SIGTERM/SIGINT end beat between two ticks, not inside the signal handler.
+
+    Celery's own handler saves the schedule and releases the scheduler from within the handler, that is
+    at whatever line the main thread was running: inside a database call it waits forever for the lock
+    that very call holds (psycopg 3), and the process hangs until it is killed. Here the first signal
+    only asks the loop to stop (it does within one tick, at most `max_interval`), and the loop's own
+    `finally` saves and releases the lease; a second signal exits at once, as celery's would.
+    """
+    if not isinstance(sender.scheduler, LeaderDatabaseScheduler):
+        return
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        if sender._is_shutdown.is_set():
+            raise SystemExit(128 + signum)
+        log.info("beat_stopping", signal=signal.Signals(signum).name)
+        sender._is_shutdown.set()
+
+    platforms.signals.update(SIGTERM=stop, SIGINT=stop)

@@ -343,3 +343,37 @@ def test_only_the_leading_beat_sends_and_a_new_leader_does_not_send_again_what_w
             elector.stop()
         with celery_app.connection_for_write() as conn:
             conn.default_channel.client.delete(queue)
+
+
+def test_a_stop_signal_asks_beat_to_stop_between_ticks_and_touches_nothing_in_the_handler() -> None:
+    # Celery's own handler saves the schedule and releases the lease inside the signal handler: when the
+    # signal lands inside a database call, that call's connection lock is held and the process hangs.
+    import signal
+
+    from celery import platforms
+    from celery.beat import Service
+    from celery.signals import beat_init
+
+    class Watched(LeaderDatabaseScheduler):
+        closed = 0
+
+        def close(self) -> None:
+            Watched.closed += 1
+            super().close()
+
+    elector = Elector(unique("beat"), "a", backend=DatabaseLeases(), lease_seconds=30)
+    service = Service(app=celery_app, scheduler_cls=Watched)
+    service.scheduler.elector = elector
+    saved = {name: signal.getsignal(getattr(signal, name)) for name in ("SIGINT", "SIGTERM")}
+    try:
+        beat_init.send(sender=service)
+        handler = signal.getsignal(signal.SIGTERM)
+        assert signal.getsignal(signal.SIGINT) is handler
+        handler(signal.SIGTERM, None)  # the first signal: nothing but "stop after this tick"
+        assert service._is_shutdown.is_set() and Watched.closed == 0
+        with pytest.raises(SystemExit):  # a second one: at once
+            handler(signal.SIGINT, None)
+        assert Watched.closed == 0
+    finally:
+        platforms.signals.update(**saved)
+        elector.stop()
