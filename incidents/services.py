@@ -404,3 +404,21 @@ def resolve_incident(incident: Incident, event: ClusterEvent | None = None) -> b
 def workload_group_key(cluster: Cluster, namespace: str, kind: str, name: str) -> str:
     """The group of everything about one workload (or node) of one cluster, whoever reports it."""
     return make_fingerprint(cluster.pk, "group", namespace, kind, name)
+
+
+# --- Closing by hand ------------------------------------------------------------------------------------
+# A person's resolution (chat's /incident close, the admin's "Close selected incidents"). Meant to become a
+# keyword of `resolve_incident` (actor, via, reason) when this module is split; callers check the
+# incidents.change_incident permission first.
+
+def close_incident(incident: Incident, *, actor: Any, via: str, reason: str = "") -> bool:
+    """Resolve by hand (handled elsewhere, or a false alarm), as `resolve_incident` does, audited as `actor`'s.
+
+    False if it was resolved already (nothing audited, nobody told).
+    """
+    if not incident.resolve():
+        return False
+    audit("incident.closed", actor=actor, via=via, incident=incident, target=incident, reason=reason,
+          message=f"Closed by hand by {actor.get_username()}" + (f": {reason}" if reason else ""))
+    notify_console("incident", id=incident.pk)
+    return True
