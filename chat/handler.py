@@ -270,7 +270,7 @@ def _incident(context: Context, args: list[str]) -> list[Reply]:
 def _close_incident(context: Context, incident_id: int, reason: str) -> Reply:
     """Resolve by hand (the failure is handled elsewhere, or a false alarm); needs change_incident."""
     from incidents.models import Incident
-    from incidents.services import audit
+    from incidents.services import close_incident
 
     incident = Incident.objects.filter(pk=incident_id).first()
     if incident is None:
@@ -278,10 +278,8 @@ def _close_incident(context: Context, incident_id: int, reason: str) -> Reply:
     assert context.user is not None
     if not context.user.has_perm("incidents.change_incident"):
         return Reply("You are not allowed to close incidents (needs the incidents.change_incident permission).")
-    if not incident.resolve():
+    if not close_incident(incident, actor=context.user, via=context.via, reason=reason[:1000]):
         return Reply(f"Incident #{incident_id} is resolved already.")
-    audit("incident.closed", actor=context.user, via=context.via, incident=incident, target=incident,
-          message=f"Closed by hand by {context.user.get_username()}" + (f": {reason}" if reason else ""))
     return Reply(f"Incident #{incident_id} closed.")
 
 

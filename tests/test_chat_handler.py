@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -125,11 +126,20 @@ def test_oversized_messages_are_cut_with_a_note_and_floods_are_slowed(settings):
     assert "messages in a minute" in replies[-1]
 
 
-def test_closing_an_incident_by_hand_needs_the_permission():
+def test_closing_an_incident_by_hand_needs_the_permission_and_reaches_the_consoles(
+        monkeypatch, django_capture_on_commit_callbacks):
+    sent: list[dict[str, Any]] = []
+    monkeypatch.setattr("aiops_project.live._send", sent.append)
     viewer, lead = linked("viewer", 1002), linked("lead", 1004, "incidents.change_incident")
     incident = Incident.objects.create(fingerprint="e" * 40, group_key="g", title="false alarm")
     assert "not allowed to close" in one(say(viewer, f"/incident close {incident.pk}")).text
-    assert f"Incident #{incident.pk} closed" in one(say(lead, f"/incident close {incident.pk} flaky probe")).text
+    with django_capture_on_commit_callbacks(execute=True):
+        assert f"Incident #{incident.pk} closed" in one(say(lead, f"/incident close {incident.pk} flaky probe")).text
     incident.refresh_from_db()
-    assert incident.status == "resolved"
-    assert AuditEntry.objects.get(action="incident.closed").message.endswith("flaky probe")
+    assert incident.status == "resolved" and incident.resolved_at is not None
+    entry = AuditEntry.objects.get(action="incident.closed")
+    assert entry.message.endswith("flaky probe") and entry.actor.username == "lead" and entry.via == "telegram"
+    assert {"topic": "incident", "id": incident.pk} in sent  # open consoles re-render it
+    assert "resolved already" in one(say(lead, f"/incident close {incident.pk}")).text
+    assert AuditEntry.objects.filter(action="incident.closed").count() == 1
+
