@@ -1,13 +1,16 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
 from incidents.clusters import delete_cluster, delete_clusters, save_cluster
 from incidents.models import AuditEntry, Cluster, ClusterEvent, DetectionProblem, Incident, Rule, Signal, Silence
 from incidents.rules import RuleError, replay_rule
+from incidents.services import close_incident
 
 
 class DetectionProblemInline(admin.TabularInline):
@@ -77,7 +80,17 @@ class IncidentAdmin(admin.ModelAdmin):
     list_display = ["id", "title", "status", "severity", "cluster", "namespace", "opened_at", "resolved_at"]
     list_filter = ["status", "severity"]
     search_fields = ["title", "fingerprint", "object_name"]
-    readonly_fields = ["fingerprint", "opened_at", "acknowledged_at", "acknowledged_by", "resolved_at"]
+    # The status changes only through the services (audited, resolved_at set, consoles told): see the action.
+    readonly_fields = ["status", "fingerprint", "opened_at", "acknowledged_at", "acknowledged_by", "resolved_at"]
+    actions = ["close_incidents"]
+
+    @admin.action(description="Close selected incidents", permissions=["change"])
+    def close_incidents(self, request: HttpRequest, queryset: QuerySet[Incident]) -> None:
+        closed = [incident for incident in queryset.open() if close_incident(incident, actor=request.user, via="admin")]
+        already = queryset.count() - len(closed)
+        note = f"; {already} {pluralize(already, 'was,were')} resolved already." if already else "."
+        self.message_user(request, f"Closed {len(closed)} incident{pluralize(len(closed))}{note}",
+                          messages.SUCCESS if closed else messages.WARNING)
 
 
 @admin.register(Rule)
