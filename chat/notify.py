@@ -1,22 +1,31 @@
-"""Notifications to the chat channels operators watch: incident notices, approval requests (with
-buttons), step results, expiries. Each configured channel (SLACK_NOTIFY_CHANNEL, TELEGRAM_NOTIFY_CHAT_ID)
-gets one task per notice, enqueued after commit; an adapter that is not configured is skipped."""
+"""Chat's sink of the notifications port: incident notices, approval requests (with buttons), step
+results, expiries, root causes. Each configured channel (SLACK_NOTIFY_CHANNEL, TELEGRAM_NOTIFY_CHAT_ID)
+and the conversation that asked get one task per notice; an adapter that is not configured is skipped."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.conf import settings
 from django.db import transaction
 
-from chat.messages import Button
+from aiops_project.notices import Notice
+from chat.messages import Button, approval_buttons
+
+
+def chat_sink(notice: Notice) -> None:
+    """Registered in ChatConfig.ready(): called after commit with every published notice."""
+    buttons = approval_buttons(notice.approval_id) if (
+        notice.kind == "approval.requested" and notice.approval_id is not None) else ()
+    notify_chat(notice.text, buttons=buttons, monospace=notice.monospace, reply_to=notice.reply_to,
+                channels=notice.audience == "operators")
 
 
 def notify_chat(text: str, *, buttons: Iterable[Button] = (), monospace: bool = False,
-                reply_to: dict[str, str] | None = None, channels: bool = True) -> None:
+                reply_to: Mapping[str, str] | None = None, channels: bool = True) -> None:
     """Send `text` to every notification channel (unless `channels` is false), and to `reply_to` (the
-    conversation that asked for what this reports)."""
-    from chat import tasks
+    conversation that asked for what this reports), once the current transaction commits."""
+    from chat import tasks  # tasks imports the handler, which sends notices: imported when sending
 
     configured = (("slack", settings.SLACK_NOTIFY_CHANNEL), ("telegram", settings.TELEGRAM_NOTIFY_CHAT_ID))
     targets = {(kind, str(target)) for kind, target in configured if target and channels}

@@ -17,6 +17,7 @@ from django.conf import settings
 from kubernetes import client
 
 from aiops_project.live import notify_console
+from aiops_project.notices import Notice, publish
 from incidents.kube import ClusterUnreachable, api_client_for
 from incidents.models import Incident, RootCauseReport
 from incidents.rca import RcaReport, analyze
@@ -161,9 +162,8 @@ def run_root_cause_analysis(incident_id: int, *, requested_by: Any = None, via: 
           category=report.category, confidence=round(report.confidence, 2), engine=report.engine,
           message=f"Root cause ({report.engine}, {report.confidence:.0%}): {report.category}: {report.summary}")
     notify_console("incident", id=incident.pk)
-    from chat.notify import notify_chat
-
-    notify_chat(f"Root cause of incident #{incident.pk} {incident.title}: {report.category} "
-                f"({report.confidence:.0%}). {report.summary}\nNext: {'; '.join(report.recommended_actions[:2])}")
+    publish(Notice("rca.completed", f"Root cause of incident #{incident.pk} {incident.title}: {report.category} "
+                   f"({report.confidence:.0%}). {report.summary}\nNext: {'; '.join(report.recommended_actions[:2])}",
+                   incident_id=incident.pk))
     log.info("rca_completed", incident_id=incident.pk, category=report.category, confidence=report.confidence)
     return stored

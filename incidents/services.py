@@ -14,6 +14,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from aiops_project.live import notify_console
+from aiops_project.notices import Notice, publish
 from incidents.models import (
     SEVERITY_RANK,
     AuditEntry,
@@ -321,10 +322,8 @@ def notify_operators(event: ClusterEvent, rule: Rule, incident: Incident | None)
     text = f"[{event.severity}] {event.reason} on {event.object_kind} {where}: {event.message}"[:500]
     audit("operators.notified", incident=incident, target=incident, event_id=event.pk, rule=rule.name,
           via="console", message=text)
-    notify_console("notification", id=incident.pk if incident else None, text=text)
-    from chat.notify import notify_chat  # chat builds on incidents: imported when used
-
-    notify_chat(f"{text}" + (f"\nIncident #{incident.pk}: /incident show {incident.pk}" if incident else ""))
+    publish(Notice("incident.notified", text + (f"\nIncident #{incident.pk}: /incident show {incident.pk}"
+                                                if incident else ""), incident_id=incident.pk if incident else None))
 
 
 def reopen_recent_incident(event: ClusterEvent) -> Incident | None:

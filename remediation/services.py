@@ -11,8 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from aiops_project.live import notify_console
+from aiops_project.notices import Notice, publish
 from incidents.models import ClusterEvent, EventStatus, Incident, Signal
 from incidents.services import audit
+from mcp_bridge.policy import Verdict
 from remediation.access import get_approval_for_decider
 from remediation.models import Approval, OnFailure, Playbook, PlaybookRun, Risk, StepRun, StepSettings
 from remediation.templating import TemplateRenderError, render_arguments
@@ -82,17 +84,19 @@ ACTIONS_PLAYBOOK = "requested-actions"
 
 
 def request_action(*, user: Any, server: str, tool: str, arguments: dict[str, Any], via: str,
-                   cluster: Any = None, reply_to: dict[str, str] | None = None) -> PlaybookRun:
+                   cluster: Any = None, reply_to: dict[str, str] | None = None,
+                   verdict: Verdict | None = None) -> PlaybookRun:
     """A person asked for one tool call (from chat): a one-step run at the tool's risk under the policy.
 
     LOW runs at once; MEDIUM/HIGH waits for an approval like any playbook step, decided through the same
     permission helper (the person who asked may approve it only if they may approve that risk).
-    Raises PolicyRefusal when the policy refuses the tool outright.
+    Raises PolicyRefusal when the policy refuses the tool outright. `verdict`: the caller's own verdict
+    on this very call (`mcp_bridge.policy.judge`), used rather than judging it again.
     """
-    from mcp_bridge.policy import PolicyRefusal, judge
+    from mcp_bridge.policy import PolicyRefusal, judged
     from remediation import tasks
 
-    verdict = judge(server, tool, arguments)
+    verdict = judged(server, tool, arguments, verdict)
     if not verdict.allowed:
         audit("tool.refused", actor=user, via=via, server=server, tool=tool, message=verdict.reason)
         raise PolicyRefusal(verdict)
@@ -204,13 +208,10 @@ def request_approval(step: StepRun, run: PlaybookRun) -> Approval:
                   f"before {approval.expires_at:%H:%M:%S} UTC")
     log.info("approval_requested", approval_id=approval.pk, tool=step.tool)
     notify_console("approval", id=approval.pk)
-    from chat.messages import approval_buttons
-    from chat.notify import notify_chat
-
     incident = f" for incident #{run.incident_id} {run.incident.title}" if run.incident else ""
-    notify_chat(f"Approval #{approval.pk}{incident}: {step.risk} step '{step.name}' runs {step.server}.{step.tool} "
-                f"{json.dumps(step.arguments)}; it expires at {approval.expires_at:%H:%M:%S} UTC.",
-                buttons=approval_buttons(approval.pk))
+    publish(Notice("approval.requested", f"Approval #{approval.pk}{incident}: {step.risk} step '{step.name}' runs "
+                   f"{step.server}.{step.tool} {json.dumps(step.arguments)}; it expires at "
+                   f"{approval.expires_at:%H:%M:%S} UTC.", incident_id=run.incident_id, approval_id=approval.pk))
     return approval
 
 
@@ -303,10 +304,10 @@ def execute_step(step_run_id: int) -> None:
     if step.risk != Risk.LOW or run.reply_to:
         # Whoever approved or asked hears how it went: the channels for approved steps, and the
         # conversation that asked for it.
-        from chat.notify import notify_chat
-
-        notify_chat(f"Step '{step.name}' ({step.server}.{step.tool}) {'succeeded' if ok else 'failed'}:\n"
-                    f"{(output if ok else error)[:1500]}", reply_to=run.reply_to, channels=step.risk != Risk.LOW)
+        publish(Notice("step.finished", f"Step '{step.name}' ({step.server}.{step.tool}) "
+                       f"{'succeeded' if ok else 'failed'}:\n{(output if ok else error)[:1500]}",
+                       incident_id=run.incident_id, reply_to=run.reply_to,
+                       audience="operators" if step.risk != Risk.LOW else "requester"))
     if ok and step.verify_after_seconds is not None:
         from remediation import tasks
 
@@ -397,10 +398,8 @@ def expire_overdue_approvals() -> int:
                   message=f"No decision on '{step.name}' before {approval.expires_at:%H:%M:%S} UTC")
             _finish_run(step.run, PlaybookRun.Status.EXPIRED, f"Approval for '{step.name}' expired")
             notify_console("approval", id=approval.pk)
-            from chat.notify import notify_chat
-
-            notify_chat(f"Approval #{approval.pk} expired: nobody decided on '{step.name}' "
-                        f"({step.server}.{step.tool}) before {approval.expires_at:%H:%M:%S} UTC, so it did not run.",
-                        reply_to=step.run.reply_to)
+            publish(Notice("approval.expired", f"Approval #{approval.pk} expired: nobody decided on '{step.name}' "
+                           f"({step.server}.{step.tool}) before {approval.expires_at:%H:%M:%S} UTC, so it did not run.",
+                           incident_id=step.run.incident_id, approval_id=approval.pk, reply_to=step.run.reply_to))
             expired += 1
     return expired

@@ -1,0 +1,56 @@
+"""The notifications port: notices go to every sink after commit, never from a rolled-back change, and a
+failing sink keeps nothing from the others."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.db import transaction
+
+from aiops_project import notices
+from aiops_project.notices import Notice, publish
+
+
+@pytest.fixture
+def heard() -> Iterator[list[tuple[str, Notice]]]:
+    got: list[tuple[str, Notice]] = []
+    before = notices.sinks()
+
+    def broken(notice: Notice) -> None:
+        raise RuntimeError("this sink is down")
+
+    notices.register_sink("a-broken-one", broken)
+    notices.register_sink("listener", lambda notice: got.append(("listener", notice)))
+    yield got
+    for name in set(notices.sinks()) - set(before):
+        notices.unregister_sink(name)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_notice_reaches_the_sinks_only_when_its_transaction_commits(heard: list[tuple[str, Notice]]) -> None:
+    with transaction.atomic():
+        publish(Notice("incident.notified", "kept", incident_id=1))
+        assert heard == []  # not before commit
+    with pytest.raises(ZeroDivisionError), transaction.atomic():
+        publish(Notice("incident.notified", "rolled back"))
+        1 / 0  # noqa: B018
+    assert [(name, n.text) for name, n in heard] == [("listener", "kept")]  # the broken sink kept nothing back
+
+
+def test_chat_and_the_console_register_themselves() -> None:
+    assert {"chat", "console"} <= set(notices.sinks())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_chat_presents_an_approval_request_with_buttons_and_a_requesters_notice_only_to_them(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from chat import notify
+
+    sent: list[tuple[str, tuple[str, ...], bool]] = []
+    monkeypatch.setattr(notify, "notify_chat", lambda text, *, buttons=(), monospace=False, reply_to=None,
+                        channels=True: sent.append((text, tuple(b.value for b in buttons), channels)))
+    notify.chat_sink(Notice("approval.requested", "Approval #7", approval_id=7))
+    notify.chat_sink(Notice("step.finished", "done", audience="requester",
+                            reply_to={"channel_type": "slack", "conversation_id": "C1"}))
+    assert sent == [("Approval #7", ("approve:7", "reject:7"), True), ("done", (), False)]
