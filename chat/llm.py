@@ -130,13 +130,13 @@ def _run_tool_call(name: str, raw_arguments: str, *, user: Any, via: str, cluste
     try:
         if verdict.allowed and verdict.risk != "LOW":
             run = request_action(user=user, server="kubernetes", tool=name, arguments=arguments, via=f"{via}-llm",
-                                 cluster=cluster, reply_to=reply_to)
+                                 cluster=cluster, reply_to=reply_to, verdict=verdict)
             approval = Approval.objects.get(step_run__run=run)
             card = Reply(f"The assistant asked for kubernetes.{name} {json.dumps(arguments)}: approval #{approval.pk} "
                          f"({verdict.risk}) waits for a decision.", buttons=approval_buttons(approval.pk))
             return (f"not run: kubernetes.{name} is {verdict.risk} risk, so approval #{approval.pk} was filed for a "
                     "person to decide"), card
-        result = run_tool("kubernetes", name, arguments, caller=f"{via}-llm", actor=user,
+        result = run_tool("kubernetes", name, arguments, caller=f"{via}-llm", actor=user, verdict=verdict,
                           env=cluster.tool_env() if cluster else None, timeout=settings.CHAT_TOOL_TIMEOUT_SECONDS)
     except McpBridgeError as exc:
         return f"refused or failed: {exc}", None

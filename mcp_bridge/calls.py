@@ -20,6 +20,7 @@ from mcp_bridge.manager import sessions
 from mcp_bridge.models import McpServerState
 from mcp_bridge.policy import PolicyRefusal, Verdict, authorize
 from mcp_bridge.registry import argument_problems, refresh_tools
+from mcp_bridge.signals import tool_refused
 
 log = structlog.get_logger(__name__)
 _recorded: dict[str, tuple[str, str]] = {}  # server -> (state, error) last written by this process
@@ -31,23 +32,23 @@ class ArgumentRefusal(McpBridgeError):
 
 def run_tool(server: str, tool: str, arguments: dict[str, Any], *, caller: str, approved_risk: str = "LOW",
              env: Mapping[str, str] | None = None, timeout: float | None = None, actor: Any = None,
-             incident: Any = None) -> ToolResult:
+             incident: Any = None, verdict: Verdict | None = None) -> ToolResult:
     """Call `server.tool` if the policy allows it at `approved_risk`.
 
     Raises PolicyRefusal or ArgumentRefusal (audited, nothing sent), or McpBridgeError when the server
-    cannot answer; a tool that fails returns ToolResult(ok=False).
+    cannot answer; a tool that fails returns ToolResult(ok=False). `verdict`: the caller's verdict on this
+    very call (`policy.judge` with these arguments) when it judged the call already to choose what to do;
+    the policy is not judged again, but a risk above `approved_risk` is refused as ever.
     """
-    from incidents.services import audit
-
     verdict = authorize(server, tool, arguments, caller=caller, approved_risk=approved_risk, actor=actor,
-                        incident=incident)
+                        incident=incident, verdict=verdict)
     assert verdict.config is not None and verdict.input_schema is not None  # allowed: both were found
     schema = verdict.input_schema
     arguments = coerce_arguments(schema, arguments)
     if problems := argument_problems(tool, schema, arguments):
         reason = "; ".join(f"{'.'.join(where[1:]) or 'arguments'}: {why}" for where, why in problems)
-        audit("tool.refused", actor=actor, via=caller, incident=incident, server=server, tool=tool,
-              message=f"{server}.{tool}: arguments refused by its input schema: {reason}")
+        tool_refused.send(sender=ArgumentRefusal, actor=actor, via=caller, incident=incident, server=server, tool=tool,
+                          message=f"{server}.{tool}: arguments refused by its input schema: {reason}")
         raise ArgumentRefusal(f"{server}.{tool}: arguments refused by its input schema: {reason}")
     config = verdict.config
     limit = config.timeout_seconds or settings.MCP_CALL_TIMEOUT_SECONDS

@@ -6,11 +6,17 @@ nothing about itself is treated as the most dangerous. A tool is refused when th
 `policy.deny` names it, when `policy.allow` is set and does not, and when it reads Secrets or exports
 credentials (by its name, or a `kind`/`resource` argument naming Secrets) unless
 `policy.allow_sensitive` names it. A MEDIUM or HIGH call runs only with an approval of at least its
-risk (`approved_risk`); every refusal is audited.
+risk (`approved_risk`); every refusal is sent as `mcp_bridge.signals.tool_refused` (the incidents app
+audits it).
+
+A caller that judged a call to choose its path (run it now, or file an approval) hands that verdict on
+(`authorize(..., verdict=...)`, `run_tool(..., verdict=...)`) rather than have the policy judged twice;
+the approval it needs is checked all the same.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
@@ -18,6 +24,7 @@ from typing import Any
 
 from mcp_bridge.config import ServerConfig, unknown_server
 from mcp_bridge.exceptions import McpBridgeError
+from mcp_bridge.signals import tool_refused
 
 RISK_RANK = {"LOW": 0, "MEDIUM": 1, "HIGH": 2}
 SENSITIVE_NAMES = ("*secret*", "*credential*", "*password*", "*kubeconfig*", "*token*")
@@ -43,6 +50,11 @@ class Verdict:
     # What the judging looked up, for the caller to use rather than look up again:
     config: ServerConfig | None = field(default=None, compare=False, repr=False)  # None: no such server
     input_schema: dict[str, Any] | None = field(default=None, compare=False, repr=False)  # None: no such tool
+    # The arguments judged (a copy): a verdict stands only for the call it was made for.
+    arguments: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
+
+    def is_for(self, server: str, tool: str, arguments: Mapping[str, Any] | None) -> bool:
+        return (self.server, self.tool) == (server, tool) and dict(self.arguments or {}) == dict(arguments or {})
 
 
 def _matches(tool: str, patterns: tuple[str, ...] | Any) -> str | None:
@@ -75,6 +87,23 @@ def risk_of(config: ServerConfig, tool: str, annotations: Mapping[str, Any] | No
 
 def judge(server: str, tool: str, arguments: Mapping[str, Any] | None = None) -> Verdict:
     """The policy's verdict on calling `server.tool`: its risk, and whether it may be called at all."""
+    return replace(_judge(server, tool, arguments), arguments=copy.deepcopy(dict(arguments or {})))
+
+
+def judged(server: str, tool: str, arguments: Mapping[str, Any] | None, verdict: Verdict | None) -> Verdict:
+    """`verdict` when the caller already judged this very call, else the policy's verdict now.
+
+    A verdict made for another server, tool or arguments is a bug in the caller: ValueError.
+    """
+    if verdict is None:
+        return judge(server, tool, arguments)
+    if not verdict.is_for(server, tool, arguments):
+        raise ValueError(f"a verdict on {verdict.server}.{verdict.tool} {dict(verdict.arguments or {})} was passed "
+                         f"for {server}.{tool} {dict(arguments or {})}")
+    return verdict
+
+
+def _judge(server: str, tool: str, arguments: Mapping[str, Any] | None) -> Verdict:
     from mcp_bridge.registry import configured_servers, server_tools
 
     servers = configured_servers()
@@ -103,21 +132,21 @@ def judge(server: str, tool: str, arguments: Mapping[str, Any] | None = None) ->
 
 
 def authorize(server: str, tool: str, arguments: Mapping[str, Any], *, caller: str,
-              approved_risk: str = "LOW", actor: Any = None, incident: Any = None) -> Verdict:
+              approved_risk: str = "LOW", actor: Any = None, incident: Any = None,
+              verdict: Verdict | None = None) -> Verdict:
     """Judge a call about to be made; raise PolicyRefusal (and audit it) unless it may go ahead.
 
     `approved_risk`: the highest risk a person approved for this very call (LOW: nobody approved).
+    `verdict`: the caller's own verdict on this very call, used instead of judging it again.
     """
-    from incidents.services import audit
-
-    verdict = judge(server, tool, arguments)
+    verdict = judged(server, tool, arguments, verdict)
     if verdict.allowed and RISK_RANK[verdict.risk] > RISK_RANK[approved_risk]:
         had = f"only {approved_risk} was approved" if approved_risk != "LOW" else "it has none"
         verdict = replace(verdict, allowed=False,
                           reason=f"{server}.{tool} is {verdict.risk} risk ({verdict.risk_source}): it needs an "
                                  f"approval, and {had}")
     if not verdict.allowed:
-        audit("tool.refused", actor=actor, via=caller, incident=incident, message=verdict.reason,
-              server=server, tool=tool, risk=verdict.risk)
+        tool_refused.send(sender=Verdict, server=server, tool=tool, message=verdict.reason, actor=actor, via=caller,
+                          incident=incident, risk=verdict.risk)
         raise PolicyRefusal(verdict)
     return verdict

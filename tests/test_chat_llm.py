@@ -13,6 +13,7 @@ from chat.handler import handle_message
 from chat.messages import IncomingMessage, Reply
 from chat.models import ChatIdentity, Message
 from incidents.models import Cluster
+from mcp_bridge import policy
 from remediation.models import Approval, StepRun
 from tests.factories import make_user
 from tests.llmapi import LlmApi, openai_compatible_server
@@ -75,11 +76,22 @@ def cluster(tmp_path: Path) -> Iterator[Path]:
         yield kubeconfig
 
 
-def test_the_model_reads_through_tools_and_a_change_becomes_an_approval_request(llm, cluster):
+def test_the_model_reads_through_tools_and_a_change_becomes_an_approval_request(llm, cluster, monkeypatch):
     llm.script = [{"tool": "list_pods", "arguments": {"namespace": "shop"}},
                   {"tool": "rollout_restart", "arguments": {"namespace": "shop", "name": "checkout"}},
                   {"content": "checkout is crash-looping; I asked for a restart, which waits for approval."}]
+    calls_judged: list[str] = []
+    judge_now = policy._judge
+
+    def counted(server: str, tool: str, arguments: Any) -> Any:
+        if arguments:  # not the offer of every tool to the model, which judges each without arguments
+            calls_judged.append(tool)
+        return judge_now(server, tool, arguments)
+
+    monkeypatch.setattr(policy, "_judge", counted)
     replies = say("what is wrong with checkout, and fix it")
+    # Judged once to choose between running it and filing an approval; that path takes the verdict along.
+    assert calls_judged == ["list_pods", "rollout_restart"]
 
     tool_results = [m for r in llm.requests for m in r["messages"] if m["role"] == "tool"]
     assert "CrashLoopBackOff" in tool_results[0]["content"]

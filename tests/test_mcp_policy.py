@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 
 from incidents.models import AuditEntry
+from mcp_bridge import policy
 from mcp_bridge.calls import ArgumentRefusal, run_tool
 from mcp_bridge.models import McpServerState
-from mcp_bridge.policy import PolicyRefusal, authorize, judge
+from mcp_bridge.policy import PolicyRefusal, Verdict, authorize, judge
 from remediation.models import PlaybookRun, StepRun
 from remediation.services import advance_run, execute_step
 from tests.factories import make_run
@@ -153,3 +154,53 @@ def test_a_queued_step_without_its_approval_is_refused_at_the_last_moment():
     assert step.status == StepRun.Status.FAILED
     assert "it needs an approval, and it has none" in step.error
     assert step.attempts == 1  # a refusal is not retried
+
+
+@pytest.fixture
+def judged_tools(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The tools the policy judged, in order (the judging is counted, not replaced)."""
+    seen: list[str] = []
+    judge_now = policy._judge
+
+    def counted(server: str, tool: str, arguments: Any) -> Verdict:
+        seen.append(tool)
+        return judge_now(server, tool, arguments)
+
+    monkeypatch.setattr(policy, "_judge", counted)
+    return seen
+
+
+def test_a_verdict_handed_to_run_tool_is_not_judged_again_but_still_needs_its_approval(judged_tools):
+    read = judge("shelf", "read_thing", {"name": "jar"})
+    assert run_tool("shelf", "read_thing", {"name": "jar"}, caller="chat", verdict=read).text == "read jar x1"
+
+    poke = judge("shelf", "poke_thing", {"name": "a"})
+    with pytest.raises(PolicyRefusal, match="MEDIUM risk \\(policy\\): it needs an approval, and it has none"):
+        run_tool("shelf", "poke_thing", {"name": "a"}, caller="chat", verdict=poke)
+    assert run_tool("shelf", "poke_thing", {"name": "a"}, caller="chat", approved_risk="MEDIUM",
+                    verdict=poke).text == "poked a"
+
+    denied = judge("shelf", "delete_thing", {"name": "a"})
+    with pytest.raises(PolicyRefusal, match="denied for server 'shelf'"):
+        run_tool("shelf", "delete_thing", {"name": "a"}, caller="chat", approved_risk="HIGH", verdict=denied)
+
+    assert judged_tools == ["read_thing", "poke_thing", "delete_thing"]  # once each
+    entries = AuditEntry.objects.filter(action="tool.refused").order_by("id")
+    assert [(e.via, e.details["tool"]) for e in entries] == [("chat", "poke_thing"), ("chat", "delete_thing")]
+
+
+def test_a_verdict_on_other_arguments_is_not_taken_for_this_call():
+    config_map = judge("open", "describe", {"kind": "ConfigMap", "name": "db"})
+    with pytest.raises(ValueError, match=r"passed for open\.describe"):
+        run_tool("open", "describe", {"kind": "Secret", "name": "db"}, caller="chat", verdict=config_map)
+    with pytest.raises(ValueError, match=r"passed for shelf\.describe"):
+        run_tool("shelf", "describe", {"kind": "ConfigMap", "name": "db"}, caller="chat", verdict=config_map)
+    assert not McpServerState.objects.exists()  # nothing was sent
+
+
+def test_a_verdict_stands_for_the_arguments_as_judged_not_as_changed_since():
+    arguments = {"kind": "ConfigMap", "name": "db"}
+    verdict = judge("open", "describe", arguments)
+    arguments["kind"] = "Secret"
+    with pytest.raises(ValueError):
+        authorize("open", "describe", arguments, caller="chat", verdict=verdict)
