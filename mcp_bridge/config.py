@@ -20,6 +20,7 @@ import json
 import os
 import re
 import sys
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,14 +94,56 @@ def interpolate(value: str, environ: Mapping[str, str]) -> str:
     return _VARIABLE.sub(replace, value)
 
 
+@dataclass(frozen=True)
+class _Parsed:
+    stamp: tuple[int, int, int]  # the file's (mtime_ns, size, inode) when it was read
+    variables: tuple[tuple[str, str | None], ...]  # each ${VAR} the file names, with its value then
+    servers: dict[str, ServerConfig]
+
+
+# Every tool call judges the policy, which needs the file: parse it once per version of the file (and of
+# the variables it names), not once per call. A few paths at most (tests make many files: the oldest go).
+_parsed: dict[str, _Parsed] = {}
+MAX_PARSED_FILES = 16
+# File times tick coarsely (a kernel tick, a second or two on some file systems): a file read within that
+# long of its last change could change again with the same mtime and size, so it is not kept until older.
+RACY_NANOSECONDS = 2_000_000_000
+
+
 def load_config(path: Path | None = None, environ: Mapping[str, str] | None = None) -> dict[str, ServerConfig]:
-    """Read and validate every server of the file; a malformed file raises `McpConfigError`."""
+    """Read and validate every server of the file; a malformed file raises `McpConfigError`.
+
+    The parsed file is kept while its mtime, size and inode and the values of the variables it names stay
+    the same; a changed file is read again.
+    """
     path = Path(path) if path is not None else default_config_path()
     environ = os.environ if environ is None else environ
+    key = os.path.abspath(path)
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        stat = os.stat(key)
     except OSError as exc:
         raise McpConfigError(f"{path}: cannot read the MCP config: {exc.strerror or exc}") from exc
+    stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    kept = _parsed.get(key)
+    if kept is not None and kept.stamp == stamp and all(environ.get(n) == v for n, v in kept.variables):
+        return dict(kept.servers)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise McpConfigError(f"{path}: cannot read the MCP config: {exc.strerror or exc}") from exc
+    servers = _parse(path, text, environ)
+    if time.time_ns() - stat.st_mtime_ns > RACY_NANOSECONDS:
+        variables = tuple((name, environ.get(name)) for name in sorted({name for name, _ in _VARIABLE.findall(text)}))
+        _parsed.pop(key, None)
+        while len(_parsed) >= MAX_PARSED_FILES:
+            _parsed.pop(next(iter(_parsed)))
+        _parsed[key] = _Parsed(stamp, variables, servers)
+    return dict(servers)
+
+
+def _parse(path: Path, text: str, environ: Mapping[str, str]) -> dict[str, ServerConfig]:
+    try:
+        document = json.loads(text)
     except ValueError as exc:
         raise McpConfigError(f"{path}: not valid JSON: {exc}") from exc
     servers = document.get("mcpServers") if isinstance(document, dict) else None

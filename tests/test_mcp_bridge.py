@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from mcp_bridge import config as config_module
 from mcp_bridge.client import McpBridgeError, call_tool, list_tools
 from mcp_bridge.config import McpConfigError, ServerConfig, get_server, load_config
 from tests.peers import wait_listening
@@ -193,6 +194,74 @@ def test_malformed_files_are_refused(tmp_path: Path, content: str, problem: str)
 def test_a_missing_config_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(McpConfigError, match="cannot read the MCP config"):
         load_config(tmp_path / "absent.json", {})
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The files load_config parsed, in order (the parser is counted, not replaced)."""
+    seen: list[Path] = []
+    parse = config_module._parse
+
+    def counted(path: Path, text: str, environ: Any) -> dict[str, ServerConfig]:
+        seen.append(path)
+        return parse(path, text, environ)
+
+    monkeypatch.setattr(config_module, "_parse", counted)
+    return seen
+
+
+def settle(path: Path, when: float | None = None) -> None:
+    """Date the file back, as a file that was written a while ago (a fresh one is parsed every time)."""
+    when = time.time() - 60 if when is None else when
+    os.utime(path, (when, when))
+
+
+def test_the_config_file_is_parsed_once_while_it_does_not_change(tmp_path: Path, parses: list[Path]) -> None:
+    path = write_config(tmp_path / "mcp.json", {"a": {"command": "tool-a"}})
+    settle(path)
+
+    first, second, third = (load_config(path, {}) for _ in range(3))
+
+    assert len(parses) == 1
+    assert first == second == third and first["a"].command == "tool-a"
+    first.pop("a")  # each caller gets its own dict
+    assert "a" in load_config(path, {})
+
+
+def test_a_changed_config_file_is_read_again(tmp_path: Path, parses: list[Path]) -> None:
+    path = write_config(tmp_path / "mcp.json", {"a": {"command": "tool-a"}})
+    settle(path, time.time() - 120)
+    assert load_config(path, {})["a"].command == "tool-a"
+
+    write_config(path, {"a": {"command": "tool-b"}})  # same size, new mtime
+    then = time.time() - 60
+    settle(path, then)
+    assert load_config(path, {})["a"].command == "tool-b"
+
+    write_config(path, {"a": {"command": "tool-cc"}})  # same mtime, new size
+    settle(path, then)
+    assert load_config(path, {})["a"].command == "tool-cc"
+    assert load_config(path, {})["a"].command == "tool-cc"
+    assert len(parses) == 3
+
+
+def test_the_config_is_parsed_again_when_a_variable_it_names_changes(tmp_path: Path, parses: list[Path]) -> None:
+    path = write_config(tmp_path / "mcp.json", {"a": {"url": "https://${HOST}/mcp"}})
+    settle(path)
+
+    assert load_config(path, {"HOST": "one.example"})["a"].url == "https://one.example/mcp"
+    assert load_config(path, {"HOST": "one.example", "OTHER": "x"})["a"].url == "https://one.example/mcp"
+    assert len(parses) == 1  # a variable the file does not name changes nothing
+    assert load_config(path, {"HOST": "two.example"})["a"].url == "https://two.example/mcp"
+    assert len(parses) == 2
+
+
+def test_a_config_file_changed_just_now_is_parsed_each_time(tmp_path: Path, parses: list[Path]) -> None:
+    # Its mtime could not tell a second write within the same clock tick from this one.
+    path = write_config(tmp_path / "mcp.json", {"a": {"command": "tool-a"}})
+    load_config(path, {})
+    load_config(path, {})
+    assert len(parses) == 2
 
 
 # --- calls over stdio ---------------------------------------------------------------------------------
