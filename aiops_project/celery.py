@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery
-from celery.signals import setup_logging, task_prerun, worker_process_init, worker_process_shutdown
+from celery.signals import setup_logging, task_prerun, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aiops_project.settings")
 
@@ -22,14 +22,6 @@ def _freeze_startup_heap(**kwargs: object) -> None:
     from aiops_project.gc import freeze_startup_heap
 
     freeze_startup_heap()
-
-
-@worker_process_shutdown.connect
-def _close_mcp_sessions(**kwargs: object) -> None:
-    """Stop the stdio MCP servers this worker process started (its warm sessions)."""
-    from mcp_bridge.manager import sessions
-
-    sessions().close_all()
 
 
 @task_prerun.connect

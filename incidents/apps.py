@@ -1,5 +1,3 @@
-import contextlib
-
 from django.apps import AppConfig
 
 
@@ -8,13 +6,13 @@ class IncidentsConfig(AppConfig):
     verbose_name = "Incidents"
 
     def ready(self) -> None:
-        from prometheus_client import REGISTRY
-
         from aiops_project.health import READINESS_DETAILS
-        from aiops_project.metrics import DomainCollector
+        from aiops_project.metrics import register_collector
+        from incidents.audit import record_tool_refusal
         from incidents.detection import cluster_states
+        from incidents.metrics import IncidentCollector
+        from mcp_bridge.signals import tool_refused
 
         READINESS_DETAILS["clusters"] = cluster_states
-
-        with contextlib.suppress(ValueError):  # already registered: ready() ran twice in this process
-            REGISTRY.register(DomainCollector())
+        register_collector(IncidentCollector())
+        tool_refused.connect(record_tool_refusal, dispatch_uid="incidents.audit.tool_refused")

@@ -18,10 +18,10 @@ from kubernetes import client
 
 from aiops_project.live import notify_console
 from aiops_project.notices import Notice, publish
+from incidents.audit import audit
 from incidents.kube import ClusterUnreachable, api_client_for
 from incidents.models import Incident, RootCauseReport
 from incidents.rca import RcaReport, analyze
-from incidents.services import audit
 
 log = structlog.get_logger(__name__)
 MAX_PODS, MAX_EVENTS, LOG_LINES, MAX_LOG_CHARS = 3, 60, 300, 20_000

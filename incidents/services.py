@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from aiops_project.live import notify_console
 from aiops_project.notices import Notice, publish
+from incidents.audit import audit
 from incidents.models import (
     SEVERITY_RANK,
-    AuditEntry,
     Cluster,
     ClusterEvent,
     EventStatus,
@@ -58,24 +58,6 @@ class Transition:
     def __post_init__(self) -> None:
         if not self.group_key:
             object.__setattr__(self, "group_key", self.fingerprint)
-
-
-def audit(action: str, *, message: str = "", actor: Any = None, actor_label: str = "system", via: str = "",
-          incident: Incident | None = None, target: Any = None, **details: Any) -> AuditEntry:
-    entry = AuditEntry.objects.create(
-        action=action,
-        message=message,
-        actor=actor,
-        actor_label=actor_label if actor is None else actor.get_username(),
-        via=via,
-        incident=incident,
-        target_type=target._meta.label_lower if target is not None else "",
-        target_id=str(target.pk) if target is not None else "",
-        details=details,
-    )
-    log.info("audit", action=action, incident_id=incident.pk if incident else None, via=via,
-             target=entry.target_type, target_id=entry.target_id)
-    return entry
 
 
 def _flip_signal(t: Transition, now: datetime) -> bool:

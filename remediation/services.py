@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from aiops_project.live import notify_console
 from aiops_project.notices import Notice, publish
+from incidents.audit import audit
 from incidents.models import ClusterEvent, EventStatus, Incident, Signal
-from incidents.services import audit
 from mcp_bridge.policy import Verdict
 from remediation.access import get_approval_for_decider
 from remediation.models import Approval, OnFailure, Playbook, PlaybookRun, Risk, StepRun, StepSettings

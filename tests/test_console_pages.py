@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from incidents.audit import audit
 from incidents.models import ClusterEvent, Incident
-from incidents.services import audit
 from remediation.models import PlaybookRun, StepRun
 from tests.factories import make_event, make_playbook, make_user
 

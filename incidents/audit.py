@@ -1,0 +1,42 @@
+"""The audit trail's one writer: who did what, when, through which channel (also each incident's timeline).
+
+A leaf: it imports only the models, so every layer above (remediation, chat) and every module of this app
+may record what it did. The MCP bridge, a layer below, sends `mcp_bridge.signals.tool_refused` instead;
+`record_tool_refusal` (connected in IncidentsConfig.ready) writes it here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+
+from incidents.models import AuditEntry, Incident
+
+log = structlog.get_logger(__name__)
+
+
+def audit(action: str, *, message: str = "", actor: Any = None, actor_label: str = "system", via: str = "",
+          incident: Incident | None = None, target: Any = None, **details: Any) -> AuditEntry:
+    entry = AuditEntry.objects.create(
+        action=action,
+        message=message,
+        actor=actor,
+        actor_label=actor_label if actor is None else actor.get_username(),
+        via=via,
+        incident=incident,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        details=details,
+    )
+    log.info("audit", action=action, incident_id=incident.pk if incident else None, via=via,
+             target=entry.target_type, target_id=entry.target_id)
+    return entry
+
+
+def record_tool_refusal(sender: Any, *, server: str, tool: str, message: str, actor: Any = None, via: str = "",
+                        incident: Incident | None = None, **details: Any) -> None:
+    """Receiver of `mcp_bridge.signals.tool_refused`: the policy or a tool's input schema refused a call."""
+    details.pop("signal", None)  # Django's own argument
+    audit("tool.refused", actor=actor, via=via, incident=incident, message=message, server=server, tool=tool,
+          **details)
