@@ -1,24 +1,35 @@
-"""The bundled Kubernetes MCP server, run as a real stdio subprocess through `call_tool`, against kmock.
+"""The bundled Kubernetes MCP server, run as a real stdio subprocess, against kmock.
 
-kmock serves on the test's event loop while `call_tool` runs its own loop: call it from a thread.
+As in a worker, the server is started once and kept warm by the bridge's session manager: one session per
+server definition and KUBECONFIG for the whole module. Each test has a fresh kmock, always on the module's
+port, so the one kubeconfig stays right. kmock serves on the test's event loop while the manager runs its
+own: call it from a thread.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from mcp_bridge.client import ToolResult, call_tool, list_tools
+from mcp_bridge.client import ToolResult
+from mcp_bridge.config import ServerConfig, get_server
+from mcp_bridge.manager import SessionManager
+from tests.helpers import free_port
 
 REPO = Path(__file__).resolve().parent.parent
-CONFIG = REPO / ".mcp-config.json"
+SERVER = get_server("kubernetes", REPO / ".mcp-config.json")
+SESSIONS = SessionManager()  # this module's warm servers
+PORT = free_port()  # every test's kmock listens here
+pytestmark = pytest.mark.kmock(port=PORT)
 RESTARTED_AT = "kubectl.kubernetes.io/restartedAt"
 DEPLOYMENTS = "apps/v1/deployments"
 LOG_TEXT = "booting shop-web\npanic: cannot connect to postgres:5432\n"
@@ -115,9 +126,21 @@ def write_kubeconfig(path: Path, server: str) -> Path:
     return path
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _stop_servers() -> Iterator[None]:
+    yield
+    SESSIONS.close_all()
+
+
+@pytest.fixture(scope="module")
+def kubeconfig(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_kubeconfig(tmp_path_factory.mktemp("kmock") / "kubeconfig", f"http://127.0.0.1:{PORT}")
+
+
 @pytest.fixture
-def cluster_env(kmock: Any, tmp_path: Path) -> dict[str, str]:
+def cluster_env(kmock: Any, kubeconfig: Path) -> dict[str, str]:
     """A shop namespace with a deployment whose pod crash-loops; returns the env that targets it."""
+    assert kmock.url.port == PORT
     kmock.objects[DEPLOYMENTS, "shop", "web"] = make_deployment()
     kmock.objects["v1/pods", "shop", "web-5d8f-abcde"] = make_crashing_pod()
     kmock.objects["v1/events", "shop", "ev-backoff"] = make_event(
@@ -131,11 +154,16 @@ def cluster_env(kmock: Any, tmp_path: Path) -> dict[str, str]:
     )
     # kmock does not emulate pod logs: declare them.
     kmock["get", kmock.resource("v1/pods"), kmock.subresource("log")] << (lambda request: LOG_TEXT.encode())
-    return {"KUBECONFIG": str(write_kubeconfig(tmp_path / "kubeconfig", str(kmock.url)))}
+    return {"KUBECONFIG": str(kubeconfig)}
 
 
-async def call(tool: str, arguments: dict[str, Any], env: dict[str, str], config: Path = CONFIG) -> ToolResult:
-    return await asyncio.to_thread(call_tool, "kubernetes", tool, arguments, env=env, config_path=config, timeout=30)
+async def call(tool: str, arguments: dict[str, Any], env: dict[str, str], server: ServerConfig = SERVER) -> ToolResult:
+    return await asyncio.to_thread(SESSIONS.call_tool, server, tool, arguments, env=env, timeout=30)
+
+
+def started_with(*args: str) -> ServerConfig:
+    """The bundled server with more command-line arguments (a session of its own)."""
+    return dataclasses.replace(SERVER, args=(*SERVER.args, *args))
 
 
 def requests_with(kmock: Any, method: str) -> list[Any]:
@@ -356,12 +384,8 @@ async def test_rollout_undo_goes_back_to_the_previous_revision(kmock: Any, clust
     assert template["spec"]["containers"][0]["image"] == "shop/web:1.4.1"
 
 
-async def test_read_only_server_refuses_mutations(kmock: Any, cluster_env: dict[str, str], tmp_path: Path) -> None:
-    config = tmp_path / "read-only.mcp-config.json"
-    server = json.loads(CONFIG.read_text())["mcpServers"]["kubernetes"]
-    server["args"] = [*server["args"], "--read-only"]
-    server["cwd"] = str(REPO)
-    config.write_text(json.dumps({"mcpServers": {"kubernetes": server}}))
+async def test_read_only_server_refuses_mutations(kmock: Any, cluster_env: dict[str, str]) -> None:
+    config = started_with("--read-only")
 
     restart = await call("rollout_restart", {"namespace": "shop", "name": "web"}, cluster_env, config)
     scale = await call("scale_deployment", {"namespace": "shop", "name": "web", "replicas": 5}, cluster_env, config)
@@ -395,16 +419,17 @@ async def test_list_events_returns_warnings_newest_first(cluster_env: dict[str, 
     assert [e["reason"] for e in everything.structured["events"]] == ["Unhealthy", "BackOff"]
 
 
-async def test_unreachable_api_is_a_tool_error_not_a_crash(tmp_path: Path) -> None:
-    env = {"KUBECONFIG": str(write_kubeconfig(tmp_path / "kubeconfig", "http://127.0.0.1:9"))}
-    result = await call("list_pods", {}, env)
+async def test_unreachable_api_is_a_tool_error_not_a_crash(kubeconfig: Path) -> None:
+    # No kmock in this test: nothing listens on the module's port.
+    result = await call("list_pods", {}, {"KUBECONFIG": str(kubeconfig)})
 
     assert not result.ok
-    assert "cannot reach the Kubernetes API at http://127.0.0.1:9" in result.error
+    assert f"cannot reach the Kubernetes API at http://127.0.0.1:{PORT}" in result.error
 
 
-def test_tools_carry_read_only_and_destructive_hints() -> None:
-    tools = {tool["name"]: tool for tool in list_tools("kubernetes", config_path=CONFIG, timeout=30)}
+def test_tools_carry_read_only_and_destructive_hints(kubeconfig: Path) -> None:
+    tools = {tool["name"]: tool for tool in SESSIONS.list_tools(SERVER, env={"KUBECONFIG": str(kubeconfig)},
+                                                                timeout=30)}
 
     reads = {"list_pods", "get_pod_logs", "describe_pod", "get_deployment", "list_events", "describe_node"}
     reads |= {"rollout_history", "list_namespaces", "get_pod", "list_nodes", "list_deployments", "list_services",
@@ -540,16 +565,11 @@ async def test_label_and_exec_allow_list(kmock: Any, cluster_env: dict[str, str]
     assert not shell.ok and "not an allowed read-only command" in shell.error
 
 
-async def test_allowed_namespaces_confine_reads_and_changes(kmock: Any, cluster_env: dict[str, str],
-                                                            tmp_path: Path) -> None:
+async def test_allowed_namespaces_confine_reads_and_changes(kmock: Any, cluster_env: dict[str, str]) -> None:
     kmock.objects["v1/pods", "billing", "invoice-1"] = {**make_crashing_pod(),
                                                          "metadata": {"name": "invoice-1", "namespace": "billing"}}
     kmock.objects["v1/nodes", None, "node-1"] = node("node-1")
-    config = tmp_path / "confined.mcp-config.json"
-    server = json.loads(CONFIG.read_text())["mcpServers"]["kubernetes"]
-    server["args"] = [*server["args"], "--allowed-namespaces", "shop"]
-    server["cwd"] = str(REPO)
-    config.write_text(json.dumps({"mcpServers": {"kubernetes": server}}))
+    config = started_with("--allowed-namespaces", "shop")
 
     pods = await call("list_pods", {}, cluster_env, config)
     other = await call("describe_pod", {"namespace": "billing", "name": "invoice-1"}, cluster_env, config)
