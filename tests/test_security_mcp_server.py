@@ -1,36 +1,44 @@
-"""The bundled security MCP server, as a real stdio subprocess, against servers started here on loopback:
-a TCP listener, a TLS server with a certificate made for the test, and an HTTP server with chosen headers."""
+"""The bundled security MCP server, as a real stdio subprocess (one warm session for the module, as a worker
+keeps it), against servers started here on loopback: a TCP listener, a TLS server with a certificate made for
+the test, and an HTTP server with chosen headers."""
 
 from __future__ import annotations
 
+import dataclasses
 import http.server
-import json
 import socket
 import ssl
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from mcp_bridge.client import ToolResult, call_tool
+from mcp_bridge.client import ToolResult
+from mcp_bridge.config import ServerConfig, get_server
+from mcp_bridge.manager import SessionManager
+from tests.helpers import free_port
 
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="module")
+def sessions() -> Iterator[SessionManager]:
+    manager = SessionManager()
+    yield manager
+    manager.close_all()
+
+
+@pytest.fixture(scope="module")
+def config() -> ServerConfig:
+    server = get_server("security", REPO / ".mcp-config.json")
+    return dataclasses.replace(server, cwd=REPO, env={"SECURITY_ALLOWED_TARGETS": "127.0.0.0/8,localhost"})
+
+
 @pytest.fixture
-def config(tmp_path: Path) -> Path:
-    server = json.loads((REPO / ".mcp-config.json").read_text())["mcpServers"]["security"]
-    server["cwd"] = str(REPO)
-    server["env"] = {"SECURITY_ALLOWED_TARGETS": "127.0.0.0/8,localhost"}
-    path = tmp_path / "mcp.json"
-    path.write_text(json.dumps({"mcpServers": {"security": server}}))
-    return path
-
-
-def call(config: Path, tool: str, **arguments: object) -> ToolResult:
-    return call_tool("security", tool, arguments, config_path=config, timeout=30)
+def call(sessions: SessionManager, config: ServerConfig) -> Callable[..., ToolResult]:
+    return lambda tool, **arguments: sessions.call_tool(config, tool, arguments, timeout=30)
 
 
 @pytest.fixture
@@ -95,24 +103,21 @@ def http_server() -> Iterator[int]:
     server.shutdown()
 
 
-def test_open_ports_of_an_allowed_host(config, listener):
-    closed = socket.socket()
-    closed.bind(("127.0.0.1", 0))
-    free = closed.getsockname()[1]
-    closed.close()
-    result = call(config, "check_open_ports", host="127.0.0.1", ports=[listener, free])
+def test_open_ports_of_an_allowed_host(call, listener):
+    free = free_port()
+    result = call("check_open_ports", host="127.0.0.1", ports=[listener, free])
     assert result.ok, result.error
     assert result.structured["open"] == [listener] and result.structured["closed"] == [free]
 
 
-def test_targets_outside_the_allow_list_are_refused(config):
+def test_targets_outside_the_allow_list_are_refused(call):
     for host in ("10.1.2.3", "example.com", "169.254.169.254"):
-        result = call(config, "check_open_ports", host=host, ports=[80])
+        result = call("check_open_ports", host=host, ports=[80])
         assert not result.ok and "is not an allowed target" in result.error, host
 
 
-def test_a_certificate_that_expires_soon_and_does_not_verify(config, https_server):
-    result = call(config, "check_tls_certificate", host="localhost", port=https_server)
+def test_a_certificate_that_expires_soon_and_does_not_verify(call, https_server):
+    result = call("check_tls_certificate", host="localhost", port=https_server)
     assert result.ok, result.error
     assert result.structured["subject"] == "CN=checkout.shop.svc"
     assert result.structured["days_left"] in (11, 12)
@@ -120,8 +125,8 @@ def test_a_certificate_that_expires_soon_and_does_not_verify(config, https_serve
     assert "does NOT verify" in result.text
 
 
-def test_missing_security_headers_are_named(config, http_server):
-    result = call(config, "check_security_headers", url=f"http://127.0.0.1:{http_server}/")
+def test_missing_security_headers_are_named(call, http_server):
+    result = call("check_security_headers", url=f"http://127.0.0.1:{http_server}/")
     assert result.ok, result.error
     # frame-ancestors in the CSP stands for X-Frame-Options; HSTS is meaningless over plain HTTP.
     assert result.structured["missing"] == ["referrer-policy", "permissions-policy"]
