@@ -27,6 +27,7 @@ from incidents.models import (
     make_fingerprint,
 )
 from incidents.rules import RuleSet, claim_cooldown, enabled_ruleset
+from incidents.signals import rule_matched
 
 log = structlog.get_logger(__name__)
 
@@ -256,8 +257,6 @@ def _claim_new(transitions: list[Transition], now: datetime) -> set[str]:
 
 def route_event(event: ClusterEvent, *, rules: RuleSet | None = None) -> None:
     """Firing events go through the rules; a resolved event resolves its incident."""
-    from remediation.services import start_playbook  # remediation builds on incidents, not vice versa
-
     if event.status == EventStatus.RESOLVED:
         # An incident ends when the last firing signal of its group resolves, not the first.
         if event.incident is not None and not Signal.objects.firing().filter(group_key=event.group_key).exists():
@@ -285,17 +284,8 @@ def route_event(event: ClusterEvent, *, rules: RuleSet | None = None) -> None:
             from incidents import tasks
 
             transaction.on_commit(lambda incident_id=incident.pk: tasks.run_rca.delay(incident_id))
-        if rule.playbook is not None and rule.playbook.enabled and incident is not None:
-            if event.flapping:
-                # Remediating a signal that keeps coming and going is how restart storms start.
-                audit("playbook.held", incident=incident, target=incident, event_id=event.pk, rule=rule.name,
-                      playbook=rule.playbook.name,
-                      message=f"{event.reason} is flapping (at least {settings.FLAP_TRANSITIONS} transitions in "
-                              f"{settings.FLAP_WINDOW_SECONDS}s): playbook {rule.playbook.name} not started")
-                continue
-            if incident.playbook_runs.exclude(status__in=["failed", "rejected", "expired", "succeeded"]).exists():
-                continue  # a remediation is already under way for this incident
-            start_playbook(rule.playbook, incident=incident, event=event)
+        if rule.playbook_id is not None and incident is not None:
+            rule_matched.send(sender=Rule, rule=rule, event=event, incident=incident)  # remediation.triggers
 
 
 def notify_operators(event: ClusterEvent, rule: Rule, incident: Incident | None) -> None:
