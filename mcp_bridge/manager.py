@@ -31,7 +31,7 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import IO, Any, TypeVar
@@ -154,9 +154,9 @@ class SessionManager:
                 self._loop = loop
             return self._loop
 
-    def _run(self, coro_fn: Callable[[], Awaitable[_T]], timeout: float) -> _T:
+    def _run(self, coro_fn: Callable[[], Coroutine[Any, Any, _T]], timeout: float) -> _T:
         loop = self._ensure_loop()
-        future = asyncio.run_coroutine_threadsafe(coro_fn(), loop)  # type: ignore[arg-type]
+        future = asyncio.run_coroutine_threadsafe(coro_fn(), loop)
         try:
             return future.result(timeout + CLOSE_GRACE_SECONDS + 1)
         except FutureTimeout:  # the loop itself is stuck: should never happen, but never hang a worker
@@ -221,13 +221,13 @@ class SessionManager:
             if exc.code != CONNECTION_CLOSED:  # the server answered with a protocol error: it is up
                 self._mark(config.name, "up")
                 raise McpBridgeError(f"MCP server {config.name!r}: {_explain(config, exc)}") from exc
-            session = self._sessions.get(key)
+            broken = self._sessions.get(key)
             await self._discard(key)
-            raise self._failed(config, _explain(config, exc), session) from exc
+            raise self._failed(config, _explain(config, exc), broken) from exc
         except Exception as exc:
-            session = self._sessions.get(key)
+            broken = self._sessions.get(key)
             await self._discard(key)
-            raise self._failed(config, _explain(config, exc), session) from exc
+            raise self._failed(config, _explain(config, exc), broken) from exc
         self._mark(config.name, "up")
         return result
 

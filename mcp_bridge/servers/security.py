@@ -74,7 +74,7 @@ class Targets:
         if literal is None and not by_name and not self.networks:
             raise refused
         try:
-            addresses = sorted({info[4][0] for info in socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)})
+            addresses = sorted({str(info[4][0]) for info in socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)})
         except socket.gaierror as exc:
             if not by_name:
                 raise refused from exc

@@ -112,7 +112,8 @@ def rollout_state(deployment: dict[str, Any]) -> dict[str, Any]:
     desired = spec.get("replicas", 1)
     updated, available = status.get("updatedReplicas") or 0, status.get("availableReplicas") or 0
     total = status.get("replicas") or 0
-    progressing = next((c for c in status.get("conditions") or [] if c.get("type") == "Progressing"), {})
+    progressing: dict[str, Any] = next((c for c in status.get("conditions") or [] if c.get("type") == "Progressing"),
+                                       {})
     if (meta.get("generation") or 0) > (status.get("observedGeneration") or 0):
         return {"state": "progressing", "message": "waiting for the rollout to be observed"}
     if progressing.get("reason") == "ProgressDeadlineExceeded":

@@ -123,12 +123,13 @@ def workload_pods(ctx: Context, namespace: str, kind: str, name: str) -> list[di
     meta = workload.get("metadata") or {}
     selector = selector_string((workload.get("spec") or {}).get("selector"))
     query = {"label_selector": selector} if selector else {}
-    owners = [(kind, name, meta.get("uid"))]
+    owners: list[tuple[str, str, str | None]] = [(kind, name, meta.get("uid"))]
     if kind == "Deployment":
         replica_sets = cluster.json(f"replicasets in namespace {namespace}", cluster.apps.list_namespaced_replica_set,
                                     namespace, **query).get("items") or []
-        owners = [("ReplicaSet", (rs.get("metadata") or {}).get("name"), (rs.get("metadata") or {}).get("uid"))
-                  for rs in replica_sets if controlled_by(rs.get("metadata") or {}, kind, name, meta.get("uid"))]
+        rs_metas = [rs.get("metadata") or {} for rs in replica_sets]
+        owners = [("ReplicaSet", m.get("name", ""), m.get("uid"))
+                  for m in rs_metas if controlled_by(m, kind, name, meta.get("uid"))]
     pods = cluster.json(f"pods in namespace {namespace}", cluster.core.list_namespaced_pod, namespace,
                         **query).get("items") or []
     # Owners checked here too: a selector may match pods of another workload (or be ignored by an emulator).
