@@ -9,6 +9,7 @@ the schedule again first, so a task the previous leader sent is not sent again a
 from __future__ import annotations
 
 import signal
+import threading
 from types import FrameType
 from typing import Any
 
@@ -87,11 +88,13 @@ def _stop_between_ticks(sender: Service, **_: Any) -> None:
     """
     if not isinstance(sender.scheduler, LeaderDatabaseScheduler):
         return
+    # The flag Service's loop checks every tick (Service.stop sets it); private, so the stubs leave it out.
+    shutdown: threading.Event = sender._is_shutdown  # type: ignore[attr-defined]
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        if sender._is_shutdown.is_set():
+        if shutdown.is_set():
             raise SystemExit(128 + signum)
         log.info("beat_stopping", signal=signal.Signals(signum).name)
-        sender._is_shutdown.set()
+        shutdown.set()
 
     platforms.signals.update(SIGTERM=stop, SIGINT=stop)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import partial
 from typing import Any
 
 import structlog
@@ -48,7 +49,7 @@ def batched_notices() -> Iterator[None]:
         _batch.reset(token)
     # Notices that carry words for the operator go out one by one; the rest as one "re-render" notice.
     for message in [m for m in collected if m.get("text")]:
-        transaction.on_commit(lambda message=message: _send(message))
+        transaction.on_commit(partial(_send, message))
     if changes := [m for m in collected if not m.get("text")]:
         topics = sorted({m["topic"] for m in changes})
         transaction.on_commit(lambda: _send({"topic": ",".join(topics), "id": None, "count": len(changes)}))
