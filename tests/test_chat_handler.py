@@ -88,6 +88,8 @@ def test_wrong_ids_unknown_commands_and_refused_tools_get_clear_answers():
     assert "There is no approval #999" in one(say(alice, "approve 999")).text
     assert "Which approval?" in one(say(alice, "reject")).text
     assert "I do not know /frobnicate" in one(say(alice, "/frobnicate")).text
+    for internal in ("/decide 1", "/chat hello", "/security", "!decide"):  # the parser's own kinds, not commands
+        assert "I do not know /" in one(say(alice, internal)).text
     assert "/k8s scale needs more" in one(say(alice, "/k8s scale checkout")).text
     # The bundled security server only probes allowed targets (by default the cluster's *.svc names).
     assert "is not an allowed target" in one(say(alice, "check ports 22,80 on 10.9.8.7")).text

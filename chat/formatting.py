@@ -1,0 +1,101 @@
+"""The words of the replies: help, refusals, incident and approval cards, tool output cut to a chat's size."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from chat.messages import Reply, approval_buttons
+from incidents.models import AuditEntry, ClusterEvent, Incident, Signal
+from remediation.models import Approval
+
+MAX_TOOL_OUTPUT = 3500
+HELP = """\
+What I understand:
+• approve <id> [reason] · reject <id> [reason] (yes / no: the approval I showed you last)
+• /k8s pods|deployments|events [namespace] · /k8s nodes · /k8s logs <pod> [namespace]
+• /k8s describe <kind> <name> [namespace] · /k8s restart <deployment> [namespace]
+• /k8s scale <deployment> <replicas> [namespace] · /k8s clusters · /k8s use <cluster>
+• /incident list · /incident show <id> · /incident close <id> [reason]
+• /approval list · /alert list · /rca <incident> · /status · /help
+• /model [name] · /reset (forget this conversation) · /link CODE (from the web console)
+• anything else goes to the LLM, when one is configured
+• plain words work too: "pods in shop", "logs of checkout-7d9f", "show details"
+• security: "check ports 80,443 on <host>", "tls <host>", "headers <url>"
+Changes (restart, scale) wait for an approval; a leading ! works like /."""
+
+
+def not_linked(via: str, user_id: str) -> Reply:
+    return Reply("Your chat account is not linked to a user of the agent, so I cannot act for you. Get a code on "
+                 "the web console (Link a chat account) and send /link CODE, or ask an admin to link "
+                 f"{via} id {user_id} (Admin → Chat identities).")
+
+
+def incident_list(incidents: list[Incident]) -> Reply:
+    if not incidents:
+        return Reply("No open incidents.")
+    return Reply("\n".join(f"#{i.pk} [{i.severity}] {i.title} (since {i.opened_at:%H:%M} UTC)" for i in incidents))
+
+
+def incident_card(incident: Incident, timeline: list[AuditEntry]) -> Reply:
+    lines = "\n".join(f"{e.at:%H:%M:%S} {e.action}: {e.message[:150]}" for e in timeline)
+    return Reply(f"#{incident.pk} {incident.title}\n{incident.status}, {incident.severity}, "
+                 f"opened {incident.opened_at:%Y-%m-%d %H:%M} UTC\n\n{lines}")
+
+
+def alert_list(firing: list[Signal], latest: dict[str, ClusterEvent]) -> Reply:
+    if not firing:
+        return Reply("Nothing is firing.")
+    return Reply("\n".join(
+        f"[{e.severity}] {e.reason} {e.namespace + '/' if e.namespace else ''}{e.object_name} "
+        f"since {s.last_transition_at:%H:%M} UTC ({s.source})" if (e := latest.get(s.fingerprint)) else
+        f"{s.source} {s.fingerprint[:10]}" for s in firing))
+
+
+def status_line(open_incidents: int, pending_approvals: int, servers: Iterable[tuple[str, str]]) -> Reply:
+    names = ", ".join(f"{server} {state}" for server, state in servers) or "none called yet"
+    return Reply(f"Open incidents: {open_incidents} · pending approvals: {pending_approvals} · MCP servers: {names}")
+
+
+def approval_card(approval: Approval) -> Reply:
+    step = approval.step_run
+    return Reply(f"Approval #{approval.pk}: {step.risk} step '{step.name}' runs {step.server}.{step.tool} "
+                 f"{json.dumps(step.arguments)}; expires {approval.expires_at:%H:%M:%S} UTC.",
+                 buttons=approval_buttons(approval.pk))
+
+
+def decision(approval: Approval) -> Reply:
+    """What a person's approve/reject came to."""
+    if approval.status == Approval.Status.PENDING:
+        return Reply(f"Approval #{approval.pk}: your approval is recorded; a second person must approve.")
+    step = approval.step_run
+    outcome = ("approved: it runs now, and you will hear how it went" if approval.status == Approval.Status.APPROVED
+               else "rejected: it will not run")
+    return Reply(f"Approval #{approval.pk} ({step.server}.{step.tool} {step.arguments}) {outcome}.")
+
+
+def tool_result(tool: str, text: str, structured: dict[str, Any] | None) -> Reply:
+    return Reply(format_result(tool, text, structured), monospace=True)
+
+
+def format_result(tool: str, text: str, structured: dict[str, Any] | None) -> str:
+    """Tool output for a chat: short tables for the common lists, else the text, capped."""
+    data = structured or {}
+    if tool == "list_pods" and "pods" in data:
+        rows = [f"{p['name']:<40} {p.get('phase') or '':<9} {p.get('ready') or '':<5} {p.get('restarts', 0):>3} "
+                f"{p.get('waiting_reason') or ''}" for p in data["pods"]]
+        return "\n".join(rows) or "no pods"
+    if tool == "list_deployments" and "deployments" in data:
+        return "\n".join(f"{d.get('name'):<35} ready {d.get('ready', '?')}/"
+                         f"{d.get('replicas', '?')}" for d in data["deployments"]) or "no deployments"
+    if tool == "list_events" and "events" in data:
+        return "\n".join(f"{e.get('last_seen', '')} {e.get('reason')} {e.get('object')}: {e.get('message', '')[:120]}"
+                         for e in data["events"]) or "no warning events"
+    if tool == "list_nodes" and "nodes" in data:
+        return "\n".join(f"{n['name']:<30} Ready={n['ready']}{' cordoned' if n['unschedulable'] else ''}"
+                         for n in data["nodes"]) or "no nodes"
+    if len(text) > MAX_TOOL_OUTPUT:
+        return text[-MAX_TOOL_OUTPUT:] + "\n… (older lines cut)" if tool == "get_pod_logs" else \
+            text[:MAX_TOOL_OUTPUT] + "\n… (cut)"
+    return text
