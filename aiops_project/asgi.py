@@ -1,5 +1,6 @@
 """ASGI entry point: Django for HTTP, our MCP server at /mcp (token auth), Channels for websockets
-(session auth, origin-checked)."""
+(session auth, origin-checked). The composition root: the one module of aiops_project that imports the
+apps above it (the layer contract in pyproject.toml names it as its one exception)."""
 
 import os
 
@@ -13,8 +14,8 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from aiops_project.gc import freeze_startup_heap  # noqa: E402
-from aiops_project.routing import websocket_urlpatterns  # noqa: E402
-from mcp_bridge.servers.agent import McpEndpoint  # noqa: E402
+from remediation.agent_server import McpEndpoint  # noqa: E402
+from remediation.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {

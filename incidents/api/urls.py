@@ -2,13 +2,11 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from incidents.api.views import AlertmanagerWebhookView, ClusterEventViewSet, GenericAlertsView, IncidentViewSet
-from remediation.api.views import ApprovalViewSet
 
 router = SimpleRouter()
 router.trailing_slash = "/?"  # `/api/v1/approvals/7/approve` and `.../approve/` both (the constructor takes a bool)
 router.register("v1/events", ClusterEventViewSet, basename="event")
 router.register("v1/incidents", IncidentViewSet, basename="incident")
-router.register("v1/approvals", ApprovalViewSet, basename="approval")
 
 urlpatterns = [
     *router.urls,

@@ -1,5 +1,7 @@
 """Our own MCP server, for other agents: read-only views of incidents and approvals, at `/mcp`.
 
+It lives with the console (remediation is the lowest layer that knows both incidents and approvals).
+
 Served by the web process (daphne) over streamable HTTP, stateless, JSON answers. Every request needs
 an API token (`Authorization: Bearer <token>` or `Token <token>`, the same DRF tokens as the REST API)
 of an active user; without one the answer is 401 and nothing is read.
@@ -19,13 +21,16 @@ from mcp.server.transport_security import TransportSecuritySettings
 from mcp_types import ToolAnnotations
 from pydantic import Field
 
+from incidents.models import Incident
+from remediation.models import Approval
+
 Scope = MutableMapping[str, Any]
 ASGIApp = Callable[[Scope, Callable[..., Awaitable[Any]], Callable[..., Awaitable[Any]]], Awaitable[None]]
 READ = ToolAnnotations(read_only_hint=True, open_world_hint=False)
 PATH = "/mcp"
 
 
-def _incident_row(incident: Any) -> dict[str, Any]:
+def _incident_row(incident: Incident) -> dict[str, Any]:
     return {"id": incident.pk, "title": incident.title, "status": incident.status, "severity": incident.severity,
             "cluster": incident.cluster.name if incident.cluster else None, "namespace": incident.namespace,
             "object": f"{incident.object_kind}/{incident.object_name}", "opened_at": incident.opened_at.isoformat(),
@@ -43,8 +48,6 @@ def build_server() -> MCPServer:
         limit: Annotated[int, Field(ge=1, le=200)] = 50,
     ) -> dict[str, Any]:
         """Incidents, newest first: open ones by default."""
-        from incidents.models import Incident
-
         def read() -> list[dict[str, Any]]:
             rows = Incident.objects.select_related("cluster").order_by("-opened_at")
             if status == "open":
@@ -58,8 +61,6 @@ def build_server() -> MCPServer:
     @mcp.tool(annotations=READ)
     async def get_incident(incident_id: Annotated[int, Field(ge=1)]) -> dict[str, Any]:
         """One incident with its events, playbook runs (steps, risk, status, output) and timeline."""
-        from incidents.models import Incident
-
         def read() -> dict[str, Any]:
             incident = Incident.objects.select_related("cluster").filter(pk=incident_id).first()
             if incident is None:
@@ -82,8 +83,6 @@ def build_server() -> MCPServer:
     @mcp.tool(annotations=READ)
     async def get_rca(incident_id: Annotated[int, Field(ge=1)]) -> dict[str, Any]:
         """The root-cause analyses of an incident, newest first (empty until one has run)."""
-        from incidents.models import Incident
-
         def read() -> dict[str, Any]:
             incident = Incident.objects.filter(pk=incident_id).first()
             if incident is None:
@@ -96,8 +95,6 @@ def build_server() -> MCPServer:
     @mcp.tool(annotations=READ)
     async def list_pending_approvals() -> dict[str, Any]:
         """Approvals waiting for a person: the step, its tool and arguments, its risk, and when it expires."""
-        from remediation.models import Approval
-
         def read() -> list[dict[str, Any]]:
             pending = Approval.objects.pending().select_related("step_run__run__incident").order_by("expires_at")
             return [{"id": a.pk, "incident_id": a.step_run.run.incident_id, "step": a.step_run.name,

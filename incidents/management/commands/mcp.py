@@ -4,6 +4,9 @@ Calls go through the same policy as playbook steps and chat (`mcp_bridge.calls.r
 approves a command line, so only LOW-risk tools run from here; anything else is refused with the reason.
 Exit codes: 0 done, 1 the tool ran and reported an error, 2 refused (policy, arguments, unknown tool)
 or the server could not be reached.
+
+It lives in the incidents app because `--cluster NAME` runs the tool against a registered cluster (the
+bridge itself knows no clusters).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from incidents.models import Cluster
 from mcp_bridge.calls import ArgumentRefusal, PolicyRefusal, run_tool
 from mcp_bridge.exceptions import McpBridgeError
 from mcp_bridge.models import McpServerState
@@ -82,8 +86,6 @@ class Command(BaseCommand):
         server, tool = self._resolve(servers, options["tool"], options["server"])
         env = None
         if options["cluster"]:
-            from incidents.models import Cluster
-
             cluster = Cluster.objects.filter(name=options["cluster"]).first()
             if cluster is None:
                 known = ", ".join(Cluster.objects.values_list("name", flat=True)) or "none"
