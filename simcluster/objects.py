@@ -300,7 +300,7 @@ def pod_status(pod_obj: Obj, state: PodState, *, restarts: int, started: datetim
         "reason": "ContainersNotReady",
         "message": f"containers with unready status: [{' '.join(s['name'] for s in statuses)}]",
     }
-    conditions = [
+    conditions: list[dict[str, Any]] = [
         {"type": "PodReadyToStartContainers", "status": "True"},
         {"type": "Initialized", "status": "True"},
         {"type": "Ready"} | ({"status": "True"} if ready else unready),

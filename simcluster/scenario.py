@@ -25,6 +25,7 @@ Unknown keys are refused, so a typo never passes silently. `load_scenario` raise
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -103,7 +104,9 @@ def load_scenario(path: str | Path) -> Scenario:
 def _cross_check(scenario: Scenario) -> list[tuple[Loc, str]]:
     """Rules that span fields, reported with the location of the offending field."""
     problems: list[tuple[Loc, str]] = []
-    for kind, items in (("nodes", scenario.nodes), ("deployments", scenario.deployments)):
+    named: list[tuple[str, Sequence[NodeSpec | DeploymentSpec]]] = [("nodes", scenario.nodes),
+                                                                   ("deployments", scenario.deployments)]
+    for kind, items in named:
         seen: set[tuple[str, str]] = set()
         for i, item in enumerate(items):
             key = (getattr(item, "namespace", ""), item.name)

@@ -14,9 +14,9 @@ import os
 import re
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import aiohttp.web
 import attrs
@@ -127,7 +127,7 @@ class SimCluster(kmock.KubernetesEmulator):
             meta.setdefault("creationTimestamp", objects.timestamp())
             meta.setdefault("generation", 1)
             meta["resourceVersion"] = objects.next_resource_version()
-        elif request.action == kmock.action.UPDATE and request.name:
+        elif request.action == kmock.action.UPDATE and request.resource is not None and request.name:
             current = self.get_live(request.resource, request.namespace, request.name)
             if current is not None:
                 meta["resourceVersion"] = objects.next_resource_version()
@@ -152,7 +152,8 @@ class SimCluster(kmock.KubernetesEmulator):
 
     async def _serve_watch(self, request: kmock.Request) -> AsyncIterator[kmock.Payload]:
         """kmock's watch plus selectors, `resourceVersion` and a server-side `timeoutSeconds`."""
-        stream = super()._serve_watch(request)
+        # Declared an AsyncIterator, it is an async generator: closed below, whichever way the watch ends.
+        stream = cast("AsyncGenerator[kmock.Payload, None]", super()._serve_watch(request))
         since = as_number(request.params.get("resourceVersion"))
         timeout = float(request.params.get("timeoutSeconds") or 0) or None
         try:
