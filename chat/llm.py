@@ -16,9 +16,9 @@ import structlog
 from django.conf import settings
 from django.utils import timezone
 
+from aiops_project.loganalysis import redact
 from chat.messages import Reply, approval_buttons
 from chat.models import Conversation, Message
-from incidents.loganalysis import redact
 
 log = structlog.get_logger(__name__)
 MAX_TOOL_ROUNDS = 4

@@ -21,13 +21,18 @@ def poll_cluster(cluster_id: int) -> None:
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True, soft_time_limit=120, time_limit=150)
-def run_rca(incident_id: int) -> None:
+def run_rca(incident_id: int, requested_by_id: int | None = None, via: str = "",
+            reply_to: dict[str, str] | None = None) -> None:
+    """`requested_by_id` and `via` go on the audit entry; `reply_to` ({"channel_type", "conversation_id"}) is
+    the conversation that asked, which hears the result."""
     # Twice is harmless: a second report of the same incident, a moment later.
     import structlog
+    from django.contrib.auth import get_user_model
 
-    from incidents.explain import run_root_cause_analysis
+    from incidents.rca.service import run_root_cause_analysis
 
+    requested_by = get_user_model().objects.filter(pk=requested_by_id).first() if requested_by_id else None
     try:
-        run_root_cause_analysis(incident_id)
+        run_root_cause_analysis(incident_id, requested_by=requested_by, via=via, reply_to=reply_to)
     except Exception:  # an analysis that fails must not take the worker's task with it; it is logged
         structlog.get_logger(__name__).exception("rca_failed", incident_id=incident_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from incidents.loganalysis import PATTERNS, analyze_logs, redact
+from aiops_project.loganalysis import PATTERNS, analyze_logs, redact
 
 SAMPLES = {
     "oom_killed": "[  123.456] Memory cgroup out of memory: Killed process 4242 (java) total-vm:2097152kB",

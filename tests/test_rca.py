@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from incidents.rca import CATEGORIES, analyze
+from incidents.rca.engine import CATEGORIES, analyze
 
 SCENARIOS = Path(__file__).resolve().parent / "rca_scenarios"
 
@@ -71,7 +71,7 @@ def test_bad_or_missing_input_still_gets_an_answer(objects, events, logs):
 
 
 def test_a_huge_log_is_read_with_a_bound():
-    from incidents.loganalysis import MAX_LINES, analyze_logs
+    from aiops_project.loganalysis import MAX_LINES, analyze_logs
 
     text = "".join(f"line {n}: connection refused by 10.0.0.1:5432\n" for n in range(3 * MAX_LINES))
     analysis = analyze_logs(text)

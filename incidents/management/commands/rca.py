@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from incidents.explain import run_root_cause_analysis
 from incidents.models import Incident
+from incidents.rca.service import run_root_cause_analysis
 
 
 class Command(BaseCommand):

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from incidents.rca import CATEGORIES, analyze
+from incidents.rca.engine import CATEGORIES, analyze
 
 
 class Command(BaseCommand):

@@ -74,7 +74,7 @@ def register(mcp: MCPServer, ctx: Context) -> None:
         """Known failure patterns (OOM, panics and stack traces, refused/timed-out connections, DNS, TLS,
         permissions, missing config or env, disk full, probes, exit codes...) in the current and the
         previous container's logs, with categories and (redacted) evidence lines."""
-        from incidents.loganalysis import analyze_logs as analyze
+        from aiops_project.loganalysis import analyze_logs as analyze
 
         ctx.guard(namespace)
         target = resolve_pod(ctx, namespace, name, workload, "analysing the logs of")

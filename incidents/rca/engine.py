@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from incidents.loganalysis import LogAnalysis, analyze_logs, redact
+from aiops_project.loganalysis import LogAnalysis, analyze_logs, redact
 
 CATEGORIES = (
     "image_pull_error", "oom_killed", "config_error", "dependency_unreachable", "application_crash",

@@ -1,10 +1,8 @@
-"""Root-cause analysis of an incident: gather its context from the cluster, analyse, store, tell.
+"""The evidence of an incident, read from its cluster for the root-cause analysis.
 
-The context is read straight from the Kubernetes API with the cluster's credentials (read-only calls):
-the incident's pods (its workload's, newest first), their nodes and volume claims, the namespace's events
-about them, and each container's current and previous logs, each bounded. The deterministic engine
-(`incidents.rca`) always answers; the report is kept (RootCauseReport), put on the incident's timeline,
-pushed to consoles and sent to the chat channels.
+Read straight from the Kubernetes API with the cluster's credentials (read-only calls): the incident's
+pods (its workload's, newest first), their nodes and volume claims, the namespace's events about them,
+and each container's current and previous logs, each bounded.
 """
 
 from __future__ import annotations
@@ -13,15 +11,10 @@ import json
 from typing import Any
 
 import structlog
-from django.conf import settings
 from kubernetes import client
 
-from aiops_project.live import notify_console
-from aiops_project.notices import Notice, publish
-from incidents.audit import audit
-from incidents.kube import ClusterUnreachable, api_client_for
-from incidents.models import Incident, RootCauseReport
-from incidents.rca import RcaReport, analyze
+from incidents.kube import api_client_for
+from incidents.models import Incident
 
 log = structlog.get_logger(__name__)
 MAX_PODS, MAX_EVENTS, LOG_LINES, MAX_LOG_CHARS = 3, 60, 300, 20_000
@@ -35,7 +28,7 @@ def _json(method: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
 
 
 def gather_context(incident: Incident) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, str]]:
-    """(objects, events, logs) of the incident, in the shape `incidents.rca.analyze` reads."""
+    """(objects, events, logs) of the incident, in the shape `incidents.rca.engine.analyze` reads."""
     if incident.cluster is None:
         return [], [], {}
     api = api_client_for(incident.cluster)
@@ -138,32 +131,3 @@ def _owner_and_history(apps: Any, namespace: str, name: str) -> list[dict[str, A
     sets.sort(key=lambda r: int(((r.get("metadata") or {}).get("annotations") or {})
                                 .get("deployment.kubernetes.io/revision") or 0), reverse=True)
     return [{"kind": "Deployment", **deployment}, *({"kind": "ReplicaSet", **r} for r in sets[:3])]
-
-
-def run_root_cause_analysis(incident_id: int, *, requested_by: Any = None, via: str = "") -> RootCauseReport:
-    """Analyse one incident now; the report is stored, on the timeline, on the consoles and in chat."""
-    incident = Incident.objects.select_related("cluster").get(pk=incident_id)
-    try:
-        objects, events, logs = gather_context(incident)
-        problem = ""
-    except (ClusterUnreachable, client.ApiException, OSError, ValueError) as exc:
-        objects, events, logs, problem = [], [], {}, f"the cluster could not be read ({str(exc)[:300]})"
-    report: RcaReport = analyze(objects, events, logs)
-    if settings.LLM_MODEL and settings.RCA_USE_LLM and not problem:
-        from incidents.rca_llm import llm_root_cause
-
-        report = llm_root_cause(objects, events, logs, report)
-    if problem:
-        report.summary = f"{report.summary} Note: {problem}."
-    stored = RootCauseReport.objects.create(incident=incident, engine=report.engine, category=report.category,
-                                            confidence=report.confidence, summary=report.summary,
-                                            report=report.as_dict())
-    audit("rca.completed", actor=requested_by, via=via, incident=incident, target=incident,
-          category=report.category, confidence=round(report.confidence, 2), engine=report.engine,
-          message=f"Root cause ({report.engine}, {report.confidence:.0%}): {report.category}: {report.summary}")
-    notify_console("incident", id=incident.pk)
-    publish(Notice("rca.completed", f"Root cause of incident #{incident.pk} {incident.title}: {report.category} "
-                   f"({report.confidence:.0%}). {report.summary}\nNext: {'; '.join(report.recommended_actions[:2])}",
-                   incident_id=incident.pk))
-    log.info("rca_completed", incident_id=incident.pk, category=report.category, confidence=report.confidence)
-    return stored

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
 import structlog
 from django.conf import settings
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
-from incidents.loganalysis import analyze_logs, redact
-from incidents.rca import CATEGORIES, Hypothesis, RcaReport
+from aiops_project.loganalysis import analyze_logs, redact
+from incidents.rca.engine import CATEGORIES, Hypothesis, RcaReport
+from mcp_bridge.exceptions import McpBridgeError
+from mcp_bridge.registry import server_tools
 
 log = structlog.get_logger(__name__)
 MAX_PROMPT_CHARS = 24_000
@@ -61,16 +64,22 @@ class LlmAnswer(BaseModel):
         return actions
 
 
-def _known() -> tuple[set[str], set[str]]:
-    from mcp_bridge.exceptions import McpBridgeError
-    from mcp_bridge.registry import server_tools
-    from remediation.models import Playbook
+# The playbooks a recommended action may name. Remediation (a layer above) owns them and registers
+# their lister in RemediationConfig.ready(); until then (or without it) no playbook name is known.
+_playbook_names: Callable[[], Iterable[str]] = tuple
 
+
+def register_playbook_catalog(names: Callable[[], Iterable[str]]) -> None:
+    global _playbook_names
+    _playbook_names = names
+
+
+def _known() -> tuple[set[str], set[str]]:
     try:
         tools = set(server_tools("kubernetes"))
     except McpBridgeError:
         tools = set()
-    return set(Playbook.objects.values_list("name", flat=True)), tools
+    return set(_playbook_names()), tools
 
 
 class Anonymizer:
