@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from remediation.models import Approval, ApproverScope, DecisionNotAllowed, Risk
 
-PERMISSION_FOR_RISK = {
+PERMISSION_FOR_RISK: dict[str, str] = {
     Risk.MEDIUM: "remediation.approve_medium",
     Risk.HIGH: "remediation.approve_high",
 }

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
 
 from remediation.models import (
     Approval,
@@ -43,11 +44,10 @@ class PlaybookAdmin(admin.ModelAdmin):
 class StepRunInline(admin.TabularInline):
     model = StepRun
     extra = 0
-    fields = ["order", "name", "tool", "risk", "status", "started_at", "finished_at", "error"]
-    readonly_fields = fields
+    fields = readonly_fields = ("order", "name", "tool", "risk", "status", "started_at", "finished_at", "error")
     can_delete = False
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: PlaybookRun | None = None) -> bool:
         return False
 
 
@@ -79,5 +79,5 @@ class ApprovalAdmin(admin.ModelAdmin):
     list_filter = ["status", "decided_via"]
     readonly_fields = [f.name for f in Approval._meta.fields]
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 
 import yaml
 from django.db import transaction
@@ -17,6 +17,8 @@ from remediation.models import Playbook, PlaybookStep, rollback_problem
 from remediation.templating import template_problems
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=100)]
+RuleSource = Literal["kubernetes", "alertmanager", "webhook", ""]
+Severity = Literal["info", "warning", "critical"]
 
 
 class _Strict(BaseModel):
@@ -71,9 +73,9 @@ class RuleSpec(_Strict):
     description: str = ""
     enabled: bool = True
     priority: int = 100
-    source: Literal["kubernetes", "alertmanager", "webhook", ""] = ""
+    source: RuleSource = ""
     reasons: list[str] = Field(default_factory=list)
-    min_severity: Literal["info", "warning", "critical"] = "info"
+    min_severity: Severity = "info"
     clusters: list[str] = Field(default_factory=list)
     namespace: str = "*"
     namespace_regex: str = ""
@@ -102,7 +104,9 @@ class RuleSpec(_Strict):
     def from_rule(cls, rule: Rule) -> RuleSpec:
         return cls(
             name=rule.name, description=rule.description, enabled=rule.enabled, priority=rule.priority,
-            source=rule.source, reasons=rule.reasons, min_severity=rule.min_severity, clusters=rule.clusters,
+            # The model's choices are these literals; pydantic checks them again here.
+            source=cast(RuleSource, rule.source), reasons=rule.reasons,
+            min_severity=cast(Severity, rule.min_severity), clusters=rule.clusters,
             namespace=rule.namespace_pattern, namespace_regex=rule.namespace_regex, object_kinds=rule.object_kinds,
             object_name=rule.object_name_pattern, labels=rule.labels, label_matchers=rule.label_matchers,
             annotation_matchers=rule.annotation_matchers, min_count=rule.min_count,
@@ -128,7 +132,7 @@ def parse_playbook_file(path: Path) -> list[PlaybookSpec]:
             _check_templates(step.arguments, path, ("playbooks", i, "steps", j, "arguments"))
             # Against the MCP tool registry: unknown servers and tools, and arguments the tool refuses.
             for where, why in step_problems(step.server, step.tool, step.arguments, step.risk):
-                loc = ("playbooks", i, "steps", j, *where)
+                loc: tuple[int | str, ...] = ("playbooks", i, "steps", j, *where)
                 raise YamlFileError(f"{path}:{field_line(path, loc)}: {'.'.join(map(str, loc))} "
                                     f"(playbook {spec.name}): {why}")
     return specs

@@ -29,7 +29,7 @@ class RemediationCollector(DatabaseCollector):
         steps = CounterMetricFamily("aiops_step_runs", "Playbook steps finished, by outcome.", labels=["status"])
         finished = dict(StepRun.objects.filter(finished_at__isnull=False)
                         .values_list("status").annotate(n=Count("id")).order_by())
-        for status in (StepRun.Status.SUCCEEDED, StepRun.Status.FAILED, StepRun.Status.REJECTED,
-                       StepRun.Status.EXPIRED):
-            steps.add_metric([status], finished.get(status, 0))
+        for outcome in (StepRun.Status.SUCCEEDED, StepRun.Status.FAILED, StepRun.Status.REJECTED,
+                        StepRun.Status.EXPIRED):
+            steps.add_metric([outcome], finished.get(outcome, 0))
         return [approvals, pending, steps]

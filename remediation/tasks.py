@@ -1,15 +1,29 @@
 from __future__ import annotations
 
+from typing import TypedDict
+
 from celery import shared_task
 from django.db import OperationalError
 
 from aiops_project.schedules import EXPIRE_APPROVALS_TASK, RECOVER_STEPS_TASK
 from remediation import services
 
+
+class StepTaskOptions(TypedDict):
+    """The options the step tasks share, typed so that celery's overloads still type each task."""
+
+    acks_late: bool
+    reject_on_worker_lost: bool
+    ignore_result: bool
+    autoretry_for: tuple[type[BaseException], ...]
+    retry_backoff: bool
+    max_retries: int
+
+
 # Tasks that move a run on: redelivered if a worker dies (each is safe to run twice), retried while the
 # database is unreachable.
-STEP_TASK = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result": True,
-             "autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5}
+STEP_TASK: StepTaskOptions = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result": True,
+                              "autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5}
 
 
 @shared_task(name="remediation.advance_run", **STEP_TASK)

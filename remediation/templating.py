@@ -44,7 +44,8 @@ def check_template(value: str) -> None:
     for name in tree.find_all(nodes.Name):
         if name.ctx == "load" and name.name not in fields and name.name not in defined:
             raise TemplateReferenceError(f"unknown name {name.name!r} (templates see: {', '.join(sorted(fields))})")
-    for node in [*tree.find_all(nodes.Getattr), *tree.find_all(nodes.Getitem)]:
+    lookups: list[nodes.Getattr | nodes.Getitem] = [*tree.find_all(nodes.Getattr), *tree.find_all(nodes.Getitem)]
+    for node in lookups:
         root = node.node
         if not isinstance(root, nodes.Name) or root.name not in fields or root.name in defined:
             continue

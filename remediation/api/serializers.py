@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from rest_framework import serializers
 
 from remediation.access import can_decide
@@ -18,8 +19,10 @@ class ApprovalSerializer(serializers.ModelSerializer):
     tool = serializers.CharField(source="step_run.tool", read_only=True)
     arguments = serializers.JSONField(source="step_run.arguments", read_only=True)
     risk = serializers.CharField(source="step_run.risk", read_only=True)
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    first_approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username",
+                                                                                  read_only=True)
+    first_approved_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username",
+                                                                                         read_only=True)
     may_decide = serializers.SerializerMethodField()
 
     class Meta:
