@@ -8,8 +8,9 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
 from incidents.clusters import delete_cluster, delete_clusters, save_cluster
+from incidents.matching import RuleError
 from incidents.models import AuditEntry, Cluster, ClusterEvent, DetectionProblem, Incident, Rule, Signal, Silence
-from incidents.rules import RuleError, replay_rule
+from incidents.rules import replay_rule
 from incidents.services import close_incident
 
 

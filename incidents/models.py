@@ -9,6 +9,8 @@ from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.utils import timezone
 
+from incidents.matching import RuleError, compile_rule, compile_silence
+
 
 class Severity(models.TextChoices):
     INFO = "info", "Info"
@@ -16,7 +18,6 @@ class Severity(models.TextChoices):
     CRITICAL = "critical", "Critical"
 
 
-SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.CRITICAL: 2}
 
 
 class Cluster(models.Model):
@@ -261,8 +262,6 @@ class Rule(models.Model):
         return self.name
 
     def clean(self) -> None:
-        from incidents.rules import RuleError, compile_rule
-
         try:
             compile_rule(self)
         except RuleError as exc:
@@ -304,8 +303,6 @@ class Silence(models.Model):
         return f"{self.comment} ({self.starts_at:%Y-%m-%d %H:%M} - {self.ends_at:%Y-%m-%d %H:%M} UTC)"
 
     def clean(self) -> None:
-        from incidents.rules import RuleError, compile_silence
-
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": "A silence must end after it starts."})
         try:

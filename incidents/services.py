@@ -16,8 +16,8 @@ from django.utils import timezone
 from aiops_project.live import notify_console
 from aiops_project.notices import Notice, publish
 from incidents.audit import audit
+from incidents.matching import SEVERITY_RANK
 from incidents.models import (
-    SEVERITY_RANK,
     Cluster,
     ClusterEvent,
     EventStatus,
