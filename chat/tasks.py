@@ -8,6 +8,7 @@ from django.core.cache import cache
 
 from chat.adapters import adapter_for
 from chat.handler import handle_message
+from chat.messages import Button, Reply
 
 log = structlog.get_logger(__name__)
 SEEN_SECONDS = 86400
@@ -38,8 +39,6 @@ def handle_update(channel_type: str, payload: dict[str, Any]) -> None:
 def send_notification(channel_type: str, conversation_id: str, text: str, buttons: list[list[str]],
                       monospace: bool = False) -> None:
     """One notice to one conversation; retried when the platform does not answer (a repeat beats a loss)."""
-    from chat.messages import Button, Reply
-
     adapter = adapter_for(channel_type)
     if adapter is None:
         return
