@@ -19,11 +19,13 @@ run: install
 	$(PY) manage.py bootstrap
 	$(PY) manage.py runstack
 
+# PYTEST_ARGS: extra pytest arguments, e.g. make test PYTEST_ARGS='-m "not e2e and not once"' (CI's second pass).
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-logo
 	$(PY) manage.py makemigrations --check --dry-run
 	AIOPS_ENV=production SECRET_KEY=ci-only-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n') \
 	  ALLOWED_HOSTS=aiops.example.com $(PY) manage.py check --deploy --fail-level WARNING
