@@ -10,11 +10,13 @@ what never came (and, with `explain`, what the test's processes said meanwhile).
 from __future__ import annotations
 
 import asyncio
+import inspect
+import signal
 import socket
 import subprocess
 import time
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -37,15 +39,20 @@ def eventually(probe: Callable[[], T], what: str = "the condition", timeout: flo
     return found
 
 
-async def eventually_async(probe: Callable[[], T], what: str = "the condition", timeout: float = 30,
+async def eventually_async(probe: Callable[[], T | Awaitable[T]], what: str = "the condition", timeout: float = 30,
                            interval: float = 0.05) -> T:
-    """`eventually` for a test whose event loop must keep serving (kmock) while it waits."""
+    """`eventually` for a test whose event loop must keep serving (kmock) while it waits; `probe` may return an
+    awaitable (a blocking check run off the loop with tests.threads.in_thread)."""
     deadline = time.monotonic() + timeout
-    while not (found := probe()):
+    while True:
+        found = probe()
+        if inspect.isawaitable(found):
+            found = await found
+        if found:
+            return found  # type: ignore[return-value]
         if time.monotonic() > deadline:
-            raise AssertionError(f"waited {timeout:g} s for {what}")
+            raise AssertionError(f"waited {timeout:g} s for {what}; last answer: {found!r}")
         await asyncio.sleep(interval)
-    return found
 
 
 def accepts_connections(port: int) -> bool:
@@ -56,12 +63,13 @@ def accepts_connections(port: int) -> bool:
         return False
 
 
-def running(process: subprocess.Popen[bytes], what: str) -> bool:
+def running(process: subprocess.Popen[Any], what: str) -> bool:
     """True while `process` runs; fails with the end of its stderr (when piped) once it has exited."""
     if process.poll() is None:
         return True
-    stderr = process.communicate()[1] if process.stderr else b""
-    raise AssertionError(f"{what} exited with {process.returncode}: {(stderr or b'').decode(errors='replace')[-2000:]}")
+    stderr = (process.communicate()[1] if process.stderr else None) or b""
+    text = stderr.decode(errors="replace") if isinstance(stderr, bytes) else stderr
+    raise AssertionError(f"{what} exited with {process.returncode}: {text[-2000:]}")
 
 
 def wait_listening(port: int, process: subprocess.Popen[bytes], what: str, timeout: float = 30) -> None:
@@ -70,7 +78,17 @@ def wait_listening(port: int, process: subprocess.Popen[bytes], what: str, timeo
         eventually(lambda: running(process, what) and accepts_connections(port), f"{what} to listen on port {port}",
                    timeout)
     except AssertionError:
-        if process.poll() is None:
+        stop(process, signal.SIGKILL)
+        raise
+
+
+def stop(process: subprocess.Popen[Any], sig: int = signal.SIGTERM, timeout: float = 15) -> int:
+    """Signal `process` (SIGINT: Ctrl-C, as a person would), kill it if it does not exit in time; its exit code."""
+    if process.poll() is None:
+        process.send_signal(sig)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        raise
+    return process.returncode

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +21,7 @@ from kubernetes import client
 from mcp_bridge.client import ToolResult
 from mcp_bridge.config import get_server
 from mcp_bridge.manager import SessionManager
+from tests.helpers import eventually
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVER = get_server("kubernetes", ROOT / ".mcp-config.json")
@@ -54,16 +53,6 @@ def namespace(kube: Any, prefix: str) -> str:
     name = unique(prefix)
     kube.kubectl("create", "namespace", name)
     return name
-
-
-def wait_for(what: str, check: Callable[[], Any], timeout: float = 30) -> Any:
-    """Poll until `check` returns something truthy (a real controller acting); fail naming what never came."""
-    deadline = time.monotonic() + timeout
-    while not (found := check()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"waited {timeout:g} s for {what}")
-        time.sleep(0.2)
-    return found
 
 
 def apply(kube: Any, *objects: dict[str, Any]) -> None:
@@ -104,7 +93,7 @@ def deploy(kube: Any, core: client.CoreV1Api, ns: str, name: str, node: str, sta
            replicas: int = 1) -> list[str]:
     """A Deployment whose pods the real controllers create and schedule on `node`; sim.py sets their state."""
     apply(kube, workload("Deployment", ns, name, node, replicas))
-    wait_for(f"{replicas} pod(s) of {ns}/{name}", lambda: len(pods_of(core, ns, name)) >= replicas)
+    eventually(lambda: len(pods_of(core, ns, name)) >= replicas, f"{replicas} pod(s) of {ns}/{name}")
     kube.sim("pods", ns, name, state, "--node", node)
     return sorted(p.metadata.name for p in pods_of(core, ns, name))
 

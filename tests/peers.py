@@ -4,40 +4,19 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from tests.helpers import free_port, stop, wait_listening
+
 EVERYTHING = "@modelcontextprotocol/server-everything"
 EVERYTHING_VERSION = "2026.8.31"
 PEERS_DIR = Path(tempfile.gettempdir()) / "aiops-test-peers" / f"server-everything-{EVERYTHING_VERSION}"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_listening(port: int, process: subprocess.Popen[bytes], what: str, timeout: float = 30) -> None:
-    """Until something accepts connections on the loopback port; fails with the process's stderr if it dies."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                stderr = process.communicate()[1] or b""
-                pytest.fail(f"{what} did not listen on port {port}: {stderr.decode()[-2000:]}")
-            time.sleep(0.1)
 
 
 def server_everything() -> Path:
@@ -67,9 +46,4 @@ def everything_over_http(transport: str) -> Iterator[str]:
         wait_listening(port, process, "server-everything")
         yield f"http://127.0.0.1:{port}" + ("/sse" if transport == "sse" else "/mcp")
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, timeout=10)

@@ -22,7 +22,7 @@ from typing import Any
 
 from kubernetes import client, config
 
-from tests.peers import free_port
+from tests.helpers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 # Binaries unpacked once per machine (install.sh is idempotent), shared by every session's control plane.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +13,22 @@ from typing import Any
 
 import yaml
 
+from tests.helpers import eventually, running, stop
+
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def start_simcluster(kubeconfig: Path, *args: str, text: bool = False) -> subprocess.Popen[Any]:
+    """`python -m simcluster ARGS` on a free port (stderr piped); returns once it has written `kubeconfig`,
+    which it does once it listens."""
+    command = [sys.executable, "-m", "simcluster", *args, "--port", "0", "--kubeconfig", str(kubeconfig)]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=text)
+    try:
+        eventually(lambda: running(process, "simcluster") and kubeconfig.exists(), "the simulated cluster to start", 20)
+    except BaseException:
+        stop(process, timeout=5)
+        raise
+    return process
 
 
 @contextmanager
@@ -22,19 +36,11 @@ def simulated_cluster(tmp_path: Path, scenario: dict[str, Any]) -> Iterator[Path
     """Serve `scenario` (see simcluster/scenario.py) on a free port; yields the kubeconfig that reaches it."""
     scenario_file, kubeconfig = tmp_path / "scenario.yaml", tmp_path / "kubeconfig"
     scenario_file.write_text(yaml.safe_dump(scenario))
-    process = subprocess.Popen([sys.executable, "-m", "simcluster", "--scenario", str(scenario_file), "--port", "0",
-                                "--kubeconfig", str(kubeconfig)], cwd=ROOT, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
+    process = start_simcluster(kubeconfig, "--scenario", str(scenario_file))
     try:
-        deadline = time.monotonic() + 20
-        while not kubeconfig.exists():
-            assert process.poll() is None, process.stderr.read() if process.stderr else ""
-            assert time.monotonic() < deadline, "the simulated cluster did not start"
-            time.sleep(0.05)
         yield kubeconfig
     finally:
-        process.terminate()
-        process.wait(timeout=15)
+        stop(process)
 
 
 def read(kubeconfig: Path, path: str) -> dict[str, Any]:

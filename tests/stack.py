@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,13 +18,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 
+from tests.helpers import eventually, free_port, running, stop
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -48,14 +43,7 @@ class Stack:
 
     def stop(self) -> int:
         """Ctrl-C, as a person would; returns the exit code."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        return self.process.returncode
+        return stop(self.process, signal.SIGINT, timeout=60)
 
 
 @contextmanager
@@ -88,19 +76,16 @@ def _redis_url() -> str | None:
     return url
 
 
+def answers_ready(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/ready", timeout=2) as response:  # noqa: S310 (loopback)
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
 def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"runstack exited with {process.returncode} before /ready answered")
-        try:
-            with urllib.request.urlopen(f"{url}/ready", timeout=2) as response:  # noqa: S310 (loopback)
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"/ready did not answer 200 within {timeout:.0f}s")
+    eventually(lambda: running(process, "runstack") and answers_ready(url), "/ready to answer 200", timeout, 0.2)
 
 
 @contextmanager

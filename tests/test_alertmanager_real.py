@@ -7,7 +7,6 @@ import json
 import os
 import shutil
 import subprocess
-import time
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -18,10 +17,13 @@ import yaml
 
 from incidents.models import ClusterEvent, Incident, Signal
 from tests.factories import make_rule
-from tests.stack import free_port
+from tests.helpers import eventually, free_port
 
 ALERTMANAGER = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
 TOKEN = "real-alertmanager-token"
+
+# Not about the database engine: CI runs this module in one database pass (pyproject: the `once` marker).
+pytestmark = pytest.mark.once
 
 
 @pytest.fixture
@@ -49,7 +51,7 @@ def alertmanager(live_server, settings, tmp_path: Path) -> Iterator[str]:
         stdout=subprocess.DEVNULL, stderr=(tmp_path / "alertmanager.log").open("wb"),
     )
     try:
-        wait_for(lambda: _get(f"{url}/-/ready") == 200, "alertmanager to be ready")
+        eventually(lambda: _get(f"{url}/-/ready") == 200, "alertmanager to be ready")
         yield url
     finally:
         process.terminate()
@@ -82,15 +84,6 @@ def post_alert(url: str, *, ends_at: datetime | None = None) -> None:
         assert response.status == 200
 
 
-def wait_for(condition, what: str, timeout: float = 30) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 STARTS_AT = datetime.now(tz=UTC).replace(microsecond=0) - timedelta(minutes=1)
 
 
@@ -98,17 +91,17 @@ STARTS_AT = datetime.now(tz=UTC).replace(microsecond=0) - timedelta(minutes=1)
 def test_firing_repeated_and_resolved_notifications_become_exactly_two_events(alertmanager):
     make_rule(source="alertmanager", reasons=["KubePodCrashLooping"])
     post_alert(alertmanager)
-    wait_for(lambda: ClusterEvent.objects.filter(status="firing").exists(), "the firing notification")
+    eventually(lambda: ClusterEvent.objects.filter(status="firing").exists(), "the firing notification")
     first_seen = Signal.objects.get().last_seen
 
     # With repeat_interval 2s Alertmanager sends the firing alert again; the repeat is seen, not recorded.
-    wait_for(lambda: Signal.objects.get().last_seen > first_seen, "a repeated notification")
+    eventually(lambda: Signal.objects.get().last_seen > first_seen, "a repeated notification")
     post_alert(alertmanager)  # and a client re-sending the same alert changes nothing either
     assert ClusterEvent.objects.filter(status="firing").count() == 1
     assert Incident.objects.open().count() == 1
 
     post_alert(alertmanager, ends_at=datetime.now(tz=UTC))
-    wait_for(lambda: ClusterEvent.objects.filter(status="resolved").exists(), "the resolved notification")
+    eventually(lambda: ClusterEvent.objects.filter(status="resolved").exists(), "the resolved notification")
     assert list(ClusterEvent.objects.order_by("id").values_list("status", flat=True)) == ["firing", "resolved"]
     event = ClusterEvent.objects.get(status="firing")
     assert (event.reason, event.namespace, event.object_name) == ("KubePodCrashLooping", "shop", "checkout-abc")

@@ -200,6 +200,7 @@ def test_a_context_name_becomes_a_cluster_name(context: str, name: str) -> None:
     Cluster(name=name, kind="kubeconfig", kubeconfig_path="/k").full_clean()
 
 
+@pytest.mark.once  # not about the database engine: one CI pass
 def test_a_kubeconfig_list_is_merged_as_kubectl_does_and_the_stored_file_reaches_the_same_cluster(
         realkube: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Three files: the first sets no current-context, the second sets it and defines its cluster and user

@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 SERVER = get_server("kubernetes", REPO / ".mcp-config.json")
 SESSIONS = SessionManager()  # this module's warm servers
 PORT = free_port()  # every test's kmock listens here
-pytestmark = pytest.mark.kmock(port=PORT)
+pytestmark = [pytest.mark.kmock(port=PORT), pytest.mark.once]  # no database: one CI pass
 RESTARTED_AT = "kubectl.kubernetes.io/restartedAt"
 DEPLOYMENTS = "apps/v1/deployments"
 LOG_TEXT = "booting shop-web\npanic: cannot connect to postgres:5432\n"

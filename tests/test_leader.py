@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import re
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -35,7 +34,7 @@ from aiops_project.leader import (
     LeasePermissionError,
 )
 from incidents.leases import DatabaseLeases, LeaderLease
-from tests.peers import free_port
+from tests.helpers import eventually, free_port
 from tests.test_settings import start_django
 
 # Transactional: the backends' threads (and the elector's) use connections of their own.
@@ -43,14 +42,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
-def eventually(probe: Callable[[], Any], what: str, timeout: float = 20) -> Any:
-    deadline = time.monotonic() + timeout
-    while not (result := probe()):
-        assert time.monotonic() < deadline, f"gave up waiting for {what}"
-        time.sleep(0.05)
-    return result
 
 
 @dataclass
@@ -68,7 +59,7 @@ class Contenders:
         return backend
 
 
-@pytest.fixture(params=["database", "kubernetes"])
+@pytest.fixture(params=["database", pytest.param("kubernetes", marks=pytest.mark.once)])  # once: one CI pass
 def contenders(request: pytest.FixtureRequest) -> Iterator[Contenders]:
     if request.param == "database":
 
@@ -100,10 +91,14 @@ def test_the_first_contender_acquires_and_renews_without_a_transition(contenders
     assert a.try_acquire_or_renew(name, "a", 15) == Attempt(True, "a")
     first = a.read(name)
     assert first is not None and first.holder == "a" and first.transitions == 0
-    time.sleep(0.01)  # the database's clock counts milliseconds
-    assert a.try_acquire_or_renew(name, "a", 15) == Attempt(True, "a")
-    renewed = a.read(name)
-    assert renewed is not None and renewed.holder == "a" and renewed.transitions == 0
+
+    def renewed_later() -> Any:  # the database's clock counts milliseconds: renew until it has moved on
+        assert a.try_acquire_or_renew(name, "a", 15) == Attempt(True, "a")
+        lease = a.read(name)
+        return lease if lease is not None and lease.renewed > first.renewed else None
+
+    renewed = eventually(renewed_later, "a renewal at a later time")
+    assert renewed.holder == "a" and renewed.transitions == 0
     assert renewed.renewed > first.renewed
 
 
@@ -217,7 +212,15 @@ def test_two_running_electors_one_leads_and_a_clean_stop_hands_over(contenders: 
     try:
         first = eventually(lambda: [e for e in electors if e.is_leader()], "a leader")[0]
         other = next(e for e in electors if e is not first)
-        time.sleep(first.renew_every * 2)  # a few renewals and tries: still one leader
+        observer, renewals = contenders(), set()
+
+        def renewed_twice() -> bool:  # a few renewals and tries: still one leader
+            lease = observer.read(name)
+            assert lease is not None and lease.holder == first.identity and lease.transitions == 0
+            renewals.add(lease.renewed)
+            return len(renewals) >= 3
+
+        eventually(renewed_twice, "two renewals by the leader")
         assert first.is_leader() and not other.is_leader()
         first.stop()
         eventually(other.is_leader, "the standby to lead after the release")
@@ -230,6 +233,7 @@ def test_two_running_electors_one_leads_and_a_clean_stop_hands_over(contenders: 
 # --- settings ------------------------------------------------------------------------------------------
 
 
+@pytest.mark.once  # not about the database engine: one CI pass
 def test_the_backend_follows_the_settings(settings: Any, realkube: Any, tmp_path: Path) -> None:
     settings.LEADER_ELECTION, settings.LEADER_KUBECONFIG = "off", ""
     assert isinstance(leader.backend_from_settings(), AlwaysLeader)
@@ -250,6 +254,7 @@ def test_the_backend_follows_the_settings(settings: Any, realkube: Any, tmp_path
     assert leader.backend_from_settings().namespace == "default"  # type: ignore[attr-defined]
 
 
+@pytest.mark.once  # not about the database engine: one CI pass
 def test_in_a_pod_auto_takes_a_lease_in_the_pods_namespace_with_its_service_account(
         settings: Any, realkube: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     namespace = unique("pod")

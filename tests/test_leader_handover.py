@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 
+from tests import helpers
 from tests.stack import _database_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,14 +52,7 @@ class Replica:
         return lines
 
     def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        return self.process.returncode
+        return helpers.stop(self.process, signal.SIGINT, timeout=30)
 
 
 class Database:
@@ -94,21 +88,19 @@ def shared_database(tmp_path: Path) -> Iterator[Database]:
 
 
 def eventually(probe: Callable[[], Any], what: str, replicas: list[Replica], timeout: float = 60) -> Any:
-    deadline = time.monotonic() + timeout
-    while not (result := probe()):
-        if time.monotonic() > deadline:
-            logs = "\n".join(f"--- {r.process.pid}:\n{r.log_path.read_text(errors='replace')[-4000:]}"
-                             for r in replicas)
-            raise AssertionError(f"gave up waiting for {what}\n{logs}")
-        time.sleep(0.1)
-    return result
+    """Waits as tests.helpers.eventually does; a failure shows the end of each replica's log."""
+
+    def logs() -> str:
+        return "\n".join(f"--- {r.process.pid}:\n{r.log_path.read_text(errors='replace')[-4000:]}" for r in replicas)
+
+    return helpers.eventually(probe, what, timeout, interval=0.1, explain=logs)
 
 
 def wall(entry: dict[str, Any]) -> float:
     return datetime.fromisoformat(entry["timestamp"].replace("Z", "+00:00")).timestamp()
 
 
-@pytest.mark.parametrize("election", ["kubernetes", "database"])
+@pytest.mark.parametrize("election", [pytest.param("kubernetes", marks=pytest.mark.once), "database"])
 def test_the_standby_watcher_takes_over_from_a_killed_leader_and_records_every_transition_once(
         realkube: Any, tmp_path: Path, election: str) -> None:
     ns, node = f"handover-{uuid.uuid4().hex[:6]}", f"handover-{uuid.uuid4().hex[:6]}"

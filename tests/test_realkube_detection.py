@@ -20,7 +20,8 @@ from incidents.detection import poll_cluster
 from incidents.models import Cluster, ClusterEvent, DetectionProblem, Signal
 from incidents.watcher import ClusterWatch, Watcher, WatchSettings
 from tests.factories import make_cluster, make_user
-from tests.kubetools import unique, wait_for
+from tests.helpers import eventually
+from tests.kubetools import unique
 from tests.realkube import RealKube
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -59,6 +60,21 @@ def listed(watch: ClusterWatch, *kinds: str) -> bool:
     return all(kind in watch.complete for kind in kinds)
 
 
+def two_more_resyncs(watch: ClusterWatch) -> None:
+    """Until the watch's resync thread has judged everything again twice (its loop calls `watch.resync()`)."""
+    resync, done = watch.resync, []
+
+    def counted() -> None:
+        resync()
+        done.append(True)
+
+    watch.resync = counted  # type: ignore[method-assign]
+    try:
+        eventually(lambda: len(done) >= 2, "two resyncs", timeout=30)
+    finally:
+        del watch.resync  # the method again
+
+
 def grant(realkube: RealKube, name: str, namespace: str, rules: str) -> None:
     """A ClusterRole with these rules (YAML list items), bound to the ServiceAccount `name` in `namespace`."""
     realkube.kubectl("apply", "-f", "-", stdin=f"""
@@ -89,6 +105,7 @@ def service_account(realkube: RealKube, tmp_path: Path, name: str, *rules: str) 
     return realkube.service_account_kubeconfig(name, name, tmp_path / f"{name}.kubeconfig")
 
 
+@pytest.mark.once  # not about the database engine: one CI pass
 def test_events_listed_before_pods_resolve_nothing_they_could_not_judge(
         realkube: RealKube, cluster: Cluster, watching: Callable[[], ClusterWatch], tmp_path: Path) -> None:
     """The start-up race made certain: the watcher may read events but not pods until the permission comes."""
@@ -106,35 +123,38 @@ def test_events_listed_before_pods_resolve_nothing_they_could_not_judge(
     Cluster.objects.filter(pk=cluster.pk).update(
         kubeconfig_path=str(service_account(realkube, tmp_path, account, READ_CORE, READ_APPS, READ_JOBS)))
     watch = watching()
-    wait_for("the events listed", lambda: listed(watch, "Event", "Node", "Job"))
-    problem = wait_for("the pods refused", lambda: DetectionProblem.objects.filter(cluster=cluster, kind="Pod").first())
+    eventually(lambda: listed(watch, "Event", "Node", "Job"), "the events listed")
+    problem = eventually(lambda: DetectionProblem.objects.filter(cluster=cluster, kind="Pod").first(),
+                         "the pods refused")
     assert problem.summary == "forbidden: list pods at the cluster scope (HTTP 403)"
     assert "Pod" not in watch.complete
 
     grant(realkube, account, account, "\n".join([READ_CORE, READ_PODS, READ_APPS, READ_JOBS]))
-    wait_for("the pods listed once allowed", lambda: listed(watch, "Pod"))
-    wait_for("the problem ended", lambda: not DetectionProblem.objects.filter(cluster=cluster).exists())
-    time.sleep(2 * QUICK.resync_seconds)  # resyncs judge everything again meanwhile
+    eventually(lambda: listed(watch, "Pod"), "the pods listed once allowed")
+    eventually(lambda: not DetectionProblem.objects.filter(cluster=cluster).exists(), "the problem ended")
+    two_more_resyncs(watch)  # they judge everything again meanwhile
     assert history(ns) == before, "no transition from the partial view: nothing resolved, nothing fired twice"
     fingerprints = set(ClusterEvent.objects.filter(namespace=ns).values_list("fingerprint", flat=True))
     assert all(watch.producers(fp) for fp in fingerprints), "the watcher holds both as its own"
 
 
+@pytest.mark.once  # not about the database engine: one CI pass
 def test_a_scale_up_and_new_workloads_in_progress_are_not_a_shortfall(
         realkube: RealKube, cluster: Cluster, watching: Callable[[], ClusterWatch]) -> None:
     ns, node = unique("rollout"), unique("node")
     realkube.sim("node", node)
     realkube.sim("deploy", ns, "web", "--replicas", "2", "--node", node)
     realkube.sim("pods", ns, "web", "running", "--node", node)
-    wait_for("web available", lambda: (realkube.get(f"/apis/apps/v1/namespaces/{ns}/deployments/web")
-                                       .get("status") or {}).get("availableReplicas") == 2)
+    eventually(lambda: (realkube.get(f"/apis/apps/v1/namespaces/{ns}/deployments/web")
+                        .get("status") or {}).get("availableReplicas") == 2, "web available")
     watch = watching()
-    wait_for("every kind listed", lambda: listed(watch, *watch.streams))
+    eventually(lambda: listed(watch, *watch.streams), "every kind listed")
 
     realkube.kubectl("scale", "deployment/web", "-n", ns, "--replicas", "3")  # the new pod never runs here
-    wait_for("the controller marking the scale-up unavailable", lambda: any(
+    eventually(lambda: any(
         c["type"] == "Available" and c["status"] == "False" for c in (
-            realkube.get(f"/apis/apps/v1/namespaces/{ns}/deployments/web").get("status") or {}).get("conditions", [])))
+            realkube.get(f"/apis/apps/v1/namespaces/{ns}/deployments/web").get("status") or {}).get("conditions", [])),
+        "the controller marking the scale-up unavailable")
     realkube.kubectl("apply", "-n", ns, "-f", "-", stdin=f"""
 apiVersion: apps/v1
 kind: StatefulSet
@@ -167,16 +187,17 @@ spec:
     metadata: {{labels: {{app: stuck}}}}
     spec: {{containers: [{{name: app, image: registry.invalid/stuck:1}}], nodeName: {node}}}
 """)
-    wait_for("the daemonset scheduled", lambda: (realkube.get(f"/apis/apps/v1/namespaces/{ns}/daemonsets/agent")
-                                                 .get("status") or {}).get("desiredNumberScheduled", 0) >= 1)
+    eventually(lambda: (realkube.get(f"/apis/apps/v1/namespaces/{ns}/daemonsets/agent")
+                        .get("status") or {}).get("desiredNumberScheduled", 0) >= 1, "the daemonset scheduled")
     # Past the deadline of `stuck` (2 s), well within the others' grace; the watcher resyncs every second.
-    wait_for("the deployment past its progress deadline",
-             lambda: ("ReplicaShortfall", "firing", "stuck") in history(ns), timeout=60)
+    eventually(lambda: ("ReplicaShortfall", "firing", "stuck") in history(ns),
+               "the deployment past its progress deadline", timeout=60)
     poll_cluster(cluster.pk)
-    time.sleep(2 * QUICK.resync_seconds)
+    two_more_resyncs(watch)
     assert history(ns) == [("ReplicaShortfall", "firing", "stuck")]
 
 
+@pytest.mark.once  # not about the database engine: one CI pass
 def test_a_kind_without_permission_fails_alone_and_is_named_where_operators_look(
         realkube: RealKube, cluster: Cluster, watching: Callable[[], ClusterWatch], tmp_path: Path,
         client: Client) -> None:
@@ -199,12 +220,12 @@ def test_a_kind_without_permission_fails_alone_and_is_named_where_operators_look
     assert [e["kind"] for e in logs if e["event"] == "detection_kind_unreadable"] == ["Job"], "once, not per poll"
 
     watch = watching()
-    wait_for("the watcher's problem", lambda: DetectionProblem.objects.filter(
-        cluster=cluster, reporter="watch", kind="Job").exists())
-    wait_for("the other kinds listed", lambda: listed(watch, "Pod", "Event", "Node", "Deployment", "StatefulSet",
-                                                      "DaemonSet"))
+    eventually(lambda: DetectionProblem.objects.filter(
+        cluster=cluster, reporter="watch", kind="Job").exists(), "the watcher's problem")
+    eventually(lambda: listed(watch, "Pod", "Event", "Node", "Deployment", "StatefulSet", "DaemonSet"),
+               "the other kinds listed")
     realkube.sim("pods", ns, "checkout", "running", "--node", node)
-    wait_for("the watcher going on", lambda: ("CrashLoopBackOff", "resolved", "checkout") in history(ns))
+    eventually(lambda: ("CrashLoopBackOff", "resolved", "checkout") in history(ns), "the watcher going on")
 
     assert client.get("/ready").json()["clusters"][cluster.name] == {"detection": "degraded",
                                                                      "unreadable": {"Job": forbidden}}
@@ -224,7 +245,7 @@ def test_the_watcher_and_the_poll_agree_through_bookmarks_an_api_server_restart_
     realkube.sim("pods", ns, "checkout", "running", "--node", node)
     watch = watching()
     started = time.monotonic()
-    wait_for("every kind listed", lambda: listed(watch, *watch.streams))
+    eventually(lambda: listed(watch, *watch.streams), "every kind listed")
     polling = threading.Event()
 
     def poll_every_few_seconds() -> None:
@@ -240,7 +261,7 @@ def test_the_watcher_and_the_poll_agree_through_bookmarks_an_api_server_restart_
     poller.start()
 
     def expect(*transition: str, where: Callable[[], list[tuple[str, str, str]]]) -> None:
-        wait_for(f"{transition} recorded", lambda: transition in where())
+        eventually(lambda: transition in where(), f"{transition} recorded")
 
     def in_ns() -> list[tuple[str, str, str]]:
         return history(ns)
@@ -259,8 +280,8 @@ def test_the_watcher_and_the_poll_agree_through_bookmarks_an_api_server_restart_
             realkube.sim("node", node, "ready")
             expect("NodeNotReady", "resolved", node, where=on_node)
             # Bookmarks arrive about once a minute on a quiet cluster (etcd progress notifications every 5 s).
-            wait_for("bookmarks on the pod and node watches",
-                     lambda: watch.streams["Pod"].bookmarks >= 1 and watch.streams["Node"].bookmarks >= 1, timeout=150)
+            eventually(lambda: watch.streams["Pod"].bookmarks >= 1 and watch.streams["Node"].bookmarks >= 1,
+                       "bookmarks on the pod and node watches", timeout=150)
             quiet = {kind: stream.reconnects for kind, stream in watch.streams.items()}
             assert quiet == dict.fromkeys(watch.streams, 0), "no reconnect on a quiet cluster: bookmarks decode"
 
@@ -271,7 +292,7 @@ def test_the_watcher_and_the_poll_agree_through_bookmarks_an_api_server_restart_
             expect("OOMKilled", "firing", "checkout", where=in_ns)
             realkube.sim("pods", ns, "checkout", "running", "--node", node)
             expect("OOMKilled", "resolved", "checkout", where=in_ns)
-            wait_for("two minutes of watching", lambda: time.monotonic() - started >= 120, timeout=150)
+            eventually(lambda: time.monotonic() - started >= 120, "two minutes of watching", timeout=150)
     finally:
         polling.set()
         poller.join(timeout=30)

@@ -22,10 +22,11 @@ from incidents.detection import poll_cluster
 from incidents.models import Cluster, Incident
 from remediation.models import Approval, PlaybookRun, StepRun
 from tests.factories import drive_run, make_user
-from tests.kubetools import deploy, namespace, own_node, pods_of, replica_sets, unique, wait_for
+from tests.helpers import eventually
+from tests.kubetools import deploy, namespace, own_node, pods_of, replica_sets, unique
 from tests.realkube import RealKube
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]  # not about the database engine: one CI pass
 
 
 def approve(step: StepRun, user: Any) -> int:
@@ -53,8 +54,8 @@ def test_the_default_crashloop_playbook_restarts_the_rollout_the_real_controller
 
     # Before any step runs, the pod is replaced (evicted, deleted by someone): the controller makes another.
     core.delete_namespaced_pod(first, ns, grace_period_seconds=0)
-    [second] = wait_for("a replacement pod", lambda: [p.metadata.name for p in pods_of(core, ns, "checkout")
-                                                       if p.metadata.name != first])
+    [second] = eventually(lambda: [p.metadata.name for p in pods_of(core, ns, "checkout") if p.metadata.name != first],
+                          "a replacement pod")
     realkube.sim("pods", ns, "checkout", "crashloop", "--node", node)
     realkube.sim("logs", ns, second, "starting checkout\npanic: cannot reach database at db:5432")
 
@@ -74,14 +75,14 @@ def test_the_default_crashloop_playbook_restarts_the_rollout_the_real_controller
     assert run.status == PlaybookRun.Status.SUCCEEDED
 
     # The real deployment controller rolls out a second ReplicaSet; its pod is the one that now runs.
-    wait_for("a second ReplicaSet", lambda: set(replica_sets(apps, ns, "checkout")) >= {"1", "2"})
+    eventually(lambda: set(replica_sets(apps, ns, "checkout")) >= {"1", "2"}, "a second ReplicaSet")
     new_rs = replica_sets(apps, ns, "checkout")["2"].metadata.name
-    third = wait_for("the new ReplicaSet's pod", lambda: [
+    third = eventually(lambda: [
         p.metadata.name for p in pods_of(core, ns, "checkout")
-        if any(o.name == new_rs for o in p.metadata.owner_references or [])])
+        if any(o.name == new_rs for o in p.metadata.owner_references or [])], "the new ReplicaSet's pod")
     realkube.sim("pods", ns, "checkout", "running", "--node", node)
     realkube.sim("reap", ns)  # the old pods' kubelet would finish their deletion
-    wait_for("only the new pod left", lambda: [p.metadata.name for p in pods_of(core, ns, "checkout")] == third)
+    eventually(lambda: [p.metadata.name for p in pods_of(core, ns, "checkout")] == third, "only the new pod left")
 
     poll_cluster(cluster.pk)
     incident.refresh_from_db()

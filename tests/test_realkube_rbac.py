@@ -18,6 +18,7 @@ import pytest
 from kubernetes import client
 
 from mcp_bridge.manager import SessionManager
+from tests.helpers import eventually
 from tests.kubetools import (
     ROOT,
     Tools,
@@ -28,13 +29,15 @@ from tests.kubetools import (
     own_node,
     replica_sets,
     unique,
-    wait_for,
     workload,
 )
 
 RBAC = ROOT / "deploy" / "kubernetes"
 AGENT = "system:serviceaccount:aiops:aiops-agent"
 METRICS_MISSING = "the metrics API is not available (is metrics-server installed?)"
+
+# Not about the database engine: CI runs this module in one database pass (pyproject: the `once` marker).
+pytestmark = pytest.mark.once
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +58,7 @@ def can(kube: Any, verb: str, resource: str, namespace: str = "") -> bool:
 
 def granted(kube: Any, file: str, verb: str, resource: str) -> None:
     kube.kubectl("apply", "-f", str(RBAC / file))
-    wait_for(f"RBAC to allow {verb} {resource} after {file}", lambda: can(kube, verb, resource))
+    eventually(lambda: can(kube, verb, resource), f"RBAC to allow {verb} {resource} after {file}")
 
 
 def denied(result: Any, verb: str, resource: str) -> None:
@@ -78,8 +81,8 @@ def test_read_only_reads_everything_changes_nothing_then_remediation_then_exec(r
     node, spare = own_node(realkube, unique("rbac")), own_node(realkube, unique("rbac-spare"))
     deploy(realkube, core, ns, "web", node)
     assert admin("update_image", namespace=ns, name="web", container="app", image="registry.invalid/web:2").ok
-    [pod] = wait_for("the pod of revision 2", lambda: [p.metadata.name for p in core.list_namespaced_pod(ns).items
-                                                       if p.spec.containers[0].image.endswith(":2")])
+    [pod] = eventually(lambda: [p.metadata.name for p in core.list_namespaced_pod(ns).items
+                                if p.spec.containers[0].image.endswith(":2")], "the pod of revision 2")
     realkube.sim("pods", ns, "web", "crashloop", "--node", node)
     realkube.sim("logs", ns, pod, "panic: cannot reach db:5432", "--previous")
     realkube.sim("logs", ns, pod, "starting")
@@ -189,7 +192,7 @@ def test_read_only_is_all_detection_needs_and_leader_election_all_the_lease_need
         watcher.refresh()
         watch = watcher.get(cluster.name)
         assert watch is not None
-        wait_for("every kind listed with the read-only token", lambda: watch.complete == set(watch.streams))
+        eventually(lambda: watch.complete == set(watch.streams), "every kind listed with the read-only token")
     finally:
         assert watcher.stop()
     assert not DetectionProblem.objects.filter(cluster=cluster).exists()
@@ -198,8 +201,8 @@ def test_read_only_is_all_detection_needs_and_leader_election_all_the_lease_need
     with pytest.raises(LeasePermissionError, match="may not get leases in namespace aiops"):
         leases.try_acquire_or_renew("watcher", "agent-1", 15)
     realkube.kubectl("apply", "-f", str(RBAC / "leader-election.yaml"))
-    wait_for("RBAC to allow the leases", lambda: can(
-        realkube, "update", f"leases.coordination.k8s.io/{LEASE_PREFIX}watcher", "aiops"))
+    eventually(lambda: can(realkube, "update", f"leases.coordination.k8s.io/{LEASE_PREFIX}watcher", "aiops"),
+               "RBAC to allow the leases")
     assert leases.try_acquire_or_renew("watcher", "agent-1", 15).acquired
     assert leases.try_acquire_or_renew("watcher", "agent-1", 15).acquired  # renewed: get and update
     assert realkube.get(f"/apis/coordination.k8s.io/v1/namespaces/aiops/leases/{LEASE_PREFIX}watcher")[

@@ -17,6 +17,7 @@ from kubernetes import client
 
 from mcp_bridge.manager import SessionManager
 from remediation.templating import render_arguments
+from tests.helpers import eventually, free_port
 from tests.kubetools import (
     ROOT,
     TAINT,
@@ -30,10 +31,11 @@ from tests.kubetools import (
     pods_of,
     replica_sets,
     unique,
-    wait_for,
     workload,
 )
-from tests.peers import free_port
+
+# Not about the database engine: CI runs this module in one database pass (pyproject: the `once` marker).
+pytestmark = pytest.mark.once
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +150,7 @@ def test_rollout_restart_makes_the_controller_roll_a_new_replica_set(realkube: A
     assert restart.ok, restart.error
     template = apps.read_namespaced_deployment("web", ns).spec.template
     assert template.metadata.annotations == {"kubectl.kubernetes.io/restartedAt": restart.structured["restarted_at"]}
-    wait_for("the controller's second ReplicaSet", lambda: "2" in replica_sets(apps, ns, "web"))
+    eventually(lambda: "2" in replica_sets(apps, ns, "web"), "the controller's second ReplicaSet")
     assert tools("get_deployment", namespace=ns, name="web").structured["restarted_at"] == \
         restart.structured["restarted_at"]
 
@@ -158,7 +160,7 @@ def test_update_image_history_and_undo_on_real_revisions(realkube: Any, tools: T
     deploy(realkube, core, ns, "web", node)
 
     update = tools("update_image", namespace=ns, name="web", container="app", image="registry.invalid/web:2")
-    wait_for("revision 2", lambda: "2" in replica_sets(apps, ns, "web"))
+    eventually(lambda: "2" in replica_sets(apps, ns, "web"), "revision 2")
     history = tools("rollout_history", namespace=ns, name="web")
     undo = tools("rollout_undo", namespace=ns, name="web")
 
@@ -169,7 +171,7 @@ def test_update_image_history_and_undo_on_real_revisions(realkube: Any, tools: T
     assert apps.read_namespaced_deployment("web", ns).spec.template.spec.containers[0].image == \
         "registry.invalid/web:1"
     # The real controller takes the old ReplicaSet back as revision 3, as after `kubectl rollout undo`.
-    rs = wait_for("revision 3", lambda: replica_sets(apps, ns, "web").get("3"))
+    rs = eventually(lambda: replica_sets(apps, ns, "web").get("3"), "revision 3")
     assert rs.spec.template.spec.containers[0].image == "registry.invalid/web:1"
 
 
@@ -181,7 +183,7 @@ def test_scale_deployment_sets_replicas_and_pods_appear(realkube: Any, tools: To
 
     assert scaled.text == f"deployment {ns}/web scaled from 1 to 3 replicas"
     assert apps.read_namespaced_deployment("web", ns).spec.replicas == 3
-    wait_for("3 pods", lambda: len(pods_of(core, ns, "web")) == 3)
+    eventually(lambda: len(pods_of(core, ns, "web")) == 3, "3 pods")
 
 
 def test_set_resources_changes_the_pod_template_of_each_kind(realkube: Any, tools: Tools, core: Any, apps: Any,
@@ -199,7 +201,7 @@ def test_set_resources_changes_the_pod_template_of_each_kind(realkube: Any, tool
                                             "requests.cpu": {"before": "50m", "after": "100m"}}
     resources = apps.read_namespaced_deployment("web", ns).spec.template.spec.containers[0].resources
     assert (resources.limits, resources.requests) == ({"memory": "192Mi"}, {"cpu": "100m", "memory": "128Mi"})
-    wait_for("the rollout's new ReplicaSet", lambda: "2" in replica_sets(apps, ns, "web"))
+    eventually(lambda: "2" in replica_sets(apps, ns, "web"), "the rollout's new ReplicaSet")
     assert stateful.ok, stateful.error
     db = apps.read_namespaced_stateful_set("db", ns).spec.template.spec.containers[0].resources
     assert db.limits == {"memory": "256Mi"}
@@ -237,7 +239,7 @@ def test_drain_evicts_through_the_eviction_api_and_a_disruption_budget_refuses(r
     apply(realkube, workload("DaemonSet", ns, "agent", name, None),
           {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": "guarded", "namespace": ns},
            "spec": {"minAvailable": 1, "selector": {"matchLabels": {"app": "guarded"}}}})
-    [agent] = wait_for("the DaemonSet's pod", lambda: pods_of(core, ns, "agent"))
+    [agent] = eventually(lambda: pods_of(core, ns, "agent"), "the DaemonSet's pod")
     realkube.sim("pods", ns, "agent", "running", "--node", name)
     policy = client.PolicyV1Api(realkube.api())
 
@@ -245,7 +247,7 @@ def test_drain_evicts_through_the_eviction_api_and_a_disruption_budget_refuses(r
         status = policy.read_namespaced_pod_disruption_budget("guarded", ns).status
         return bool(status and status.current_healthy == 1 and status.disruptions_allowed == 0)
 
-    wait_for("the disruption controller's verdict", budget_settled)
+    eventually(budget_settled, "the disruption controller's verdict")
 
     drained = tools("drain_node", name=name)
 
@@ -268,7 +270,7 @@ def test_delete_pod_and_the_controller_replaces_it(realkube: Any, tools: Tools, 
 
     assert deleted.text == f"pod {ns}/{pod} deleted"
     assert [p.metadata.name for p in core.list_namespaced_pod(ns).items].count(pod) == 0
-    wait_for("the replacement pod", lambda: [p for p in pods_of(core, ns, "web") if p.metadata.name != pod])
+    eventually(lambda: [p for p in pods_of(core, ns, "web") if p.metadata.name != pod], "the replacement pod")
     assert failure(missing) == f"pod {ns}/{pod} not found"
 
 
@@ -285,7 +287,7 @@ def test_a_step_about_a_replaced_pod_acts_on_its_workloads_current_pod(realkube:
     event = {"namespace": ns, "labels": {"pod": old, "workload_kind": "Deployment", "workload_name": "checkout"}}
     steps = crashloop_steps(event)
     realkube.kubectl("delete", "pod", old, "-n", ns, "--grace-period=0", "--force")
-    [new] = wait_for("the ReplicaSet controller's new pod", lambda: pods_of(core, ns, "checkout"))
+    [new] = eventually(lambda: pods_of(core, ns, "checkout"), "the ReplicaSet controller's new pod")
     new = new.metadata.name
     realkube.sim("pods", ns, "checkout", "crashloop", "--node", node)
     realkube.sim("logs", ns, new, "panic: cannot reach payments:443")
@@ -307,7 +309,8 @@ def test_a_step_about_a_replaced_pod_acts_on_its_workloads_current_pod(realkube:
     # A failing current pod may be deleted in the gone one's stead; a healthy one is left alone.
     replaced = tools("delete_pod", namespace=ns, name=old, workload="Deployment/checkout", grace_period_seconds=0)
     assert replaced.ok and replaced.text.endswith(f"\npod {ns}/{new} deleted")
-    [third] = wait_for("another new pod", lambda: [p for p in pods_of(core, ns, "checkout") if p.metadata.name != new])
+    [third] = eventually(lambda: [p for p in pods_of(core, ns, "checkout") if p.metadata.name != new],
+                         "another new pod")
     realkube.sim("pods", ns, "checkout", "running", "--node", node)
     kept = tools("delete_pod", namespace=ns, name=old, workload="Deployment/checkout")
     assert kept.ok and kept.text.endswith("nothing deleted") and f"{ns}/{third.metadata.name} is not" in kept.text

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 from pathlib import Path
 
 import pytest
 
+from tests.helpers import eventually
 from tests.stack import running_stack
 
 pytestmark = [pytest.mark.e2e]
@@ -43,9 +43,7 @@ def test_a_dying_process_stops_the_whole_stack(tmp_path):
         web = next(pid for pid, cmd in children.items() if "daphne" in cmd)
         assert any("celery" in cmd and " worker" in cmd for cmd in children.values())
         os.kill(web, signal.SIGKILL)
-        deadline = time.monotonic() + 60
-        while stack.process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.2)
+        eventually(lambda: stack.process.poll() is not None, "the stack to stop", 60, 0.2)
         assert stack.process.returncode == 1, stack.log()[-3000:]
         assert "web exited with code -9; stopping the stack" in stack.log()
         assert not [pid for pid in children if alive(pid)], "every other process of the stack was stopped"

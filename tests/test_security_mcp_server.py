@@ -22,6 +22,9 @@ from tests.helpers import free_port
 
 REPO = Path(__file__).resolve().parent.parent
 
+# Not about the database engine: CI runs this module in one database pass (pyproject: the `once` marker).
+pytestmark = pytest.mark.once
+
 
 @pytest.fixture(scope="module")
 def sessions() -> Iterator[SessionManager]:

@@ -7,21 +7,24 @@ import socket
 import subprocess
 import sys
 import textwrap
-import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import kubernetes
 import pytest
 
 from simcluster.scenario import PodState, ScenarioError, load_scenario
+from tests.helpers import eventually
+from tests.simulated import start_simcluster
 
 REPO = Path(__file__).resolve().parent.parent
 CRASHLOOP = REPO / "scenarios" / "crashloop.yaml"
-T = TypeVar("T")
+
+# Not about the database engine: CI runs this module in one database pass (pyproject: the `once` marker).
+pytestmark = pytest.mark.once
 
 
 class Cluster:
@@ -59,31 +62,7 @@ def start(tmp_path: Path) -> Iterator[Callable[..., Cluster]]:
 
     def _start(scenario: Path = CRASHLOOP) -> Cluster:
         kubeconfig = tmp_path / f"kubeconfig-{len(started)}"
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "simcluster",
-                "--scenario",
-                str(scenario),
-                "--port",
-                "0",
-                "--kubeconfig",
-                str(kubeconfig),
-            ],
-            cwd=REPO,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        deadline = time.monotonic() + 20
-        while not kubeconfig.exists():  # written only once the port listens
-            if process.poll() is not None:
-                pytest.fail(f"simcluster exited with {process.returncode}: {process.communicate()[1]}")
-            if time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("simcluster did not write its kubeconfig in time")
-            time.sleep(0.05)
+        process = start_simcluster(kubeconfig, "--scenario", str(scenario), text=True)
         started.append(Cluster(process, kubeconfig))
         return started[-1]
 
@@ -91,18 +70,6 @@ def start(tmp_path: Path) -> Iterator[Callable[..., Cluster]]:
     for cluster in started:
         if cluster.process.poll() is None:
             cluster.stop()
-
-
-def eventually(probe: Callable[[], T], timeout: float = 15) -> T:
-    """Poll until `probe` returns something truthy; fail with its last answer at the deadline."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = probe()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            pytest.fail(f"condition not met within {timeout}s; last result: {result!r}")
-        time.sleep(0.1)
 
 
 def waiting_reason(pod: Any) -> str | None:

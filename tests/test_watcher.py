@@ -3,14 +3,12 @@ simulated-cluster process for the management command) and records transitions wi
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -29,6 +27,9 @@ from incidents.models import Cluster, ClusterEvent, DetectionProblem, Signal
 from incidents.watcher import ClusterWatch, Watcher, WatchSettings
 from simcluster.server import write_kubeconfig
 from tests.factories import make_cluster
+from tests.helpers import eventually as eventually_sync
+from tests.helpers import eventually_async, running, stop
+from tests.simulated import start_simcluster
 from tests.threads import in_thread
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,15 +79,9 @@ def pod(name: str, state: str = "running") -> dict[str, Any]:
     }
 
 
-async def eventually(probe: Callable[[], T], timeout: float = 15) -> T:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = await in_thread(probe)
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            pytest.fail(f"condition not met within {timeout}s; last result: {result!r}")
-        await asyncio.sleep(0.05)
+async def eventually(probe: Callable[[], T], what: str = "the condition", timeout: float = 15) -> T:
+    """Waits as tests.helpers.eventually_async does; `probe` (which reads the database) runs off kmock's loop."""
+    return await eventually_async(lambda: in_thread(probe), what, timeout)
 
 
 def statuses(**filters: Any) -> list[tuple[str, str]]:
@@ -112,11 +107,8 @@ class Harness:
     async def subscribed(self) -> None:
         """Wait until a pod watch is live. kmock subscribes a watch to its event bus only after replaying
         the current objects, so a change made before that would never reach the stream (an emulator gap)."""
-        deadline = time.monotonic() + 15
-        while not any(res == PODS and bus.consumer_count for res, bus in self.api._buses.items()):
-            if time.monotonic() > deadline:
-                pytest.fail("no pod watch was established")
-            await asyncio.sleep(0.02)
+        await eventually_async(lambda: any(res == PODS and bus.consumer_count for res, bus in self.api._buses.items()),
+                               "a pod watch", 15, 0.02)
 
     async def request(self, method: str, name: str | None = None, body: dict[str, Any] | None = None) -> None:
         path = "/api/v1/namespaces/shop/pods" + (f"/{name}" if name else "")
@@ -327,17 +319,12 @@ def test_watch_clusters_records_a_crashloop_and_exits_cleanly_on_sigint(tmp_path
 
     manage("migrate", "--noinput", "-v0")
     kubeconfig = tmp_path / "kubeconfig"
-    simcluster = subprocess.Popen([sys.executable, "-m", "simcluster", "--port", "0", "--kubeconfig", str(kubeconfig)],
-                                  cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    simcluster = start_simcluster(kubeconfig)
     output = tmp_path / "watcher.log"
     with output.open("wb") as out:
         watcher = subprocess.Popen([sys.executable, "manage.py", "watch_clusters", "--refresh-seconds", "0.5"],
                                    cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 20
-        while not kubeconfig.exists():
-            assert simcluster.poll() is None and time.monotonic() < deadline, "simcluster did not start"
-            time.sleep(0.05)
         # Registered after the watcher started: the periodic re-read picks it up.
         manage("shell", "-c", "from incidents.models import Cluster; "
                f"Cluster.objects.create(name='sim', kind='kubeconfig', kubeconfig_path={str(kubeconfig)!r})")
@@ -348,11 +335,8 @@ def test_watch_clusters_records_a_crashloop_and_exits_cleanly_on_sigint(tmp_path
                     "SELECT object_name FROM incidents_clusterevent WHERE status = 'firing' AND reason = ?",
                     ["CrashLoopBackOff"])]
 
-        deadline = time.monotonic() + 30
-        while not (pods := crashlooping()):
-            assert watcher.poll() is None, output.read_text()
-            assert time.monotonic() < deadline, output.read_text()
-            time.sleep(0.1)
+        pods = eventually_sync(lambda: running(watcher, "watch_clusters") and crashlooping(), "the crash loop recorded",
+                               explain=output.read_text)
         assert len(pods) == 1 and pods[0].startswith("checkout-")
 
         watcher.send_signal(signal.SIGINT)
@@ -362,13 +346,7 @@ def test_watch_clusters_records_a_crashloop_and_exits_cleanly_on_sigint(tmp_path
         assert '"watch_transition"' in log and '"watcher_stopped"' in log
     finally:
         for process in (watcher, simcluster):
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            stop(process)
 
 
 # --- what a real API server sends, and one kind failing alone ------------------------------------------------
