@@ -23,8 +23,9 @@ SCENARIO = {"name": "chat", "namespaces": ["shop"], "nodes": [{"name": "sim-node
                              "state": "crashloop", "logs": "panic: cannot reach orders-db:5432\n"}]}
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def cluster(tmp_path: Path) -> Iterator[Cluster]:
+    """The simulated cluster, registered: only for the tests that read or change it (a process each)."""
     with simulated_cluster(tmp_path, SCENARIO) as kubeconfig:
         yield Cluster.objects.create(name="sim", kind=Cluster.Kind.KUBECONFIG, kubeconfig_path=str(kubeconfig))
 
@@ -50,7 +51,7 @@ def test_an_unlinked_chat_user_can_read_nothing_and_decide_nothing():
     assert "/k8s pods" in one(say("555", "/help")).text
 
 
-def test_pods_logs_and_details_follow_the_conversation():
+def test_pods_logs_and_details_follow_the_conversation(cluster):
     alice = linked("alice", 1001)
     pods = one(say(alice, "/k8s pods shop"))
     assert pods.monospace and "checkout-" in pods.text and "CrashLoopBackOff" in pods.text
@@ -62,7 +63,7 @@ def test_pods_logs_and_details_follow_the_conversation():
     assert AuditEntry.objects.filter(action="tool.refused").count() == 0
 
 
-def test_a_restart_asked_in_chat_waits_for_someone_allowed_to_approve_it():
+def test_a_restart_asked_in_chat_waits_for_someone_allowed_to_approve_it(cluster):
     viewer = linked("viewer", 1002)
     oncall = linked("oncall", 1003, "remediation.approve_medium")
 
@@ -104,7 +105,7 @@ def test_incidents_and_status():
     assert "Open incidents: 1" in one(say(alice, "/status")).text
 
 
-def test_a_one_time_code_from_the_console_links_a_chat_account(client):
+def test_a_one_time_code_from_the_console_links_a_chat_account(client, cluster):
     import re as regex
 
     user = make_user("bea", "remediation.approve_medium")
