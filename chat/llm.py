@@ -10,7 +10,7 @@ Tool output is redacted before it reaches the model.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import structlog
 from django.conf import settings
@@ -19,6 +19,9 @@ from django.utils import timezone
 from aiops_project.loganalysis import redact
 from chat.messages import Reply, approval_buttons
 from chat.models import Conversation, Message
+
+if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletionMessageParam, ChatCompletionToolUnionParam
 
 log = structlog.get_logger(__name__)
 MAX_TOOL_ROUNDS = 4
@@ -52,7 +55,7 @@ def history(conversation: Conversation) -> list[dict[str, Any]]:
 
 def chat_with_llm(*, channel: str, external_id: str, user: Any, text: str, model: str | None,
                   cluster: Any, reply_to: dict[str, str]) -> list[Reply]:
-    from openai import APIConnectionError, APIStatusError, APITimeoutError, OpenAI
+    from openai import APIConnectionError, APIStatusError, APITimeoutError, OpenAI, omit
 
     conversation = conversation_for(channel, external_id, user)
     Message.objects.create(conversation=conversation, role=Message.Role.USER, content=text)
@@ -62,8 +65,10 @@ def chat_with_llm(*, channel: str, external_id: str, user: Any, text: str, model
     extra_replies: list[Reply] = []
     try:
         for _ in range(MAX_TOOL_ROUNDS):
-            response = client.chat.completions.create(model=model or settings.LLM_MODEL, messages=messages,
-                                                      **({"tools": tools} if tools else {}))
+            # Plain dicts in the SDK's own shapes (its model dumps among them): its TypedDicts by another name.
+            response = client.chat.completions.create(
+                model=model or settings.LLM_MODEL, messages=cast("list[ChatCompletionMessageParam]", messages),
+                tools=cast("list[ChatCompletionToolUnionParam]", tools) if tools else omit)
             choice = response.choices[0].message
             if not choice.tool_calls:
                 answer = (choice.content or "").strip() or "(the model gave no answer)"
@@ -71,8 +76,11 @@ def chat_with_llm(*, channel: str, external_id: str, user: Any, text: str, model
             messages.append({"role": "assistant", "content": choice.content or "",
                              "tool_calls": [c.model_dump() for c in choice.tool_calls]})
             for call in choice.tool_calls:
-                result, reply = _run_tool_call(call.function.name, call.function.arguments, user=user, via=channel,
-                                               cluster=cluster, reply_to=reply_to)
+                if call.type != "function":  # only function tools are offered; every call still needs an answer
+                    result, reply = f"error: no {call.type} tools are offered", None
+                else:
+                    result, reply = _run_tool_call(call.function.name, call.function.arguments, user=user,
+                                                   via=channel, cluster=cluster, reply_to=reply_to)
                 messages.append({"role": "tool", "tool_call_id": call.id, "content": result})
                 if reply is not None:
                     extra_replies.append(reply)

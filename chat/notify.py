@@ -5,6 +5,7 @@ and the conversation that asked get one task per notice; an adapter that is not 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -33,5 +34,5 @@ def notify_chat(text: str, *, buttons: Iterable[Button] = (), monospace: bool = 
         targets.add((reply_to["channel_type"], str(reply_to["conversation_id"])))
     encoded = [[b.label, b.value, b.style] for b in buttons]
     for channel_type, conversation_id in sorted(targets):
-        transaction.on_commit(lambda c=channel_type, t=conversation_id: tasks.send_notification.delay(
-            c, t, text, encoded, monospace))
+        transaction.on_commit(partial(tasks.send_notification.delay, channel_type, conversation_id, text, encoded,
+                                      monospace))

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import structlog
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -23,6 +24,7 @@ LINK_CODE_MINUTES = 10
 def link_code(request: HttpRequest) -> HttpResponse:
     """A one-time code (10 minutes) that links the chat account that sends `/link CODE` to this user."""
     code = None
+    assert isinstance(request.user, User)  # login_required: never the anonymous user
     if request.method == "POST":
         code = LinkCode.objects.create(code=secrets.token_hex(4).upper(), user=request.user,
                                        expires_at=timezone.now() + timedelta(minutes=LINK_CODE_MINUTES))

@@ -75,7 +75,7 @@ class SlackAdapter(BaseAdapter):
                      "text": {"type": "plain_text", "text": b.label},
                      **({"style": b.style} if b.style in {"primary", "danger"} else {})} for b in reply.buttons]})
             self.client.chat_postMessage(channel=channel, text=piece[:300], blocks=blocks,
-                                         **({"thread_ts": thread_ts} if thread_ts else {}))
+                                         thread_ts=thread_ts or None)  # the SDK leaves a None out
 
 
 def escape(text: str) -> str:
