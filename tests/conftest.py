@@ -50,6 +50,16 @@ def _fresh_chat_state() -> Iterator[None]:
         client.delete(*keys)
 
 
+@pytest.fixture(scope="module")
+def warm_sessions() -> Iterator[Any]:
+    """MCP sessions kept warm for the module, as a worker keeps them (mcp_bridge.manager); stopped at its end."""
+    from mcp_bridge.manager import SessionManager
+
+    manager = SessionManager()
+    yield manager
+    manager.close_all()
+
+
 @pytest.fixture(scope="session")
 def realkube() -> Iterator[Any]:
     """A real kube-apiserver with its controller manager and scheduler, for the whole session (tests/realkube.py)."""

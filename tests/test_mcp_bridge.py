@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -22,7 +21,7 @@ import pytest
 from mcp_bridge import config as config_module
 from mcp_bridge.client import McpBridgeError, call_tool, list_tools
 from mcp_bridge.config import McpConfigError, ServerConfig, get_server, load_config
-from tests.peers import wait_listening
+from tests.helpers import free_port, wait_listening
 
 PROBE_SERVER = """
 import os, sys
@@ -61,12 +60,6 @@ def probe_script(tmp_path: Path) -> Path:
     script = tmp_path / "probe_server.py"
     script.write_text(PROBE_SERVER)
     return script
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def pid_is_gone(pid: int) -> bool:

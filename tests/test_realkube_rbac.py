@@ -10,14 +10,12 @@ The files name a fixed namespace (aiops) and cluster-wide roles: this module is 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from kubernetes import client
 
-from mcp_bridge.manager import SessionManager
 from tests.helpers import eventually
 from tests.kubetools import (
     ROOT,
@@ -40,13 +38,6 @@ METRICS_MISSING = "the metrics API is not available (is metrics-server installed
 pytestmark = pytest.mark.once
 
 
-@pytest.fixture(scope="module")
-def manager() -> Iterator[SessionManager]:
-    manager = SessionManager()
-    yield manager
-    manager.close_all()
-
-
 def can(kube: Any, verb: str, resource: str, namespace: str = "") -> bool:
     """`kubectl auth can-i` for the agent, everywhere or in one namespace (exit status 1 means no)."""
     where = ["-n", namespace] if namespace else ["--all-namespaces"]
@@ -67,15 +58,15 @@ def denied(result: Any, verb: str, resource: str) -> None:
     assert f'User "{AGENT}" cannot {verb} resource "{resource}"' in message, message
 
 
-def test_read_only_reads_everything_changes_nothing_then_remediation_then_exec(realkube: Any, manager: Any,
+def test_read_only_reads_everything_changes_nothing_then_remediation_then_exec(realkube: Any, warm_sessions: Any,
                                                                                tmp_path: Path) -> None:
     core, apps = client.CoreV1Api(realkube.api()), client.AppsV1Api(realkube.api())
     apply(realkube, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "aiops"}})
     for file in ("rbac-readonly.yaml", "rbac-remediation.yaml", "rbac-exec.yaml"):
         assert "(server dry run)" in realkube.kubectl("apply", "--dry-run=server", "-f", str(RBAC / file))
     granted(realkube, "rbac-readonly.yaml", "list", "pods")
-    agent = Tools(manager, realkube.service_account_kubeconfig("aiops", "aiops-agent", tmp_path / "agent"))
-    admin = Tools(manager, realkube.kubeconfig)
+    agent = Tools(warm_sessions, realkube.service_account_kubeconfig("aiops", "aiops-agent", tmp_path / "agent"))
+    admin = Tools(warm_sessions, realkube.kubeconfig)
 
     ns = namespace(realkube, "rbac")
     node, spare = own_node(realkube, unique("rbac")), own_node(realkube, unique("rbac-spare"))

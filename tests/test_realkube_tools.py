@@ -8,7 +8,6 @@ label selectors, how a refused exec reads) are tested at the end, without a clus
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -39,15 +38,8 @@ pytestmark = pytest.mark.once
 
 
 @pytest.fixture(scope="module")
-def manager() -> Iterator[SessionManager]:
-    manager = SessionManager()
-    yield manager
-    manager.close_all()
-
-
-@pytest.fixture(scope="module")
-def tools(realkube: Any, manager: SessionManager) -> Tools:
-    return Tools(manager, realkube.kubeconfig)
+def tools(realkube: Any, warm_sessions: SessionManager) -> Tools:
+    return Tools(warm_sessions, realkube.kubeconfig)
 
 
 @pytest.fixture(scope="module")

@@ -27,21 +27,14 @@ pytestmark = pytest.mark.once
 
 
 @pytest.fixture(scope="module")
-def sessions() -> Iterator[SessionManager]:
-    manager = SessionManager()
-    yield manager
-    manager.close_all()
-
-
-@pytest.fixture(scope="module")
 def config() -> ServerConfig:
     server = get_server("security", REPO / ".mcp-config.json")
     return dataclasses.replace(server, cwd=REPO, env={"SECURITY_ALLOWED_TARGETS": "127.0.0.0/8,localhost"})
 
 
 @pytest.fixture
-def call(sessions: SessionManager, config: ServerConfig) -> Callable[..., ToolResult]:
-    return lambda tool, **arguments: sessions.call_tool(config, tool, arguments, timeout=30)
+def call(warm_sessions: SessionManager, config: ServerConfig) -> Callable[..., ToolResult]:
+    return lambda tool, **arguments: warm_sessions.call_tool(config, tool, arguments, timeout=30)
 
 
 @pytest.fixture
