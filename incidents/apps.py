@@ -11,8 +11,8 @@ class IncidentsConfig(AppConfig):
         from incidents.audit import record_tool_refusal
         from incidents.detection import cluster_states
         from incidents.metrics import IncidentCollector
-        from mcp_bridge.signals import tool_refused
+        from mcp_bridge.ports import REFUSAL_RECORDERS
 
         READINESS_DETAILS["clusters"] = cluster_states
         register_collector(IncidentCollector())
-        tool_refused.connect(record_tool_refusal, dispatch_uid="incidents.audit.tool_refused")
+        REFUSAL_RECORDERS["audit"] = record_tool_refusal

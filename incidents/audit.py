@@ -1,8 +1,8 @@
 """The audit trail's one writer: who did what, when, through which channel (also each incident's timeline).
 
 A leaf: it imports only the models, so every layer above (remediation, chat) and every module of this app
-may record what it did. The MCP bridge, a layer below, sends `mcp_bridge.signals.tool_refused` instead;
-`record_tool_refusal` (connected in IncidentsConfig.ready) writes it here.
+may record what it did. The MCP bridge, a layer below, hands its refusals to `mcp_bridge.ports`;
+`record_tool_refusal` (registered there in IncidentsConfig.ready) writes them here.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 import structlog
 
 from incidents.models import AuditEntry, Incident
+from mcp_bridge.ports import Refusal
 
 log = structlog.get_logger(__name__)
 
@@ -34,9 +35,7 @@ def audit(action: str, *, message: str = "", actor: Any = None, actor_label: str
     return entry
 
 
-def record_tool_refusal(sender: Any, *, server: str, tool: str, message: str, actor: Any = None, via: str = "",
-                        incident: Incident | None = None, **details: Any) -> None:
-    """Receiver of `mcp_bridge.signals.tool_refused`: the policy or a tool's input schema refused a call."""
-    details.pop("signal", None)  # Django's own argument
-    audit("tool.refused", actor=actor, via=via, incident=incident, message=message, server=server, tool=tool,
-          **details)
+def record_tool_refusal(refusal: Refusal) -> None:
+    """The policy or a tool's input schema refused a call (`mcp_bridge.ports.REFUSAL_RECORDERS`)."""
+    audit("tool.refused", actor=refusal.actor, via=refusal.via, incident=refusal.incident, message=refusal.message,
+          server=refusal.server, tool=refusal.tool, **refusal.details)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import structlog
@@ -26,8 +27,8 @@ from incidents.models import (
     Signal,
     make_fingerprint,
 )
+from incidents.ports import RuleMatch, rule_matched
 from incidents.rules import RuleSet, claim_cooldown, enabled_ruleset
-from incidents.signals import rule_matched
 
 log = structlog.get_logger(__name__)
 
@@ -154,8 +155,8 @@ def record_transitions(transitions: Sequence[Transition], *, rules: RuleSet | No
                 opened[event.group_key] = event.incident
             notify_console("event", id=event.pk)
         for t in again:
-            if event := record_transition(t, rules=rules):
-                events.append(event)
+            if recorded := record_transition(t, rules=rules):
+                events.append(recorded)
     return events
 
 
@@ -283,9 +284,9 @@ def route_event(event: ClusterEvent, *, rules: RuleSet | None = None) -> None:
         if rule.run_rca and incident is not None:
             from incidents import tasks
 
-            transaction.on_commit(lambda incident_id=incident.pk: tasks.run_rca.delay(incident_id))
+            transaction.on_commit(partial(tasks.run_rca.delay, incident.pk))
         if rule.playbook_id is not None and incident is not None:
-            rule_matched.send(sender=Rule, rule=rule, event=event, incident=incident)  # remediation.triggers
+            rule_matched(RuleMatch(rule, event, incident))  # remediation.triggers.remediate decides
 
 
 def notify_operators(event: ClusterEvent, rule: Rule, incident: Incident | None) -> None:

@@ -19,8 +19,8 @@ from mcp_bridge.exceptions import McpBridgeError
 from mcp_bridge.manager import sessions
 from mcp_bridge.models import McpServerState
 from mcp_bridge.policy import PolicyRefusal, Verdict, authorize
+from mcp_bridge.ports import Refusal, record_refusal
 from mcp_bridge.registry import argument_problems, refresh_tools
-from mcp_bridge.signals import tool_refused
 
 log = structlog.get_logger(__name__)
 _recorded: dict[str, tuple[str, str]] = {}  # server -> (state, error) last written by this process
@@ -47,8 +47,8 @@ def run_tool(server: str, tool: str, arguments: dict[str, Any], *, caller: str, 
     arguments = coerce_arguments(schema, arguments)
     if problems := argument_problems(tool, schema, arguments):
         reason = "; ".join(f"{'.'.join(where[1:]) or 'arguments'}: {why}" for where, why in problems)
-        tool_refused.send(sender=ArgumentRefusal, actor=actor, via=caller, incident=incident, server=server, tool=tool,
-                          message=f"{server}.{tool}: arguments refused by its input schema: {reason}")
+        record_refusal(Refusal(server, tool, f"{server}.{tool}: arguments refused by its input schema: {reason}",
+                               via=caller, actor=actor, incident=incident))
         raise ArgumentRefusal(f"{server}.{tool}: arguments refused by its input schema: {reason}")
     config = verdict.config
     limit = config.timeout_seconds or settings.MCP_CALL_TIMEOUT_SECONDS

@@ -6,7 +6,7 @@ nothing about itself is treated as the most dangerous. A tool is refused when th
 `policy.deny` names it, when `policy.allow` is set and does not, and when it reads Secrets or exports
 credentials (by its name, or a `kind`/`resource` argument naming Secrets) unless
 `policy.allow_sensitive` names it. A MEDIUM or HIGH call runs only with an approval of at least its
-risk (`approved_risk`); every refusal is sent as `mcp_bridge.signals.tool_refused` (the incidents app
+risk (`approved_risk`); every refusal is handed to `mcp_bridge.ports.record_refusal` (the incidents app
 audits it).
 
 A caller that judged a call to choose its path (run it now, or file an approval) hands that verdict on
@@ -24,7 +24,7 @@ from typing import Any
 
 from mcp_bridge.config import ServerConfig, unknown_server
 from mcp_bridge.exceptions import McpBridgeError
-from mcp_bridge.signals import tool_refused
+from mcp_bridge.ports import Refusal, record_refusal
 
 RISK_RANK = {"LOW": 0, "MEDIUM": 1, "HIGH": 2}
 SENSITIVE_NAMES = ("*secret*", "*credential*", "*password*", "*kubeconfig*", "*token*")
@@ -146,7 +146,7 @@ def authorize(server: str, tool: str, arguments: Mapping[str, Any], *, caller: s
                           reason=f"{server}.{tool} is {verdict.risk} risk ({verdict.risk_source}): it needs an "
                                  f"approval, and {had}")
     if not verdict.allowed:
-        tool_refused.send(sender=Verdict, server=server, tool=tool, message=verdict.reason, actor=actor, via=caller,
-                          incident=incident, risk=verdict.risk)
+        record_refusal(Refusal(server, tool, verdict.reason, via=caller, actor=actor, incident=incident,
+                               details={"risk": verdict.risk}))
         raise PolicyRefusal(verdict)
     return verdict

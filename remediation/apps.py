@@ -7,12 +7,11 @@ class RemediationConfig(AppConfig):
 
     def ready(self) -> None:
         from aiops_project.metrics import register_collector
-        from incidents.rca.llm import register_playbook_catalog
-        from incidents.signals import rule_matched
+        from incidents.ports import MATCH_HANDLERS, PLAYBOOK_CATALOGS
         from remediation.metrics import RemediationCollector
         from remediation.models import Playbook
-        from remediation.triggers import on_rule_matched
+        from remediation.triggers import remediate
 
         register_collector(RemediationCollector())
-        rule_matched.connect(on_rule_matched, dispatch_uid="remediation.triggers.on_rule_matched")
-        register_playbook_catalog(lambda: Playbook.objects.values_list("name", flat=True))
+        MATCH_HANDLERS["remediation"] = remediate
+        PLAYBOOK_CATALOGS["remediation"] = lambda: Playbook.objects.values_list("name", flat=True)

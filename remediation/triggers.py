@@ -1,6 +1,6 @@
 """Remediation's one entry point from detection: a rule that names a playbook matched a firing event.
 
-The incidents app sends `incidents.signals.rule_matched`; `on_rule_matched` (connected in
+The incidents app calls the handlers in `incidents.ports.MATCH_HANDLERS`; `remediate` (registered there in
 RemediationConfig.ready) decides here whether the rule's playbook starts for that incident. It does not
 when the playbook is disabled, when the signal is flapping (remediating a signal that keeps coming and
 going is how restart storms start: the timeline says it was held), or when a run for the incident is
@@ -9,18 +9,17 @@ still under way; otherwise `start_playbook` renders and starts it (within its re
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 
 from incidents.audit import audit
-from incidents.models import ClusterEvent, Incident, Rule
+from incidents.ports import RuleMatch
 from remediation.models import PlaybookRun
 from remediation.services import start_playbook
 
 
-def remediate(rule: Rule, event: ClusterEvent, incident: Incident) -> PlaybookRun | None:
-    """Start `rule`'s playbook for `incident` if it should run now; the run, or None."""
+def remediate(match: RuleMatch) -> PlaybookRun | None:
+    """Start the matched rule's playbook for its incident if it should run now; the run, or None."""
+    rule, event, incident = match.rule, match.event, match.incident
     playbook = rule.playbook
     if playbook is None or not playbook.enabled:
         return None
@@ -34,6 +33,3 @@ def remediate(rule: Rule, event: ClusterEvent, incident: Incident) -> PlaybookRu
         return None  # a remediation is already under way for this incident
     return start_playbook(playbook, incident=incident, event=event)
 
-
-def on_rule_matched(sender: Any, *, rule: Rule, event: ClusterEvent, incident: Incident, **_: Any) -> None:
-    remediate(rule, event, incident)

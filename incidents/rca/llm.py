@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
 import structlog
@@ -19,6 +18,7 @@ from django.conf import settings
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from aiops_project.loganalysis import analyze_logs, redact
+from incidents.ports import playbook_names
 from incidents.rca.engine import CATEGORIES, Hypothesis, RcaReport
 from mcp_bridge.exceptions import McpBridgeError
 from mcp_bridge.registry import server_tools
@@ -64,22 +64,12 @@ class LlmAnswer(BaseModel):
         return actions
 
 
-# The playbooks a recommended action may name. Remediation (a layer above) owns them and registers
-# their lister in RemediationConfig.ready(); until then (or without it) no playbook name is known.
-_playbook_names: Callable[[], Iterable[str]] = tuple
-
-
-def register_playbook_catalog(names: Callable[[], Iterable[str]]) -> None:
-    global _playbook_names
-    _playbook_names = names
-
-
 def _known() -> tuple[set[str], set[str]]:
     try:
         tools = set(server_tools("kubernetes"))
     except McpBridgeError:
         tools = set()
-    return set(_playbook_names()), tools
+    return playbook_names(), tools  # the playbooks: remediation's catalog (incidents.ports)
 
 
 class Anonymizer:
