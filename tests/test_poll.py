@@ -20,16 +20,10 @@ from incidents.detection import poll_cluster
 from incidents.models import Cluster, ClusterEvent, DetectionProblem, Signal
 from simcluster.server import write_kubeconfig
 from tests.factories import make_cluster
+from tests.kmocks import HASH, declare_kinds, kubeconfig_for
 from tests.threads import in_thread
 
 T = TypeVar("T")
-HASH = "5d4f8"  # pod-template-hash: the pod belongs to ReplicaSet checkout-5d4f8 of Deployment checkout
-# Every kind the poll lists: declared, so that a kind with no objects lists empty instead of answering 404.
-RESOURCES = {
-    "v1/pods": ("Pod", True), "v1/nodes": ("Node", False), "v1/events": ("Event", True),
-    "apps/v1/deployments": ("Deployment", True), "apps/v1/statefulsets": ("StatefulSet", True),
-    "apps/v1/daemonsets": ("DaemonSet", True), "batch/v1/jobs": ("Job", True),
-}
 POD = ("v1/pods", "shop", f"checkout-{HASH}-a")
 NODE = ("v1/nodes", None, "node-2")
 JOB = ("batch/v1/jobs", "batch", "nightly-report-29406240")
@@ -154,10 +148,8 @@ FIRING = [
 
 @pytest.fixture
 async def cluster(kmock: Any, tmp_path: Path) -> Cluster:
-    for resource, (kind, namespaced) in RESOURCES.items():
-        kmock.resources[resource] = kmock.ResourceInfo(kind=kind, namespaced=namespaced, verbs=["list"])
-    kubeconfig = tmp_path / "kubeconfig"
-    write_kubeconfig(kubeconfig, str(kmock.url).rstrip("/"))
+    declare_kinds(kmock, "list")
+    kubeconfig = kubeconfig_for(kmock, tmp_path / "kubeconfig")
     return await in_thread(lambda: make_cluster("kmock", kubeconfig_path=str(kubeconfig)))
 
 
@@ -305,11 +297,10 @@ async def test_an_unreachable_api_server_is_recorded_as_the_poll_error(tmp_path:
 
 async def test_a_cluster_named_by_secret_reads_its_kubeconfig_from_the_secrets_dir(
         kmock: Any, tmp_path: Path, settings: Any) -> None:
-    for resource, (kind, namespaced) in RESOURCES.items():
-        kmock.resources[resource] = kmock.ResourceInfo(kind=kind, namespaced=namespaced, verbs=["list"])
+    declare_kinds(kmock, "list")
     settings.SECRETS_DIR = tmp_path / "secrets"
     settings.SECRETS_DIR.mkdir()
-    write_kubeconfig(settings.SECRETS_DIR / "prod-kubeconfig", str(kmock.url).rstrip("/"))
+    kubeconfig_for(kmock, settings.SECRETS_DIR / "prod-kubeconfig")
     cluster = await in_thread(lambda: make_cluster("prod", kubeconfig_path="", kubeconfig_secret="prod-kubeconfig"))
     serve_failures(kmock)
     assert await in_thread(poll(cluster)) == FIRING

@@ -25,23 +25,16 @@ from incidents.detectors import DETECTORS, Finding
 from incidents.kindstream import Backoff
 from incidents.models import Cluster, ClusterEvent, DetectionProblem, Signal
 from incidents.watcher import ClusterWatch, Watcher, WatchSettings
-from simcluster.server import write_kubeconfig
 from tests.factories import make_cluster
 from tests.helpers import eventually as eventually_sync
 from tests.helpers import eventually_async, running, stop
+from tests.kmocks import HASH, declare_kinds, kubeconfig_for
 from tests.simulated import start_simcluster
 from tests.threads import in_thread
 
 ROOT = Path(__file__).resolve().parent.parent
 T = TypeVar("T")
-HASH = "5d4f8"  # pod-template-hash: the pods below belong to ReplicaSet checkout-5d4f8 of Deployment checkout
 PODS = kmock.resource("v1/pods")
-# The emulator's resources: every kind the watcher follows lists (empty) instead of answering 404.
-RESOURCES = {
-    "v1/pods": ("Pod", True), "v1/nodes": ("Node", False), "v1/events": ("Event", True),
-    "apps/v1/deployments": ("Deployment", True), "apps/v1/statefulsets": ("StatefulSet", True),
-    "apps/v1/daemonsets": ("DaemonSet", True), "batch/v1/jobs": ("Job", True),
-}
 FAST = WatchSettings(backoff_base=0.05, backoff_cap=0.5, stop_timeout=5)
 
 
@@ -128,10 +121,8 @@ class Harness:
 
 @pytest.fixture
 async def harness(kmock: Any, tmp_path: Path) -> AsyncIterator[Harness]:
-    for resource, (kind, namespaced) in RESOURCES.items():
-        kmock.resources[resource] = kmock.ResourceInfo(kind=kind, namespaced=namespaced, verbs=["list", "watch"])
-    kubeconfig = tmp_path / "kubeconfig"
-    write_kubeconfig(kubeconfig, str(kmock.url).rstrip("/"))
+    declare_kinds(kmock, "list", "watch")
+    kubeconfig = kubeconfig_for(kmock, tmp_path / "kubeconfig")
     cluster = await in_thread(lambda: make_cluster("kmock", kubeconfig_path=str(kubeconfig)))
     harness = Harness(kmock, Watcher(settings=FAST), cluster)
     yield harness
