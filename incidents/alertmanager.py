@@ -14,7 +14,7 @@ from rest_framework import serializers
 
 from aiops_project.live import batched_notices
 from incidents.models import Cluster, EventSource, EventStatus, Severity, make_fingerprint
-from incidents.services import Transition, record_transitions, workload_group_key
+from incidents.transitions import Transition, record_transitions, workload_group_key
 
 log = structlog.get_logger(__name__)
 

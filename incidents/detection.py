@@ -22,7 +22,7 @@ from incidents.models import (
     Signal,
     make_fingerprint,
 )
-from incidents.services import Transition, record_transition, record_transitions, workload_group_key
+from incidents.transitions import Transition, record_transition, record_transitions, workload_group_key
 
 log = structlog.get_logger(__name__)
 
@@ -63,10 +63,11 @@ def _sync_cluster_findings(cluster: Cluster, findings: Iterable[Finding], observ
     gone = (Signal.objects.firing().filter(cluster=cluster, source=EventSource.KUBERNETES)
             .exclude(fingerprint__in=seen).values_list("fingerprint", flat=True))
     for fingerprint in list(gone):
-        t = resolved_transition(cluster, fingerprint)
-        if t is None or (covered is not None and not kinds_read(t.object_kind, t.labels) <= set(covered)):
+        resolved = resolved_transition(cluster, fingerprint)
+        if resolved is None or (covered is not None
+                                and not kinds_read(resolved.object_kind, resolved.labels) <= set(covered)):
             continue
-        if event := record_transition(replace(t, observed_at=observed_at)):
+        if event := record_transition(replace(resolved, observed_at=observed_at)):
             recorded.append(event)
     return recorded
 

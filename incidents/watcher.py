@@ -35,7 +35,7 @@ from incidents.detection import finding_transition, report_problems, resolved_tr
 from incidents.detectors import Finding, attribute_pod_events, detect_object, kinds_read
 from incidents.kindstream import EXPECTED_ERRORS, KindStream, ObjectKey, database_work, describe, object_key
 from incidents.models import Cluster, DetectionProblem, EventSource, EventStatus, Signal
-from incidents.services import Transition, record_transition
+from incidents.transitions import Transition, record_transition
 
 log = structlog.get_logger(__name__)
 
@@ -274,7 +274,7 @@ class ClusterWatch:
                     self._resolve(transition, None)
 
 
-def cluster_config(cluster: Cluster) -> tuple[str, str, str, str]:
+def cluster_config(cluster: Cluster) -> tuple[str, str, str, str, str]:
     return cluster.name, cluster.kind, cluster.kubeconfig_path, cluster.kubeconfig_secret, cluster.context
 
 

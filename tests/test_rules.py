@@ -102,7 +102,7 @@ def test_cooldown_is_claimed_once_per_group_until_it_passes():
 
 
 def test_a_rule_cooling_down_for_a_group_opens_nothing(settings):
-    from incidents.services import route_event
+    from incidents.routing import route_event
 
     settings.INCIDENT_REOPEN_SECONDS = 0
     make_rule("calm", cooldown_seconds=3600)
@@ -228,7 +228,7 @@ def test_a_bad_rule_file_is_refused_whole_naming_file_line_and_field(tmp_path: P
 
 def test_a_maintenance_window_records_events_but_no_rule_acts_on_them():
     from incidents.models import Silence
-    from incidents.services import route_event
+    from incidents.routing import route_event
 
     make_rule("any", reasons=[])
     now = timezone.now()

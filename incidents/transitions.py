@@ -1,0 +1,253 @@
+"""Recording what detection saw: each candidate state change of a fingerprint (a `Transition`) is claimed
+in the database by a conditional UPDATE (exactly one caller records it, across workers and the watcher),
+appended as a `ClusterEvent`, marked flapping when it keeps coming and going, and routed
+(`incidents.routing.route_event`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import structlog
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F
+from django.utils import timezone
+
+from aiops_project.live import notify_console
+from incidents.models import Cluster, ClusterEvent, EventStatus, Incident, Signal, make_fingerprint
+from incidents.routing import route_event
+from incidents.rules import RuleSet, enabled_ruleset
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A candidate state change of one fingerprint, from any source."""
+
+    fingerprint: str
+    source: str
+    status: str
+    reason: str
+    severity: str
+    cluster: Cluster | None
+    namespace: str = ""
+    object_kind: str = ""
+    object_name: str = ""
+    message: str = ""
+    labels: dict[str, Any] = field(default_factory=dict)
+    occurred_at: datetime | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+    # What the signal is about: the transitions of one group (a workload, a node) share one incident.
+    # Empty: the fingerprint is its own group.
+    group_key: str = ""
+    # When the state was observed, if not now (a poll's list calls). A signal that changed since then
+    # (the watcher saw fresher news) is not flipped back by this older observation.
+    observed_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if not self.group_key:
+            object.__setattr__(self, "group_key", self.fingerprint)
+
+
+def _flip_signal(t: Transition, now: datetime) -> bool:
+    """Claim the transition in the database. True only for the one caller that changed the state."""
+    flippable = Signal.objects.filter(fingerprint=t.fingerprint).exclude(status=t.status)
+    if t.observed_at is not None:
+        flippable = flippable.filter(last_transition_at__lt=t.observed_at)
+    updated = flippable.update(
+        status=t.status, last_seen=now, last_transition_at=now, transitions=F("transitions") + 1
+    )
+    if updated:
+        return True
+    # Not flipped: either a repeat of the current state (the common case: touch it and stop) ...
+    if Signal.objects.filter(fingerprint=t.fingerprint).update(last_seen=now):
+        return False
+    if t.status == EventStatus.RESOLVED:
+        return False  # resolving something never seen firing: nothing to record
+    # ... or a fingerprint never seen before. The unique constraint settles a race between pollers.
+    try:
+        with transaction.atomic():
+            Signal.objects.create(
+                fingerprint=t.fingerprint, group_key=t.group_key, cluster=t.cluster, source=t.source, status=t.status,
+                first_seen=now, last_seen=now, last_transition_at=now,
+            )
+        return True
+    except IntegrityError:  # a concurrent poller created it first
+        return False
+
+
+def record_transition(t: Transition, *, rules: RuleSet | None = None) -> ClusterEvent | None:
+    """Record a firing/resolved transition once, then route it. Repeats record nothing.
+
+    `rules` lets a caller recording many transitions load the enabled rules once.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        if not _flip_signal(t, now):
+            return None
+        flapping = _mark_flapping([t.fingerprint], now, None)
+        incident = Incident.objects.open().filter(group_key=t.group_key).first()
+        event = ClusterEvent.objects.create(
+            fingerprint=t.fingerprint, group_key=t.group_key, source=t.source, reason=t.reason, severity=t.severity,
+            status=t.status, cluster=t.cluster, namespace=t.namespace, object_kind=t.object_kind,
+            object_name=t.object_name, message=t.message, labels=t.labels, payload=t.payload,
+            occurred_at=t.occurred_at or now, incident=incident, flapping=t.fingerprint in flapping,
+        )
+        log.info("event_recorded", event_id=event.pk, reason=event.reason, status=event.status,
+                 fingerprint=event.fingerprint, namespace=event.namespace, object=event.object_name)
+        route_event(event, rules=rules)
+        notify_console("event", id=event.pk)
+    return event
+
+
+# Rows per statement in bulk recording: well under SQLite's 32,766 parameters, and short statements on PostgreSQL.
+CHUNK = 500
+
+
+def record_transitions(transitions: Sequence[Transition], *, rules: RuleSet | None = None) -> list[ClusterEvent]:
+    """Record many transitions as `record_transition` would one by one, with a few statements per chunk.
+
+    Per chunk of fingerprints: one read of their current states, one write touching the repeats, one
+    conditional UPDATE ... RETURNING per target status claiming the flips, one INSERT ... ON CONFLICT
+    DO NOTHING RETURNING creating the new ones (the database settles races with other writers, as in
+    `_flip_signal`), one read of the open incidents of their groups, one bulk INSERT of the events. Then
+    each event is routed through the rules, in order. A fingerprint that appears again later in the same
+    batch (firing, then resolved) is recorded after the others, one by one: nothing is dropped.
+    """
+    now = timezone.now()
+    first: dict[str, Transition] = {}
+    again: list[Transition] = []
+    for t in transitions:
+        if t.fingerprint in first:
+            again.append(t)
+        else:
+            first[t.fingerprint] = t
+    pending = list(first.values())
+    events: list[ClusterEvent] = []
+    with transaction.atomic():
+        for start in range(0, len(pending), CHUNK):
+            events += _record_chunk(pending[start : start + CHUNK], now)
+        opened: dict[str, Incident] = {}
+        if rules is None and (events or again):  # redeliveries record nothing: no rules needed
+            rules = enabled_ruleset()
+        for event in events:
+            log.info("event_recorded", event_id=event.pk, reason=event.reason, status=event.status,
+                     fingerprint=event.fingerprint, namespace=event.namespace, object=event.object_name)
+            if event.incident is None and (incident := opened.get(event.group_key)) is not None:
+                # Opened by an earlier event of this batch: the same link `open_incident` makes.
+                ClusterEvent.objects.filter(pk=event.pk).update(incident=incident)
+                event.incident = incident
+            route_event(event, rules=rules)
+            if event.incident is not None and event.incident.is_open:
+                opened[event.group_key] = event.incident
+            notify_console("event", id=event.pk)
+        for t in again:
+            if recorded := record_transition(t, rules=rules):
+                events.append(recorded)
+    return events
+
+
+def _record_chunk(chunk: list[Transition], now: datetime) -> list[ClusterEvent]:
+    fingerprints = [t.fingerprint for t in chunk]
+    rows = Signal.objects.filter(fingerprint__in=fingerprints).values_list("fingerprint", "status", "flapping")
+    current = {fingerprint: status for fingerprint, status, _ in rows}
+    was_flapping = {fingerprint for fingerprint, _, flapping in rows if flapping}
+    if repeats := [t.fingerprint for t in chunk if current.get(t.fingerprint) == t.status]:
+        Signal.objects.filter(fingerprint__in=repeats).update(last_seen=now)
+    claimed: set[str] = set()
+    flips: dict[tuple[str, datetime | None], list[str]] = {}
+    for t in chunk:
+        if t.fingerprint in current and current[t.fingerprint] != t.status:
+            flips.setdefault((t.status, t.observed_at), []).append(t.fingerprint)
+    for (status, observed_at), fingerprints in flips.items():
+        claimed |= _claim_flips(fingerprints, status, now, observed_at)
+    # Never seen before: created firing. Resolving something never seen firing records nothing.
+    if new := [t for t in chunk if t.fingerprint not in current and t.status == EventStatus.FIRING]:
+        claimed |= _claim_new(new, now)
+    recorded = [t for t in chunk if t.fingerprint in claimed]
+    if not recorded:
+        return []
+    # A signal created just now has no history to flap with: only the flips are judged.
+    flapping = _mark_flapping([t.fingerprint for t in recorded if t.fingerprint in current], now, was_flapping)
+    incidents = {i.group_key: i for i in Incident.objects.open().filter(group_key__in={t.group_key for t in recorded})}
+    return ClusterEvent.objects.bulk_create([
+        ClusterEvent(
+            fingerprint=t.fingerprint, group_key=t.group_key, source=t.source, reason=t.reason, severity=t.severity,
+            status=t.status, cluster=t.cluster, namespace=t.namespace, object_kind=t.object_kind,
+            object_name=t.object_name, message=t.message, labels=t.labels, payload=t.payload,
+            occurred_at=t.occurred_at or now, recorded_at=now, incident=incidents.get(t.group_key),
+            flapping=t.fingerprint in flapping,
+        )
+        for t in recorded
+    ])
+
+
+def _mark_flapping(fingerprints: list[str], now: datetime, was_flapping: set[str] | None) -> set[str]:
+    """Which of these signals, each about to record a transition, are flapping; the Signal rows follow suit.
+
+    Flapping: with this transition, AIOPS_FLAP_TRANSITIONS or more within AIOPS_FLAP_WINDOW_SECONDS. It
+    ends by itself when the signal's transitions thin out below that (judged at its next transition).
+    `was_flapping`, when the caller knows it, spares the writes that would change nothing.
+    """
+    if not fingerprints:
+        return set()
+    since = now - timedelta(seconds=settings.FLAP_WINDOW_SECONDS)
+    counts = dict(ClusterEvent.objects.filter(fingerprint__in=fingerprints, recorded_at__gte=since)
+                  .values("fingerprint").annotate(n=Count("id")).values_list("fingerprint", "n"))
+    flapping = {fp for fp in fingerprints if counts.get(fp, 0) + 1 >= settings.FLAP_TRANSITIONS}
+    started_flapping = flapping if was_flapping is None else flapping - was_flapping
+    if started_flapping and (started := Signal.objects.filter(fingerprint__in=started_flapping, flapping=False)
+                             .update(flapping=True)):
+        log.warning("signals_flapping", count=started, window_seconds=settings.FLAP_WINDOW_SECONDS)
+    if calmed := [fp for fp in fingerprints if fp not in flapping and (was_flapping is None or fp in was_flapping)]:
+        Signal.objects.filter(fingerprint__in=calmed, flapping=True).update(flapping=False)
+    return flapping
+
+
+def _claim_flips(fingerprints: list[str], status: str, now: datetime, observed_at: datetime | None) -> set[str]:
+    """Flip these signals to `status`; the fingerprints this statement changed (a racing writer may have).
+
+    With `observed_at`, only signals whose last transition is older than that observation.
+    """
+    # Only the model's own table name and placeholders are formatted in; every value is a parameter.
+    table = connection.ops.quote_name(Signal._meta.db_table)
+    moment = connection.ops.adapt_datetimefield_value(now)
+    marks = ", ".join(["%s"] * len(fingerprints))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET status = %s, last_seen = %s, last_transition_at = %s, "  # noqa: S608
+            f"transitions = transitions + 1 WHERE fingerprint IN ({marks}) AND status <> %s"
+            + (" AND last_transition_at < %s" if observed_at is not None else "") + " RETURNING fingerprint",
+            [status, moment, moment, *fingerprints, status,
+             *([connection.ops.adapt_datetimefield_value(observed_at)] if observed_at is not None else [])],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _claim_new(transitions: list[Transition], now: datetime) -> set[str]:
+    """Create the signals of never-seen fingerprints; the ones this statement created."""
+    table = connection.ops.quote_name(Signal._meta.db_table)  # placeholders only, as in `_claim_flips`
+    moment = connection.ops.adapt_datetimefield_value(now)
+    rows = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, 1, %s)"] * len(transitions))
+    params: list[Any] = []
+    for t in transitions:
+        params += [t.fingerprint, t.group_key, t.cluster.pk if t.cluster else None, t.source, t.status,
+                   moment, moment, moment, False]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (fingerprint, group_key, cluster_id, source, status, first_seen, "  # noqa: S608
+            f"last_seen, last_transition_at, transitions, flapping) VALUES {rows} "
+            "ON CONFLICT (fingerprint) DO NOTHING RETURNING fingerprint",
+            params,
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def workload_group_key(cluster: Cluster, namespace: str, kind: str, name: str) -> str:
+    """The group of everything about one workload (or node) of one cluster, whoever reports it."""
+    return make_fingerprint(cluster.pk, "group", namespace, kind, name)
