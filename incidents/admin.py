@@ -1,6 +1,9 @@
+from typing import Any
+
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import pluralize
@@ -9,7 +12,17 @@ from django.urls import URLPattern, path
 
 from incidents.clusters import delete_cluster, delete_clusters, save_cluster
 from incidents.matching import RuleError
-from incidents.models import AuditEntry, Cluster, ClusterEvent, DetectionProblem, Incident, Rule, Signal, Silence
+from incidents.models import (
+    AuditEntry,
+    Cluster,
+    ClusterEvent,
+    DetectionProblem,
+    Incident,
+    IncidentQuerySet,
+    Rule,
+    Signal,
+    Silence,
+)
 from incidents.rules import replay_rule
 from incidents.services import close_incident
 
@@ -18,12 +31,12 @@ class DetectionProblemInline(admin.TabularInline):
     """What detection cannot read in this cluster now (e.g. a missing RBAC permission), per poll and watcher."""
 
     model = DetectionProblem
-    fields = readonly_fields = ["kind", "reporter", "summary", "detail", "since"]
+    fields = readonly_fields = ("kind", "reporter", "summary", "detail", "since")
     extra = 0
     can_delete = False
     verbose_name_plural = "Detection problems (kinds that cannot be read now)"
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Cluster | None = None) -> bool:
         return False
 
 
@@ -37,26 +50,26 @@ class ClusterAdmin(admin.ModelAdmin):
               "last_poll_error"]
 
     # Through the cluster services, so the cluster's poll schedule follows it at once.
-    def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: Cluster, form: Any, change: bool) -> None:
         save_cluster(obj)
 
-    def delete_model(self, request, obj) -> None:  # type: ignore[no-untyped-def]
+    def delete_model(self, request: HttpRequest, obj: Cluster) -> None:
         delete_cluster(obj)
 
-    def delete_queryset(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Cluster]) -> None:
         delete_clusters(queryset)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Append-only records: viewable, never edited or deleted from the admin."""
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -86,7 +99,7 @@ class IncidentAdmin(admin.ModelAdmin):
     actions = ["close_incidents"]
 
     @admin.action(description="Close selected incidents", permissions=["change"])
-    def close_incidents(self, request: HttpRequest, queryset: QuerySet[Incident]) -> None:
+    def close_incidents(self, request: HttpRequest, queryset: IncidentQuerySet) -> None:
         closed = [incident for incident in queryset.open() if close_incident(incident, actor=request.user, via="admin")]
         already = queryset.count() - len(closed)
         note = f"; {already} {pluralize(already, 'was,were')} resolved already." if already else "."
@@ -137,7 +150,8 @@ class SilenceAdmin(admin.ModelAdmin):
                     "created_by"]
     readonly_fields = ["created_by", "created_at"]
 
-    def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: Silence, form: Any, change: bool) -> None:
         if not change:
+            assert isinstance(request.user, User)  # the admin's users are signed in
             obj.created_by = request.user
         super().save_model(request, obj, form, change)

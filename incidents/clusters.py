@@ -152,7 +152,7 @@ def _current_context(paths: list[Path]) -> Discovery:
     where, context = first("contexts", current)
     if where is None:
         return Discovery(notes=[f"kubeconfig not picked up: current-context {current!r} is not defined in {files}"])
-    spec = context.get("context") if isinstance(context.get("context"), dict) else {}
+    spec = raw if isinstance(raw := context.get("context"), dict) else {}
     cluster_name, user_name = str(spec.get("cluster") or ""), str(spec.get("user") or "")
     cluster_file = first("clusters", cluster_name)[0] if cluster_name else None
     if cluster_file is None:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import GenericAlias
 from typing import Any, TypedDict
 
 import msgspec
@@ -130,17 +131,24 @@ PROJECTIONS: dict[str, type] = {
 _LIST_META = TypedDict("_LIST_META", {"resourceVersion": str | None, "continue": str | None}, total=False)
 
 
+# One list and one watch-event type per kind, made at run time for msgspec: types built from a variable,
+# which a static checker cannot follow (so it sees the factory as Any).
+_typed_dict: Any = TypedDict
+
+
 def _list_type(kind: str) -> type:
-    return TypedDict(f"{kind}List", {"metadata": _LIST_META | None,  # type: ignore[misc]
-                                     "items": list[PROJECTIONS[kind]] | None}, total=False)
+    items = GenericAlias(list, PROJECTIONS[kind])
+    return _typed_dict(f"{kind}List", {"metadata": _LIST_META | None, "items": items | None}, total=False)
 
 
 def _watch_type(kind: str) -> type:
-    return TypedDict(f"{kind}WatchEvent", {"type": str, "object": PROJECTIONS[kind]}, total=False)  # type: ignore[misc]
+    return _typed_dict(f"{kind}WatchEvent", {"type": str, "object": PROJECTIONS[kind]}, total=False)
 
 
-_LIST_DECODERS = {kind: msgspec.json.Decoder(_list_type(kind)) for kind in PROJECTIONS}
-_WATCH_DECODERS = {kind: msgspec.json.Decoder(_watch_type(kind)) for kind in PROJECTIONS}
+_LIST_DECODERS: dict[str, msgspec.json.Decoder[Any]] = {
+    kind: msgspec.json.Decoder(_list_type(kind)) for kind in PROJECTIONS}
+_WATCH_DECODERS: dict[str, msgspec.json.Decoder[Any]] = {
+    kind: msgspec.json.Decoder(_watch_type(kind)) for kind in PROJECTIONS}
 
 
 class Undecodable(ValueError):

@@ -203,7 +203,7 @@ class ClusterEvent(models.Model):
             "reason": self.reason,
             "severity": self.severity,
             "status": self.status,
-            "cluster": self.cluster.name if self.cluster_id else "",
+            "cluster": self.cluster.name if self.cluster else "",
             "namespace": self.namespace,
             "object_kind": self.object_kind,
             "object_name": self.object_name,

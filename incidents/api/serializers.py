@@ -5,11 +5,11 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from incidents.models import AuditEntry, ClusterEvent, Incident
+from incidents.models import AuditEntry, Cluster, ClusterEvent, Incident, Rule
 
 
 class ClusterEventSerializer(serializers.ModelSerializer):
-    cluster = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    cluster: serializers.SlugRelatedField[Cluster] = serializers.SlugRelatedField(slug_field="name", read_only=True)
 
     class Meta:
         model = ClusterEvent
@@ -25,8 +25,8 @@ class TimelineEntrySerializer(serializers.ModelSerializer):
 
 
 class IncidentSerializer(serializers.ModelSerializer):
-    cluster = serializers.SlugRelatedField(slug_field="name", read_only=True)
-    rule = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    cluster: serializers.SlugRelatedField[Cluster] = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    rule: serializers.SlugRelatedField[Rule] = serializers.SlugRelatedField(slug_field="name", read_only=True)
 
     class Meta:
         model = Incident
@@ -43,4 +43,4 @@ class IncidentDetailSerializer(IncidentSerializer):
 
     @extend_schema_field(TimelineEntrySerializer(many=True))
     def get_timeline(self, incident: Incident) -> list[dict[str, Any]]:
-        return TimelineEntrySerializer(incident.timeline(), many=True).data  # oldest first
+        return list(TimelineEntrySerializer(incident.timeline(), many=True).data)  # oldest first

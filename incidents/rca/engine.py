@@ -98,12 +98,14 @@ class Facts:
 
 def _name(obj: dict[str, Any]) -> str:
     meta = obj.get("metadata") or {}
-    return f"{obj.get('kind', '?')}/{meta.get('namespace') + '/' if meta.get('namespace') else ''}{meta.get('name')}"
+    namespace = meta.get("namespace")
+    return f"{obj.get('kind', '?')}/{namespace + '/' if namespace else ''}{meta.get('name')}"
 
 
 def _involved(event: dict[str, Any]) -> str:
     obj = event.get("involvedObject") or event.get("regarding") or {}
-    return f"{obj.get('kind', '?')}/{obj.get('namespace') + '/' if obj.get('namespace') else ''}{obj.get('name')}"
+    namespace = obj.get("namespace")
+    return f"{obj.get('kind', '?')}/{namespace + '/' if namespace else ''}{obj.get('name')}"
 
 
 Rule = Callable[[Facts], list[Hypothesis]]

@@ -8,9 +8,10 @@ and each container's current and previous logs, each bounded.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 import structlog
+import urllib3
 from kubernetes import client
 
 from incidents.kube import api_client_for
@@ -42,7 +43,7 @@ def gather_context(incident: Incident) -> tuple[list[dict[str, Any]], list[dict[
     owned.sort(key=lambda p: (p.get("metadata") or {}).get("creationTimestamp") or "", reverse=True)
     pods = owned[:MAX_PODS]
     objects += [{"kind": "Pod", **p} for p in pods]
-    for node_name in sorted({(p.get("spec") or {}).get("nodeName") for p in pods} - {None}):
+    for node_name in sorted({n for p in pods if (n := (p.get("spec") or {}).get("nodeName"))}):
         objects.append({"kind": "Node", **_json(core.read_node, node_name)})
     for claim in sorted({v["persistentVolumeClaim"]["claimName"] for p in pods for v in (p.get("spec") or {})
                          .get("volumes") or [] if v.get("persistentVolumeClaim")}):
@@ -61,10 +62,11 @@ def gather_context(incident: Incident) -> tuple[list[dict[str, Any]], list[dict[
         for container in (pod.get("spec") or {}).get("containers") or []:
             for previous in (False, True):
                 try:
-                    text = core.read_namespaced_pod_log(pod_name, namespace, container=container["name"],
-                                                        previous=previous, tail_lines=LOG_LINES,
-                                                        limit_bytes=LOG_BYTES, _preload_content=False,
-                                                        _request_timeout=TIMEOUT).data
+                    # Not preloaded: the raw urllib3 response (the client's annotation says str).
+                    response = cast(urllib3.BaseHTTPResponse, core.read_namespaced_pod_log(
+                        pod_name, namespace, container=container["name"], previous=previous, tail_lines=LOG_LINES,
+                        limit_bytes=LOG_BYTES, _preload_content=False, _request_timeout=TIMEOUT))
+                    text = response.data
                 except client.ApiException:
                     continue  # no previous container (never restarted), or not started yet
                 key = f"{namespace}/{pod_name}/{container['name']}" + (":previous" if previous else "")

@@ -16,8 +16,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
 from aiops_project.leader import Elector
+from incidents.kindstream import database_work
 from incidents.models import Cluster
-from incidents.watcher import Watcher, database_work
+from incidents.watcher import Watcher
 
 log = structlog.get_logger(__name__)
 
