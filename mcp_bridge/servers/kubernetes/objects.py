@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, ToolAnnotations
 from pydantic import Field
 
-from mcp_bridge.servers.kubernetes.base import READ, Context, Name, compact, result
+from mcp_bridge.servers.kubernetes.base import READ, Cluster, Context, Name, compact, result
 from mcp_bridge.servers.kubernetes.summaries import describe_summary, recent_events, service_summary
 
 DESCRIBE_API = {
@@ -35,6 +35,13 @@ LABEL = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent
 
 
 def register(mcp: MCPServer, ctx: Context) -> None:
+    register_lists(mcp, ctx)
+    register_describe(mcp, ctx)
+    register_label(mcp, ctx)
+
+
+def register_lists(mcp: MCPServer, ctx: Context) -> None:
+    """list_events, list_namespaces, list_services."""
     cluster = ctx.cluster
 
     @mcp.tool(annotations=READ)
@@ -69,6 +76,47 @@ def register(mcp: MCPServer, ctx: Context) -> None:
         services = [service_summary(s) for s in items]
         return result(compact(services), {"services": services})
 
+
+def describable_kind(kind: str) -> str:
+    """The canonical kind `describe` reads for what the caller wrote ("pvc", "deployment"...)."""
+    key = kind.strip().lower()
+    if key in {"secret", "secrets"}:
+        raise ToolError("refused: Secrets are not described (their values would leave the cluster)")
+    if key not in DESCRIBABLE:
+        raise ToolError(f"cannot describe kind {kind!r} (known: {', '.join(sorted(DESCRIBABLE.values()))})")
+    return DESCRIBABLE[key]
+
+
+def read_object(ctx: Context, kind: str, name: str, namespace: str | None) -> dict[str, Any]:
+    """One object of a describable kind, within the allowed namespaces."""
+    cluster = ctx.cluster
+    api, method, namespaced = DESCRIBE_API[kind]
+    if namespaced:
+        if not namespace:
+            raise ToolError(f"{kind} is namespaced: give a namespace")
+        ctx.guard(namespace)
+        return cluster.json(f"{kind.lower()} {namespace}/{name}", getattr(getattr(cluster, api), method),
+                            name, namespace)
+    if kind == "Namespace":
+        ctx.guard(name)
+    return cluster.json(f"{kind.lower()} {name}", getattr(getattr(cluster, api), method), name)
+
+
+def add_events(cluster: Cluster, summary: dict[str, Any], namespace: str, kind: str, name: str) -> None:
+    """The object's recent events into `summary` (or, when they cannot be read, why)."""
+    try:
+        data = cluster.json(f"events in namespace {namespace}", cluster.core.list_namespaced_event, namespace)
+    except ToolError as exc:
+        summary["events_error"] = str(exc)
+        return
+    summary["events"] = recent_events([e for e in data.get("items") or []
+                                       if (e.get("involvedObject") or {}).get("name") == name
+                                       and (e.get("involvedObject") or {}).get("kind") == kind], 15)
+
+
+def register_describe(mcp: MCPServer, ctx: Context) -> None:
+    """describe."""
+
     @mcp.tool(annotations=READ)
     def describe(
         kind: Annotated[str, Field(description="Pod, Node, Deployment, StatefulSet, DaemonSet, ReplicaSet, Service, "
@@ -78,34 +126,36 @@ def register(mcp: MCPServer, ctx: Context) -> None:
     ) -> CallToolResult:
         """Any object's labels, spec and status (trimmed), and its recent events, as `kubectl describe` would.
         Secrets are never described; a ConfigMap shows its keys, not their values."""
-        key = kind.strip().lower()
-        if key in {"secret", "secrets"}:
-            raise ToolError("refused: Secrets are not described (their values would leave the cluster)")
-        if key not in DESCRIBABLE:
-            raise ToolError(f"cannot describe kind {kind!r} (known: {', '.join(sorted(DESCRIBABLE.values()))})")
-        canonical = DESCRIBABLE[key]
-        api, method, namespaced = DESCRIBE_API[canonical]
-        if namespaced:
-            if not namespace:
-                raise ToolError(f"{canonical} is namespaced: give a namespace")
-            ctx.guard(namespace)
-            obj = cluster.json(f"{canonical.lower()} {namespace}/{name}", getattr(getattr(cluster, api), method),
-                               name, namespace)
-        else:
-            if canonical == "Namespace":
-                ctx.guard(name)
-            obj = cluster.json(f"{canonical.lower()} {name}", getattr(getattr(cluster, api), method), name)
-        summary = describe_summary(canonical, obj)
+        canonical = describable_kind(kind)
+        summary = describe_summary(canonical, read_object(ctx, canonical, name, namespace))
         if namespace or canonical == "Namespace":
-            events_ns = namespace or name
-            try:
-                data = cluster.json(f"events in namespace {events_ns}", cluster.core.list_namespaced_event, events_ns)
-                summary["events"] = recent_events([e for e in data.get("items") or []
-                                                   if (e.get("involvedObject") or {}).get("name") == name
-                                                   and (e.get("involvedObject") or {}).get("kind") == canonical], 15)
-            except ToolError as exc:
-                summary["events_error"] = str(exc)
+            add_events(ctx.cluster, summary, namespace or name, canonical, name)
         return result(compact(summary), summary)
+
+
+def patch_labels(ctx: Context, key: str, kind: str, name: str, namespace: str | None,
+                 labels: dict[str, str | None]) -> None:
+    """Merge-patch the labels of one object of a kind in LABEL_API, within the server's limits."""
+    cluster = ctx.cluster
+    api, method, namespaced = LABEL_API[key]
+    patch = {"metadata": {"labels": labels}}
+    if namespaced:
+        if not namespace:
+            raise ToolError(f"{kind} is namespaced: give a namespace")
+        ctx.guard(namespace)
+        cluster.call(f"{key} {namespace}/{name}", getattr(getattr(cluster, api), method), name, namespace, patch,
+                     _content_type="application/merge-patch+json")
+        return
+    if key == "namespace":
+        ctx.guard(name)
+    else:
+        ctx.cluster_wide_change(f"labelling node {name}")
+    cluster.call(f"{key} {name}", getattr(getattr(cluster, api), method), name, patch,
+                 _content_type="application/merge-patch+json")
+
+
+def register_label(mcp: MCPServer, ctx: Context) -> None:
+    """label."""
 
     @mcp.tool(annotations=LABEL)
     def label(
@@ -121,19 +171,5 @@ def register(mcp: MCPServer, ctx: Context) -> None:
             raise ToolError(f"cannot label kind {kind!r} (known: Pod, Deployment, Service, Node, Namespace)")
         if not labels:
             raise ToolError("no labels given")
-        api, method, namespaced = LABEL_API[key]
-        patch = {"metadata": {"labels": labels}}
-        if namespaced:
-            if not namespace:
-                raise ToolError(f"{kind} is namespaced: give a namespace")
-            ctx.guard(namespace)
-            cluster.call(f"{key} {namespace}/{name}", getattr(getattr(cluster, api), method), name, namespace, patch,
-                         _content_type="application/merge-patch+json")
-        else:
-            if key == "namespace":
-                ctx.guard(name)
-            else:
-                ctx.cluster_wide_change(f"labelling node {name}")
-            cluster.call(f"{key} {name}", getattr(getattr(cluster, api), method), name, patch,
-                         _content_type="application/merge-patch+json")
+        patch_labels(ctx, key, kind, name, namespace, labels)
         return result(f"{key} {name}: labels {labels}", {"kind": key, "name": name, "labels": labels})
