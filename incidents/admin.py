@@ -24,7 +24,7 @@ from incidents.models import (
     Silence,
 )
 from incidents.rules import replay_rule
-from incidents.services import close_incident
+from incidents.services import acknowledge_incident, close_incident
 
 
 class DetectionProblemInline(admin.TabularInline):
@@ -96,7 +96,13 @@ class IncidentAdmin(admin.ModelAdmin):
     search_fields = ["title", "fingerprint", "object_name"]
     # The status changes only through the services (audited, resolved_at set, consoles told): see the action.
     readonly_fields = ["status", "fingerprint", "opened_at", "acknowledged_at", "acknowledged_by", "resolved_at"]
-    actions = ["close_incidents"]
+    actions = ["acknowledge_incidents", "close_incidents"]
+
+    @admin.action(description="Acknowledge selected incidents", permissions=["change"])
+    def acknowledge_incidents(self, request: HttpRequest, queryset: IncidentQuerySet) -> None:
+        done = [i for i in queryset.open() if acknowledge_incident(i, actor=request.user, via="admin")]
+        self.message_user(request, f"Acknowledged {len(done)} incident{pluralize(len(done))}.",
+                          messages.SUCCESS if done else messages.WARNING)
 
     @admin.action(description="Close selected incidents", permissions=["change"])
     def close_incidents(self, request: HttpRequest, queryset: IncidentQuerySet) -> None:

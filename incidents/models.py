@@ -405,6 +405,7 @@ class Incident(models.Model):
         return True
 
     def acknowledge(self, *, by: Any) -> bool:
+        """Open -> acknowledged (someone is on it); returns whether this call changed it."""
         with transaction.atomic():
             incident = Incident.objects.select_for_update().get(pk=self.pk)
             if incident.status != self.Status.OPEN:
@@ -413,7 +414,7 @@ class Incident(models.Model):
             incident.acknowledged_at = timezone.now()
             incident.acknowledged_by = by
             incident.save(update_fields=["status", "acknowledged_at", "acknowledged_by"])
-        self.status = incident.status
+        self.status, self.acknowledged_at, self.acknowledged_by = incident.status, incident.acknowledged_at, by
         return True
 
     def timeline(self) -> list[AuditEntry]:

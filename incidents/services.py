@@ -103,3 +103,14 @@ def close_incident(incident: Incident, *, actor: Any, via: str, reason: str = ""
           message=f"Closed by hand by {actor.get_username()}" + (f": {reason}" if reason else ""))
     notify_console("incident", id=incident.pk)
     return True
+
+
+def acknowledge_incident(incident: Incident, *, actor: Any, via: str) -> bool:
+    """Someone is on it: open -> acknowledged, audited as `actor`'s. Detection still resolves it when its
+    signals do. False if it was not open (acknowledged or resolved already: nothing audited)."""
+    if not incident.acknowledge(by=actor):
+        return False
+    audit("incident.acknowledged", actor=actor, via=via, incident=incident, target=incident,
+          message=f"Acknowledged by {actor.get_username()}")
+    notify_console("incident", id=incident.pk)
+    return True

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from incidents.detectors import DETECTORS, detect_object, detect_pod, detect_snapshot, workload_of
+from incidents.detectors import DETECTORS, detect_object, detect_snapshot, workload_of
 
 NOW = datetime(2026, 11, 28, 10, 30, tzinfo=UTC)
 
@@ -65,16 +65,16 @@ def set_condition(obj: dict[str, Any], type_: str, **fields: Any) -> dict[str, A
 
 
 def test_healthy_pod_has_no_findings() -> None:
-    assert detect_pod(make_pod(), NOW) == []
+    assert detect_object("Pod", make_pod(), NOW) == []
 
 
-def test_detect_pod_still_works_without_a_clock() -> None:
-    assert detect_pod(make_pod()) == []
-    assert [f.reason for f in detect_pod(make_pod(waiting="CrashLoopBackOff"))] == ["CrashLoopBackOff"]
+def test_detecting_still_works_without_a_clock() -> None:
+    assert detect_object("Pod", make_pod()) == []
+    assert [f.reason for f in detect_object("Pod", make_pod(waiting="CrashLoopBackOff"))] == ["CrashLoopBackOff"]
 
 
 def test_crashloop_is_reported_against_the_owning_deployment() -> None:
-    [finding] = detect_pod(make_pod(waiting="CrashLoopBackOff", last_reason="Error", restarts=7), NOW)
+    [finding] = detect_object("Pod", make_pod(waiting="CrashLoopBackOff", last_reason="Error", restarts=7), NOW)
     assert finding.reason == "CrashLoopBackOff"
     assert finding.severity == "critical"
     assert (finding.group_kind, finding.group_name) == ("Deployment", "checkout")
@@ -83,19 +83,19 @@ def test_crashloop_is_reported_against_the_owning_deployment() -> None:
 
 
 def test_oomkilled_crashloop_is_reported_once_as_oomkilled() -> None:
-    findings = detect_pod(make_pod(waiting="CrashLoopBackOff", last_reason="OOMKilled", restarts=3), NOW)
+    findings = detect_object("Pod", make_pod(waiting="CrashLoopBackOff", last_reason="OOMKilled", restarts=3), NOW)
     assert [(f.reason, f.severity) for f in findings] == [("OOMKilled", "critical")]
 
 
 def test_image_pull_backoff_is_a_warning() -> None:
-    [finding] = detect_pod(make_pod(waiting="ErrImagePull"), NOW)
+    [finding] = detect_object("Pod", make_pod(waiting="ErrImagePull"), NOW)
     assert (finding.reason, finding.severity) == ("ImagePullBackOff", "warning")
     assert "shop/checkout:1.4.2" in finding.message
 
 
 def test_a_missing_secret_is_a_create_container_config_error() -> None:
     pod = make_pod(waiting="CreateContainerConfigError", waiting_message='secret "checkout-db" not found')
-    [finding] = detect_pod(pod, NOW)  # not also ContainerNotReady: the kubelet already said why
+    [finding] = detect_object("Pod", pod, NOW)  # not also ContainerNotReady: the kubelet already said why
     assert (finding.reason, finding.severity) == ("CreateContainerConfigError", "warning")
     assert finding.message == 'Container app cannot be created from its configuration: secret "checkout-db" not found'
     assert finding.labels["container"] == "app"
@@ -119,7 +119,7 @@ def unschedulable_pod() -> dict[str, Any]:
 
 def test_an_unschedulable_pod_carries_the_schedulers_message() -> None:
     pod = unschedulable_pod()
-    [finding] = detect_pod(pod, NOW)
+    [finding] = detect_object("Pod", pod, NOW)
     assert (finding.reason, finding.severity) == ("Unschedulable", "warning")
     assert finding.message == pod["status"]["conditions"][0]["message"]
     assert (finding.group_kind, finding.group_name) == ("Deployment", "checkout")
@@ -130,7 +130,7 @@ def test_a_pod_waiting_on_a_scheduling_gate_is_not_unschedulable() -> None:
     pod = unschedulable_pod()
     set_condition(pod, "PodScheduled", reason="SchedulingGated", message="Scheduling is blocked due to non-empty "
                                                                          "scheduling gates")
-    assert detect_pod(pod, NOW) == []
+    assert detect_object("Pod", pod, NOW) == []
 
 
 def test_an_evicted_pod_is_reported_with_the_kubelets_reason() -> None:
@@ -144,7 +144,7 @@ def test_an_evicted_pod_is_reported_with_the_kubelets_reason() -> None:
         "containerStatuses": [{"name": "app", "image": "shop/checkout:1.4.2", "ready": False, "restartCount": 0,
                                "state": {"terminated": {"exitCode": 137, "reason": "ContainerStatusUnknown"}}}],
     }
-    [finding] = detect_pod(pod, NOW)
+    [finding] = detect_object("Pod", pod, NOW)
     assert (finding.reason, finding.severity) == ("Evicted", "warning")
     assert finding.message == f"Pod checkout-7d9f8b6c5-q8v2m was evicted from node-1: {message}"
     assert finding.labels["node"] == "node-1"
@@ -160,7 +160,7 @@ def not_ready_pod(minutes: float) -> dict[str, Any]:
 
 
 def test_a_running_container_unready_for_longer_than_the_limit_is_reported() -> None:
-    [finding] = detect_pod(not_ready_pod(12), NOW)
+    [finding] = detect_object("Pod", not_ready_pod(12), NOW)
     assert (finding.reason, finding.severity) == ("ContainerNotReady", "warning")
     assert finding.message == ("Container app has not been ready for 12 minutes: running, but not passing its "
                                "readiness probe")
@@ -169,24 +169,24 @@ def test_a_running_container_unready_for_longer_than_the_limit_is_reported() -> 
 
 
 def test_a_container_unready_for_a_moment_is_not_reported() -> None:
-    assert detect_pod(not_ready_pod(2), NOW) == []
+    assert detect_object("Pod", not_ready_pod(2), NOW) == []
 
 
 def test_the_not_ready_limit_is_read_from_the_clock_given() -> None:
     pod = not_ready_pod(2)
-    assert [f.reason for f in detect_pod(pod, NOW + timedelta(minutes=10))] == ["ContainerNotReady"]
+    assert [f.reason for f in detect_object("Pod", pod, NOW + timedelta(minutes=10))] == ["ContainerNotReady"]
 
 
 def test_a_terminating_pod_is_expected_to_be_unready() -> None:
     pod = not_ready_pod(12)
     pod["metadata"]["deletionTimestamp"] = ago(1)
-    assert detect_pod(pod, NOW) == []
+    assert detect_object("Pod", pod, NOW) == []
 
 
 def test_a_crash_looping_container_is_not_also_reported_as_not_ready() -> None:
     pod = make_pod(waiting="CrashLoopBackOff", last_reason="Error", restarts=9)
     set_condition(pod, "Ready", lastTransitionTime=ago(45))
-    assert [f.reason for f in detect_pod(pod, NOW)] == ["CrashLoopBackOff"]
+    assert [f.reason for f in detect_object("Pod", pod, NOW)] == ["CrashLoopBackOff"]
 
 
 def test_workload_of_pods_without_deployment() -> None:
@@ -588,7 +588,7 @@ def restarted_pod(restarts: int, minutes_ago: float, reason: str = "Error") -> d
 
 
 def test_a_container_restarting_again_and_again_is_reported_while_it_is_running() -> None:
-    [finding] = detect_pod(restarted_pod(4, 3, "OOMKilled"), NOW)
+    [finding] = detect_object("Pod", restarted_pod(4, 3, "OOMKilled"), NOW)
     assert (finding.reason, finding.severity, finding.group_name) == ("FrequentRestarts", "warning", "checkout")
     assert finding.message == "Container app has restarted 4 times, the last 3 minutes ago (OOMKilled, exit code 137)."
     assert finding.labels["restart_count"] == "4"
@@ -596,10 +596,10 @@ def test_a_container_restarting_again_and_again_is_reported_while_it_is_running(
 
 @pytest.mark.parametrize(("restarts", "minutes_ago"), [(2, 3), (9, 16)])
 def test_few_or_long_past_restarts_are_not_reported(restarts: int, minutes_ago: float) -> None:
-    assert detect_pod(restarted_pod(restarts, minutes_ago), NOW) == []
+    assert detect_object("Pod", restarted_pod(restarts, minutes_ago), NOW) == []
 
 
 def test_a_crash_loop_is_not_also_reported_as_frequent_restarts() -> None:
     pod = make_pod(waiting="CrashLoopBackOff", last_reason="Error", restarts=9)
     pod["status"]["containerStatuses"][0]["lastState"]["terminated"]["finishedAt"] = ago(1)
-    assert [f.reason for f in detect_pod(pod, NOW)] == ["CrashLoopBackOff"]
+    assert [f.reason for f in detect_object("Pod", pod, NOW)] == ["CrashLoopBackOff"]

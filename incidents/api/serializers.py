@@ -44,3 +44,12 @@ class IncidentDetailSerializer(IncidentSerializer):
     @extend_schema_field(TimelineEntrySerializer(many=True))
     def get_timeline(self, incident: Incident) -> list[dict[str, Any]]:
         return list(TimelineEntrySerializer(incident.timeline(), many=True).data)  # oldest first
+
+
+class IncidentChangeSerializer(serializers.Serializer):
+    """The body of POST .../acknowledge and .../close: an optional reason (empty body: none)."""
+
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000, trim_whitespace=True)
+
+    def to_internal_value(self, data: Any) -> Any:
+        return super().to_internal_value({} if data is None or data == "" else data)

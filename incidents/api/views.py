@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from typing import Any
 
 import structlog
@@ -12,6 +13,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status, viewsets
 from rest_framework.authentication import BaseAuthentication
+from rest_framework.decorators import action
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -20,8 +22,14 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from incidents.alertmanager import EnvelopeSerializer, ingest_generic, ingest_notification
-from incidents.api.serializers import ClusterEventSerializer, IncidentDetailSerializer, IncidentSerializer
+from incidents.api.serializers import (
+    ClusterEventSerializer,
+    IncidentChangeSerializer,
+    IncidentDetailSerializer,
+    IncidentSerializer,
+)
 from incidents.models import ClusterEvent, Incident
+from incidents.services import acknowledge_incident, close_incident
 
 log = structlog.get_logger(__name__)
 
@@ -150,8 +158,16 @@ class ClusterEventViewSet(viewsets.ReadOnlyModelViewSet):
         return _filter(queryset, self.request.query_params, self.FILTERS)
 
 
+CHANGE_RESPONSES = {200: IncidentSerializer, 403: OpenApiResponse(description="Needs incidents.change_incident."),
+                    409: OpenApiResponse(description="Not in a state this change applies to.")}
+
+
 class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
-    """Incidents, newest first. Filters: status (open = not resolved), severity, cluster, namespace, since."""
+    """Incidents, newest first. Filters: status (open = not resolved), severity, cluster, namespace, since.
+
+    POST .../acknowledge (someone is on it) and .../close (resolved by a person, with a reason) change one
+    through the same services as the console, chat and admin; both need the incidents.change_incident
+    permission."""
 
     pagination_class = Pages
     FILTERS = {"severity": "severity", "cluster": "cluster__name", "namespace": "namespace"}
@@ -167,3 +183,28 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
         elif wanted:
             queryset = queryset.filter(status=wanted)
         return _filter(queryset, self.request.query_params, self.FILTERS)
+
+    @extend_schema(request=IncidentChangeSerializer, responses=CHANGE_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request: Request, pk: str) -> Response:
+        return self._change(request, "acknowledged", lambda incident, user, _: acknowledge_incident(
+            incident, actor=user, via="api"))
+
+    @extend_schema(request=IncidentChangeSerializer, responses=CHANGE_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str) -> Response:
+        return self._change(request, "closed", lambda incident, user, reason: close_incident(
+            incident, actor=user, via="api", reason=reason))
+
+    def _change(self, request: Request, done: str, change: Callable[[Incident, Any, str], bool]) -> Response:
+        incident = self.get_object()
+        if not request.user.has_perm("incidents.change_incident"):
+            return Response({"detail": f"You may not change incidents: {done} needs the "
+                                       "incidents.change_incident permission."}, status=status.HTTP_403_FORBIDDEN)
+        body = IncidentChangeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if not change(incident, request.user, body.validated_data["reason"]):
+            now = Incident.objects.values_list("status", flat=True).get(pk=incident.pk)
+            return Response({"detail": f"Incident #{incident.pk} is {now}: it cannot be {done}."},
+                            status=status.HTTP_409_CONFLICT)
+        return Response(IncidentSerializer(self.get_queryset().get(pk=incident.pk)).data)

@@ -20,7 +20,7 @@ from incidents.detectors.pods import workload_of
 from incidents.detectors.workloads import ROLLOUT_GRACE_SECONDS, last_changed
 
 __all__ = ["DETECTORS", "ROLLOUT_GRACE_SECONDS", "Detector", "Finding", "Obj", "PodLookup", "attribute_pod_events",
-           "condition", "detect_object", "detect_pod", "detect_snapshot", "detector", "kinds_read", "last_changed",
+           "condition", "detect_object", "detect_snapshot", "detector", "kinds_read", "last_changed",
            "parse_time", "workload_of"]
 
 
@@ -31,10 +31,6 @@ def detect_object(kind: str, obj: Obj, now: datetime | None = None) -> list[Find
     for fn in DETECTORS.get(kind, {}).values():
         findings.extend(fn(obj, now))
     return findings
-
-
-def detect_pod(pod: Obj, now: datetime | None = None) -> list[Finding]:
-    return detect_object("Pod", pod, now)
 
 
 def kinds_read(object_kind: str, labels: Mapping[str, Any]) -> frozenset[str]:
