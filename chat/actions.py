@@ -17,8 +17,8 @@ from chat.llm import start_new_conversation
 from chat.messages import Reply
 from chat.models import ChatIdentity, LinkCode
 from chat.parsing import number
+from incidents import tasks as incident_tasks
 from incidents.audit import audit
-from incidents.explain import run_root_cause_analysis
 from incidents.models import Cluster, Incident
 from incidents.services import close_incident
 from mcp_bridge.calls import run_tool
@@ -62,12 +62,15 @@ def close(context: Context, incident_id: int, reason: str) -> Reply:
 
 
 def start_rca(context: Context, incident_id: int) -> Reply:
+    """Queued as the console queues it (the analysis reads the cluster and may ask a model: not while the
+    person waits); the report comes back to this conversation when it is done."""
     if not Incident.objects.filter(pk=incident_id).exists():
         return Reply(f"There is no incident #{incident_id}.")
-    report = run_root_cause_analysis(incident_id, requested_by=context.user, via=context.via).report
-    evidence = "\n".join(f"• {e}" for e in report["evidence"][:4])
-    return Reply(f"Root cause of #{incident_id}: {report['category']} ({report['confidence']:.0%})\n"
-                 f"{report['summary']}\n{evidence}\nNext: {'; '.join(report['recommended_actions'][:2])}")
+    assert context.user is not None
+    user_id, via, reply_to = context.user.pk, context.via, context.reply_to
+    transaction.on_commit(lambda: incident_tasks.run_rca.delay(incident_id, requested_by_id=user_id, via=via,
+                                                               reply_to=reply_to))
+    return Reply(f"RCA for incident #{incident_id} started; the result will be posted here.")
 
 
 def call_tool(context: Context, server: str, tool: str, arguments: dict[str, Any]) -> Reply:

@@ -3,6 +3,7 @@ changes only through approvals, decisions only for linked users with the permiss
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ import pytest
 from chat.handler import handle_message
 from chat.messages import IncomingMessage, Reply
 from chat.models import ChatIdentity
-from incidents.models import AuditEntry, Cluster, Incident
+from incidents.models import AuditEntry, Cluster, Incident, RootCauseReport
 from remediation.models import Approval, StepRun
 from tests.factories import make_user
 from tests.simulated import simulated_cluster
@@ -146,3 +147,31 @@ def test_closing_an_incident_by_hand_needs_the_permission_and_reaches_the_consol
     assert "resolved already" in one(say(lead, f"/incident close {incident.pk}")).text
     assert AuditEntry.objects.filter(action="incident.closed").count() == 1
 
+
+def test_an_rca_asked_in_chat_is_queued_and_its_result_comes_back_to_that_chat(
+        cluster, monkeypatch, django_capture_on_commit_callbacks):
+    from chat import tasks as chat_tasks
+    from incidents import tasks as incident_tasks
+
+    queued: list[tuple[Any, ...]] = []
+    sent: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(incident_tasks.run_rca, "delay", lambda *args, **kwargs: queued.append((args, kwargs)))
+    monkeypatch.setattr(chat_tasks.send_notification, "delay", lambda *args: sent.append(args))
+    alice = linked("alice", 1001)
+    incident = Incident.objects.create(fingerprint="d" * 40, group_key="g", title="CrashLoopBackOff: shop/checkout",
+                                       cluster=cluster, namespace="shop", object_kind="Deployment",
+                                       object_name="checkout")
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = one(say(alice, f"/rca {incident.pk}"))
+    assert reply.text == f"RCA for incident #{incident.pk} started; the result will be posted here."
+    assert not RootCauseReport.objects.exists()  # nothing analysed while the person waits
+    [(args, kwargs)] = queued
+    json.dumps([args, kwargs])  # what goes on the queue is plain data
+
+    with django_capture_on_commit_callbacks(execute=True):
+        incident_tasks.run_rca(*args, **kwargs)  # the worker
+    [(channel_type, conversation_id, text, _, _)] = sent
+    assert (channel_type, conversation_id) == ("telegram", alice)
+    assert text.startswith(f"Root cause of incident #{incident.pk}")
+    entry = AuditEntry.objects.get(action="rca.completed")
+    assert entry.actor.username == "alice" and entry.via == "telegram"
