@@ -13,7 +13,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult
 from pydantic import Field
 
-from mcp_bridge.servers.kubernetes.base import MUTATE, READ, Context, Name, Namespace, compact, result
+from mcp_bridge.servers.kubernetes.base import MUTATE, READ, Cluster, Context, Name, Namespace, compact, result
 from mcp_bridge.servers.kubernetes.summaries import container_status, pod_summary, recent_events
 from mcp_bridge.servers.kubernetes.workloads import Target, Workload, parse_workload, resolve_pod
 
@@ -26,7 +26,80 @@ def noted(target: Target, summary: dict[str, Any]) -> CallToolResult:
     return result(f"{target.note}\n{compact(summary)}", summary)
 
 
+def read_pod(cluster: Cluster, namespace: str, target: Target) -> dict[str, Any]:
+    """The target's pod: as `resolve_pod` read it, else read now."""
+    return target.pod or cluster.json(f"pod {namespace}/{target.name}", cluster.core.read_namespaced_pod,
+                                      target.name, namespace)
+
+
+def analyzed_logs(cluster: Cluster, namespace: str, name: str, **options: Any) -> dict[str, Any]:
+    """Log analysis of the pod's current and previous container; a missing previous log is noted, not raised."""
+    from aiops_project.loganalysis import analyze_logs as analyze
+
+    report: dict[str, Any] = {"namespace": namespace, "pod": name}
+    for which, previous in (("current", False), ("previous", True)):
+        try:
+            raw = cluster.call(f"logs of pod {namespace}/{name}", cluster.core.read_namespaced_pod_log, name,
+                               namespace, previous=previous, **options)
+        except ToolError as exc:
+            if not previous:
+                raise
+            report[which] = {"error": str(exc)}  # no previous container (never restarted)
+            continue
+        analysis = analyze(raw.decode("utf-8", errors="replace"))
+        report[which] = {**analysis.as_dict(), "summary": analysis.summary()}
+    return report
+
+
+def pod_events(cluster: Cluster, namespace: str, name: str) -> tuple[list[dict[str, Any]], str | None]:
+    """The pod's events and, when they cannot be read, why (a pod's state is worth returning without them)."""
+    try:
+        events = cluster.json(
+            f"events in namespace {namespace}",
+            cluster.core.list_namespaced_event,
+            namespace,
+            field_selector=f"involvedObject.kind=Pod,involvedObject.name={name}",
+        )
+    except ToolError as exc:
+        return [], str(exc)
+    # Filter again: not every API server (or emulator) honours field selectors.
+    mine = [
+        e
+        for e in events.get("items") or []
+        if (e.get("involvedObject") or {}).get("kind") == "Pod"
+        and (e.get("involvedObject") or {}).get("name") == name
+    ]
+    return mine, None
+
+
+def pod_description(pod: dict[str, Any], events: list[dict[str, Any]]) -> dict[str, Any]:
+    """`describe_pod`'s summary: status, conditions, container states and the 20 newest events."""
+    status = pod.get("status") or {}
+    return {
+        **pod_summary(pod),
+        "pod_ip": status.get("podIP"),
+        "started": status.get("startTime"),
+        "reason": status.get("reason"),
+        "message": status.get("message"),
+        "conditions": [
+            {k: c.get(k) for k in ("type", "status", "reason", "message") if c.get(k) is not None}
+            for c in status.get("conditions") or []
+        ],
+        "init_containers": [container_status(s) for s in status.get("initContainerStatuses") or []],
+        "containers": [container_status(s) for s in status.get("containerStatuses") or []],
+        "events": recent_events(events, 20),
+    }
+
+
 def register(mcp: MCPServer, ctx: Context) -> None:
+    register_list(mcp, ctx)
+    register_logs(mcp, ctx)
+    register_details(mcp, ctx)
+    register_delete(mcp, ctx)
+
+
+def register_list(mcp: MCPServer, ctx: Context) -> None:
+    """list_pods."""
     cluster = ctx.cluster
 
     @mcp.tool(annotations=READ)
@@ -40,6 +113,11 @@ def register(mcp: MCPServer, ctx: Context) -> None:
                                cluster.core.list_pod_for_all_namespaces, **kwargs)
         pods = [pod_summary(p) for p in items]
         return result(compact(pods), {"pods": pods})
+
+
+def register_logs(mcp: MCPServer, ctx: Context) -> None:
+    """get_pod_logs, analyze_logs."""
+    cluster = ctx.cluster
 
     @mcp.tool(annotations=READ, structured_output=False)
     def get_pod_logs(
@@ -74,26 +152,13 @@ def register(mcp: MCPServer, ctx: Context) -> None:
         """Known failure patterns (OOM, panics and stack traces, refused/timed-out connections, DNS, TLS,
         permissions, missing config or env, disk full, probes, exit codes...) in the current and the
         previous container's logs, with categories and (redacted) evidence lines."""
-        from aiops_project.loganalysis import analyze_logs as analyze
-
         ctx.guard(namespace)
         target = resolve_pod(ctx, namespace, name, workload, "analysing the logs of")
         name = target.name
         kwargs: dict[str, Any] = {"tail_lines": tail_lines}
         if container:
             kwargs["container"] = container
-        report: dict[str, Any] = {"namespace": namespace, "pod": name}
-        for which, previous in (("current", False), ("previous", True)):
-            try:
-                raw = cluster.call(f"logs of pod {namespace}/{name}", cluster.core.read_namespaced_pod_log, name,
-                                   namespace, previous=previous, **kwargs)
-            except ToolError as exc:
-                if not previous:
-                    raise
-                report[which] = {"error": str(exc)}  # no previous container (never restarted)
-                continue
-            analysis = analyze(raw.decode("utf-8", errors="replace"))
-            report[which] = {**analysis.as_dict(), "summary": analysis.summary()}
+        report = analyzed_logs(cluster, namespace, name, **kwargs)
         text = f"pod {namespace}/{name}: current: {report['current']['summary']}"
         if "summary" in report.get("previous", {}):
             text += f"; previous: {report['previous']['summary']}"
@@ -101,45 +166,19 @@ def register(mcp: MCPServer, ctx: Context) -> None:
             return result(f"{target.note}\n{text}", {"note": target.note, **report})
         return result(text, report)
 
+
+def register_details(mcp: MCPServer, ctx: Context) -> None:
+    """describe_pod, get_pod."""
+    cluster = ctx.cluster
+
     @mcp.tool(annotations=READ)
     def describe_pod(namespace: Namespace, name: Name, workload: Workload = None) -> CallToolResult:
         """Summarise a pod: status, conditions, container states and its recent events."""
         ctx.guard(namespace)
         target = resolve_pod(ctx, namespace, name, workload, "showing")
-        name = target.name
-        pod = target.pod or cluster.json(f"pod {namespace}/{name}", cluster.core.read_namespaced_pod, name, namespace)
-        try:
-            events = cluster.json(
-                f"events in namespace {namespace}",
-                cluster.core.list_namespaced_event,
-                namespace,
-                field_selector=f"involvedObject.kind=Pod,involvedObject.name={name}",
-            )
-            events_error = None
-        except ToolError as exc:  # the pod's state is worth returning without its events
-            events, events_error = {}, str(exc)
-        # Filter again: not every API server (or emulator) honours field selectors.
-        mine = [
-            e
-            for e in events.get("items") or []
-            if (e.get("involvedObject") or {}).get("kind") == "Pod"
-            and (e.get("involvedObject") or {}).get("name") == name
-        ]
-        status = pod.get("status") or {}
-        summary = {
-            **pod_summary(pod),
-            "pod_ip": status.get("podIP"),
-            "started": status.get("startTime"),
-            "reason": status.get("reason"),
-            "message": status.get("message"),
-            "conditions": [
-                {k: c.get(k) for k in ("type", "status", "reason", "message") if c.get(k) is not None}
-                for c in status.get("conditions") or []
-            ],
-            "init_containers": [container_status(s) for s in status.get("initContainerStatuses") or []],
-            "containers": [container_status(s) for s in status.get("containerStatuses") or []],
-            "events": recent_events(mine, 20),
-        }
+        pod = read_pod(cluster, namespace, target)
+        events, events_error = pod_events(cluster, namespace, target.name)
+        summary = pod_description(pod, events)
         if events_error:
             summary["events_error"] = events_error
         return noted(target, summary)
@@ -149,14 +188,18 @@ def register(mcp: MCPServer, ctx: Context) -> None:
         """A pod's status summary plus each container's image, resources, ports and probes."""
         ctx.guard(namespace)
         target = resolve_pod(ctx, namespace, name, workload, "showing")
-        name = target.name
-        pod = target.pod or cluster.json(f"pod {namespace}/{name}", cluster.core.read_namespaced_pod, name, namespace)
+        pod = read_pod(cluster, namespace, target)
         containers = [{k: c.get(k) for k in ("name", "image", "resources", "ports", "livenessProbe",
                                              "readinessProbe") if c.get(k) is not None}
                       for c in (pod.get("spec") or {}).get("containers") or []]
         summary = {**pod_summary(pod), "containers": containers,
                    "labels": (pod.get("metadata") or {}).get("labels") or {}}
         return noted(target, summary)
+
+
+def register_delete(mcp: MCPServer, ctx: Context) -> None:
+    """delete_pod."""
+    cluster = ctx.cluster
 
     @mcp.tool(annotations=MUTATE)
     def delete_pod(namespace: Namespace, name: Name,
