@@ -26,6 +26,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-logo
+	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 	AIOPS_ENV=production SECRET_KEY=ci-only-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n') \
 	  ALLOWED_HOSTS=aiops.example.com $(PY) manage.py check --deploy --fail-level WARNING
@@ -35,4 +36,4 @@ bench: install
 	bash bench/cold_install.sh
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache *.egg-info

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from asgiref.sync import sync_to_async
@@ -24,7 +24,7 @@ from pydantic import Field
 from incidents.models import Incident
 from remediation.models import Approval
 
-Scope = MutableMapping[str, Any]
+Scope = dict[str, Any]  # as servers pass it (and Django's handler requires)
 ASGIApp = Callable[[Scope, Callable[..., Awaitable[Any]], Callable[..., Awaitable[Any]]], Awaitable[None]]
 READ = ToolAnnotations(read_only_hint=True, open_world_hint=False)
 PATH = "/mcp"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import structlog
 from django.conf import settings
@@ -22,6 +22,10 @@ from incidents.ports import playbook_names
 from incidents.rca.engine import CATEGORIES, Hypothesis, RcaReport
 from mcp_bridge.exceptions import McpBridgeError
 from mcp_bridge.registry import server_tools
+
+if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletionMessageParam
+    from openai.types.shared_params.response_format_json_schema import JSONSchema
 
 log = structlog.get_logger(__name__)
 MAX_PROMPT_CHARS = 24_000
@@ -136,12 +140,12 @@ def llm_root_cause(objects: list[dict[str, Any]], events: list[dict[str, Any]], 
             f"Answer with JSON only. Categories: {', '.join(CATEGORIES)}.")
     if anonymizer:
         user = anonymizer.hide(user)
-    messages: list[dict[str, Any]] = [
+    messages: list[ChatCompletionMessageParam] = [
         {"role": "system", "content": "You are a Kubernetes SRE doing root-cause analysis. Use only the evidence "
                                       "given. When the evidence is split, rank hypotheses."},
         {"role": "user", "content": user}]
     client = OpenAI(timeout=settings.LLM_TIMEOUT_SECONDS, max_retries=1)
-    schema = {"name": "root_cause_analysis", "schema": LlmAnswer.model_json_schema()}
+    schema: JSONSchema = {"name": "root_cause_analysis", "schema": LlmAnswer.model_json_schema()}
     problem = ""
     for attempt in (1, 2):
         try:
