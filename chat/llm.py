@@ -19,6 +19,12 @@ from django.utils import timezone
 from aiops_project.loganalysis import redact
 from chat.messages import Reply, approval_buttons
 from chat.models import Conversation, Message
+from mcp_bridge.calls import run_tool
+from mcp_bridge.exceptions import McpBridgeError
+from mcp_bridge.policy import judge
+from mcp_bridge.registry import server_tools
+from remediation.models import Approval
+from remediation.services import request_action
 
 if TYPE_CHECKING:
     from openai.types.chat import ChatCompletionMessageParam, ChatCompletionToolUnionParam
@@ -99,10 +105,6 @@ def chat_with_llm(*, channel: str, external_id: str, user: Any, text: str, model
 
 def _tool_specs() -> list[dict[str, Any]]:
     """The Kubernetes server's tools the policy allows, as OpenAI function tools (from the registry)."""
-    from mcp_bridge.exceptions import McpBridgeError
-    from mcp_bridge.policy import judge
-    from mcp_bridge.registry import server_tools
-
     try:
         tools = server_tools("kubernetes")
     except McpBridgeError:
@@ -122,12 +124,6 @@ def _tool_specs() -> list[dict[str, Any]]:
 def _run_tool_call(name: str, raw_arguments: str, *, user: Any, via: str, cluster: Any,
                    reply_to: dict[str, str]) -> tuple[str, Reply | None]:
     """(what the model is told, a reply for the person if any). Never runs a MEDIUM/HIGH tool."""
-    from mcp_bridge.calls import run_tool
-    from mcp_bridge.exceptions import McpBridgeError
-    from mcp_bridge.policy import judge
-    from remediation.models import Approval
-    from remediation.services import request_action
-
     try:
         arguments = json.loads(raw_arguments or "{}")
         if not isinstance(arguments, dict):
