@@ -33,6 +33,8 @@ class LinkCode(models.Model):
 
 
 class Conversation(models.Model):
+    """A chat thread on one platform and channel, whose newest messages go to the LLM as context."""
+
     class Channel(models.TextChoices):
         SLACK = "slack", "Slack"
         TELEGRAM = "telegram", "Telegram"
@@ -53,6 +55,8 @@ class Conversation(models.Model):
 
 
 class Message(models.Model):
+    """One message of a conversation: a person's, the assistant's, a tool result or a system note."""
+
     class Role(models.TextChoices):
         USER = "user", "User"
         ASSISTANT = "assistant", "Assistant"

@@ -21,6 +21,8 @@ class Severity(models.TextChoices):
 
 
 class Cluster(models.Model):
+    """A Kubernetes cluster the agent watches and acts on, and how to reach it (kubeconfig, secret or in-cluster)."""
+
     class Kind(models.TextChoices):
         SIMULATED = "simulated", "Simulated cluster"
         KUBECONFIG = "kubeconfig", "Kubeconfig file"
@@ -213,6 +215,8 @@ class ClusterEvent(models.Model):
 
 
 class Rule(models.Model):
+    """Which events open an incident, notify, run an RCA or start a playbook, and how often (YAML or admin)."""
+
     name = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
     enabled = models.BooleanField(default=True)
@@ -331,6 +335,8 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
 
 
 class Incident(models.Model):
+    """A problem a person may act on: the events of one group key (workload, node or alert), open to resolved."""
+
     TIME_FIELD = "opened_at"
 
     class Status(models.TextChoices):

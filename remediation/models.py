@@ -16,6 +16,8 @@ class Risk(models.TextChoices):
 
 
 class Playbook(models.Model):
+    """A named remediation: ordered steps (MCP tool calls), with its approval timeout and hourly run budget."""
+
     name = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
     enabled = models.BooleanField(default=True)
@@ -81,6 +83,8 @@ def rollback_problem(steps: list[tuple[str, bool]]) -> str | None:
 
 
 class PlaybookStep(StepSettings):
+    """One step of a playbook as defined: the MCP tool it calls, its templated arguments and its risk."""
+
     playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveIntegerField()
     name = models.CharField(max_length=100)
@@ -113,6 +117,8 @@ class PlaybookStep(StepSettings):
 
 
 class PlaybookRun(models.Model):
+    """One execution of a playbook, for an incident or a person's request, from start to its final status."""
+
     class Status(models.TextChoices):
         RUNNING = "running", "Running"
         WAITING_APPROVAL = "waiting_approval", "Waiting for approval"
@@ -150,6 +156,8 @@ class PlaybookRun(models.Model):
 
 
 class StepRun(StepSettings):
+    """One step of a run: the call as rendered, its status, attempts, output and log."""
+
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         WAITING_APPROVAL = "waiting_approval", "Waiting for approval"
@@ -261,6 +269,8 @@ class ApproverScope(models.Model):
 
 
 class Approval(models.Model):
+    """The decision a MEDIUM or HIGH step waits for: who decided, through which channel, before it expires."""
+
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         APPROVED = "approved", "Approved"
