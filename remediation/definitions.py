@@ -10,8 +10,8 @@ from django.db import transaction
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from aiops_project.yamlfile import YamlFileError, field_line, load_yaml_model
-from incidents.models import Rule
 from incidents.matching import RuleError, compile_rule
+from incidents.models import Rule
 from mcp_bridge.registry import step_problems
 from remediation.models import Playbook, PlaybookStep, rollback_problem
 from remediation.templating import template_problems

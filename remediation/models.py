@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from mcp_bridge.registry import step_problems
+
 
 class Risk(models.TextChoices):
     LOW = "LOW", "Low"
@@ -102,7 +104,6 @@ class PlaybookStep(StepSettings):
 
     def clean(self) -> None:
         """Refuse, when the step is saved, a template that could never render (not when it runs)."""
-        from mcp_bridge.registry import step_problems
         from remediation.templating import template_problems
 
         if problems := [f"{'.'.join(map(str, loc)) or 'arguments'}: {why}"

@@ -14,7 +14,9 @@ from aiops_project.live import notify_console
 from aiops_project.notices import Notice, publish
 from incidents.audit import audit
 from incidents.models import ClusterEvent, EventStatus, Incident, Signal
-from mcp_bridge.policy import Verdict
+from mcp_bridge.calls import ArgumentRefusal, run_tool
+from mcp_bridge.exceptions import McpBridgeError
+from mcp_bridge.policy import RISK_RANK, PolicyRefusal, Verdict, judge, judged
 from remediation.access import get_approval_for_decider
 from remediation.models import Approval, OnFailure, Playbook, PlaybookRun, Risk, StepRun, StepSettings
 from remediation.templating import TemplateRenderError, render_arguments
@@ -93,7 +95,6 @@ def request_action(*, user: Any, server: str, tool: str, arguments: dict[str, An
     Raises PolicyRefusal when the policy refuses the tool outright. `verdict`: the caller's own verdict
     on this very call (`mcp_bridge.policy.judge`), used rather than judging it again.
     """
-    from mcp_bridge.policy import PolicyRefusal, judged
     from remediation import tasks
 
     verdict = judged(server, tool, arguments, verdict)
@@ -145,7 +146,6 @@ def advance_run(run_id: int) -> None:
 
 def _advance_run(run_id: int, tasks: Any) -> bool:
     """One decision; True when a step was refused by the tool policy and the run must be looked at again."""
-    from mcp_bridge.policy import RISK_RANK, judge
 
     with transaction.atomic():
         run = PlaybookRun.objects.select_for_update(of=("self",)).select_related("playbook", "incident").get(pk=run_id)
@@ -257,8 +257,6 @@ def _trigger_still_firing(run: PlaybookRun) -> bool:
 
 def execute_step(step_run_id: int) -> None:
     """Run one claimed step through the MCP bridge and record the outcome. Safe to run twice."""
-    from mcp_bridge.calls import ArgumentRefusal, PolicyRefusal, run_tool
-    from mcp_bridge.exceptions import McpBridgeError
 
     step = StepRun.objects.select_related("run__incident__cluster", "run__trigger_event").get(pk=step_run_id)
     if not step.claim():

@@ -12,6 +12,8 @@ from typing import Any
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from incidents.models import ClusterEvent
+
 _env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
 
 
@@ -28,7 +30,6 @@ def template_fields() -> dict[str, frozenset[str] | None]:
 
     None: any key (labels are free-form; a label an event lacks still fails when the step renders).
     """
-    from incidents.models import ClusterEvent
 
     return {"event": frozenset(ClusterEvent(labels={}).as_context()), "incident": frozenset({"id", "title"})}
 

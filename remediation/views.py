@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonR
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from incidents import tasks as incident_tasks
 from incidents.models import AuditEntry, Incident
 from remediation.access import can_decide
 from remediation.models import Approval, DecisionNotAllowed, DecisionRefused, PlaybookRun
@@ -70,10 +71,9 @@ def incident_panel(request: HttpRequest, incident_id: int) -> HttpResponse:
 @require_POST
 def request_rca(request: HttpRequest, incident_id: int) -> HttpResponse:
     """The incident page's "Analyse root cause": queued; the report arrives on the page by itself."""
-    from incidents import tasks
-
     incident = get_object_or_404(Incident, pk=incident_id)
-    transaction.on_commit(lambda: tasks.run_rca.delay(incident.pk))
+    user_id = request.user.pk
+    transaction.on_commit(lambda: incident_tasks.run_rca.delay(incident.pk, requested_by_id=user_id, via="console"))
     if request.headers.get("X-Requested-With") == "fetch":
         return JsonResponse({"ok": True, "message": f"Root-cause analysis of #{incident.pk} queued."})
     messages.success(request, f"Root-cause analysis of #{incident.pk} queued.")

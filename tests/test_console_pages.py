@@ -61,3 +61,20 @@ def test_an_approval_card_says_what_triggered_it_and_links_its_incident(client):
     text = client.get("/console/").content.decode()
     assert "Because: <strong>CrashLoopBackOff</strong> Container app is crash-looping (7 restarts)" in text
     assert f'href="/console/incidents/{approval.step_run.run.incident_id}/"' in text
+
+
+def test_analyse_root_cause_is_queued_as_the_signed_in_user_and_the_timeline_says_who_asked(
+        client, monkeypatch, django_capture_on_commit_callbacks):
+    from incidents import tasks as incident_tasks
+    from incidents.models import AuditEntry
+
+    incident = Incident.objects.create(fingerprint="f" * 40, group_key="g" * 40, title="OOMKilled: shop/checkout")
+    queued: list[tuple[tuple, dict]] = []
+    monkeypatch.setattr(incident_tasks.run_rca, "delay", lambda *args, **kwargs: queued.append((args, kwargs)))
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(f"/console/incidents/{incident.pk}/rca/", HTTP_X_REQUESTED_WITH="fetch")
+    assert answer.status_code == 200 and answer.json()["ok"]
+    [(args, kwargs)] = queued
+    incident_tasks.run_rca(*args, **kwargs)  # the worker (the incident has no cluster: the engine still answers)
+    entry = AuditEntry.objects.get(action="rca.completed", incident=incident)
+    assert (entry.actor.username, entry.via) == ("oncall", "console")
