@@ -37,7 +37,50 @@ def _incident_row(incident: Incident) -> dict[str, Any]:
             "resolved_at": incident.resolved_at.isoformat() if incident.resolved_at else None}
 
 
+def _incidents(status: str, limit: int) -> list[dict[str, Any]]:
+    rows = Incident.objects.select_related("cluster").order_by("-opened_at")
+    if status == "open":
+        rows = rows.open()
+    elif status == "resolved":
+        rows = rows.filter(status=Incident.Status.RESOLVED)
+    return [_incident_row(i) for i in rows[:limit]]
+
+
+def _incident_detail(incident_id: int) -> dict[str, Any]:
+    incident = Incident.objects.select_related("cluster").filter(pk=incident_id).first()
+    if incident is None:
+        raise ToolError(f"no incident {incident_id}")
+    return {
+        **_incident_row(incident),
+        "events": [{"at": e.recorded_at.isoformat(), "status": e.status, "reason": e.reason,
+                    "source": e.source, "message": e.message} for e in incident.events.order_by("recorded_at")],
+        "runs": [{"playbook": run.playbook.name, "status": run.status,
+                  "steps": [{"order": s.order, "name": s.name, "tool": f"{s.server}.{s.tool}", "risk": s.risk,
+                             "status": s.status, "output": (s.error or s.output)[:2000]}
+                            for s in run.step_runs.order_by("order")]}
+                 for run in incident.playbook_runs.select_related("playbook").order_by("created_at")],
+        "timeline": [{"at": a.at.isoformat(), "actor": a.actor_label, "via": a.via, "action": a.action,
+                      "message": a.message} for a in incident.timeline()],
+    }
+
+
+def _rca(incident_id: int) -> dict[str, Any]:
+    incident = Incident.objects.filter(pk=incident_id).first()
+    if incident is None:
+        raise ToolError(f"no incident {incident_id}")
+    return {"incident_id": incident_id,
+            "reports": [{"at": r.created_at.isoformat(), **r.report} for r in incident.rca_reports.all()]}
+
+
+def _pending_approvals() -> list[dict[str, Any]]:
+    pending = Approval.objects.pending().select_related("step_run__run__incident").order_by("expires_at")
+    return [{"id": a.pk, "incident_id": a.step_run.run.incident_id, "step": a.step_run.name,
+             "tool": f"{a.step_run.server}.{a.step_run.tool}", "arguments": a.step_run.arguments,
+             "risk": a.step_run.risk, "expires_at": a.expires_at.isoformat()} for a in pending]
+
+
 def build_server() -> MCPServer:
+    """The tools read through the ORM in a thread (`sync_to_async`): the server runs on daphne's event loop."""
     mcp = MCPServer("aiops-agent", version="1.0", log_level="WARNING",
                     instructions="Read-only: the incidents, their timelines and root-cause analyses, and the "
                                  "approvals waiting for a person, of this AIOps agent.")
@@ -48,60 +91,22 @@ def build_server() -> MCPServer:
         limit: Annotated[int, Field(ge=1, le=200)] = 50,
     ) -> dict[str, Any]:
         """Incidents, newest first: open ones by default."""
-        def read() -> list[dict[str, Any]]:
-            rows = Incident.objects.select_related("cluster").order_by("-opened_at")
-            if status == "open":
-                rows = rows.open()
-            elif status == "resolved":
-                rows = rows.filter(status=Incident.Status.RESOLVED)
-            return [_incident_row(i) for i in rows[:limit]]
-
-        return {"incidents": await sync_to_async(read)()}
+        return {"incidents": await sync_to_async(_incidents)(status, limit)}
 
     @mcp.tool(annotations=READ)
     async def get_incident(incident_id: Annotated[int, Field(ge=1)]) -> dict[str, Any]:
         """One incident with its events, playbook runs (steps, risk, status, output) and timeline."""
-        def read() -> dict[str, Any]:
-            incident = Incident.objects.select_related("cluster").filter(pk=incident_id).first()
-            if incident is None:
-                raise ToolError(f"no incident {incident_id}")
-            return {
-                **_incident_row(incident),
-                "events": [{"at": e.recorded_at.isoformat(), "status": e.status, "reason": e.reason,
-                            "source": e.source, "message": e.message} for e in incident.events.order_by("recorded_at")],
-                "runs": [{"playbook": run.playbook.name, "status": run.status,
-                          "steps": [{"order": s.order, "name": s.name, "tool": f"{s.server}.{s.tool}", "risk": s.risk,
-                                     "status": s.status, "output": (s.error or s.output)[:2000]}
-                                    for s in run.step_runs.order_by("order")]}
-                         for run in incident.playbook_runs.select_related("playbook").order_by("created_at")],
-                "timeline": [{"at": a.at.isoformat(), "actor": a.actor_label, "via": a.via, "action": a.action,
-                              "message": a.message} for a in incident.timeline()],
-            }
-
-        return await sync_to_async(read)()
+        return await sync_to_async(_incident_detail)(incident_id)
 
     @mcp.tool(annotations=READ)
     async def get_rca(incident_id: Annotated[int, Field(ge=1)]) -> dict[str, Any]:
         """The root-cause analyses of an incident, newest first (empty until one has run)."""
-        def read() -> dict[str, Any]:
-            incident = Incident.objects.filter(pk=incident_id).first()
-            if incident is None:
-                raise ToolError(f"no incident {incident_id}")
-            return {"incident_id": incident_id,
-                    "reports": [{"at": r.created_at.isoformat(), **r.report} for r in incident.rca_reports.all()]}
-
-        return await sync_to_async(read)()
+        return await sync_to_async(_rca)(incident_id)
 
     @mcp.tool(annotations=READ)
     async def list_pending_approvals() -> dict[str, Any]:
         """Approvals waiting for a person: the step, its tool and arguments, its risk, and when it expires."""
-        def read() -> list[dict[str, Any]]:
-            pending = Approval.objects.pending().select_related("step_run__run__incident").order_by("expires_at")
-            return [{"id": a.pk, "incident_id": a.step_run.run.incident_id, "step": a.step_run.name,
-                     "tool": f"{a.step_run.server}.{a.step_run.tool}", "arguments": a.step_run.arguments,
-                     "risk": a.step_run.risk, "expires_at": a.expires_at.isoformat()} for a in pending]
-
-        return {"approvals": await sync_to_async(read)()}
+        return {"approvals": await sync_to_async(_pending_approvals)()}
 
     return mcp
 
