@@ -76,22 +76,36 @@ class Controller:
             await self.crash_again(pods)
 
     async def sync(self, deploy: Obj, replica_sets: list[Obj], children: dict[str, list[Obj]]) -> None:
+        """One deployment: its current ReplicaSet (a new one for a new template) with the desired number of
+        pods, older ReplicaSets scaled to zero, and the status of both."""
+        meta, desired = deploy["metadata"], deploy["spec"].get("replicas", 1)
+        current = await self.current_replica_set(deploy, replica_sets, desired)
+        state = self.state.get((meta["namespace"], meta["name"]), PodState.HEALTHY)
+        pods = await self.scale_pods(current, children[current["metadata"]["uid"]], desired, state)
+        await self.retire_old(deploy, current, replica_sets, children)
+        await self.update_status(deploy, current, pods, desired)
+
+    async def current_replica_set(self, deploy: Obj, replica_sets: list[Obj], desired: int) -> Obj:
+        """The ReplicaSet of the deployment's template; created (a rollout: restart, image change...) if none."""
         meta, spec = deploy["metadata"], deploy["spec"]
-        key, desired = (meta["namespace"], meta["name"]), spec.get("replicas", 1)
         pod_hash = objects.template_hash(spec["template"])
         current = next(
             (rs for rs in replica_sets if rs["metadata"]["labels"].get("pod-template-hash") == pod_hash), None
         )
-        if current is None:  # a new template: a rollout (restart, image change, ...)
-            if replica_sets and self.on_restart.get(key) == OnRestart.HEALTHY:
-                self.state[key] = PodState.HEALTHY
-            revision = 1 + max((int(rs["metadata"]["annotations"].get(REVISION, 0)) for rs in replica_sets), default=0)
-            current = await self.create("apps/v1/replicasets", objects.replica_set(deploy, revision))
-            await self.patch("apps/v1/deployments", deploy, {"metadata": {"annotations": {REVISION: str(revision)}}})
-            await self.record(deploy, f"Scaled up replica set {current['metadata']['name']} from 0 to {desired}")
-        state = self.state.get(key, PodState.HEALTHY)
+        if current is not None:
+            return current
+        key = (meta["namespace"], meta["name"])
+        if replica_sets and self.on_restart.get(key) == OnRestart.HEALTHY:
+            self.state[key] = PodState.HEALTHY
+        revision = 1 + max((int(rs["metadata"]["annotations"].get(REVISION, 0)) for rs in replica_sets), default=0)
+        current = await self.create("apps/v1/replicasets", objects.replica_set(deploy, revision))
+        await self.patch("apps/v1/deployments", deploy, {"metadata": {"annotations": {REVISION: str(revision)}}})
+        await self.record(deploy, f"Scaled up replica set {current['metadata']['name']} from 0 to {desired}")
+        return current
 
-        pods = sorted(children[current["metadata"]["uid"]], key=lambda p: p["metadata"]["creationTimestamp"])
+    async def scale_pods(self, current: Obj, owned: list[Obj], desired: int, state: PodState) -> list[Obj]:
+        """Create or delete pods of the current ReplicaSet until it has `desired`; the pods it keeps."""
+        pods = sorted(owned, key=lambda p: p["metadata"]["creationTimestamp"])
         for _ in range(desired - len(pods)):
             pod = objects.pod(current, state, next(self.nodes), restarts=1 if state != PodState.IMAGEPULL else 0)
             pods.append(await self.create("v1/pods", pod))
@@ -99,7 +113,11 @@ class Controller:
                 await self.create("v1/events", event)
         for pod in pods[desired:]:  # scale down: newest first
             await self.delete("v1/pods", pod)
-        pods = pods[:desired]
+        return pods[:desired]
+
+    async def retire_old(self, deploy: Obj, current: Obj, replica_sets: list[Obj],
+                         children: dict[str, list[Obj]]) -> None:
+        """Older ReplicaSets lose their pods and are scaled to zero."""
         for old in replica_sets:
             if old["metadata"]["uid"] == current["metadata"]["uid"]:
                 continue
@@ -115,6 +133,8 @@ class Controller:
                     deploy, f"Scaled down replica set {old['metadata']['name']} from {old['spec']['replicas']} to 0"
                 )
 
+    async def update_status(self, deploy: Obj, current: Obj, pods: list[Obj], desired: int) -> None:
+        """The current ReplicaSet's replicas and status, and the deployment's status, patched when they differ."""
         ready = sum(
             1
             for pod in pods
@@ -128,7 +148,8 @@ class Controller:
             )
         if before != desired or any(current["status"].get(k) != v for k, v in rs_status.items()):
             await self.patch("apps/v1/replicasets", current, {"spec": {"replicas": desired}, "status": rs_status})
-        status = objects.deployment_status(desired, len(pods), len(pods), ready, meta.get("generation", 1))
+        generation = deploy["metadata"].get("generation", 1)
+        status = objects.deployment_status(desired, len(pods), len(pods), ready, generation)
         counters = ("observedGeneration", "replicas", "updatedReplicas", "readyReplicas", "availableReplicas")
         if any(deploy.get("status", {}).get(k) != status[k] for k in counters):
             await self.patch("apps/v1/deployments", deploy, {"status": status})
