@@ -20,6 +20,7 @@ import json
 import os
 import re
 import sys
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -104,6 +105,7 @@ class _Parsed:
 # Every tool call judges the policy, which needs the file: parse it once per version of the file (and of
 # the variables it names), not once per call. A few paths at most (tests make many files: the oldest go).
 _parsed: dict[str, _Parsed] = {}
+_parsed_lock = threading.Lock()  # readers need none (one dict lookup); writers evict and insert together
 MAX_PARSED_FILES = 16
 # File times tick coarsely (a kernel tick, a second or two on some file systems): a file read within that
 # long of its last change could change again with the same mtime and size, so it is not kept until older.
@@ -134,10 +136,11 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
     servers = _parse(path, text, environ)
     if time.time_ns() - stat.st_mtime_ns > RACY_NANOSECONDS:
         variables = tuple((name, environ.get(name)) for name in sorted({name for name, _ in _VARIABLE.findall(text)}))
-        _parsed.pop(key, None)
-        while len(_parsed) >= MAX_PARSED_FILES:
-            _parsed.pop(next(iter(_parsed)))
-        _parsed[key] = _Parsed(stamp, variables, servers)
+        with _parsed_lock:
+            _parsed.pop(key, None)
+            while len(_parsed) >= MAX_PARSED_FILES:
+                _parsed.pop(next(iter(_parsed)))
+            _parsed[key] = _Parsed(stamp, variables, servers)
     return dict(servers)
 
 
