@@ -20,7 +20,7 @@ from chat.parsing import number
 from incidents import tasks as incident_tasks
 from incidents.audit import audit
 from incidents.models import Cluster, Incident
-from incidents.services import close_incident
+from incidents.services import acknowledge_incident, close_incident
 from mcp_bridge.calls import run_tool
 from mcp_bridge.exceptions import McpBridgeError
 from remediation.models import Approval, DecisionRefused
@@ -49,6 +49,16 @@ def decide(context: Context, *, approve: bool, words: tuple[str, ...]) -> Reply:
         return Reply(f"Approval #{approval_id}: {exc}")
     context.session.pop("approval", None)
     return formatting.decision(approval)
+
+
+def acknowledge(context: Context, incident_id: int) -> Reply:
+    """Someone is on it. The caller checked the permission."""
+    incident = Incident.objects.filter(pk=incident_id).first()
+    if incident is None:
+        return Reply(f"There is no incident #{incident_id}.")
+    if not acknowledge_incident(incident, actor=context.user, via=context.via):
+        return Reply(f"Incident #{incident_id} is {incident.status}: only an open incident can be acknowledged.")
+    return Reply(f"Incident #{incident_id} acknowledged: you are on it.")
 
 
 def close(context: Context, incident_id: int, reason: str) -> Reply:

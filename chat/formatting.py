@@ -17,7 +17,7 @@ What I understand:
 • /k8s pods|deployments|events [namespace] · /k8s nodes · /k8s logs <pod> [namespace]
 • /k8s describe <kind> <name> [namespace] · /k8s restart <deployment> [namespace]
 • /k8s scale <deployment> <replicas> [namespace] · /k8s clusters · /k8s use <cluster>
-• /incident list · /incident show <id> · /incident close <id> [reason]
+• /incident list · /incident show <id> · /incident ack <id> · /incident close <id> [reason]
 • /approval list · /alert list · /rca <incident> · /status · /help
 • /model [name] · /reset (forget this conversation) · /link CODE (from the web console)
 • anything else goes to the LLM, when one is configured

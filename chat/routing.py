@@ -37,12 +37,15 @@ def _incident(context: Context, command: Command) -> list[Reply]:
     incident_id = number(args[1]) if len(args) > 1 else None
     if args[0] == "show" and incident_id is not None:
         return [queries.show_incident(incident_id)]
-    if args[0] == "close" and incident_id is not None:
+    if args[0] in ("ack", "close") and incident_id is not None:
         assert context.user is not None
+        verb = "acknowledge" if args[0] == "ack" else "close"
         if not context.user.has_perm(CLOSE_PERMISSION):
-            return [Reply(f"You are not allowed to close incidents (needs the {CLOSE_PERMISSION} permission).")]
+            return [Reply(f"You are not allowed to {verb} incidents (needs the {CLOSE_PERMISSION} permission).")]
+        if args[0] == "ack":
+            return [actions.acknowledge(context, incident_id)]
         return [actions.close(context, incident_id, " ".join(args[2:]))]
-    return [Reply("Use /incident list, /incident show <id> or /incident close <id> [reason].")]
+    return [Reply("Use /incident list, /incident show <id>, /incident ack <id> or /incident close <id> [reason].")]
 
 
 def _rca(context: Context, command: Command) -> list[Reply]:

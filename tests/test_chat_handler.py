@@ -148,6 +148,22 @@ def test_closing_an_incident_by_hand_needs_the_permission_and_reaches_the_consol
     assert AuditEntry.objects.filter(action="incident.closed").count() == 1
 
 
+def test_acknowledging_an_incident_says_who_is_on_it(monkeypatch, django_capture_on_commit_callbacks):
+    sent: list[dict[str, Any]] = []
+    monkeypatch.setattr("aiops_project.live._send", sent.append)
+    viewer, lead = linked("viewer", 1002), linked("lead", 1004, "incidents.change_incident")
+    incident = Incident.objects.create(fingerprint="e" * 40, group_key="g", title="OOMKilled: shop/checkout")
+    assert "not allowed to acknowledge" in one(say(viewer, f"/incident ack {incident.pk}")).text
+    with django_capture_on_commit_callbacks(execute=True):
+        assert "acknowledged: you are on it" in one(say(lead, f"/incident ack {incident.pk}")).text
+    incident.refresh_from_db()
+    assert incident.status == "acknowledged" and incident.acknowledged_by.username == "lead"
+    assert [(e.action, e.actor_label, e.via) for e in incident.timeline()] == [
+        ("incident.acknowledged", "lead", "telegram")]
+    assert {"topic": "incident", "id": incident.pk} in sent
+    assert "only an open incident" in one(say(lead, f"/incident ack {incident.pk}")).text
+
+
 def test_an_rca_asked_in_chat_is_queued_and_its_result_comes_back_to_that_chat(
         cluster, monkeypatch, django_capture_on_commit_callbacks):
     from chat import tasks as chat_tasks
