@@ -173,86 +173,97 @@ def parse_server(name: str, entry: Any, environ: Mapping[str, str] | None = None
     return _parse_server(origin, name, entry, os.environ if environ is None else environ)
 
 
-def _parse_server(path: Path, name: str, entry: Any, environ: Mapping[str, str]) -> ServerConfig:
-    def fail(field_name: str, problem: str) -> McpConfigError:
-        return McpConfigError(f"{path}: server {name!r}: field {field_name!r} {problem}")
+class _Entry:
+    """One `mcpServers` entry being read: typed fields, whose errors name the file, the server and the field."""
 
-    if not isinstance(entry, dict):
-        raise McpConfigError(f"{path}: server {name!r}: must be an object")
+    def __init__(self, path: Path, name: str, entry: dict[str, Any], environ: Mapping[str, str]) -> None:
+        self.path, self.name, self.entry, self.environ = path, name, entry, environ
 
-    def text(key: str) -> str | None:
-        value = entry.get(key)
+    def fail(self, field_name: str, problem: str) -> McpConfigError:
+        return McpConfigError(f"{self.path}: server {self.name!r}: field {field_name!r} {problem}")
+
+    def text(self, key: str) -> str | None:
+        value = self.entry.get(key)
         if value is not None and not isinstance(value, str):
-            raise fail(key, "must be a string")
+            raise self.fail(key, "must be a string")
         return value
 
-    def strings(key: str) -> tuple[str, ...]:
-        value = entry.get(key, [])
+    def strings(self, key: str) -> tuple[str, ...]:
+        value = self.entry.get(key, [])
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise fail(key, "must be a list of strings")
-        return tuple(interpolate(item, environ) for item in value)
+            raise self.fail(key, "must be a list of strings")
+        return tuple(interpolate(item, self.environ) for item in value)
 
-    def mapping(key: str) -> dict[str, str]:
-        value = entry.get(key, {})
+    def mapping(self, key: str) -> dict[str, str]:
+        value = self.entry.get(key, {})
         if not isinstance(value, dict) or not all(isinstance(item, str) for item in value.values()):
-            raise fail(key, "must be an object of strings")
-        return {k: interpolate(v, environ) for k, v in value.items()}
+            raise self.fail(key, "must be an object of strings")
+        return {k: interpolate(v, self.environ) for k, v in value.items()}
 
-    def policy() -> ServerPolicy:
-        value = entry.get("policy", {})
+    def transport(self) -> Transport:
+        """`type`, or without it stdio for a `command` and streamable HTTP otherwise."""
+        declared = self.text("type")
+        if declared is None:
+            return "stdio" if "command" in self.entry else "streamable_http"
+        if declared not in TRANSPORT_ALIASES:
+            raise self.fail("type", f"is {declared!r}; expected one of {', '.join(sorted(TRANSPORT_ALIASES))}")
+        return TRANSPORT_ALIASES[declared]
+
+    def policy(self) -> ServerPolicy:
+        value = self.entry.get("policy", {})
         if not isinstance(value, dict):
-            raise fail("policy", "must be an object")
+            raise self.fail("policy", "must be an object")
         if unknown := set(value) - {"allow", "deny", "risk", "allow_sensitive"}:
-            raise fail("policy", f"has unknown key(s) {', '.join(sorted(unknown))} "
-                                 "(known: allow, deny, risk, allow_sensitive)")
+            raise self.fail("policy", f"has unknown key(s) {', '.join(sorted(unknown))} "
+                                      "(known: allow, deny, risk, allow_sensitive)")
         lists = {}
         for key in ("allow", "deny", "allow_sensitive"):
             items = value.get(key, [])
             if not isinstance(items, list) or not all(isinstance(i, str) and i for i in items):
-                raise fail(f"policy.{key}", "must be a list of tool names or globs")
+                raise self.fail(f"policy.{key}", "must be a list of tool names or globs")
             lists[key] = tuple(items)
         risk = value.get("risk", {})
         if not isinstance(risk, dict) or not all(isinstance(r, str) and r.upper() in RISKS for r in risk.values()):
-            raise fail("policy.risk", f"must map tool names to one of {', '.join(RISKS)}")
+            raise self.fail("policy.risk", f"must map tool names to one of {', '.join(RISKS)}")
         return ServerPolicy(allow=lists["allow"], deny=lists["deny"], allow_sensitive=lists["allow_sensitive"],
                             risk={tool: r.upper() for tool, r in risk.items()})
 
-    def limits() -> dict[str, Any]:
-        concurrency = entry.get("max_concurrency", 4)
+    def limits(self) -> dict[str, Any]:
+        """max_concurrency, timeout_seconds and policy: the fields every transport shares."""
+        concurrency = self.entry.get("max_concurrency", 4)
         if not isinstance(concurrency, int) or isinstance(concurrency, bool) or not 1 <= concurrency <= 64:
-            raise fail("max_concurrency", "must be a whole number from 1 to 64")
-        timeout = entry.get("timeout_seconds")
+            raise self.fail("max_concurrency", "must be a whole number from 1 to 64")
+        timeout = self.entry.get("timeout_seconds")
         if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float)
                                     or not 0 < timeout <= 3600):
-            raise fail("timeout_seconds", "must be a number of seconds, more than 0 and at most 3600")
-        return {"max_concurrency": concurrency, "timeout_seconds": timeout, "policy": policy()}
+            raise self.fail("timeout_seconds", "must be a number of seconds, more than 0 and at most 3600")
+        return {"max_concurrency": concurrency, "timeout_seconds": timeout, "policy": self.policy()}
 
-    declared = text("type")
-    if declared is None:
-        kind: Transport = "stdio" if "command" in entry else "streamable_http"
-    elif declared in TRANSPORT_ALIASES:
-        kind = TRANSPORT_ALIASES[declared]
-    else:
-        raise fail("type", f"is {declared!r}; expected one of {', '.join(sorted(TRANSPORT_ALIASES))}")
-    description = text("description") or ""
+
+def _parse_server(path: Path, name: str, entry: Any, environ: Mapping[str, str]) -> ServerConfig:
+    if not isinstance(entry, dict):
+        raise McpConfigError(f"{path}: server {name!r}: must be an object")
+    fields = _Entry(path, name, entry, environ)
+    kind = fields.transport()
+    description = fields.text("description") or ""
 
     if kind == "stdio":
-        command = interpolate(text("command") or "", environ).strip()
+        command = interpolate(fields.text("command") or "", environ).strip()
         if not command:
-            raise fail("command", "is required for a stdio server")
-        cwd = Path(interpolate(text("cwd") or ".", environ))
+            raise fields.fail("command", "is required for a stdio server")
+        cwd = Path(interpolate(fields.text("cwd") or ".", environ))
         return ServerConfig(
             name=name,
             type=kind,
             command=sys.executable if command in PYTHON_COMMANDS else command,
-            args=strings("args"),
-            env=mapping("env"),
+            args=fields.strings("args"),
+            env=fields.mapping("env"),
             cwd=cwd if cwd.is_absolute() else (path.parent / cwd).resolve(),
             description=description,
-            **limits(),
+            **fields.limits(),
         )
-    url = interpolate(text("url") or "", environ).strip()
+    url = interpolate(fields.text("url") or "", environ).strip()
     if not url.startswith(("http://", "https://")):
-        raise fail("url", f"must be an http(s) URL for a {kind} server (got {url!r})")
-    return ServerConfig(name=name, type=kind, url=url, headers=mapping("headers"), description=description,
-                        **limits())
+        raise fields.fail("url", f"must be an http(s) URL for a {kind} server (got {url!r})")
+    return ServerConfig(name=name, type=kind, url=url, headers=fields.mapping("headers"), description=description,
+                        **fields.limits())
