@@ -84,4 +84,5 @@ def test_the_admin_action_acknowledges_as_the_acting_user(incident: Incident) ->
     assert answer.status_code == 302
     incident.refresh_from_db()
     assert incident.status == "acknowledged" and incident.acknowledged_by == admin
-    assert [(e.action, e.actor_label, e.via) for e in incident.timeline()] == [("incident.acknowledged", "boss", "admin")]
+    assert [(e.action, e.actor_label, e.via) for e in incident.timeline()] == [
+        ("incident.acknowledged", "boss", "admin")]
