@@ -1,12 +1,16 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
 
 from aiops_project import embedded_redis
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -61,10 +65,31 @@ def warm_sessions() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], Path]:
+    """For tests whose processes share a SQLite file: `migrated_sqlite(path)` puts a migrated database there,
+    copied from one that `manage.py migrate` made once for the session (migrating takes seconds)."""
+    import shutil
+    import subprocess
+    import sys
+
+    template = tmp_path_factory.mktemp("migrated") / "template.sqlite3"
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(AIOPS_VAR_DIR=str(template.parent), DATABASE_URL=f"sqlite:///{template}")
+    result = subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+
+    def copy(path: Path) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(template, path)
+        return path
+
+    return copy
+
+
+@pytest.fixture(scope="session")
 def realkube() -> Iterator[Any]:
     """A real kube-apiserver with its controller manager and scheduler, for the whole session (tests/realkube.py)."""
-    import os
-
     from tests.realkube import RealKubeMissing, realkube_dir, running_realkube
 
     if realkube_dir() is None:

@@ -58,8 +58,12 @@ class Replica:
 class Database:
     """The database the watcher processes share: a SQLite file, or a fresh PostgreSQL database."""
 
-    def __init__(self, url: str) -> None:
-        self.url = url
+    def __init__(self, url: str, migrated: bool) -> None:
+        self.url, self.migrated = url, migrated
+
+    def setup_commands(self, *commands: list[str]) -> list[list[str]]:
+        """`manage.py` commands that prepare it: `migrate` first unless it is migrated already."""
+        return [*([] if self.migrated else [["migrate", "--noinput", "-v0"]]), *commands]
 
     def rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
         if self.url.startswith("sqlite"):
@@ -82,9 +86,11 @@ class Database:
 
 
 @contextmanager
-def shared_database(tmp_path: Path) -> Iterator[Database]:
+def shared_database(tmp_path: Path, migrated_sqlite: Callable[[Path], Path]) -> Iterator[Database]:
+    """A SQLite file migrated already (a copy of the session's), or a fresh PostgreSQL database to migrate."""
     with _database_url(tmp_path) as url:
-        yield Database(url or f"sqlite:///{tmp_path / 'shared.sqlite3'}")
+        yield Database(url, False) if url else Database(f"sqlite:///{migrated_sqlite(tmp_path / 'shared.sqlite3')}",
+                                                         True)
 
 
 def eventually(probe: Callable[[], Any], what: str, replicas: list[Replica], timeout: float = 60) -> Any:
@@ -102,7 +108,7 @@ def wall(entry: dict[str, Any]) -> float:
 
 @pytest.mark.parametrize("election", [pytest.param("kubernetes", marks=pytest.mark.once), "database"])
 def test_the_standby_watcher_takes_over_from_a_killed_leader_and_records_every_transition_once(
-        realkube: Any, tmp_path: Path, election: str) -> None:
+        realkube: Any, tmp_path: Path, election: str, migrated_sqlite: Callable[[Path], Path]) -> None:
     ns, node = f"handover-{uuid.uuid4().hex[:6]}", f"handover-{uuid.uuid4().hex[:6]}"
     realkube.sim("node", node)
     for app in ("alpha", "beta"):
@@ -116,7 +122,7 @@ def test_the_standby_watcher_takes_over_from_a_killed_leader_and_records_every_t
     replicas: list[Replica] = []
     eventually(lambda: available("alpha") and available("beta"), "the deployments to be available", replicas)
 
-    with shared_database(tmp_path) as database:
+    with shared_database(tmp_path, migrated_sqlite) as database:
         env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}
                and not k.startswith("AIOPS_LEADER_")}
         env.update(AIOPS_VAR_DIR=str(tmp_path / "var"), DATABASE_URL=database.url, LOG_FORMAT="json",
@@ -125,9 +131,9 @@ def test_the_standby_watcher_takes_over_from_a_killed_leader_and_records_every_t
                    AIOPS_LEADER_ELECTION=election, AIOPS_LEADER_LEASE_SECONDS=str(LEASE_SECONDS))
         if election == "kubernetes":
             env.update(AIOPS_LEADER_KUBECONFIG=str(realkube.kubeconfig), AIOPS_LEADER_NAMESPACE=ns)
-        for args in (["migrate", "--noinput", "-v0"],
-                     ["shell", "-c", "from incidents.models import Cluster; Cluster.objects.create(name='real', "
-                                     f"kind='kubeconfig', kubeconfig_path={str(realkube.kubeconfig)!r})"]):
+        for args in database.setup_commands(
+                ["shell", "-c", "from incidents.models import Cluster; Cluster.objects.create(name='real', "
+                                f"kind='kubeconfig', kubeconfig_path={str(realkube.kubeconfig)!r})"]):
             result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
                                     text=True, timeout=120, check=False)
             assert result.returncode == 0, result.stderr
@@ -219,20 +225,20 @@ def test_the_standby_watcher_takes_over_from_a_killed_leader_and_records_every_t
 
 
 def test_two_beat_processes_only_the_leader_sends_and_the_standby_takes_over_when_it_is_killed(
-        tmp_path: Path) -> None:
+        tmp_path: Path, migrated_sqlite: Callable[[Path], Path]) -> None:
     queue = f"leader-probe-{uuid.uuid4().hex[:8]}"
     replicas: list[Replica] = []
-    with shared_database(tmp_path) as database:
+    with shared_database(tmp_path, migrated_sqlite) as database:
         env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}
                and not k.startswith("AIOPS_LEADER_")}
         env.update(AIOPS_VAR_DIR=str(tmp_path / "var"), DATABASE_URL=database.url, LOG_FORMAT="json",
                    REDIS_URL=f"unix://{settings.EMBEDDED_REDIS_SOCKET}?db=7" if settings.EMBEDDED_REDIS
                    else settings.REDIS_URL, AIOPS_LEADER_ELECTION="database", AIOPS_LEADER_LEASE_SECONDS="2")
-        for args in (["migrate", "--noinput", "-v0"],
-                     ["shell", "-c", "from django_celery_beat.models import IntervalSchedule, PeriodicTask; "
-                                     "every = IntervalSchedule.objects.create(every=1, period='seconds'); "
-                                     "PeriodicTask.objects.create(name='probe', task='tests.leader_probe', "
-                                     f"interval=every, queue={queue!r})"]):
+        for args in database.setup_commands(
+                ["shell", "-c", "from django_celery_beat.models import IntervalSchedule, PeriodicTask; "
+                                "every = IntervalSchedule.objects.create(every=1, period='seconds'); "
+                                "PeriodicTask.objects.create(name='probe', task='tests.leader_probe', "
+                                f"interval=every, queue={queue!r})"]):
             result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
                                     text=True, timeout=120, check=False)
             assert result.returncode == 0, result.stderr

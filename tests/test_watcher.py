@@ -296,9 +296,10 @@ def test_backoff_doubles_with_jitter_up_to_the_cap() -> None:
 # --- the management command, as a process, against a simulated-cluster process ------------------------
 
 
-def test_watch_clusters_records_a_crashloop_and_exits_cleanly_on_sigint(tmp_path: Path) -> None:
+def test_watch_clusters_records_a_crashloop_and_exits_cleanly_on_sigint(
+        tmp_path: Path, migrated_sqlite: Callable[[Path], Path]) -> None:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    database = tmp_path / "watch.sqlite3"
+    database = migrated_sqlite(tmp_path / "watch.sqlite3")
     env.update(AIOPS_VAR_DIR=str(tmp_path / "var"), DATABASE_URL=f"sqlite:///{database}", LOG_FORMAT="json",
                REDIS_URL=f"unix://{settings.EMBEDDED_REDIS_SOCKET}?db=7" if settings.EMBEDDED_REDIS
                else settings.REDIS_URL)
@@ -308,7 +309,6 @@ def test_watch_clusters_records_a_crashloop_and_exits_cleanly_on_sigint(tmp_path
                                 text=True, timeout=120, check=False)
         assert result.returncode == 0, result.stderr
 
-    manage("migrate", "--noinput", "-v0")
     kubeconfig = tmp_path / "kubeconfig"
     simcluster = start_simcluster(kubeconfig)
     output = tmp_path / "watcher.log"
