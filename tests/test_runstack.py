@@ -37,8 +37,8 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-def test_a_dying_process_stops_the_whole_stack(tmp_path):
-    with running_stack(tmp_path) as stack:
+def test_a_dying_process_stops_the_whole_stack(tmp_path, migrated_sqlite):
+    with running_stack(tmp_path, migrated_sqlite) as stack:
         children = child_pids(stack.process.pid)
         web = next(pid for pid, cmd in children.items() if "daphne" in cmd)
         assert any("celery" in cmd and " worker" in cmd for cmd in children.values())
