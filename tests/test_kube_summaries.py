@@ -96,8 +96,6 @@ def make_event(name: str, last_seen: str | None, **fields: Any) -> dict[str, Any
     }
 
 
-# owner_of, waiting_reason
-
 
 def test_the_owner_is_the_controller_rather_than_the_first_reference() -> None:
     meta = {"ownerReferences": [{"kind": "ConfigMap", "name": "cfg"},
@@ -128,8 +126,6 @@ def test_no_waiting_reason_when_no_container_waits_or_has_a_state() -> None:
     assert waiting_reason([running_status(), {"name": "new"}, {"state": None}, {"state": {"waiting": {}}}]) is None
     assert waiting_reason([]) is None
 
-
-# pod_summary, container_status
 
 
 def test_a_crash_looping_pod_is_summarised_with_readiness_restarts_reason_node_and_owner() -> None:
@@ -204,8 +200,6 @@ def test_a_container_status_without_state_or_restart_count() -> None:
     assert container_status({"name": "web", "state": {"waiting": None}})["state"] == {"state": "waiting"}
 
 
-# event_summary, recent_events
-
 
 def test_an_event_is_summarised_with_its_object_and_count() -> None:
     event = make_event("web-5d8f-abcde", "2024-05-01T10:00:05Z")
@@ -257,8 +251,6 @@ def test_events_without_a_time_come_last() -> None:
     assert [e["reason"] for e in recent_events(events, 10)] == ["BackOff", "Unknown"]
     assert recent_events([], 10) == []
 
-
-# deployment_summary, rollout_state
 
 
 def test_a_deployment_is_summarised_with_replicas_images_and_last_restart() -> None:
@@ -360,8 +352,6 @@ def test_a_deployment_without_status_or_replicas_waits_for_its_one_replica() -> 
         "state": "progressing", "message": "0 of 1 updated replicas are available"}
 
 
-# node_summary, service_summary
-
 
 def test_a_node_is_summarised_with_readiness_roles_version_and_allocatable() -> None:
     node = {
@@ -413,8 +403,6 @@ def test_an_external_name_service_has_no_ports_and_no_selector() -> None:
                                         "cluster_ip": None, "ports": [], "selector": {}}
 
 
-# describe_summary, trimmed
-
 
 def test_describing_an_object_drops_the_last_applied_configuration() -> None:
     deployment = make_deployment(replicas=3)
@@ -457,8 +445,6 @@ def test_a_small_value_is_kept_whole_and_a_large_one_is_cut() -> None:
     assert isinstance(cut, str) and cut.startswith('{"items":["xxx') and cut.endswith("…(truncated)")
     assert len(cut) == 500 + len("…(truncated)")
 
-
-# container_in_template, quantity, raised_memory
 
 
 def test_a_container_is_found_by_name_in_the_pod_template() -> None:
