@@ -18,7 +18,10 @@ def chat_sink(notice: Notice) -> None:
     """Registered in ChatConfig.ready(): called after commit with every published notice."""
     buttons = approval_buttons(notice.approval_id) if (
         notice.kind == "approval.requested" and notice.approval_id is not None) else ()
-    notify_chat(notice.text, buttons=buttons, monospace=notice.monospace, reply_to=notice.reply_to,
+    text = notice.text
+    if notice.kind == "incident.notified" and notice.incident_id is not None:  # where to read more, in chat
+        text += f"\nIncident #{notice.incident_id}: /incident show {notice.incident_id}"
+    notify_chat(text, buttons=buttons, monospace=notice.monospace, reply_to=notice.reply_to,
                 channels=notice.audience == "operators")
 
 

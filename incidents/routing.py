@@ -60,5 +60,4 @@ def notify_operators(event: ClusterEvent, rule: Rule, incident: Incident | None)
     text = f"[{event.severity}] {event.reason} on {event.object_kind} {where}: {event.message}"[:500]
     audit("operators.notified", incident=incident, target=incident, event_id=event.pk, rule=rule.name,
           via="console", message=text)
-    publish(Notice("incident.notified", text + (f"\nIncident #{incident.pk}: /incident show {incident.pk}"
-                                                if incident else ""), incident_id=incident.pk if incident else None))
+    publish(Notice("incident.notified", text, incident_id=incident.pk if incident else None))

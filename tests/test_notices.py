@@ -53,4 +53,6 @@ def test_chat_presents_an_approval_request_with_buttons_and_a_requesters_notice_
     notify.chat_sink(Notice("approval.requested", "Approval #7", approval_id=7))
     notify.chat_sink(Notice("step.finished", "done", audience="requester",
                             reply_to={"channel_type": "slack", "conversation_id": "C1"}))
-    assert sent == [("Approval #7", ("approve:7", "reject:7"), True), ("done", (), False)]
+    notify.chat_sink(Notice("incident.notified", "[critical] OOMKilled", incident_id=3))
+    assert sent == [("Approval #7", ("approve:7", "reject:7"), True), ("done", (), False),
+                    ("[critical] OOMKilled\nIncident #3: /incident show 3", (), True)]
