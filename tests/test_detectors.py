@@ -3,63 +3,22 @@
 from __future__ import annotations
 
 import copy
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from incidents.detectors import DETECTORS, detect_object, detect_snapshot, workload_of
-
-NOW = datetime(2026, 11, 28, 10, 30, tzinfo=UTC)
-
-
-def ago(minutes: float) -> str:
-    return (NOW - timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def make_pod(name: str = "checkout-7d9f8b6c5-x2x9q", *, waiting: str | None = None, last_reason: str | None = None,
-             restarts: int = 0, owner: tuple[str, str] | None = ("ReplicaSet", "checkout-7d9f8b6c5"),
-             waiting_message: str = "back-off 5m0s restarting failed container") -> dict[str, Any]:
-    state: dict[str, Any] = {"running": {"startedAt": "2026-11-28T10:00:00Z"}}
-    if waiting:
-        state = {"waiting": {"reason": waiting, "message": waiting_message}}
-    container: dict[str, Any] = {"name": "app", "image": "shop/checkout:1.4.2", "ready": waiting is None,
-                                 "restartCount": restarts, "state": state}
-    if last_reason:
-        exit_code = 137 if last_reason == "OOMKilled" else 1
-        container["lastState"] = {"terminated": {"reason": last_reason, "exitCode": exit_code}}
-    labels = {"app": "checkout", "pod-template-hash": "7d9f8b6c5"}
-    meta: dict[str, Any] = {"name": name, "namespace": "shop", "labels": labels,
-                            "uid": "5b0f6f0e-0c1e-4a43-9a53-1d2f0c8e7b11", "creationTimestamp": ago(60)}
-    if owner:
-        meta["ownerReferences"] = [{"kind": owner[0], "name": owner[1], "apiVersion": "apps/v1", "uid": "u",
-                                    "controller": True, "blockOwnerDeletion": True}]
-    ready = "True" if waiting is None else "False"
-    conditions = [
-        {"type": "PodReadyToStartContainers", "status": "True", "lastProbeTime": None, "lastTransitionTime": ago(60)},
-        {"type": "Initialized", "status": "True", "lastProbeTime": None, "lastTransitionTime": ago(60)},
-        {"type": "Ready", "status": ready, "lastProbeTime": None, "lastTransitionTime": ago(30)}
-        | ({} if waiting is None else {"reason": "ContainersNotReady",
-                                       "message": "containers with unready status: [app]"}),
-        {"type": "ContainersReady", "status": ready, "lastProbeTime": None, "lastTransitionTime": ago(30)},
-        {"type": "PodScheduled", "status": "True", "lastProbeTime": None, "lastTransitionTime": ago(60)},
-    ]
-    status = {"phase": "Running", "conditions": conditions, "hostIP": "172.18.0.3", "podIP": "10.244.1.17",
-              "startTime": ago(60), "qosClass": "Burstable", "containerStatuses": [container]}
-    spec = {"nodeName": "node-1", "containers": [{"name": "app", "image": "shop/checkout:1.4.2"}],
-            "restartPolicy": "Always", "schedulerName": "default-scheduler"}
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec, "status": status}
-
-
-def set_condition(obj: dict[str, Any], type_: str, **fields: Any) -> dict[str, Any]:
-    """Change the condition of that type, or add it."""
-    for cond in obj["status"]["conditions"]:
-        if cond["type"] == type_:
-            cond.update(fields)
-            return obj
-    obj["status"]["conditions"].append({"type": type_, **fields})
-    return obj
-
+from tests.kubeobjects import (
+    NOW,
+    ago,
+    make_daemonset,
+    make_deployment,
+    make_job,
+    make_pod,
+    make_statefulset,
+    set_condition,
+)
 
 # --- Pods ---------------------------------------------------------------------------------------
 
@@ -253,215 +212,6 @@ def test_node_pressure_is_a_warning(pressure: str, message: str) -> None:
     [finding] = detect_object("Node", node, NOW)
     assert (finding.reason, finding.severity) == (pressure, "warning")
     assert finding.message == f"Node node-2 reports {pressure}: {message}"
-
-
-# --- Workloads ----------------------------------------------------------------------------------
-
-
-def make_deployment(replicas: int = 3, available: int = 3, *, condition_status: str | None = None) -> dict[str, Any]:
-    ok = available >= replicas if condition_status is None else condition_status == "True"
-    status: dict[str, Any] = {
-        "observedGeneration": 4, "replicas": replicas, "updatedReplicas": replicas,
-        "readyReplicas": available, "availableReplicas": available,
-        "unavailableReplicas": replicas - available,
-        "conditions": [
-            {"type": "Available", "status": "True" if ok else "False",
-             "reason": "MinimumReplicasAvailable" if ok else "MinimumReplicasUnavailable",
-             "message": "Deployment has minimum availability." if ok else
-                        "Deployment does not have minimum availability.",
-             "lastUpdateTime": ago(30), "lastTransitionTime": ago(30)},
-            {"type": "Progressing", "status": "True", "reason": "NewReplicaSetAvailable",
-             "message": 'ReplicaSet "checkout-7d9f8b6c5" has successfully progressed.',
-             "lastUpdateTime": ago(30), "lastTransitionTime": ago(900)},
-        ],
-    }
-    if available == 0:  # the API server omits zero counts
-        del status["readyReplicas"], status["availableReplicas"]
-    return {
-        "apiVersion": "apps/v1",
-        "kind": "Deployment",
-        "metadata": {"name": "checkout", "namespace": "shop", "generation": 4, "uid": "d-1",
-                     "annotations": {"deployment.kubernetes.io/revision": "4"}},
-        "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": "checkout"}},
-                 "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}},
-                 "template": {"metadata": {"labels": {"app": "checkout"}},
-                              "spec": {"containers": [{"name": "app", "image": "shop/checkout:1.4.2"}]}}},
-        "status": status,
-    }
-
-
-def test_a_fully_available_deployment_has_no_findings() -> None:
-    assert detect_object("Deployment", make_deployment(), NOW) == []
-
-
-def test_a_deployment_without_minimum_availability_is_short_of_replicas() -> None:
-    [finding] = detect_object("Deployment", make_deployment(3, 1), NOW)
-    assert (finding.reason, finding.severity) == ("ReplicaShortfall", "warning")
-    assert finding.message == ("Deployment shop/checkout has 1 of 3 replicas available: Deployment does not have "
-                               "minimum availability.")
-    assert (finding.group_kind, finding.group_name) == ("Deployment", "checkout")
-    assert finding.labels["workload_kind"] == "Deployment" and finding.labels["workload_name"] == "checkout"
-
-
-def test_a_deployment_with_nothing_available_is_critical() -> None:
-    [finding] = detect_object("Deployment", make_deployment(3, 0), NOW)
-    assert (finding.reason, finding.severity) == ("ReplicaShortfall", "critical")
-    assert "has 0 of 3 replicas available" in finding.message
-
-
-def test_a_rolling_update_within_its_budget_is_not_a_shortfall() -> None:
-    # 7 of 8: one pod replaced at a time, the Deployment still reports minimum availability.
-    assert detect_object("Deployment", make_deployment(8, 7, condition_status="True"), NOW) == []
-
-
-def test_a_deployment_scaled_to_zero_has_no_findings() -> None:
-    assert detect_object("Deployment", make_deployment(0, 0, condition_status="True"), NOW) == []
-
-
-def test_a_scale_up_in_progress_is_no_shortfall_until_its_progress_deadline() -> None:
-    # 2 -> 3: with maxUnavailable rounding down to 0 the controller says Available=False at once.
-    scaling = set_condition(make_deployment(3, 2), "Available", status="False",
-                             reason="MinimumReplicasUnavailable", message="Deployment does not have minimum "
-                             "availability.", lastTransitionTime=ago(2))
-    assert detect_object("Deployment", scaling, NOW) == []  # 2 minutes in, the default deadline is 10
-    scaling["spec"]["progressDeadlineSeconds"] = 60
-    [late] = detect_object("Deployment", scaling, NOW)
-    assert late.reason == "ReplicaShortfall" and late.message.endswith("minimum availability.")
-
-
-@pytest.mark.parametrize(("type_", "status", "reason", "message"), [
-    ("ReplicaFailure", "True", "FailedCreate", 'pods "checkout-7d9f8b6c5-" is forbidden: exceeded quota: '
-                                               "compute, requested: cpu=2, used: cpu=8, limited: cpu=8"),
-    ("Progressing", "False", "ProgressDeadlineExceeded", 'ReplicaSet "checkout-7d9f8b6c5" has timed out '
-                                                         "progressing."),
-])
-def test_a_deployment_the_controller_gave_up_on_is_short_at_once(type_: str, status: str, reason: str,
-                                                                 message: str) -> None:
-    deploy = set_condition(make_deployment(3, 2), "Available", status="False", lastTransitionTime=ago(1))
-    set_condition(deploy, type_, status=status, reason=reason, message=message, lastTransitionTime=ago(1))
-    [finding] = detect_object("Deployment", deploy, NOW)
-    assert finding.message == f"Deployment shop/checkout has 2 of 3 replicas available: {message}"
-
-
-def make_statefulset(replicas: int = 3, ready: int = 3) -> dict[str, Any]:
-    status: dict[str, Any] = {"observedGeneration": 2, "replicas": replicas, "currentReplicas": replicas,
-                              "updatedReplicas": replicas, "availableReplicas": ready,
-                              "currentRevision": "db-6b9f7c9d4c", "updateRevision": "db-6b9f7c9d4c",
-                              "collisionCount": 0}
-    if ready:
-        status["readyReplicas"] = ready
-    return {"apiVersion": "apps/v1", "kind": "StatefulSet",
-            "metadata": {"name": "db", "namespace": "shop", "generation": 2, "uid": "s-1"},
-            "spec": {"replicas": replicas, "serviceName": "db", "selector": {"matchLabels": {"app": "db"}},
-                     "podManagementPolicy": "OrderedReady", "updateStrategy": {"type": "RollingUpdate"}},
-            "status": status}
-
-
-def test_a_statefulset_with_every_replica_ready_has_no_findings() -> None:
-    assert detect_object("StatefulSet", make_statefulset(), NOW) == []
-
-
-def test_a_statefulset_short_of_ready_replicas() -> None:
-    [finding] = detect_object("StatefulSet", make_statefulset(3, 2), NOW)
-    assert (finding.reason, finding.severity) == ("ReplicaShortfall", "warning")
-    assert finding.message == "StatefulSet shop/db has 2 of 3 replicas ready"
-    assert (finding.group_kind, finding.group_name) == ("StatefulSet", "db")
-    [critical] = detect_object("StatefulSet", make_statefulset(3, 0), NOW)
-    assert critical.severity == "critical"
-
-
-def changed(obj: dict[str, Any], created: float, *managers: tuple[str, float]) -> dict[str, Any]:
-    """The object created `created` minutes ago, and last written by each (subresource, minutes ago)."""
-    obj["metadata"]["creationTimestamp"] = ago(created)
-    obj["metadata"]["managedFields"] = [{"manager": "kube-controller-manager" if sub == "status" else "kubectl",
-                                         "operation": "Update", "apiVersion": "apps/v1", "time": ago(minutes),
-                                         **({"subresource": sub} if sub else {}), "fieldsType": "FieldsV1",
-                                         "fieldsV1": {"f:spec": {}}} for sub, minutes in managers]
-    return obj
-
-
-@pytest.mark.parametrize(("kind", "make"), [("StatefulSet", lambda: make_statefulset(3, 2)),
-                                            ("DaemonSet", lambda: make_daemonset(3, 2))])
-def test_a_new_or_changing_statefulset_or_daemonset_is_no_shortfall_until_it_settles(kind: str, make: Any) -> None:
-    assert detect_object(kind, changed(make(), 2), NOW) == []  # just created
-    assert detect_object(kind, changed(make(), 90, ("", 3)), NOW) == []  # scaled 3 minutes ago
-    assert detect_object(kind, changed(make(), 90, ("", 60), ("status", 4)), NOW) == []  # a node joined
-    [settled] = detect_object(kind, changed(make(), 90, ("", 60), ("status", 11)), NOW)  # short and unchanged
-    assert settled.reason == "ReplicaShortfall"
-
-
-def make_daemonset(desired: int = 3, available: int = 3) -> dict[str, Any]:
-    status: dict[str, Any] = {"currentNumberScheduled": desired, "desiredNumberScheduled": desired,
-                              "numberMisscheduled": 0, "numberReady": available, "observedGeneration": 1,
-                              "updatedNumberScheduled": desired}
-    if available:
-        status["numberAvailable"] = available
-    if desired - available:
-        status["numberUnavailable"] = desired - available
-    return {"apiVersion": "apps/v1", "kind": "DaemonSet",
-            "metadata": {"name": "fluent-bit", "namespace": "logging", "generation": 1, "uid": "ds-1"},
-            "spec": {"selector": {"matchLabels": {"app": "fluent-bit"}},
-                     "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1}}},
-            "status": status}
-
-
-def test_a_daemonset_available_on_every_node_has_no_findings() -> None:
-    assert detect_object("DaemonSet", make_daemonset(), NOW) == []
-
-
-def test_a_daemonset_short_of_available_pods() -> None:
-    [finding] = detect_object("DaemonSet", make_daemonset(3, 2), NOW)
-    assert (finding.reason, finding.severity, finding.namespace) == ("ReplicaShortfall", "warning", "logging")
-    assert finding.message == "DaemonSet logging/fluent-bit has 2 of 3 scheduled pods available"
-    [critical] = detect_object("DaemonSet", make_daemonset(3, 0), NOW)
-    assert critical.severity == "critical"
-
-
-def make_job(*, failed: bool, cronjob: str | None = None) -> dict[str, Any]:
-    meta: dict[str, Any] = {"name": "nightly-report-29406240", "namespace": "batch", "uid": "j-1",
-                            "labels": {"job-name": "nightly-report-29406240"}}
-    if cronjob:
-        meta["ownerReferences"] = [{"apiVersion": "batch/v1", "kind": "CronJob", "name": cronjob, "uid": "cj-1",
-                                    "controller": True, "blockOwnerDeletion": True}]
-    if failed:
-        status = {"failed": 7, "startTime": ago(50), "terminating": 0, "ready": 0, "uncountedTerminatedPods": {},
-                  "conditions": [
-                      {"type": "FailureTarget", "status": "True", "reason": "BackoffLimitExceeded",
-                       "message": "Job has reached the specified backoff limit", "lastProbeTime": ago(5),
-                       "lastTransitionTime": ago(5)},
-                      {"type": "Failed", "status": "True", "reason": "BackoffLimitExceeded",
-                       "message": "Job has reached the specified backoff limit", "lastProbeTime": ago(5),
-                       "lastTransitionTime": ago(5)}]}
-    else:
-        status = {"succeeded": 1, "startTime": ago(50), "completionTime": ago(45), "ready": 0, "terminating": 0,
-                  "uncountedTerminatedPods": {},
-                  "conditions": [{"type": "SuccessCriteriaMet", "status": "True", "lastTransitionTime": ago(45)},
-                                 {"type": "Complete", "status": "True", "lastTransitionTime": ago(45)}]}
-    return {"apiVersion": "batch/v1", "kind": "Job", "metadata": meta,
-            "spec": {"backoffLimit": 6, "completions": 1, "parallelism": 1,
-                     "template": {"spec": {"restartPolicy": "Never",
-                                           "containers": [{"name": "report", "image": "shop/report:2"}]}}},
-            "status": status}
-
-
-def test_a_completed_job_has_no_findings() -> None:
-    assert detect_object("Job", make_job(failed=False), NOW) == []
-
-
-def test_a_failed_job_is_critical() -> None:
-    [finding] = detect_object("Job", make_job(failed=True), NOW)
-    assert (finding.reason, finding.severity) == ("JobFailed", "critical")
-    assert finding.message == ("Job batch/nightly-report-29406240 failed after 7 failed pod(s) "
-                               "(BackoffLimitExceeded): Job has reached the specified backoff limit")
-    assert (finding.group_kind, finding.group_name) == ("Job", "nightly-report-29406240")
-
-
-def test_the_failed_runs_of_a_cronjob_are_grouped_under_it() -> None:
-    [finding] = detect_object("Job", make_job(failed=True, cronjob="nightly-report"), NOW)
-    assert (finding.object_kind, finding.object_name) == ("Job", "nightly-report-29406240")
-    assert (finding.group_kind, finding.group_name) == ("CronJob", "nightly-report")
-    assert finding.labels == {"job": "nightly-report-29406240", "workload_kind": "CronJob",
-                              "workload_name": "nightly-report"}
 
 
 # --- Events -------------------------------------------------------------------------------------
