@@ -142,3 +142,77 @@ def make_job(*, failed: bool, cronjob: str | None = None) -> dict[str, Any]:
                      "template": {"spec": {"restartPolicy": "Never",
                                            "containers": [{"name": "report", "image": "shop/report:2"}]}}},
             "status": status}
+
+
+def changed(obj: dict[str, Any], created: float, *managers: tuple[str, float]) -> dict[str, Any]:
+    """The object created `created` minutes ago, and last written by each (subresource, minutes ago)."""
+    obj["metadata"]["creationTimestamp"] = ago(created)
+    obj["metadata"]["managedFields"] = [{"manager": "kube-controller-manager" if sub == "status" else "kubectl",
+                                         "operation": "Update", "apiVersion": "apps/v1", "time": ago(minutes),
+                                         **({"subresource": sub} if sub else {}), "fieldsType": "FieldsV1",
+                                         "fieldsV1": {"f:spec": {}}} for sub, minutes in managers]
+    return obj
+
+
+def make_event(reason: str = "FailedMount", type_: str = "Warning", *, kind: str = "Pod",
+               name: str = "checkout-7d9f8b6c5-x2x9q", count: int = 4,
+               message: str = 'MountVolume.SetUp failed for volume "config" : configmap "checkout-config" not found',
+               ) -> dict[str, Any]:
+    involved: dict[str, Any] = {"apiVersion": "v1", "kind": kind, "name": name, "uid": "5b0f6f0e",
+                                "resourceVersion": "81722"}
+    if kind != "Node":
+        involved["namespace"] = "shop"
+    if kind == "Pod" and reason in {"BackOff", "Unhealthy"}:
+        involved["fieldPath"] = "spec.containers{app}"
+    return {
+        "apiVersion": "v1", "kind": "Event",
+        "metadata": {"name": f"{name}.187c3a5f0d1b2e4a", "namespace": "shop" if kind != "Node" else "default",
+                     "uid": "e-1", "resourceVersion": "81900", "creationTimestamp": ago(20)},
+        "involvedObject": involved, "reason": reason, "message": message, "type": type_, "count": count,
+        "firstTimestamp": ago(20), "lastTimestamp": ago(1),
+        "source": {"component": "kubelet", "host": "node-1"}, "reportingComponent": "kubelet",
+        "reportingInstance": "node-1",
+    }
+
+
+def make_node(name: str = "node-2") -> dict[str, Any]:
+    def cond(type_: str, status: str, reason: str, message: str) -> dict[str, Any]:
+        return {"type": type_, "status": status, "reason": reason, "message": message,
+                "lastHeartbeatTime": ago(0.5), "lastTransitionTime": ago(600)}
+
+    return {
+        "apiVersion": "v1",
+        "kind": "Node",
+        "metadata": {"name": name, "uid": "2c0a1f57-7f0a-4d25-9f5b-8f8e3f9d0a01", "creationTimestamp": ago(20000),
+                     "labels": {"kubernetes.io/hostname": name, "kubernetes.io/os": "linux"}},
+        "spec": {"podCIDR": "10.244.2.0/24", "providerID": f"kind://docker/kind/{name}"},
+        "status": {
+            "conditions": [
+                cond("MemoryPressure", "False", "KubeletHasSufficientMemory",
+                     "kubelet has sufficient memory available"),
+                cond("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+                cond("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+                cond("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+            ],
+            "addresses": [{"type": "InternalIP", "address": "172.18.0.4"}, {"type": "Hostname", "address": name}],
+            "capacity": {"cpu": "4", "memory": "16374624Ki", "pods": "110"},
+            "nodeInfo": {"kubeletVersion": "v1.31.2", "containerRuntimeVersion": "containerd://1.7.22"},
+        },
+    }
+
+
+def not_ready_pod(minutes: float) -> dict[str, Any]:
+    pod = make_pod()
+    pod["status"]["containerStatuses"][0]["ready"] = False
+    for type_ in ("Ready", "ContainersReady"):
+        set_condition(pod, type_, status="False", reason="ContainersNotReady",
+                      message="containers with unready status: [app]", lastTransitionTime=ago(minutes))
+    return pod
+
+
+def restarted_pod(restarts: int, minutes_ago: float, reason: str = "Error") -> dict[str, Any]:
+    pod = make_pod(restarts=restarts)
+    pod["status"]["containerStatuses"][0]["lastState"] = {"terminated": {
+        "reason": reason, "exitCode": 137 if reason == "OOMKilled" else 2, "startedAt": ago(minutes_ago + 30),
+        "finishedAt": ago(minutes_ago)}}
+    return pod

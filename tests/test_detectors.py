@@ -14,9 +14,13 @@ from tests.kubeobjects import (
     ago,
     make_daemonset,
     make_deployment,
+    make_event,
     make_job,
+    make_node,
     make_pod,
     make_statefulset,
+    not_ready_pod,
+    restarted_pod,
     set_condition,
 )
 
@@ -109,13 +113,6 @@ def test_an_evicted_pod_is_reported_with_the_kubelets_reason() -> None:
     assert finding.labels["node"] == "node-1"
 
 
-def not_ready_pod(minutes: float) -> dict[str, Any]:
-    pod = make_pod()
-    pod["status"]["containerStatuses"][0]["ready"] = False
-    for type_ in ("Ready", "ContainersReady"):
-        set_condition(pod, type_, status="False", reason="ContainersNotReady",
-                      message="containers with unready status: [app]", lastTransitionTime=ago(minutes))
-    return pod
 
 
 def test_a_running_container_unready_for_longer_than_the_limit_is_reported() -> None:
@@ -158,30 +155,6 @@ def test_workload_of_pods_without_deployment() -> None:
 # --- Nodes --------------------------------------------------------------------------------------
 
 
-def make_node(name: str = "node-2") -> dict[str, Any]:
-    def cond(type_: str, status: str, reason: str, message: str) -> dict[str, Any]:
-        return {"type": type_, "status": status, "reason": reason, "message": message,
-                "lastHeartbeatTime": ago(0.5), "lastTransitionTime": ago(600)}
-
-    return {
-        "apiVersion": "v1",
-        "kind": "Node",
-        "metadata": {"name": name, "uid": "2c0a1f57-7f0a-4d25-9f5b-8f8e3f9d0a01", "creationTimestamp": ago(20000),
-                     "labels": {"kubernetes.io/hostname": name, "kubernetes.io/os": "linux"}},
-        "spec": {"podCIDR": "10.244.2.0/24", "providerID": f"kind://docker/kind/{name}"},
-        "status": {
-            "conditions": [
-                cond("MemoryPressure", "False", "KubeletHasSufficientMemory",
-                     "kubelet has sufficient memory available"),
-                cond("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-                cond("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
-                cond("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
-            ],
-            "addresses": [{"type": "InternalIP", "address": "172.18.0.4"}, {"type": "Hostname", "address": name}],
-            "capacity": {"cpu": "4", "memory": "16374624Ki", "pods": "110"},
-            "nodeInfo": {"kubeletVersion": "v1.31.2", "containerRuntimeVersion": "containerd://1.7.22"},
-        },
-    }
 
 
 def test_a_healthy_node_has_no_findings() -> None:
@@ -217,25 +190,6 @@ def test_node_pressure_is_a_warning(pressure: str, message: str) -> None:
 # --- Events -------------------------------------------------------------------------------------
 
 
-def make_event(reason: str = "FailedMount", type_: str = "Warning", *, kind: str = "Pod",
-               name: str = "checkout-7d9f8b6c5-x2x9q", count: int = 4,
-               message: str = 'MountVolume.SetUp failed for volume "config" : configmap "checkout-config" not found',
-               ) -> dict[str, Any]:
-    involved: dict[str, Any] = {"apiVersion": "v1", "kind": kind, "name": name, "uid": "5b0f6f0e",
-                                "resourceVersion": "81722"}
-    if kind != "Node":
-        involved["namespace"] = "shop"
-    if kind == "Pod" and reason in {"BackOff", "Unhealthy"}:
-        involved["fieldPath"] = "spec.containers{app}"
-    return {
-        "apiVersion": "v1", "kind": "Event",
-        "metadata": {"name": f"{name}.187c3a5f0d1b2e4a", "namespace": "shop" if kind != "Node" else "default",
-                     "uid": "e-1", "resourceVersion": "81900", "creationTimestamp": ago(20)},
-        "involvedObject": involved, "reason": reason, "message": message, "type": type_, "count": count,
-        "firstTimestamp": ago(20), "lastTimestamp": ago(1),
-        "source": {"component": "kubelet", "host": "node-1"}, "reportingComponent": "kubelet",
-        "reportingInstance": "node-1",
-    }
 
 
 def test_a_failed_mount_event_is_a_warning_about_its_pod() -> None:
@@ -329,12 +283,6 @@ def test_detect_snapshot_runs_every_kinds_detectors_and_ignores_unknown_kinds() 
 # --- Restarts -----------------------------------------------------------------------------------
 
 
-def restarted_pod(restarts: int, minutes_ago: float, reason: str = "Error") -> dict[str, Any]:
-    pod = make_pod(restarts=restarts)
-    pod["status"]["containerStatuses"][0]["lastState"] = {"terminated": {
-        "reason": reason, "exitCode": 137 if reason == "OOMKilled" else 2, "startedAt": ago(minutes_ago + 30),
-        "finishedAt": ago(minutes_ago)}}
-    return pod
 
 
 def test_a_container_restarting_again_and_again_is_reported_while_it_is_running() -> None:

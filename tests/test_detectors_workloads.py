@@ -8,7 +8,16 @@ from typing import Any
 import pytest
 
 from incidents.detectors import detect_object
-from tests.kubeobjects import NOW, ago, make_daemonset, make_deployment, make_job, make_statefulset, set_condition
+from tests.kubeobjects import (
+    NOW,
+    ago,
+    changed,
+    make_daemonset,
+    make_deployment,
+    make_job,
+    make_statefulset,
+    set_condition,
+)
 
 # --- Workloads ----------------------------------------------------------------------------------
 
@@ -83,14 +92,6 @@ def test_a_statefulset_short_of_ready_replicas() -> None:
     assert critical.severity == "critical"
 
 
-def changed(obj: dict[str, Any], created: float, *managers: tuple[str, float]) -> dict[str, Any]:
-    """The object created `created` minutes ago, and last written by each (subresource, minutes ago)."""
-    obj["metadata"]["creationTimestamp"] = ago(created)
-    obj["metadata"]["managedFields"] = [{"manager": "kube-controller-manager" if sub == "status" else "kubectl",
-                                         "operation": "Update", "apiVersion": "apps/v1", "time": ago(minutes),
-                                         **({"subresource": sub} if sub else {}), "fieldsType": "FieldsV1",
-                                         "fieldsV1": {"f:spec": {}}} for sub, minutes in managers]
-    return obj
 
 
 @pytest.mark.parametrize(("kind", "make"), [("StatefulSet", lambda: make_statefulset(3, 2)),

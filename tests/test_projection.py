@@ -12,7 +12,7 @@ import pytest
 
 from incidents import kube
 from incidents.detectors import DETECTORS, detect_object, detect_snapshot
-from tests.test_detectors import (
+from tests.kubeobjects import (
     NOW,
     ago,
     changed,
