@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,10 +36,25 @@ class Harness:
         self.sessions = SessionManager()
         self.marks = [pytest.mark.kmock(port=self.port), pytest.mark.once]  # no database: one CI pass
 
-    def kubeconfig(self, tmp_path_factory: pytest.TempPathFactory) -> Path:
-        return write_kubeconfig(tmp_path_factory.mktemp("kmock") / "kubeconfig", f"http://127.0.0.1:{self.port}")
+    def fixtures(self) -> tuple[Any, Any, Any]:
+        """The module's fixtures: its servers stopped at its end, `kubeconfig` for its port, `cluster_env`."""
 
-    def cluster_env(self, kmock: Any, kubeconfig: Path) -> dict[str, str]:
+        @pytest.fixture(scope="module", autouse=True)
+        def stop_servers() -> Iterator[None]:
+            yield
+            self.sessions.close_all()
+
+        @pytest.fixture(scope="module")
+        def kubeconfig(tmp_path_factory: pytest.TempPathFactory) -> Path:
+            return write_kubeconfig(tmp_path_factory.mktemp("kmock") / "kubeconfig", f"http://127.0.0.1:{self.port}")
+
+        @pytest.fixture
+        def cluster_env(kmock: Any, kubeconfig: Path) -> dict[str, str]:
+            return self.shop(kmock, kubeconfig)
+
+        return stop_servers, kubeconfig, cluster_env
+
+    def shop(self, kmock: Any, kubeconfig: Path) -> dict[str, str]:
         """A shop namespace with a deployment whose pod crash-loops; returns the env that targets it."""
         assert kmock.url.port == self.port
         kmock.objects[DEPLOYMENTS, "shop", "web"] = make_deployment()

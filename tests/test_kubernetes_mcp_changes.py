@@ -4,12 +4,8 @@ One warm server per module, a fresh kmock per test on the module's port (tests/k
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from tests.kubemcp import (
     DEPLOYMENTS,
@@ -27,22 +23,7 @@ from tests.kubemcp import (
 HARNESS = Harness()
 pytestmark = HARNESS.marks
 call = HARNESS.call
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _stop_servers() -> Iterator[None]:
-    yield
-    HARNESS.sessions.close_all()
-
-
-@pytest.fixture(scope="module")
-def kubeconfig(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return HARNESS.kubeconfig(tmp_path_factory)
-
-
-@pytest.fixture
-def cluster_env(kmock: Any, kubeconfig: Path) -> dict[str, str]:
-    return HARNESS.cluster_env(kmock, kubeconfig)
+stop_servers, kubeconfig, cluster_env = HARNESS.fixtures()
 
 
 async def test_rollout_restart_sends_what_kubectl_sends(kmock: Any, cluster_env: dict[str, str]) -> None:

@@ -7,11 +7,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from tests import kubemcp
 from tests.kubemcp import (
@@ -27,22 +24,7 @@ from tests.kubemcp import (
 HARNESS = Harness()
 pytestmark = HARNESS.marks
 call = HARNESS.call
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _stop_servers() -> Iterator[None]:
-    yield
-    HARNESS.sessions.close_all()
-
-
-@pytest.fixture(scope="module")
-def kubeconfig(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return HARNESS.kubeconfig(tmp_path_factory)
-
-
-@pytest.fixture
-def cluster_env(kmock: Any, kubeconfig: Path) -> dict[str, str]:
-    return HARNESS.cluster_env(kmock, kubeconfig)
+stop_servers, kubeconfig, cluster_env = HARNESS.fixtures()
 
 
 
