@@ -12,7 +12,7 @@ nor keeps it from the other sinks.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 import structlog
@@ -42,8 +42,6 @@ class Notice:
     approval_id: int | None = None
     audience: Audience = "operators"
     reply_to: Mapping[str, str] | None = None
-    monospace: bool = False  # tool output: a sink that can should show it as preformatted text
-    details: Mapping[str, object] = field(default_factory=dict)
 
 
 Sink = Callable[[Notice], None]

@@ -21,11 +21,11 @@ def chat_sink(notice: Notice) -> None:
     text = notice.text
     if notice.kind == "incident.notified" and notice.incident_id is not None:  # where to read more, in chat
         text += f"\nIncident #{notice.incident_id}: /incident show {notice.incident_id}"
-    notify_chat(text, buttons=buttons, monospace=notice.monospace, reply_to=notice.reply_to,
+    notify_chat(text, buttons=buttons, reply_to=notice.reply_to,
                 channels=notice.audience == "operators")
 
 
-def notify_chat(text: str, *, buttons: Iterable[Button] = (), monospace: bool = False,
+def notify_chat(text: str, *, buttons: Iterable[Button] = (),
                 reply_to: Mapping[str, str] | None = None, channels: bool = True) -> None:
     """Send `text` to every notification channel (unless `channels` is false), and to `reply_to` (the
     conversation that asked for what this reports), once the current transaction commits."""
@@ -37,5 +37,4 @@ def notify_chat(text: str, *, buttons: Iterable[Button] = (), monospace: bool = 
         targets.add((reply_to["channel_type"], str(reply_to["conversation_id"])))
     encoded = [[b.label, b.value, b.style] for b in buttons]
     for channel_type, conversation_id in sorted(targets):
-        transaction.on_commit(partial(tasks.send_notification.delay, channel_type, conversation_id, text, encoded,
-                                      monospace))
+        transaction.on_commit(partial(tasks.send_notification.delay, channel_type, conversation_id, text, encoded))

@@ -48,7 +48,7 @@ def test_chat_presents_an_approval_request_with_buttons_and_a_requesters_notice_
     from chat import notify
 
     sent: list[tuple[str, tuple[str, ...], bool]] = []
-    monkeypatch.setattr(notify, "notify_chat", lambda text, *, buttons=(), monospace=False, reply_to=None,
+    monkeypatch.setattr(notify, "notify_chat", lambda text, *, buttons=(), reply_to=None,
                         channels=True: sent.append((text, tuple(b.value for b in buttons), channels)))
     notify.chat_sink(Notice("approval.requested", "Approval #7", approval_id=7))
     notify.chat_sink(Notice("step.finished", "done", audience="requester",
