@@ -186,7 +186,7 @@ def test_an_rca_asked_in_chat_is_queued_and_its_result_comes_back_to_that_chat(
 
     with django_capture_on_commit_callbacks(execute=True):
         incident_tasks.run_rca(*args, **kwargs)  # the worker
-    [(channel_type, conversation_id, text, _, _)] = sent
+    [(channel_type, conversation_id, text, _)] = sent
     assert (channel_type, conversation_id) == ("telegram", alice)
     assert text.startswith(f"Root cause of incident #{incident.pk}")
     entry = AuditEntry.objects.get(action="rca.completed")
