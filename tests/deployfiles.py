@@ -12,13 +12,16 @@ ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "Dockerfile"
 PROMETHEUS_CONFIG = ROOT / "deploy" / "prometheus" / "prometheus.yml"
+PROMETHEUS_RULES = ROOT / "deploy" / "prometheus" / "alerts.yml"
+ALERTMANAGER_CONFIG = ROOT / "deploy" / "alertmanager" / "alertmanager.yml"
 GRAFANA_DATASOURCES = ROOT / "deploy" / "grafana" / "provisioning" / "datasources" / "prometheus.yml"
 GRAFANA_DASHBOARD_PROVIDER = ROOT / "deploy" / "grafana" / "provisioning" / "dashboards" / "aiops.yml"
 DASHBOARD = ROOT / "deploy" / "grafana" / "dashboards" / "aiops.json"
 
 APP_SERVICES = ("migrate", "web", "worker", "beat", "watcher")
-ALL_SERVICES = ("postgres", "redis", *APP_SERVICES, "prometheus", "grafana")
-REQUIRED_SECRETS = ("SECRET_KEY", "POSTGRES_PASSWORD", "AIOPS_METRICS_TOKEN", "GRAFANA_ADMIN_PASSWORD")
+ALL_SERVICES = ("postgres", "redis", *APP_SERVICES, "prometheus", "alertmanager", "grafana")
+REQUIRED_SECRETS = ("SECRET_KEY", "POSTGRES_PASSWORD", "AIOPS_METRICS_TOKEN", "AIOPS_ALERTMANAGER_TOKEN",
+                    "GRAFANA_ADMIN_PASSWORD")
 
 # Metric names the dashboard may use: the app's domain metrics (incidents/metrics.py, remediation/metrics.py) and the
 # django-prometheus ones. A name outside this list is a typo or a metric nobody exports.
@@ -44,6 +47,7 @@ TEST_ENV = {
     "SECRET_KEY": "test-secret-key-" + "x" * 50,
     "POSTGRES_PASSWORD": "test-postgres-password",
     "AIOPS_METRICS_TOKEN": "test-metrics-token",
+    "AIOPS_ALERTMANAGER_TOKEN": "test-alertmanager-token",
     "GRAFANA_ADMIN_PASSWORD": "test-grafana-password",
 }
 

@@ -1,4 +1,5 @@
-"""Third-party MCP servers the tests talk to, fetched from npm once per machine (pinned)."""
+"""Third-party peers the tests talk to: MCP servers fetched from npm once per machine (pinned), and Debian's
+Prometheus tools (prometheus-alertmanager, amtool, promtool)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.helpers import free_port, stop, wait_listening
 
@@ -45,5 +47,35 @@ def everything_over_http(transport: str) -> Iterator[str]:
     try:
         wait_listening(port, process, "server-everything")
         yield f"http://127.0.0.1:{port}" + ("/sse" if transport == "sse" else "/mcp")
+    finally:
+        stop(process, timeout=10)
+
+
+def prometheus_tool(name: str) -> str:
+    """Path of a Debian Prometheus binary (prometheus-alertmanager, amtool, promtool); skips or fails without it."""
+    path = shutil.which(name) or (shutil.which("alertmanager") if name == "prometheus-alertmanager" else None)
+    if path is None:
+        package = "prometheus" if name == "promtool" else "prometheus-alertmanager"
+        if os.environ.get("AIOPS_REQUIRE_ALERTMANAGER"):
+            pytest.fail(f"AIOPS_REQUIRE_ALERTMANAGER is set but {name} is not installed (apt-get install {package})")
+        pytest.skip(f"Debian's {name} is not installed (apt-get install {package})")
+    return path
+
+
+@contextmanager
+def run_alertmanager(config: dict, workdir: Path) -> Iterator[str]:
+    """Debian's real Alertmanager with `config`, on a free loopback port, alone (no gossip); yields its URL."""
+    binary = prometheus_tool("prometheus-alertmanager")
+    (workdir / "alertmanager.yml").write_text(yaml.safe_dump(config))
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [binary, f"--config.file={workdir / 'alertmanager.yml'}", f"--storage.path={workdir / 'data'}",
+         f"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address=", f"--web.external-url={url}"],
+        stdout=subprocess.DEVNULL, stderr=(workdir / "alertmanager.log").open("wb"),
+    )
+    try:
+        wait_listening(port, process, "alertmanager")
+        yield url
     finally:
         stop(process, timeout=10)

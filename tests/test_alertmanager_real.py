@@ -4,22 +4,18 @@ running server; they become exactly one firing and one resolved event, and the i
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import yaml
 
 from incidents.models import ClusterEvent, Incident, Signal
 from tests.factories import make_rule
-from tests.helpers import eventually, free_port
+from tests.helpers import eventually
+from tests.peers import run_alertmanager
 
-ALERTMANAGER = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
 TOKEN = "real-alertmanager-token"
 
 # Not about the database engine: CI runs this module in one database pass (pyproject: the `once` marker).
@@ -28,10 +24,6 @@ pytestmark = pytest.mark.once
 
 @pytest.fixture
 def alertmanager(live_server, settings, tmp_path: Path) -> Iterator[str]:
-    if ALERTMANAGER is None:
-        if os.environ.get("AIOPS_REQUIRE_ALERTMANAGER"):
-            pytest.fail("AIOPS_REQUIRE_ALERTMANAGER is set but prometheus-alertmanager is not installed")
-        pytest.skip("Debian's prometheus-alertmanager is not installed (apt-get install prometheus-alertmanager)")
     settings.ALERTMANAGER_TOKEN = TOKEN
     config = {
         "route": {"receiver": "aiops", "group_by": ["alertname"], "group_wait": "1s", "group_interval": "1s",
@@ -42,20 +34,9 @@ def alertmanager(live_server, settings, tmp_path: Path) -> Iterator[str]:
             "http_config": {"authorization": {"type": "Bearer", "credentials": TOKEN}},
         }]}],
     }
-    (tmp_path / "alertmanager.yml").write_text(yaml.safe_dump(config))
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [ALERTMANAGER, f"--config.file={tmp_path / 'alertmanager.yml'}", f"--storage.path={tmp_path / 'data'}",
-         f"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address=", f"--web.external-url={url}"],
-        stdout=subprocess.DEVNULL, stderr=(tmp_path / "alertmanager.log").open("wb"),
-    )
-    try:
+    with run_alertmanager(config, tmp_path) as url:
         eventually(lambda: _get(f"{url}/-/ready") == 200, "alertmanager to be ready")
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def _get(url: str) -> int | None:

@@ -73,7 +73,7 @@ def test_app_services_share_one_build_and_one_environment():
     )
     assert env["ALLOWED_HOSTS"] == "${ALLOWED_HOSTS:-localhost,127.0.0.1,web}"
     assert env["SECURE_SSL_REDIRECT"] == "${SECURE_SSL_REDIRECT:-false}"
-    assert env["AIOPS_ALERTMANAGER_TOKEN"] == "${AIOPS_ALERTMANAGER_TOKEN:-}"
+    assert env["AIOPS_ALERTMANAGER_TOKEN"] == "${AIOPS_ALERTMANAGER_TOKEN:?set AIOPS_ALERTMANAGER_TOKEN}"
 
     # The URLs point at services that exist, on the ports those services listen on.
     assert re.search(r"@postgres:5432/", env["DATABASE_URL"]) and "postgres" in services
