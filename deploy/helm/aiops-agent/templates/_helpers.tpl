@@ -72,26 +72,28 @@ whether a release needs it. */}}
 - {env: OPENAI_API_KEY, path: llm.apiKey, field: value, required: false}
 {{- end }}
 
-{{/* The credentials resolved, as YAML: {ENV: {source: chart|existing, secret, key, value}}; unset ones are left out.
-Fails naming the value when a required one is missing or one is set both ways. */}}
+{{/* One credential's values object: (dict "root" $ "path" "slack.botToken") */}}
+{{- define "aiops-agent.credentialValues" -}}
+{{- $v := .root.Values }}
+{{- range $part := splitList "." .path }}
+{{- $v = index $v $part }}
+{{- end }}
+{{- toYaml $v }}
+{{- end }}
+
+{{/* The credentials resolved, as YAML: {ENV: {source: chart|existing, secret, key, value}}; unset ones are left
+out. Runs the checks first, so that every template fails with the same message naming what is missing. */}}
 {{- define "aiops-agent.credentials" -}}
+{{- include "aiops-agent.validate" . }}
 {{- $root := . }}
 {{- $out := dict }}
 {{- range $c := include "aiops-agent.credentialList" . | fromYamlArray }}
-{{- $v := $root.Values }}
-{{- range $part := splitList "." $c.path }}
-{{- $v = index $v $part }}
-{{- end }}
+{{- $v := include "aiops-agent.credentialValues" (dict "root" $root "path" $c.path) | fromYaml }}
 {{- $literal := index $v $c.field | default "" }}
-{{- if and $literal $v.existingSecret }}
-{{- fail (printf "set %s.%s or %s.existingSecret, not both" $c.path $c.field $c.path) }}
-{{- end }}
 {{- if $v.existingSecret }}
 {{- $_ := set $out $c.env (dict "source" "existing" "secret" $v.existingSecret "key" (default $c.env $v.existingSecretKey)) }}
 {{- else if $literal }}
 {{- $_ := set $out $c.env (dict "source" "chart" "secret" (include "aiops-agent.fullname" $root) "key" $c.env "value" $literal) }}
-{{- else if $c.required }}
-{{- fail (printf "%s.%s or %s.existingSecret is required" $c.path $c.field $c.path) }}
 {{- end }}
 {{- end }}
 {{- toYaml $out }}
@@ -108,17 +110,36 @@ Fails naming the value when a required one is missing or one is set both ways. *
 {{- toYaml $data }}
 {{- end }}
 
-{{/* Checks beyond the schema, with messages naming the value. */}}
+{{/* Checks beyond the schema: every problem at once, each naming its value. */}}
 {{- define "aiops-agent.validate" -}}
+{{- $root := . }}
+{{- $errors := list }}
 {{- if not .Values.allowedHosts }}
-{{- fail "allowedHosts is required: the host names the agent is reached by (e.g. [aiops.example.com])" }}
+{{- $errors = append $errors "allowedHosts is required: the host names the agent is reached by (e.g. [aiops.example.com])" }}
 {{- end }}
-{{- $creds := include "aiops-agent.credentials" . | fromYaml }}
+{{- range $c := include "aiops-agent.credentialList" . | fromYamlArray }}
+{{- $v := include "aiops-agent.credentialValues" (dict "root" $root "path" $c.path) | fromYaml }}
+{{- $literal := index $v $c.field | default "" }}
+{{- if and $literal $v.existingSecret }}
+{{- $errors = append $errors (printf "set %s.%s or %s.existingSecret, not both" $c.path $c.field $c.path) }}
+{{- else if and $c.required (not $literal) (not $v.existingSecret) }}
+{{- $errors = append $errors (printf "%s.%s or %s.existingSecret is required" $c.path $c.field $c.path) }}
+{{- end }}
+{{- if and $v.existingSecretKey (not $v.existingSecret) }}
+{{- $errors = append $errors (printf "%s.existingSecretKey is set without %s.existingSecret" $c.path $c.path) }}
+{{- end }}
+{{- end }}
 {{- if and (eq .Values.rbac.scope "namespaced") (not .Values.rbac.namespaces) }}
-{{- fail "rbac.namespaces is required (non-empty) when rbac.scope is namespaced" }}
+{{- $errors = append $errors "rbac.namespaces is required (non-empty) when rbac.scope is namespaced" }}
 {{- end }}
-{{- if and .Values.serviceMonitor.enabled (not (hasKey $creds "AIOPS_METRICS_TOKEN")) }}
-{{- fail "metrics.token.value or metrics.token.existingSecret is required when serviceMonitor.enabled is true" }}
+{{- if .Values.serviceMonitor.enabled }}
+{{- $m := .Values.metrics.token }}
+{{- if not (or $m.value $m.existingSecret) }}
+{{- $errors = append $errors "metrics.token.value or metrics.token.existingSecret is required when serviceMonitor.enabled is true" }}
+{{- end }}
+{{- end }}
+{{- if $errors }}
+{{- fail (printf "\n%s" (join "\n" $errors)) }}
 {{- end }}
 {{- end }}
 
