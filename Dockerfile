@@ -9,7 +9,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONPATH=/app \
-    AIOPS_VAR_DIR=/app/var
+    AIOPS_VAR_DIR=/app/var \
+    AIOPS_STATIC_ROOT=/app/static
 
 RUN groupadd --system --gid 10001 aiops \
  && useradd --system --uid 10001 --gid aiops --home-dir /app --no-create-home \
@@ -32,13 +33,17 @@ RUN pip install -c constraints.txt . \
  && chown aiops:aiops /app/var
 
 ENV AIOPS_ENV=production
-USER aiops
 
+# Static files are collected at build time into /app/static (AIOPS_STATIC_ROOT), owned by root like the
+# code: outside var/, which Kubernetes mounts as a writable volume over a read-only root file system.
 # Production settings refuse to load without SECRET_KEY and ALLOWED_HOSTS: give collectstatic
 # throwaway values for this RUN only (they are not kept in the image's environment).
 RUN SECRET_KEY=build-only-collectstatic-key-not-used-at-runtime-0123456789abcdef \
     ALLOWED_HOSTS=localhost \
-    python manage.py collectstatic --noinput
+    python manage.py collectstatic --noinput \
+ && chown -R aiops:aiops /app/var
+
+USER aiops
 
 EXPOSE 8000
 

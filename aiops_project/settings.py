@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "aiops_project.middleware.RequestIdMiddleware",
+    "aiops_project.middleware.ProbeHostMiddleware",  # probes and scrapes by pod IP (middleware.py)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -211,7 +212,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+# The image collects the static files at build time into a folder of its own (AIOPS_STATIC_ROOT), so that a
+# writable volume on var/ (read-only root file system) does not hide them.
+STATIC_ROOT = Path(envstr("AIOPS_STATIC_ROOT", str(VAR_DIR / "static")))
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise expects it even before collectstatic ran
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -33,14 +33,18 @@ def ready(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", **{name: detail() for name, detail in READINESS_DETAILS.items()}})
 
 
+def metrics_bearer_ok(request: HttpRequest) -> bool:
+    """The request carries `Authorization: Bearer <AIOPS_METRICS_TOKEN>` (never true while the token is unset)."""
+    token = settings.METRICS_TOKEN
+    header = request.headers.get("Authorization", "")
+    return bool(token) and hmac.compare_digest(header.encode(), f"Bearer {token}".encode())
+
+
 @require_GET
 @never_cache
 def metrics(request: HttpRequest) -> HttpResponse:
     """Prometheus metrics: for a bearer token (AIOPS_METRICS_TOKEN) or a logged-in staff user."""
-    token = settings.METRICS_TOKEN
-    header = request.headers.get("Authorization", "")
-    bearer_ok = bool(token) and hmac.compare_digest(header.encode(), f"Bearer {token}".encode())
-    if not bearer_ok and not (request.user.is_authenticated and request.user.is_staff):
+    if not metrics_bearer_ok(request) and not (request.user.is_authenticated and request.user.is_staff):
         response = JsonResponse({"detail": "Authentication required (Bearer token or staff session)."},
                                 status=401)
         response["WWW-Authenticate"] = 'Bearer realm="metrics"'

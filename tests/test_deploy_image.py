@@ -41,10 +41,13 @@ def test_dockerfile():
     (healthcheck,) = by_keyword["HEALTHCHECK"]
     assert "urllib" in healthcheck and "http://127.0.0.1:8000/health" in healthcheck
     assert json.loads(by_keyword["CMD"][-1]) == DAPHNE_COMMAND
-    # collectstatic runs as the app user, after USER, so the files it writes are the user's.
+    # collectstatic runs as root, before USER, into AIOPS_STATIC_ROOT outside var/ (the writable folder, a
+    # volume in Kubernetes): the collected files are read-only for the app and no volume hides them.
     keywords = [keyword for keyword, _ in instructions]
     collect = next(i for i, (k, a) in enumerate(instructions) if k == "RUN" and "collectstatic" in a)
-    assert keywords.index("USER") < collect
+    assert collect < keywords.index("USER")
+    assert any("AIOPS_STATIC_ROOT=/app/static" in env for env in by_keyword["ENV"])
+    assert not any("AIOPS_STATIC_ROOT=/app/var" in env for env in by_keyword["ENV"])
 
 
 def test_dockerignore_keeps_local_state_out():
