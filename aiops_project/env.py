@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 from typing import overload
 
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+# A Kubernetes namespace name: a DNS-1123 label.
+NAMESPACE_NAME = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")
 
 
 @overload
@@ -63,3 +66,27 @@ def envchoice(name: str, default: str, choices: set[str]) -> str:
             f"Environment variable {name}={value!r} must be one of: {', '.join(sorted(choices))}."
         )
     return value
+
+
+def split_names(text: str) -> list[str]:
+    """The items of a comma and/or space separated list, once each, sorted."""
+    return sorted({item for item in re.split(r"[,\s]+", text) if item})
+
+
+def namespace_names(text: str) -> list[str]:
+    """Namespace names from a comma and/or space separated list, once each, sorted; ValueError names the first
+    that is not a DNS-1123 label (lower-case letters, digits and -, at most 63, starting and ending alphanumeric)."""
+    names = split_names(text)
+    for name in names:
+        if not NAMESPACE_NAME.fullmatch(name):
+            raise ValueError(f"{name[:70]!r} is not a namespace name (a DNS-1123 label: lower-case letters, "
+                             f"digits and -, at most 63 characters, starting and ending with a letter or digit)")
+    return names
+
+
+def envnamespaces(name: str) -> list[str]:
+    """A list of Kubernetes namespace names (comma or space separated); empty when unset."""
+    try:
+        return namespace_names(os.environ.get(name, ""))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"Environment variable {name}: {exc}.") from None

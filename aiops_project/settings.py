@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from aiops_project.env import envbool, envchoice, envint, envlist, envstr
+from aiops_project.env import envbool, envchoice, envint, envlist, envnamespaces, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("AIOPS_VAR_DIR", str(BASE_DIR / "var"))).resolve()
@@ -286,6 +286,10 @@ SIMCLUSTER_KUBECONFIG = VAR_DIR / "simcluster" / "kubeconfig"
 # Zero-config pick-up (load_defaults, while no cluster is registered): the in-cluster service account when
 # running in a pod, else the current context of KUBECONFIG or ~/.kube/config; false = the simulated cluster.
 CLUSTER_DISCOVERY = envbool("AIOPS_CLUSTER_DISCOVERY", True)
+# The namespaces the discovered cluster is limited to (comma or space separated; empty = the whole cluster):
+# for a service account that has Roles in these namespaces only, no ClusterRole. Detection then lists and
+# watches each of them and skips the cluster-scoped kinds (nodes); tools refuse every other namespace.
+WATCH_NAMESPACES = envnamespaces("AIOPS_WATCH_NAMESPACES")
 # Where Kubernetes mounts a pod's service account (the client reads it there too). Not an environment
 # variable: a setting so that tests can point it at a folder of their own.
 SERVICE_ACCOUNT_DIR = Path("/var/run/secrets/kubernetes.io/serviceaccount")

@@ -43,11 +43,11 @@ class DetectionProblemInline(admin.TabularInline):
 @admin.register(Cluster)
 class ClusterAdmin(admin.ModelAdmin):
     inlines = [DetectionProblemInline]
-    list_display = ["name", "kind", "context", "enabled", "last_polled_at"]
+    list_display = ["name", "kind", "context", "namespaces", "enabled", "last_polled_at"]
     list_filter = ["kind", "enabled"]
     readonly_fields = ["last_polled_at", "last_poll_error"]
-    fields = ["name", "kind", "kubeconfig_path", "kubeconfig_secret", "context", "enabled", "last_polled_at",
-              "last_poll_error"]
+    fields = ["name", "kind", "kubeconfig_path", "kubeconfig_secret", "context", "namespaces", "enabled",
+              "last_polled_at", "last_poll_error"]
 
     # Through the cluster services, so the cluster's poll schedule follows it at once.
     def save_model(self, request: HttpRequest, obj: Cluster, form: Any, change: bool) -> None:

@@ -57,9 +57,11 @@ class Discovery:
         cluster = self.cluster
         if cluster is None:
             return ""
+        limited = f", namespaces {', '.join(cluster.watched_namespaces)} only" if cluster.namespaces else ""
         if cluster.kind == Cluster.Kind.IN_CLUSTER:
-            return f"{cluster.name} (kind {cluster.kind}: the pod's service account)"
-        return f"{cluster.name} (kind {cluster.kind}, context {cluster.context}, file {cluster.kubeconfig_path})"
+            return f"{cluster.name} (kind {cluster.kind}: the pod's service account{limited})"
+        return (f"{cluster.name} (kind {cluster.kind}, context {cluster.context}, file {cluster.kubeconfig_path}"
+                f"{limited})")
 
 
 def cluster_name_for(context: str) -> str:
@@ -70,13 +72,15 @@ def cluster_name_for(context: str) -> str:
 
 def discover_cluster() -> Discovery:
     """The cluster this process runs beside: the in-cluster service account in a pod, else the current context
-    of KUBECONFIG (a list, merged as kubectl does) or ~/.kube/config. Nothing is saved."""
+    of KUBECONFIG (a list, merged as kubectl does) or ~/.kube/config; limited to AIOPS_WATCH_NAMESPACES when
+    that is set. Nothing is saved."""
     environ = os.environ
     notes: list[str] = []
     if environ.get("KUBERNETES_SERVICE_HOST"):
         token = Path(settings.SERVICE_ACCOUNT_DIR) / "token"
         if token.is_file():
-            return Discovery(Cluster(name=IN_CLUSTER_NAME, kind=Cluster.Kind.IN_CLUSTER))
+            return Discovery(Cluster(name=IN_CLUSTER_NAME, kind=Cluster.Kind.IN_CLUSTER,
+                                     namespaces=",".join(settings.WATCH_NAMESPACES)))
         notes.append(f"in-cluster service account not picked up: KUBERNETES_SERVICE_HOST is set but there is "
                      f"no token at {token}")
     paths = _kubeconfig_paths(environ)
@@ -168,7 +172,7 @@ def _current_context(paths: list[Path]) -> Discovery:
             f"{' and '.join(elsewhere)}; a cluster reads one file: merge them into one (kubectl config view "
             f"--flatten --minify --context {current}) and add it in the admin"])
     cluster = Cluster(name=cluster_name_for(current), kind=Cluster.Kind.KUBECONFIG, kubeconfig_path=str(where),
-                      context=current)
+                      context=current, namespaces=",".join(settings.WATCH_NAMESPACES))
     try:
         cluster.full_clean(validate_unique=False)
     except ValidationError as exc:
@@ -180,21 +184,36 @@ def _current_context(paths: list[Path]) -> Discovery:
 def register_default_cluster() -> Discovery:
     """With no Cluster rows at all: register the discovered cluster, else the simulated one (when it is on).
 
-    Idempotent: once any cluster exists nothing is added and no row is changed. Returns what discovery
-    found (its `cluster` saved), or an empty Discovery when clusters were already registered.
+    Idempotent: once any cluster exists nothing is added and no row is changed, with one exception: the
+    in-cluster service account's row follows a non-empty AIOPS_WATCH_NAMESPACES (the namespaces its Roles
+    cover, which a Helm upgrade may change). Returns what discovery found (its `cluster` saved), or a
+    Discovery with no cluster (and a note when the namespaces changed) when clusters were already registered.
     """
     if Cluster.objects.exists():
-        return Discovery()
+        return _follow_watch_namespaces()
     discovery = discover_cluster() if settings.CLUSTER_DISCOVERY else Discovery()
     found = discovery.cluster
     if found is not None:
         # Two bootstraps at once find the same name: get_or_create lets one of them create it.
         discovery.cluster, _ = Cluster.objects.get_or_create(
             name=found.name, defaults={"kind": found.kind, "kubeconfig_path": found.kubeconfig_path,
-                                       "context": found.context, "enabled": True})
+                                       "context": found.context, "namespaces": found.namespaces, "enabled": True})
     elif settings.SIMCLUSTER_ENABLED:
         ensure_simulated_cluster()
     return discovery
+
+
+def _follow_watch_namespaces() -> Discovery:
+    """The registered in-cluster service account limited to AIOPS_WATCH_NAMESPACES, when that is set and differs
+    (an empty variable changes nothing: an admin's limit stays)."""
+    wanted = ",".join(settings.WATCH_NAMESPACES)
+    cluster = Cluster.objects.filter(name=IN_CLUSTER_NAME, kind=Cluster.Kind.IN_CLUSTER).first()
+    if not (settings.CLUSTER_DISCOVERY and wanted and cluster is not None) or cluster.namespaces == wanted:
+        return Discovery()
+    cluster.namespaces = wanted
+    save_cluster(cluster)
+    return Discovery(notes=[f"cluster {cluster.name} now keeps to namespaces {', '.join(settings.WATCH_NAMESPACES)} "
+                            f"(AIOPS_WATCH_NAMESPACES)"])
 
 
 # --- Poll schedules ----------------------------------------------------------------------------

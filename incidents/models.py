@@ -9,6 +9,7 @@ from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.utils import timezone
 
+from aiops_project.env import namespace_names, split_names
 from incidents.matching import RuleError, compile_rule, compile_silence
 
 
@@ -40,6 +41,11 @@ class Cluster(models.Model):
                   "secret) that holds the kubeconfig. The file is read when connecting, never shown.",
     )
     context = models.CharField(max_length=200, blank=True, help_text="Kubeconfig context; empty = current.")
+    namespaces = models.CharField(
+        max_length=2000, blank=True,
+        help_text="Empty: the whole cluster. Or the namespaces the credentials may read (comma or space separated), "
+                  "for a service account with Roles in those namespaces only: detection lists and watches each of "
+                  "them and skips nodes (cluster-scoped), and tools refuse every other namespace.")
     enabled = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
     last_polled_at = models.DateTimeField(null=True, blank=True)
@@ -56,6 +62,15 @@ class Cluster(models.Model):
             raise ValidationError("A kubeconfig cluster needs a kubeconfig path or a secret name (one of them).")
         if self.kind != self.Kind.KUBECONFIG and (self.kubeconfig_path or self.kubeconfig_secret):
             raise ValidationError(f"A {self.get_kind_display().lower()} takes no kubeconfig path or secret.")
+        try:
+            self.namespaces = ",".join(namespace_names(self.namespaces))
+        except ValueError as exc:
+            raise ValidationError({"namespaces": str(exc)}) from None
+
+    @property
+    def watched_namespaces(self) -> tuple[str, ...]:
+        """The namespaces detection and tools keep to, sorted; empty: the whole cluster."""
+        return tuple(split_names(self.namespaces))
 
     @property
     def resolved_kubeconfig(self) -> str:
@@ -66,10 +81,11 @@ class Cluster(models.Model):
         return self.kubeconfig_path
 
     def tool_env(self) -> dict[str, str]:
-        """Environment that points a Kubernetes MCP server at this cluster."""
+        """Environment that points a Kubernetes MCP server at this cluster (and keeps it to its namespaces)."""
+        limit = {"KUBE_ALLOWED_NAMESPACES": ",".join(self.watched_namespaces)} if self.namespaces else {}
         if self.kind == self.Kind.IN_CLUSTER:
-            return {"KUBECONFIG": "", "KUBE_CONTEXT": ""}
-        return {"KUBECONFIG": self.resolved_kubeconfig, "KUBE_CONTEXT": self.context}
+            return {"KUBECONFIG": "", "KUBE_CONTEXT": "", **limit}
+        return {"KUBECONFIG": self.resolved_kubeconfig, "KUBE_CONTEXT": self.context, **limit}
 
 
 class DetectionProblem(models.Model):

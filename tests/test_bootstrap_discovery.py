@@ -95,6 +95,40 @@ def test_in_a_pod_the_service_account_is_picked_up(tmp_path: Path, settings: Any
     assert not simulated_cluster_wanted()
 
 
+def test_in_a_pod_limited_to_namespaces_the_account_keeps_to_them_and_follows_the_variable(
+        settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings.SERVICE_ACCOUNT_DIR.mkdir()
+    (settings.SERVICE_ACCOUNT_DIR / "token").write_text(TOKEN)
+    monkeypatch.setenv("KUBERNETES_SERVICE_HOST", "10.96.0.1")
+    settings.WATCH_NAMESPACES = ["billing", "shop"]  # AIOPS_WATCH_NAMESPACES, as the Helm chart's namespaced RBAC sets
+
+    out = bootstrap()
+    cluster = Cluster.objects.get()
+    assert (cluster.name, cluster.namespaces, cluster.watched_namespaces) == ("in-cluster", "billing,shop",
+                                                                               ("billing", "shop"))
+    assert "Picked up cluster in-cluster (kind in_cluster: the pod's service account, namespaces billing, shop only)" \
+        in out
+    assert cluster.tool_env()["KUBE_ALLOWED_NAMESPACES"] == "billing,shop"
+
+    settings.WATCH_NAMESPACES = ["shop"]  # an upgrade with other Roles: the registered account follows
+    assert "Note: cluster in-cluster now keeps to namespaces shop (AIOPS_WATCH_NAMESPACES)." in bootstrap()
+    assert Cluster.objects.get().namespaces == "shop" and poll_schedule_names() == ["poll cluster in-cluster"]
+    assert "Note:" not in bootstrap()  # the same again: nothing to say
+    settings.WATCH_NAMESPACES = []  # unset: an admin's limit stays
+    bootstrap()
+    assert Cluster.objects.get().namespaces == "shop"
+
+
+def test_a_discovered_kubeconfig_takes_the_namespaces_once_like_the_rest_of_it(tmp_path: Path, settings: Any) -> None:
+    home_kubeconfig(tmp_path, "prod")
+    settings.WATCH_NAMESPACES = ["shop"]
+    assert "(kind kubeconfig, context prod, file " in bootstrap()
+    assert Cluster.objects.get().namespaces == "shop"
+    settings.WATCH_NAMESPACES = ["billing"]
+    bootstrap()
+    assert Cluster.objects.get().namespaces == "shop"  # only the in-cluster account follows the variable
+
+
 def test_a_service_host_without_a_token_is_no_pod_account(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KUBERNETES_SERVICE_HOST", "10.96.0.1")
     path = home_kubeconfig(tmp_path, "prod")
