@@ -46,6 +46,7 @@ def sync_cluster_findings(cluster: Cluster, findings: Iterable[Finding], *, obse
 
     `covered`: the kinds whose lists were read whole; a signal judged from a kind that was not (a missing
     permission, a failed list) is left as it is: not seeing it is no proof that it healed. None: every kind.
+    Likewise a signal about a namespace the cluster is not limited to (`Cluster.namespaces`) is left as it is.
     Consoles hear once per poll, not once per event.
     """
     with batched_notices():
@@ -64,12 +65,18 @@ def _sync_cluster_findings(cluster: Cluster, findings: Iterable[Finding], observ
             .exclude(fingerprint__in=seen).values_list("fingerprint", flat=True))
     for fingerprint in list(gone):
         resolved = resolved_transition(cluster, fingerprint)
-        if resolved is None or (covered is not None
-                                and not kinds_read(resolved.object_kind, resolved.labels) <= set(covered)):
+        if resolved is None or not within(cluster, resolved.namespace) or (
+                covered is not None and not kinds_read(resolved.object_kind, resolved.labels) <= set(covered)):
             continue
         if event := record_transition(replace(resolved, observed_at=observed_at)):
             recorded.append(event)
     return recorded
+
+
+def within(cluster: Cluster, namespace: str) -> bool:
+    """Whether detection reads the namespace: every one, or one the cluster is limited to. A signal about a
+    namespace it does not read (no longer, after the limit changed) is nobody's to resolve."""
+    return not cluster.namespaces or namespace in cluster.watched_namespaces
 
 
 def resolved_transition(cluster: Cluster, fingerprint: str) -> Transition | None:
@@ -86,10 +93,12 @@ def resolved_transition(cluster: Cluster, fingerprint: str) -> Transition | None
 
 
 def poll_cluster(cluster_id: int) -> list[ClusterEvent]:
-    """List every kind detection covers (one call per kind), run the detectors, record transitions.
+    """List every kind detection covers (one call per kind, or per kind and namespace for a cluster limited to
+    namespaces), run the detectors, record transitions.
 
     Each kind fails alone: the kinds that could be read are judged (and may resolve their signals), the
-    others are reported as detection problems and keep their signals as they are.
+    others are reported as detection problems and keep their signals as they are. A kind not read at all
+    (nodes, for a cluster limited to namespaces) is no problem: its signals stay as they are.
     """
     cluster = Cluster.objects.get(pk=cluster_id)
     structlog.contextvars.bind_contextvars(cluster=cluster.name)
@@ -97,7 +106,7 @@ def poll_cluster(cluster_id: int) -> list[ClusterEvent]:
     try:
         api = kube.api_client_for(cluster)
         with api:
-            snapshot, failures = kube.list_snapshot(api)
+            snapshot, failures = kube.list_snapshot(api, cluster.watched_namespaces)
     except kube.ClusterUnreachable as exc:
         # Keep the signals as they are: an unreachable API server is not proof that anything recovered.
         Cluster.objects.filter(pk=cluster.pk).update(last_polled_at=timezone.now(), last_poll_error=str(exc))

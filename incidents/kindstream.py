@@ -1,4 +1,5 @@
-"""LIST then WATCH one kind of one cluster, in a thread of its own (the watcher's per-kind stream).
+"""LIST then WATCH one kind of one cluster, in a thread of its own (the watcher's per-kind stream); for a cluster
+limited to namespaces, one kind in one namespace (one stream per kind and namespace).
 
 The stream keeps the latest resourceVersion it fully processed (objects and BOOKMARK events). A `410 Gone`
 (HTTP status or ERROR event) means that version is too old: relist at once. Anything else (a refused
@@ -99,11 +100,13 @@ def failure_state(exc: BaseException) -> str:
 
 
 class KindStream:
-    """LIST then WATCH one kind of one cluster, in a thread of its own, until the cluster watch stops."""
+    """LIST then WATCH one kind of one cluster (in one namespace, when given), in a thread of its own, until the
+    cluster watch stops."""
 
-    def __init__(self, owner: ClusterWatch, kind: str) -> None:
+    def __init__(self, owner: ClusterWatch, kind: str, namespace: str = "") -> None:
         self.owner = owner
         self.kind = kind
+        self.namespace = namespace  # "": every namespace (and the cluster-scoped kinds)
         self.resource_version: str | None = None  # None: (re)list before watching
         self.reconnects = 0  # failures that ended in a backoff (a 410 or a watch the server ended are not)
         self.relists = 0
@@ -112,7 +115,12 @@ class KindStream:
         self._failing: str | None = None  # what the last failure was, until a success
         self._problem: kube.KindUnreadable | None = None  # what was reported as the kind's detection problem
         self._response: Any = None  # the response being read, so that `interrupt` can shut it down
-        self.thread = threading.Thread(target=self._run, name=f"watch-{owner.cluster.name}-{kind}", daemon=True)
+        self.thread = threading.Thread(target=self._run, name=f"watch-{owner.cluster.name}-{self.name}", daemon=True)
+
+    @property
+    def name(self) -> str:
+        """The kind, or kind/namespace: the stream's key in its `ClusterWatch.streams`."""
+        return f"{self.kind}/{self.namespace}" if self.namespace else self.kind
 
     def start(self) -> None:
         self.thread.start()
@@ -131,7 +139,8 @@ class KindStream:
         return self.owner.stopping
 
     def _run(self) -> None:
-        structlog.contextvars.bind_contextvars(cluster=self.owner.cluster.name, kind=self.kind)
+        structlog.contextvars.bind_contextvars(cluster=self.owner.cluster.name, kind=self.kind,
+                                               **({"namespace": self.namespace} if self.namespace else {}))
         api: client.ApiClient | None = None
         try:
             while not self._stopping.is_set():
@@ -189,7 +198,7 @@ class KindStream:
         if same:
             return
         try:
-            self.owner.report_problem(self.kind, problem)
+            self.owner.report_problem(self.kind, problem, self.namespace)
         except Exception as exc:  # the database may be what fails: the next change of state tries again
             log.warning("detection_problem_not_recorded", error=describe(exc))
             return
@@ -198,14 +207,14 @@ class KindStream:
     def _call(self, api: client.ApiClient, verb: str, **kwargs: Any) -> Any:
         watched = kube.LISTED_KINDS[self.kind]
         try:
-            return getattr(watched.api(api), watched.method)(**watched.params, _preload_content=False, **kwargs)
+            return watched.lister(api, self.namespace)(**watched.params, _preload_content=False, **kwargs)
         except client.ApiException as exc:
             if exc.status == 410:
                 raise
-            raise kube.unreadable(self.kind, verb, exc) from None
+            raise kube.unreadable(self.kind, verb, exc, self.namespace) from None
 
     def _list(self, api: client.ApiClient) -> None:
-        """LIST every object (raw JSON, page by page), then reconcile the kind from scratch."""
+        """LIST every object (raw JSON, page by page), then reconcile the kind (in the namespace) from scratch."""
         settings = self.owner.settings
         objects: dict[ObjectKey, dict[str, Any] | None] = {}
         resource_version: str | None = None
@@ -220,7 +229,7 @@ class KindStream:
             try:
                 body = kube.decode_list(self.kind, response.data)  # projected: only what detectors read
             except kube.Undecodable as exc:
-                raise kube.unreadable(self.kind, "list", exc) from None
+                raise kube.unreadable(self.kind, "list", exc, self.namespace) from None
             finally:
                 self._response = None
                 response.release_conn()
@@ -231,7 +240,8 @@ class KindStream:
             token = meta.get("continue")
             if not token:
                 break
-        self.owner.observe(self.kind, objects, resource_version=resource_version, relist=True)
+        self.owner.observe(self.kind, objects, resource_version=resource_version, relist=True,
+                           namespace=self.namespace)
         self.resource_version = resource_version
         self.relists += 1
         self._healthy()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,7 @@ log = structlog.get_logger(__name__)
 
 REQUEST_TIMEOUT = (5, 30)  # connect, read (seconds)
 
-Snapshot = dict[str, list[dict[str, Any]]]  # kind -> the raw objects of that kind, all namespaces
+Snapshot = dict[str, list[dict[str, Any]]]  # kind -> the raw objects of that kind, all (watched) namespaces
 
 
 class ClusterUnreachable(Exception):
@@ -190,19 +191,39 @@ class ListedKind:
     # (a proxy, a wrong path), and treating it as "no objects" would resolve every firing signal.
     core: bool = False
     params: dict[str, str] = field(default_factory=dict)
+    # How to list it in one namespace (the namespace its first argument); "" for a cluster-scoped kind.
+    namespaced_method: str = ""
+
+    def lister(self, api: client.ApiClient, namespace: str) -> Any:
+        """The generated method that lists (or watches) the kind everywhere, or in `namespace` when one is given."""
+        if not namespace:
+            return getattr(self.api(api), self.method)
+        return functools.partial(getattr(self.api(api), self.namespaced_method), namespace)
 
 
-# Registry: kind -> how to list it across all namespaces with one call. Detection covers these kinds.
+# Registry: kind -> how to list it across all namespaces with one call, or in one namespace. Detection covers
+# these kinds.
 LISTED_KINDS: dict[str, ListedKind] = {
-    "Pod": ListedKind(client.CoreV1Api, "list_pod_for_all_namespaces", "pods", "", core=True),
+    "Pod": ListedKind(client.CoreV1Api, "list_pod_for_all_namespaces", "pods", "", core=True,
+                      namespaced_method="list_namespaced_pod"),
     "Node": ListedKind(client.CoreV1Api, "list_node", "nodes", "", core=True),
     "Event": ListedKind(client.CoreV1Api, "list_event_for_all_namespaces", "events", "", core=True,
-                        params={"field_selector": "type=Warning"}),
-    "Deployment": ListedKind(client.AppsV1Api, "list_deployment_for_all_namespaces", "deployments", "apps"),
-    "StatefulSet": ListedKind(client.AppsV1Api, "list_stateful_set_for_all_namespaces", "statefulsets", "apps"),
-    "DaemonSet": ListedKind(client.AppsV1Api, "list_daemon_set_for_all_namespaces", "daemonsets", "apps"),
-    "Job": ListedKind(client.BatchV1Api, "list_job_for_all_namespaces", "jobs", "batch"),
+                        params={"field_selector": "type=Warning"}, namespaced_method="list_namespaced_event"),
+    "Deployment": ListedKind(client.AppsV1Api, "list_deployment_for_all_namespaces", "deployments", "apps",
+                             namespaced_method="list_namespaced_deployment"),
+    "StatefulSet": ListedKind(client.AppsV1Api, "list_stateful_set_for_all_namespaces", "statefulsets", "apps",
+                              namespaced_method="list_namespaced_stateful_set"),
+    "DaemonSet": ListedKind(client.AppsV1Api, "list_daemon_set_for_all_namespaces", "daemonsets", "apps",
+                            namespaced_method="list_namespaced_daemon_set"),
+    "Job": ListedKind(client.BatchV1Api, "list_job_for_all_namespaces", "jobs", "batch",
+                      namespaced_method="list_namespaced_job"),
 }
+
+
+def detected_kinds(namespaces: Collection[str]) -> list[str]:
+    """The kinds detection reads: all of them, or with namespaces (Roles only, no ClusterRole) the namespaced
+    ones. A Role cannot grant a cluster-scoped kind (nodes): node detection needs a ClusterRole."""
+    return [kind for kind, listed in LISTED_KINDS.items() if not namespaces or listed.namespaced_method]
 
 
 def status_message(exc: client.ApiException) -> str:
@@ -215,15 +236,17 @@ def status_message(exc: client.ApiException) -> str:
     return str(message)[:500] if message else f"HTTP {exc.status} {exc.reason or ''}".strip()
 
 
-def unreadable(kind: str, verb: str, exc: BaseException) -> KindUnreadable:
-    """What went wrong reading one kind, in words an operator can act on."""
+def unreadable(kind: str, verb: str, exc: BaseException, namespace: str = "") -> KindUnreadable:
+    """What went wrong reading one kind (in one namespace, when given), in words an operator can act on."""
     listed = LISTED_KINDS[kind]
     resource = f"{listed.plural}.{listed.group}" if listed.group else listed.plural
+    if namespace:
+        resource = f"{resource} in namespace {namespace}"
     if isinstance(exc, client.ApiException):
         status = exc.status
         summary = {
             401: "unauthorized: the API server refused the credentials (HTTP 401)",
-            403: f"forbidden: {verb} {resource} at the cluster scope (HTTP 403)",
+            403: f"forbidden: {verb} {resource}{'' if namespace else ' at the cluster scope'} (HTTP 403)",
             404: f"not found: {verb} {resource} (HTTP 404)",
             429: f"throttled: {verb} {resource} (HTTP 429)",
         }.get(status or 0, f"the API server failed to {verb} {resource} (HTTP {status} {exc.reason or ''})".strip())
@@ -287,8 +310,9 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def list_kind(api: client.ApiClient, kind: str) -> list[dict[str, Any]]:
-    """Every object of `kind` in all namespaces with one list call, as raw JSON (no model deserialisation).
+def list_kind(api: client.ApiClient, kind: str, namespace: str = "") -> list[dict[str, Any]]:
+    """Every object of `kind` in all namespaces (or in `namespace`) with one list call, as raw JSON (no model
+    deserialisation).
 
     A kind the server does not serve (404) lists as empty, except the core kinds (see `ListedKind.core`).
     Raises `KindUnreadable` when the server answered but not with the list (403, 5xx, garbage), and
@@ -296,37 +320,43 @@ def list_kind(api: client.ApiClient, kind: str) -> list[dict[str, Any]]:
     """
     listed = LISTED_KINDS[kind]
     try:
-        response = getattr(listed.api(api), listed.method)(
-            _preload_content=False, _request_timeout=REQUEST_TIMEOUT, **listed.params
-        )
+        response = listed.lister(api, namespace)(_preload_content=False, _request_timeout=REQUEST_TIMEOUT,
+                                                 **listed.params)
         body = decode_list(kind, response.data)
     except client.ApiException as exc:
         if exc.status == 404 and not listed.core:
             log.info("kind_not_served", kind=kind, status=exc.status)
             return []
-        raise unreadable(kind, "list", exc) from None
+        raise unreadable(kind, "list", exc, namespace) from None
     except Undecodable as exc:
-        raise unreadable(kind, "list", exc) from None
+        raise unreadable(kind, "list", exc, namespace) from None
     except (urllib3.exceptions.HTTPError, OSError) as exc:
-        raise ClusterUnreachable(f"listing {listed.plural} failed: {exc.__class__.__name__}: {exc}"[:500]) from None
+        where = f" in namespace {namespace}" if namespace else ""
+        raise ClusterUnreachable(
+            f"listing {listed.plural}{where} failed: {exc.__class__.__name__}: {exc}"[:500]) from None
     items: list[dict[str, Any]] = body["items"]
     if kind == "Event":  # some servers (and emulators) ignore field selectors: keep Warning events only
         items = [event for event in items if event.get("type") == "Warning"]
     return items
 
 
-def list_snapshot(api: client.ApiClient) -> tuple[Snapshot, dict[str, KindUnreadable]]:
+def list_snapshot(api: client.ApiClient,
+                  namespaces: Collection[str] = ()) -> tuple[Snapshot, dict[str, KindUnreadable]]:
     """Every kind detection covers, one list call per kind, and the kinds that could not be read.
 
+    With `namespaces`: one list call per kind and namespace, and a kind's list is their union, read whole or
+    not at all, as one cluster-wide list is (a namespace that cannot be read makes the kind unreadable, its
+    failure naming that namespace); cluster-scoped kinds are not read (see `detected_kinds`).
     Each kind fails alone (a missing RBAC permission for jobs leaves the pods readable). An API server
     that cannot be reached at all, or that refuses every kind, raises `ClusterUnreachable`.
     Not one consistent moment: each list is as of its own call, milliseconds apart.
     """
     snapshot: Snapshot = {}
     failures: dict[str, KindUnreadable] = {}
-    for kind in LISTED_KINDS:
+    for kind in detected_kinds(namespaces):
         try:
-            snapshot[kind] = list_kind(api, kind)
+            snapshot[kind] = [obj for namespace in (sorted(namespaces) or [""])
+                              for obj in list_kind(api, kind, namespace)]
         except KindUnreadable as exc:
             failures[kind] = exc
     if not snapshot:

@@ -1,7 +1,11 @@
 """Watch mode: follow the Kubernetes watch API of every enabled cluster and record transitions as they happen.
 
 One thread per (cluster, kind) LISTs the kind, then WATCHes from the list's resourceVersion
-(`incidents.kindstream`). One cluster's or one kind's trouble never stops the others.
+(`incidents.kindstream`). One cluster's or one kind's trouble never stops the others. A cluster limited to
+namespaces (`Cluster.namespaces`: Roles only, no ClusterRole) gets one thread per (cluster, kind, namespace),
+and no watch of the cluster-scoped kinds (nodes), which a Role cannot grant; the union of a kind's
+namespaces stands for the cluster-wide list: the kind is listed whole once each of its namespaces is, and a
+relist of one namespace drops only that namespace's objects that are gone.
 
 No transition is recorded from a partial view: a kind is judged only once it has been listed whole, and
 warning events about pods only once the pods have been too (an event about a pod not seen yet is not
@@ -31,7 +35,7 @@ import structlog
 from django.db import connection
 
 from incidents import kube
-from incidents.detection import finding_transition, report_problems, resolved_transition
+from incidents.detection import finding_transition, report_problems, resolved_transition, within
 from incidents.detectors import Finding, attribute_pod_events, detect_object, kinds_read
 from incidents.kindstream import EXPECTED_ERRORS, KindStream, ObjectKey, database_work, describe, object_key
 from incidents.models import Cluster, DetectionProblem, EventSource, EventStatus, Signal
@@ -41,7 +45,8 @@ log = structlog.get_logger(__name__)
 
 Produced = dict[str, Finding]  # fingerprint -> the finding of one object that produces it
 
-# One watch per listed kind per cluster: the kinds the poller lists are the kinds the watcher follows.
+# One watch per listed kind per cluster (per namespace, for a cluster limited to namespaces): the kinds the
+# poller lists are the kinds the watcher follows.
 WATCHED_KINDS = kube.LISTED_KINDS
 
 
@@ -110,8 +115,8 @@ class FindingIndex:
 
 
 class ClusterWatch:
-    """The watches of one cluster: one `KindStream` thread per kind, and a resync thread, sharing the last
-    seen objects and one `FindingIndex`."""
+    """The watches of one cluster: one `KindStream` thread per kind (or per kind and namespace), and a resync
+    thread, sharing the last seen objects and one `FindingIndex`."""
 
     def __init__(self, cluster: Cluster, settings: WatchSettings) -> None:
         self.cluster = cluster
@@ -119,7 +124,15 @@ class ClusterWatch:
         self.index = FindingIndex()
         self.objects: dict[ObjectKey, dict[str, Any]] = {}  # the last seen state of every object
         self.stopping = threading.Event()
-        self.streams = {kind: KindStream(self, kind) for kind in WATCHED_KINDS}
+        namespaces = cluster.watched_namespaces or ("",)  # "": all namespaces, one stream
+        self.kinds = kube.detected_kinds(cluster.watched_namespaces)
+        # kind -> the namespaces its streams list; a kind is listed whole once each of them has been
+        self.parts: dict[str, frozenset[str]] = {kind: frozenset(namespaces) for kind in self.kinds}
+        streams = [KindStream(self, kind, namespace) for kind in self.kinds for namespace in namespaces]
+        self.streams = {stream.name: stream for stream in streams}  # by kind, or kind/namespace
+        self._listed: dict[str, set[str]] = {}  # kind -> its namespaces listed so far (before it is complete)
+        self._problems: dict[str, dict[str, kube.KindUnreadable]] = {}  # kind -> namespace -> its problem
+        self._problems_lock = threading.Lock()
         self._resync_thread = threading.Thread(target=self._resync_loop, name=f"watch-{cluster.name}-resync",
                                                daemon=True)
         # One lock per cluster: the objects, the index and the transitions recorded from them change in one
@@ -150,23 +163,28 @@ class ClusterWatch:
             return set(self.index.by_fingerprint.get(fingerprint, ()))
 
     def observe(self, kind: str, objects: Mapping[ObjectKey, dict[str, Any] | None], *,
-                resource_version: str | None, relist: bool = False) -> None:
+                resource_version: str | None, relist: bool = False, namespace: str = "") -> None:
         """Objects of `kind` as they are now (None: deleted); record the transitions that follow.
 
-        After a relist the listed objects are all there is: objects of `kind` not listed are gone.
-        The index changes only once every transition is recorded: if recording fails, the caller
-        reconnects from an older resourceVersion (or relists), or the next resync plans it again.
+        After a relist the listed objects are all there is: objects of `kind` (in `namespace`, when the relist
+        was of one namespace) not listed are gone. The index changes only once every transition is recorded:
+        if recording fails, the caller reconnects from an older resourceVersion (or relists), or the next
+        resync plans it again.
         """
         with self._lock:
             if relist:
-                objects = {key: None for key in self.objects if key[0] == kind} | dict(objects)
+                objects = {key: None for key in self.objects
+                           if key[0] == kind and (not namespace or key[1] == namespace)} | dict(objects)
             for key, obj in objects.items():
                 if obj is None:
                     self.objects.pop(key, None)
                 else:
                     self.objects[key] = obj
             if relist and kind not in self.complete:
-                self._first_whole_view(kind, resource_version)
+                listed = self._listed.setdefault(kind, set())
+                listed.add(namespace)
+                if listed >= self.parts.get(kind, {namespace}):  # the union is whole: judge the kind
+                    self._first_whole_view(kind, resource_version)
                 return
             self._apply({key: {} if obj is None else self._produced(kind, obj) for key, obj in objects.items()},
                         resource_version)
@@ -201,11 +219,27 @@ class ClusterWatch:
         with self._lock:
             self._apply({key: self._produced(key[0], obj) for key, obj in self.objects.items()}, None)
 
-    def report_problem(self, kind: str, problem: kube.KindUnreadable | None) -> None:
-        """The kind's detection problem as the watcher sees it (None: it reads fine)."""
-        with database_work():
-            report_problems(self.cluster, DetectionProblem.Reporter.WATCH, {kind: problem} if problem else {},
-                            kinds=[kind])
+    def report_problem(self, kind: str, problem: kube.KindUnreadable | None, namespace: str = "") -> None:
+        """The kind's detection problem as one of its streams sees it (None: it reads fine). A kind watched in
+        several namespaces has one problem: the first namespace's (by name) that has one, until none has."""
+        with self._problems_lock:
+            problems = self._problems.setdefault(kind, {})
+            before = problems.get(namespace)
+            if problem is None:
+                problems.pop(namespace, None)
+            else:
+                problems[namespace] = problem
+            first = problems[min(problems)] if problems else None
+            try:
+                with database_work():
+                    report_problems(self.cluster, DetectionProblem.Reporter.WATCH, {kind: first} if first else {},
+                                    kinds=[kind])
+            except Exception:  # not recorded: the stream reports again, from what was recorded before
+                if before is None:
+                    problems.pop(namespace, None)
+                else:
+                    problems[namespace] = before
+                raise
 
     def _resync_loop(self) -> None:
         structlog.contextvars.bind_contextvars(cluster=self.cluster.name)
@@ -267,15 +301,16 @@ class ClusterWatch:
                       .values_list("fingerprint", flat=True))
             for fingerprint in [fp for fp in firing if fp not in self.index.by_fingerprint]:
                 transition = resolved_transition(self.cluster, fingerprint)  # described by its last event
-                if transition is None:
+                if transition is None or not within(self.cluster, transition.namespace):
                     continue
                 needs = kinds_read(transition.object_kind, transition.labels)
                 if needs <= set(after) and not needs <= set(before):
                     self._resolve(transition, None)
 
 
-def cluster_config(cluster: Cluster) -> tuple[str, str, str, str, str]:
-    return cluster.name, cluster.kind, cluster.kubeconfig_path, cluster.kubeconfig_secret, cluster.context
+def cluster_config(cluster: Cluster) -> tuple[str, str, str, str, str, tuple[str, ...]]:
+    return (cluster.name, cluster.kind, cluster.kubeconfig_path, cluster.kubeconfig_secret, cluster.context,
+            cluster.watched_namespaces)
 
 
 class Watcher:
@@ -304,7 +339,8 @@ class Watcher:
             if pk not in self.clusters:
                 self.clusters[pk] = ClusterWatch(cluster, self.settings)
                 self.clusters[pk].start()
-                log.info("cluster_watched", cluster=cluster.name, kinds=list(WATCHED_KINDS))
+                log.info("cluster_watched", cluster=cluster.name, kinds=self.clusters[pk].kinds,
+                         namespaces=list(cluster.watched_namespaces) or "all")
 
     def get(self, name: str) -> ClusterWatch | None:
         return next((w for w in self.clusters.values() if w.cluster.name == name), None)
