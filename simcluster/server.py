@@ -2,8 +2,9 @@
 
 kmock serves list/get/create/patch/delete/watch from memory. On top of it this module adds what
 real clients rely on: `watch=True` (the official client's spelling), label and field selectors,
-watch `timeoutSeconds`, uid/resourceVersion/generation stamping, PUT, the scale subresource and
-pod logs. The controller (controller.py) runs in the same event loop and talks to it over HTTP.
+watch `timeoutSeconds`, uid/resourceVersion/generation stamping, PUT, the scale subresource, pod logs
+and SelfSubjectAccessReviews (all allowed: there is no RBAC here). The controller (controller.py) runs
+in the same event loop and talks to it over HTTP.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ RESOURCES: dict[str, tuple[str, bool, list[str], list[str]]] = {
     "batch/v1/jobs": ("Job", True, [], ["status"]),
 }
 
+ACCESS_REVIEWS = "authorization.k8s.io/v1/selfsubjectaccessreviews"
+
 
 def log(event: str, **fields: Any) -> None:
     print(json.dumps({"event": event, **fields}), flush=True)
@@ -75,6 +78,7 @@ class SimCluster(kmock.KubernetesEmulator):
             self.objects[resource, meta.get("namespace"), meta["name"]] = obj
         self["get", kmock.resource("v1/pods"), kmock.subresource("log")] << self._serve_log
         self[kmock.resource("apps/v1/deployments"), kmock.subresource("scale")] << self._serve_scale
+        self["post", kmock.resource(ACCESS_REVIEWS)] << self._serve_access_review
 
     async def __call__(self, raw_request: aiohttp.web.BaseRequest) -> aiohttp.web.StreamResponse:
         # The official client sends `watch=True`; kmock only recognises `watch=true`.
@@ -222,6 +226,12 @@ class SimCluster(kmock.KubernetesEmulator):
         if tail.isdigit():
             lines = lines[-int(tail) :] if int(tail) else []
         return kmock.Response(payload="".join(lines).encode(), headers={"Content-Type": "text/plain"})
+
+    async def _serve_access_review(self, request: kmock.Request) -> kmock.Payload:
+        """A SelfSubjectAccessReview: the simulated cluster has no RBAC, so everything is allowed. Like a real
+        API server, it keeps no review (kmock stored the POSTed object: it goes)."""
+        self.objects[cast(Any, (request.resource, None, None))].delete()  # stored under no name
+        return {**request.data, "status": {"allowed": True, "reason": "the simulated cluster has no RBAC"}}
 
     async def _serve_scale(self, request: kmock.Request) -> kmock.Payload:
         deploy = self.get_live(kmock.resource("apps/v1/deployments"), request.namespace, request.name)

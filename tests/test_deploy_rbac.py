@@ -60,6 +60,18 @@ def test_only_the_exec_opt_in_grants_exec_and_remediation_adds_no_reads():
                            ("", "nodes", "patch"), ("", "pods/eviction", "create"), ("", "pods", "delete")}
 
 
+def test_the_kubernetes_server_names_the_file_that_grants_each_missing_permission():
+    """A denial's fix (mcp_bridge/servers/kubernetes/rbac.py) names the opt-in that grants it: the same grants."""
+    from mcp_bridge.servers.kubernetes.rbac import EXEC_GRANTS, REMEDIATION_GRANTS
+
+    def grants(name: str) -> set[tuple[str, str, str]]:
+        return {(group, resource, verb) for rule in _rules(name)
+                for group in rule["apiGroups"] for resource in rule["resources"] for verb in rule["verbs"]}
+
+    assert grants("rbac-remediation.yaml") == REMEDIATION_GRANTS
+    assert grants("rbac-exec.yaml") == EXEC_GRANTS
+
+
 def test_leader_election_grants_only_the_agents_two_leases_in_its_namespace():
     docs = {doc["kind"]: doc for doc in yaml.safe_load_all((RBAC_DIR / "leader-election.yaml").read_text())}
     assert sorted(docs) == ["Role", "RoleBinding"]

@@ -169,7 +169,7 @@ def test_tools_carry_read_only_and_destructive_hints(kubeconfig: Path) -> None:
 
     reads = {"list_pods", "get_pod_logs", "describe_pod", "get_deployment", "list_events", "describe_node"}
     reads |= {"rollout_history", "list_namespaces", "get_pod", "list_nodes", "list_deployments", "list_services",
-              "describe", "top_pods", "top_nodes", "rollout_status", "exec_readonly", "analyze_logs"}
+              "describe", "top_pods", "top_nodes", "rollout_status", "exec_readonly", "analyze_logs", "check_access"}
     mutations = {"rollout_restart", "scale_deployment", "set_resources", "cordon_node", "uncordon_node",
                  "rollout_undo", "update_image", "delete_pod", "drain_node", "label"}
     assert set(tools) == reads | mutations

@@ -135,6 +135,20 @@ def test_logs_are_served(start: Callable[..., Cluster]) -> None:
     assert "Traceback" not in frontend_log
 
 
+def test_self_subject_access_reviews_are_all_allowed_and_kept_nowhere(start: Callable[..., Cluster]) -> None:
+    from kubernetes.client import AuthorizationV1Api
+
+    cluster = start()
+    api = AuthorizationV1Api(cluster.apps.api_client)
+    body = {"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectAccessReview",
+            "spec": {"resourceAttributes": {"verb": "patch", "group": "apps", "resource": "deployments",
+                                            "namespace": "shop", "name": "checkout"}}}
+    for _ in range(2):  # a second review is no conflict: the first was not stored
+        review = api.create_self_subject_access_review(body)
+        assert review.status.allowed is True
+        assert review.spec.resource_attributes.verb == "patch"
+
+
 def test_a_rollout_restart_replaces_the_failing_pod_with_a_ready_one(start: Callable[..., Cluster]) -> None:
     cluster = start()
     old = cluster.pods("checkout")[0].metadata.name

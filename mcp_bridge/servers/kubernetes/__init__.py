@@ -13,8 +13,10 @@ Responses are read raw (`_preload_content=False`) and summarised from plain JSON
 building the generated pydantic models, and indifferent to fields those models do not expect.
 
 One module per group of tools, each with `register(mcp, ctx)`: `pods`, `podexec`, `deployments`, `nodes`,
-`objects`, `metrics`; `base` holds the API chokepoint and the server's limits, `summaries` the pure functions
-from API objects to what the tools return, `server` builds the server and reads the command line.
+`objects`, `metrics`, `access` (check_access: what each mutating tool needs, asked with SelfSubjectAccessReviews);
+`base` holds the API chokepoint and the server's limits, `rbac` how a missing permission reads and which shipped
+RBAC grants it, `summaries` the pure functions from API objects to what the tools return, `server` builds the
+server and reads the command line.
 """
 
 from mcp_bridge.servers.kubernetes.base import REQUEST_TIMEOUT, Cluster, Context, api_error_message

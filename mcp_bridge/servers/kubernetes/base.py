@@ -13,6 +13,8 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field
 
+from mcp_bridge.servers.kubernetes.rbac import forbidden_message
+
 if TYPE_CHECKING:
     from kubernetes.client import ApiClient
 
@@ -93,13 +95,16 @@ class Cluster:
 
 
 def api_error_message(what: str, status: int, body: str | bytes | None, reason: str | None) -> str:
-    """An API error as a person reads it: the Status object's message, not the raw response."""
+    """An API error as a person reads it: the Status object's message, not the raw response; an RBAC denial
+    as the permission the agent lacks (`the agent may not patch deployments in shop (HTTP 403): ...`)."""
     try:
         message = json.loads(body or "{}").get("message") or reason
     except (ValueError, AttributeError):
         message = body or reason
     if status == 404:
         return f"{what} not found"
+    if (clear := forbidden_message(status, str(message or ""))) is not None:
+        return clear  # RBAC said no: which permission, and how to grant it
     if status in (401, 403):
         return f"access to {what} denied (HTTP {status}): {message}"
     return f"Kubernetes API error for {what} (HTTP {status}): {message}"
