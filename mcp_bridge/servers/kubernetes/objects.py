@@ -9,7 +9,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, ToolAnnotations
 from pydantic import Field
 
-from mcp_bridge.servers.kubernetes.base import READ, Cluster, Context, Name, compact, result
+from mcp_bridge.servers.kubernetes.base import READ, Cluster, Context, Name, NotFound, compact, result
 from mcp_bridge.servers.kubernetes.summaries import describe_summary, recent_events, service_summary
 
 DESCRIBE_API = {
@@ -61,9 +61,12 @@ def register_lists(mcp: MCPServer, ctx: Context) -> None:
     @mcp.tool(annotations=READ)
     def list_namespaces() -> CallToolResult:
         """List namespaces with their phase (only the allowed ones with --allowed-namespaces)."""
+        if ctx.allowed:  # each read by name: a Role in the namespace may grant that, never the cluster-wide list
+            namespaces = [summary for name in sorted(ctx.allowed) if (summary := allowed_namespace(cluster, name))]
+            return result(compact(namespaces), {"namespaces": namespaces})
         items = cluster.json("namespaces", cluster.core.list_namespace).get("items") or []
         namespaces = [{"name": (n.get("metadata") or {}).get("name"), "phase": (n.get("status") or {}).get("phase")}
-                      for n in items if not ctx.allowed or (n.get("metadata") or {}).get("name") in ctx.allowed]
+                      for n in items]
         return result(compact(namespaces), {"namespaces": namespaces})
 
     @mcp.tool(annotations=READ)
@@ -75,6 +78,17 @@ def register_lists(mcp: MCPServer, ctx: Context) -> None:
                                cluster.core.list_service_for_all_namespaces)
         services = [service_summary(s) for s in items]
         return result(compact(services), {"services": services})
+
+
+def allowed_namespace(cluster: Cluster, name: str) -> dict[str, Any] | None:
+    """An allowed namespace with its phase (None: it does not exist), or with why it could not be read."""
+    try:
+        found = cluster.json(f"namespace {name}", cluster.core.read_namespace, name)
+    except NotFound:
+        return None
+    except ToolError as exc:
+        return {"name": name, "phase": None, "error": str(exc)}
+    return {"name": name, "phase": (found.get("status") or {}).get("phase")}
 
 
 def describable_kind(kind: str) -> str:
