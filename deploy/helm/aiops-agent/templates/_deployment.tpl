@@ -44,7 +44,7 @@ spec:
           command:
             {{- toYaml .command | nindent 12 }}
           {{- with .extra }}
-          {{- . | nindent 10 }}
+          {{- . | trim | nindent 10 }}
           {{- end }}
           env:
             {{- include "aiops-agent.env" (dict "root" $root) | nindent 12 }}

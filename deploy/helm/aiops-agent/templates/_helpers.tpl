@@ -205,7 +205,7 @@ seccompProfile:
 Secret for credentials given as values (the migrate hook reads a hook Secret of its own). */}}
 {{- define "aiops-agent.env" -}}
 {{- $root := .root }}
-{{- $v := $root.Values }}
+{{- $v := $root.Values -}}
 - name: AIOPS_ENV
   value: production
 - name: AIOPS_SIMCLUSTER
