@@ -83,6 +83,7 @@ async def call_on(client: Client, tool: str, arguments: dict[str, Any]) -> ToolR
     result = await client.call_tool(tool, arguments)
     text = "\n".join(block.text for block in result.content if isinstance(block, TextContent))
     if result.is_error:
+        text = text.removeprefix(f"Error executing tool {tool}: ")  # the Python SDK's words, before the tool's own
         return ToolResult(ok=False, text=text, error=text or f"tool {tool!r} failed without a message")
     return ToolResult(ok=True, text=text, structured=result.structured_content)
 

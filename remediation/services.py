@@ -17,12 +17,14 @@ from incidents.models import ClusterEvent, EventStatus, Incident, Signal
 from mcp_bridge.calls import ArgumentRefusal, run_tool
 from mcp_bridge.exceptions import McpBridgeError
 from mcp_bridge.policy import RISK_RANK, PolicyRefusal, Verdict, judge, judged
+from mcp_bridge.preflight import AccessDenied, AccessRefusal, access_denied
 from remediation.access import get_approval_for_decider
 from remediation.models import Approval, OnFailure, Playbook, PlaybookRun, Risk, StepRun, StepSettings
 from remediation.templating import TemplateRenderError, render_arguments
 
 log = structlog.get_logger(__name__)
 MAX_OUTPUT_CHARS = 20_000
+ACCESS_CHECK_TIMEOUT = 30  # seconds: a check_access call (a few SelfSubjectAccessReviews)
 # What a run copies from each step's definition when it starts: the fields they share.
 STEP_SETTINGS = tuple(f.name for f in StepSettings._meta.fields)
 DONE = (StepRun.Status.SUCCEEDED, StepRun.Status.SKIPPED)
@@ -92,8 +94,9 @@ def request_action(*, user: Any, server: str, tool: str, arguments: dict[str, An
 
     LOW runs at once; MEDIUM/HIGH waits for an approval like any playbook step, decided through the same
     permission helper (the person who asked may approve it only if they may approve that risk).
-    Raises PolicyRefusal when the policy refuses the tool outright. `verdict`: the caller's own verdict
-    on this very call (`mcp_bridge.policy.judge`), used rather than judging it again.
+    Raises PolicyRefusal when the policy refuses the tool outright, AccessRefusal when the server's identity
+    may not make the call (its RBAC). `verdict`: the caller's own verdict on this very call
+    (`mcp_bridge.policy.judge`), used rather than judging it again.
     """
     from remediation import tasks
 
@@ -101,6 +104,12 @@ def request_action(*, user: Any, server: str, tool: str, arguments: dict[str, An
     if not verdict.allowed:
         audit("tool.refused", actor=user, via=via, server=server, tool=tool, message=verdict.reason)
         raise PolicyRefusal(verdict)
+    denied = access_denied(server, tool, arguments, risk=verdict.risk, env=cluster.tool_env() if cluster else None,
+                           timeout=ACCESS_CHECK_TIMEOUT)
+    if denied is not None:
+        audit("tool.refused", actor=user, via=via, server=server, tool=tool, reason="access",
+              message=f"{user.get_username()} asked for {server}.{tool} {arguments} via {via}: {denied}")
+        raise AccessRefusal(denied)
     playbook, _ = Playbook.objects.get_or_create(
         name=ACTIONS_PLAYBOOK, defaults={"description": "One-step runs that people asked for (from chat)."})
     with transaction.atomic():
@@ -148,7 +157,8 @@ def _advance_run(run_id: int, tasks: Any) -> bool:
     """One decision; True when a step was refused by the tool policy and the run must be looked at again."""
 
     with transaction.atomic():
-        run = PlaybookRun.objects.select_for_update(of=("self",)).select_related("playbook", "incident").get(pk=run_id)
+        run = (PlaybookRun.objects.select_for_update(of=("self",))
+               .select_related("playbook", "incident__cluster", "cluster").get(pk=run_id))
         if run.status in PlaybookRun.FINISHED:
             return False
         steps = list(run.step_runs.order_by("order"))
@@ -185,6 +195,10 @@ def _advance_run(run_id: int, tasks: Any) -> bool:
                           f"not {step.risk} as the playbook says; it needs an approval of that risk")
             step.risk = verdict.risk
             step.save(update_fields=["risk"])
+        # Nobody is asked to approve, and nothing runs, what the server's own identity may not do (its RBAC).
+        if (denied := _access_denied(step, run)) is not None:
+            _refuse_step(step, run, denied)
+            return True
         if step.risk == Risk.LOW:
             step.status = StepRun.Status.QUEUED
             step.save(update_fields=["status"])
@@ -195,6 +209,26 @@ def _advance_run(run_id: int, tasks: Any) -> bool:
             request_approval(step, run)
         notify_console("run", id=run.pk)
     return False
+
+
+def _access_denied(step: StepRun, run: PlaybookRun) -> AccessDenied | None:
+    cluster = run.cluster or (run.incident.cluster if run.incident else None)
+    return access_denied(step.server, step.tool, step.arguments, risk=step.risk,
+                         env=cluster.tool_env() if cluster else None, timeout=ACCESS_CHECK_TIMEOUT,
+                         incident=run.incident)
+
+
+def _refuse_step(step: StepRun, run: PlaybookRun, denied: AccessDenied) -> None:
+    """The step fails before anyone is asked (or it runs): audited, on the consoles, told like a failed step."""
+    step.finish(ok=False, output="", error=str(denied)[:MAX_OUTPUT_CHARS])
+    before = "anyone was asked to approve it" if step.risk != Risk.LOW else "it ran"
+    audit("step.refused", incident=run.incident, target=step, server=step.server, tool=step.tool, risk=step.risk,
+          reason="access", message=f"{step.name} ({step.tool}) refused before {before}: {denied}")
+    log.warning("step_refused_access", step_run_id=step.pk, tool=step.tool, reason=denied.message)
+    notify_console("run", id=run.pk)
+    publish(Notice("step.finished", f"Step '{step.name}' ({step.server}.{step.tool}) refused before {before}: "
+                   f"{denied}", incident_id=run.incident_id, reply_to=run.reply_to,
+                   audience="operators" if step.risk != Risk.LOW else "requester"))
 
 
 def request_approval(step: StepRun, run: PlaybookRun) -> Approval:

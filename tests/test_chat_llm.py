@@ -91,7 +91,8 @@ def test_the_model_reads_through_tools_and_a_change_becomes_an_approval_request(
     monkeypatch.setattr(policy, "_judge", counted)
     replies = say("what is wrong with checkout, and fix it")
     # Judged once to choose between running it and filing an approval; that path takes the verdict along.
-    assert calls_judged == ["list_pods", "rollout_restart"]
+    # (check_access is a call of its own: whether the agent's identity may restart it, before anyone is asked.)
+    assert calls_judged == ["list_pods", "rollout_restart", "check_access"]
 
     tool_results = [m for r in llm.requests for m in r["messages"] if m["role"] == "tool"]
     assert "CrashLoopBackOff" in tool_results[0]["content"]

@@ -2,8 +2,9 @@
 
 The files are applied as an operator would (`kubectl apply`, each also `--dry-run=server`); the agent's
 ServiceAccount gets a real token (`kubectl create token`), and the bundled Kubernetes MCP server runs with it.
-Read-only: every read tool works, every mutating tool is refused with the API server's 403 naming the verb and
-resource. Plus remediation: the mutating tools work. Plus exec: exec_readonly gets past RBAC.
+Read-only: every read tool works, every mutating tool is refused with the API server's 403, read as the
+permission the agent lacks (`the agent may not patch deployments in NS (HTTP 403): ...`). Plus remediation: the
+mutating tools work. Plus exec: exec_readonly gets past RBAC.
 
 The files name a fixed namespace (aiops) and cluster-wide roles: this module is their only user in a session.
 """
@@ -54,7 +55,7 @@ def granted(kube: Any, file: str, verb: str, resource: str) -> None:
 
 def denied(result: Any, verb: str, resource: str) -> None:
     message = failure(result)
-    assert message.startswith("access to ") and " denied (HTTP 403): " in message, message
+    assert message.startswith(f"the agent may not {verb} {resource} ") and " (HTTP 403): " in message, message
     assert f'User "{AGENT}" cannot {verb} resource "{resource}"' in message, message
 
 
