@@ -10,6 +10,7 @@ the run, the API server's 403 reads the same way.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -166,3 +167,40 @@ def test_an_identity_without_any_rbac_may_still_ask_what_it_may_do(realkube: Any
     assert drain.structured["message"] == ("the agent may not get or patch nodes or list pods in any namespace or "
                                            "create pods/eviction in any namespace")
     assert failure(tools("list_pods", namespace="shop")).startswith("the agent may not list pods in shop (HTTP 403)")
+
+
+def test_a_low_step_that_changes_something_is_checked_before_it_runs(
+        realkube: Any, tmp_path: Path, settings: Any, told: list[notices.Notice],
+        django_capture_on_commit_callbacks: Any) -> None:
+    """A policy that makes a mutating tool LOW: no approval, but the check all the same (told to no channel)."""
+    config = json.loads((ROOT / ".mcp-config.json").read_text())
+    config["mcpServers"]["kubernetes"]["policy"]["risk"]["rollout_restart"] = "LOW"
+    settings.MCP_CONFIG_FILE = tmp_path / "mcp.json"
+    settings.MCP_CONFIG_FILE.write_text(json.dumps(config))
+    agent = Agent(realkube, tmp_path)
+    agent.grant("rbac-readonly.yaml")
+    ns, node = namespace(realkube, "shop"), own_node(realkube, unique("access-low"))
+    deploy(realkube, client.CoreV1Api(realkube.api()), ns, "web", node)
+    agent.becomes(True, "get", "deployments.apps", ns)
+    cluster = Cluster.objects.create(name=unique("access"), kind=Cluster.Kind.KUBECONFIG,
+                                     kubeconfig_path=str(agent.kubeconfig))
+    run = make_run({"server": "kubernetes", "tool": "get_deployment", "arguments": {"namespace": ns, "name": "web"},
+                    "risk": Risk.LOW},
+                   {"server": "kubernetes", "tool": "rollout_restart", "arguments": {"namespace": ns, "name": "web"},
+                    "risk": Risk.LOW})
+    PlaybookRun.objects.filter(pk=run.pk).update(cluster=cluster)
+
+    advance_run(run.pk)
+    read = run.step_runs.get(order=1)
+    assert read.status == StepRun.Status.QUEUED  # a read: queued as ever
+    execute_step(read.pk)  # advances the run: the restart is checked now
+    with django_capture_on_commit_callbacks(execute=True):
+        advance_run(run.pk)
+
+    restart = run.step_runs.get(order=2)
+    assert (restart.status, restart.error) == ("failed", f"the agent may not patch deployments in {ns}. "
+                                                         f"To fix: {REMEDIATION_FIX}.")
+    assert AuditEntry.objects.get(action="step.refused").message.startswith(
+        "step 2 (rollout_restart) refused before it ran: the agent may not patch")
+    assert not [n for n in told if n.kind == "step.finished" and n.audience == "operators"]
+    assert AuditEntry.objects.filter(action="tool.refused").count() == 0  # the check itself went through
