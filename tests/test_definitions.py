@@ -198,7 +198,7 @@ def test_an_unknown_tool_or_server_is_refused_at_load_time_naming_what_exists(tm
         load_definitions(tmp_path / "pb", tmp_path / "rules")
     message = str(excinfo.value)
     assert f"{path}:5: playbooks.0.steps.0.tool (playbook restart): MCP server 'kubernetes' has no tool " \
-           "'rollout_restrat' (it has: analyze_logs, cordon_node," in message
+           "'rollout_restrat' (it has: analyze_logs, check_access, cordon_node," in message
     assert "rollout_restart" in message
 
     misnamed = GOOD_PLAYBOOK.replace("        tool:", "        server: kubernetez\n        tool:")
