@@ -23,6 +23,11 @@ run: install
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The Helm chart alone: its static tests (rendered offline by helm-render) and its install on a real API server.
+.PHONY: chart-test
+chart-test: install
+	$(PY) -m pytest tests/test_chart_*.py $(PYTEST_ARGS)
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-logo
