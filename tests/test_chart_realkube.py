@@ -9,7 +9,8 @@ installs it (tests/chartkube.py), in a namespace that enforces the `restricted` 
   (rbac-remediation.yaml, rbac-exec.yaml) and nothing more; in namespaced mode it reads the listed namespaces
   only. Judged by the API server's authorizer for the ServiceAccount's own token (SelfSubjectAccessReview), and
   the same answers from `kubectl auth can-i --as system:serviceaccount:NS:aiops-agent`.
-- The poll, with a token of that ServiceAccount, detects a crash loop and reads every kind it needs.
+- The poll, with a token of that ServiceAccount, detects a crash loop and reads every kind it needs; in
+  namespaced mode (the cluster keeping to AIOPS_WATCH_NAMESPACES) it finds one in a listed namespace only.
 
 The release is `aiops-agent`, so its cluster-wide names are `aiops-agent-*` (test_realkube_rbac.py's shipped
 files use `aiops-*`); each test installs it in a namespace of its own and uninstalls it afterwards.
