@@ -81,6 +81,20 @@ class AlertValidator:
         return vars(alert)
 
 
+class AlertListField(serializers.ListField):
+    """A non-empty list of JSON objects, checked shallowly: each alert is validated on its own afterwards (a
+    ListField of DictFields walked every key of every alert: 2.4 ms of a 50-alert notification, by cProfile)."""
+
+    child = serializers.DictField()  # what the schema shows
+
+    def to_internal_value(self, data: Any) -> list[dict[str, Any]]:
+        if not isinstance(data, list):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        if not data:
+            self.fail("empty")
+        return data
+
+
 class EnvelopeSerializer(serializers.Serializer):
     """The notification around the alerts; the alerts themselves are validated one by one."""
 
@@ -93,7 +107,7 @@ class EnvelopeSerializer(serializers.Serializer):
     commonLabels = serializers.DictField(required=False, default=dict)
     commonAnnotations = serializers.DictField(required=False, default=dict)
     externalURL = serializers.CharField(required=False, allow_blank=True, default="")
-    alerts = serializers.ListField(child=serializers.DictField(), allow_empty=False)
+    alerts = AlertListField(allow_empty=False)
 
 
 def to_transition(alert: dict[str, Any], raw: dict[str, Any], clusters: dict[str, Cluster]) -> Transition:
@@ -161,19 +175,28 @@ def _refuse_nul(raw: Any) -> None:
         raise serializers.ValidationError({"non_field_errors": ["NUL characters (\\u0000) cannot be stored."]})
 
 
-def ingest_alerts(alerts: list[Any], validator: Validator, to_transition: Any) -> IntakeResult:
-    """Record every valid alert; report invalid ones by index. Redelivery is a no-op."""
+def ingest_alerts(alerts: list[Any], validator: Validator, to_transition: Any, *, may_hold_nul: bool = True
+                  ) -> IntakeResult:
+    """Record every valid alert; report invalid ones by index. Redelivery is a no-op.
+
+    `may_hold_nul=False`: the caller knows no string holds U+0000 (JSON spells it \\u0000, so a body without
+    that text has none), which spares encoding each alert again to look for it.
+    """
     result = IntakeResult(received=len(alerts))
     valid: list[tuple[dict[str, Any], dict[str, Any]]] = []
     for index, raw in enumerate(alerts):
         try:
             alert = validator.run_validation(raw)  # one serializer instance: fields built once
-            _refuse_nul(raw)
+            if may_hold_nul:
+                _refuse_nul(raw)
             valid.append((alert, raw))
         except serializers.ValidationError as exc:
             result.rejected.append({"index": index, "fingerprint": raw.get("fingerprint") if isinstance(raw, dict)
                                     else None, "errors": exc.detail})
-    clusters = {c.name: c for c in Cluster.objects.all()}
+    # Only the clusters the alerts name (most name none: no query at all).
+    names = {name for alert, _ in valid for name in (alert.get("cluster"), alert.get("labels", {}).get("cluster"))
+             if name and isinstance(name, str)}
+    clusters = {c.name: c for c in Cluster.objects.filter(name__in=names)} if names else {}
     transitions = [to_transition(alert, raw, clusters) for alert, raw in valid]
     # One transaction per notification (one commit, and consoles hear once); a few statements per chunk
     # of alerts, whether new or redelivered (what Alertmanager sends every repeat_interval).
@@ -184,8 +207,8 @@ def ingest_alerts(alerts: list[Any], validator: Validator, to_transition: Any) -
     return result
 
 
-def ingest_notification(alerts: list[Any]) -> IntakeResult:
-    return ingest_alerts(alerts, AlertValidator(), to_transition)
+def ingest_notification(alerts: list[Any], *, may_hold_nul: bool = True) -> IntakeResult:
+    return ingest_alerts(alerts, AlertValidator(), to_transition, may_hold_nul=may_hold_nul)
 
 
 def ingest_generic(alerts: list[Any]) -> IntakeResult:

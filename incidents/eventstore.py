@@ -1,0 +1,135 @@
+"""The bulk writes of recording: new signals claimed, and events appended, in as few statements as the database
+allows. PostgreSQL gets its own fast paths; any other database goes through the ORM.
+
+Why (cProfile on the alert intake, 100 notifications x 50 new alerts, PostgreSQL 15): Django 5.2's
+`bulk_create` sends the events as one INSERT ... UNNEST of arrays, and psycopg quotes every element of those
+arrays in Python (a regular expression per JSON string): 28 of the 69 ms a notification took. Appending
+the same 50 rows with ids drawn from the table's sequence and COPY took 4.7 ms wall / 0.9 ms CPU against
+24 ms / 4.0 ms for one multi-row INSERT and 13 ms / 2.3 ms for executemany (a micro-benchmark on the
+events table's columns and indexes, including the commit).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+import msgspec
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
+from django.db.models import Field
+from psycopg.types.json import Jsonb
+
+from incidents.models import ClusterEvent, Signal
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def insert_events(events: Sequence[ClusterEvent]) -> list[ClusterEvent]:
+    """Append these events (in the caller's transaction); they come back with their primary keys set."""
+    if not events:
+        return []
+    if not _postgres():
+        return ClusterEvent.objects.bulk_create(events)
+    meta = ClusterEvent._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    table = connection.ops.quote_name(meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in [meta.pk, *fields])
+    preps = [_prep(field) for field in fields]
+    with connection.cursor() as cursor:
+        # Ids first (one statement), so the rows can be streamed by COPY, which cannot return them.
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                       [meta.db_table, meta.pk.column, len(events)])
+        ids = [row[0] for row in cursor.fetchall()]
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for pk, event in zip(ids, events, strict=True):
+                row = [pk]
+                for field, prep in zip(fields, preps, strict=True):
+                    value = getattr(event, field.attname)
+                    if value is None and field.has_default():  # as `save` would fill it (recorded_at)
+                        value = field.get_default()
+                        setattr(event, field.attname, value)
+                    row.append(value if prep is None or value is None else prep(value))
+                copy.write_row(row)
+    for pk, event in zip(ids, events, strict=True):
+        event.pk = pk
+        event._state.adding = False
+        event._state.db = connection.alias
+    return list(events)
+
+
+def _json(value: Any) -> Jsonb:
+    return Jsonb(value, dumps=_encode_json)
+
+
+def _encode_json(value: Any) -> bytes:
+    try:
+        return msgspec.json.encode(value)  # 5x json.dumps on alert payloads; the same JSON for plain data
+    except (TypeError, msgspec.EncodeError):
+        return json.dumps(value, cls=DjangoJSONEncoder).encode()
+
+
+def _prep(field: Field[Any, Any]) -> Callable[[Any], Any] | None:
+    """How a value of this column goes to COPY: as it is (text, numbers, booleans, aware datetimes, foreign
+    keys), as JSON, or by the field's own preparation for anything else."""
+    kind = field.get_internal_type()
+    if kind == "JSONField":
+        return _json
+    if field.is_relation or kind in ("CharField", "TextField", "BooleanField", "IntegerField", "BigIntegerField",
+                                     "PositiveIntegerField", "DateTimeField", "FloatField"):
+        return None
+    return partial(field.get_db_prep_save, connection=connection)
+
+
+def insert_signals(rows: Sequence[dict[str, Any]], now: datetime) -> set[str]:
+    """Create the signals of never-seen fingerprints, `rows` of fingerprint, group_key, cluster_id, source and
+    status; the fingerprints this statement created (a concurrent writer may have created the others: the
+    unique constraint settles the race)."""
+    if not rows:
+        return set()
+    table = connection.ops.quote_name(Signal._meta.db_table)  # only names and placeholders are formatted in
+    moment = connection.ops.adapt_datetimefield_value(now)
+    names = ("fingerprint", "group_key", "cluster_id", "source", "status")
+    head = (f"INSERT INTO {table} (fingerprint, group_key, cluster_id, source, status, first_seen, "
+            "last_seen, last_transition_at, transitions, flapping) ")
+    tail = " ON CONFLICT (fingerprint) DO NOTHING RETURNING fingerprint"
+    with connection.cursor() as cursor:
+        if _postgres():
+            # One array per column: a statement of constant text, which psycopg and the server parse once.
+            cursor.execute(
+                head + "SELECT u.fingerprint, u.group_key, u.cluster_id, u.source, u.status, %s, %s, %s, 1, false "
+                "FROM unnest(%s::text[], %s::text[], %s::bigint[], %s::text[], %s::text[]) "
+                "AS u(fingerprint, group_key, cluster_id, source, status)" + tail,
+                [moment, moment, moment, *([row[name] for row in rows] for name in names)],
+            )
+        else:
+            params: list[Any] = []
+            for row in rows:
+                params += [*(row[name] for name in names), moment, moment, moment, False]
+            cursor.execute(head + "VALUES " + ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, 1, %s)"] * len(rows))
+                           + tail, params)
+        return {row[0] for row in cursor.fetchall()}
+
+
+def claim_flips(fingerprints: list[str], status: str, now: datetime, observed_at: datetime | None) -> set[str]:
+    """Flip these signals to `status`; the fingerprints this statement changed (a racing writer may have).
+
+    With `observed_at`, only signals whose last transition is older than that observation.
+    """
+    table = connection.ops.quote_name(Signal._meta.db_table)  # placeholders only, as in `insert_signals`
+    moment = connection.ops.adapt_datetimefield_value(now)
+    marks = ", ".join(["%s"] * len(fingerprints))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET status = %s, last_seen = %s, last_transition_at = %s, "  # noqa: S608
+            f"transitions = transitions + 1 WHERE fingerprint IN ({marks}) AND status <> %s"
+            + (" AND last_transition_at < %s" if observed_at is not None else "") + " RETURNING fingerprint",
+            [status, moment, moment, *fingerprints, status,
+             *([connection.ops.adapt_datetimefield_value(observed_at)] if observed_at is not None else [])],
+        )
+        return {row[0] for row in cursor.fetchall()}
