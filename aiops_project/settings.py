@@ -246,6 +246,9 @@ INCIDENT_REOPEN_SECONDS = envint("AIOPS_INCIDENT_REOPEN_SECONDS", 600, minimum=0
 # its events are recorded and marked, but they start no playbook until it settles.
 FLAP_WINDOW_SECONDS = envint("AIOPS_FLAP_WINDOW_SECONDS", 900, minimum=1)
 FLAP_TRANSITIONS = envint("AIOPS_FLAP_TRANSITIONS", 6, minimum=2)
+# A repeat (an alert redelivered, a poll seeing the same failure) touches its signal's last_seen only when that is
+# older than this: within it, a repeat writes nothing.
+SIGNAL_SEEN_SECONDS = envint("AIOPS_SIGNAL_SEEN_SECONDS", 60, minimum=0)
 # How long a process trusts its compiled rules and maintenance windows before checking for changes.
 RULES_CACHE_SECONDS = float(envint("AIOPS_RULES_CACHE_SECONDS", 1, minimum=0))
 APPROVAL_TIMEOUT = timedelta(seconds=envint("AIOPS_APPROVAL_TIMEOUT_SECONDS", 300, minimum=10))
