@@ -1,4 +1,4 @@
-# One image for every process of the AIOps agent: web (daphne), Celery worker, Celery beat and the
+# One image for every process of the AIOps agent: web (uvicorn), Celery worker, Celery beat and the
 # one-shot migrate job. docker-compose.yml picks the process with `command:`; the default is web.
 FROM python:3.11-slim
 
@@ -52,4 +52,6 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=4)"]
 
-CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "aiops_project.asgi:application"]
+# uvicorn with uvloop + httptools, not daphne: same webhook throughput, ~40 MiB less per process without
+# Twisted (bench/web_server.py). No lifespan: Django does not speak it (agent_server.py starts its own task).
+CMD ["uvicorn", "--host", "0.0.0.0", "--port", "8000", "--loop", "uvloop", "--http", "httptools", "--ws", "websockets", "--lifespan", "off", "--no-access-log", "aiops_project.asgi:application"]

@@ -46,7 +46,8 @@ if PRODUCTION and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "daphne",
+    # No "daphne" app: uvicorn serves ASGI (bench/web_server.py), and the app alone imported Twisted (~40 MiB)
+    # into every process.
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

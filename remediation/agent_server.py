@@ -2,7 +2,7 @@
 
 It lives with the console (remediation is the lowest layer that knows both incidents and approvals).
 
-Served by the web process (daphne) over streamable HTTP, stateless, JSON answers. Every request needs
+Served by the web process (uvicorn) over streamable HTTP, stateless, JSON answers. Every request needs
 an API token (`Authorization: Bearer <token>` or `Token <token>`, the same DRF tokens as the REST API)
 of an active user; without one the answer is 401 and nothing is read.
 """
@@ -80,7 +80,7 @@ def _pending_approvals() -> list[dict[str, Any]]:
 
 
 def build_server() -> MCPServer:
-    """The tools read through the ORM in a thread (`sync_to_async`): the server runs on daphne's event loop."""
+    """The tools read through the ORM in a thread (`sync_to_async`): the server runs on the ASGI server's event loop."""
     mcp = MCPServer("aiops-agent", version="1.0", log_level="WARNING",
                     instructions="Read-only: the incidents, their timelines and root-cause analyses, and the "
                                  "approvals waiting for a person, of this AIOps agent.")
@@ -134,7 +134,7 @@ class McpEndpoint:
         await self.mcp_app(scope, receive, send)
 
     async def _ensure_running(self) -> None:
-        """The SDK's session manager must run in a task of its own (daphne sends no lifespan events)."""
+        """The SDK's session manager must run in a task of its own (the web server runs with --lifespan off)."""
         if self._running is not None:
             await asyncio.shield(self._running)
             return

@@ -40,7 +40,9 @@ DJANGO_METRICS = {
 }
 ALLOWED_METRICS = APP_METRICS | DJANGO_METRICS
 
-DAPHNE_COMMAND = ["daphne", "-b", "0.0.0.0", "-p", "8000", "aiops_project.asgi:application"]  # noqa: S104
+WEB_COMMAND = ["uvicorn", "--host", "0.0.0.0", "--port", "8000",  # noqa: S104
+               "--loop", "uvloop", "--http", "httptools", "--ws", "websockets",
+               "--lifespan", "off", "--no-access-log", "aiops_project.asgi:application"]
 
 # Dummy values for the required variables, for interpolating the compose file in tests.
 TEST_ENV = {

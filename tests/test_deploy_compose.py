@@ -18,10 +18,10 @@ from tests.deployfiles import (
     ALL_SERVICES,
     APP_SERVICES,
     COMPOSE_FILE,
-    DAPHNE_COMMAND,
     REQUIRED_SECRETS,
     ROOT,
     TEST_ENV,
+    WEB_COMMAND,
     bind_mounts,
     compose_services,
     depends_on,
@@ -110,7 +110,7 @@ def test_commands():
     assert service_command(services["migrate"])[2] == (
         "python manage.py migrate --noinput && python manage.py load_defaults"
     )
-    assert service_command(services["web"]) == DAPHNE_COMMAND
+    assert service_command(services["web"]) == WEB_COMMAND
     assert service_command(services["worker"]) == [
         "celery", "-A", "aiops_project", "worker", "--loglevel", "INFO",
         "--queues", "default,detection,remediation", "--concurrency", "2",
@@ -129,7 +129,7 @@ def test_commands():
 
 def test_commands_name_real_modules():
     services = compose_services()
-    # daphne ... module:attr
+    # uvicorn ... module:attr
     (target,) = [part for part in service_command(services["web"]) if ":" in part]
     module, attr = target.split(":")
     assert (ROOT / (module.replace(".", "/") + ".py")).is_file(), target

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 
-from tests.deployfiles import DAPHNE_COMMAND, DOCKERFILE, ROOT
+from tests.deployfiles import DOCKERFILE, ROOT, WEB_COMMAND
 
 # --- Dockerfile ---------------------------------------------------------------------------------
 
@@ -40,7 +40,7 @@ def test_dockerfile():
     assert "8000" in by_keyword["EXPOSE"][0].split()
     (healthcheck,) = by_keyword["HEALTHCHECK"]
     assert "urllib" in healthcheck and "http://127.0.0.1:8000/health" in healthcheck
-    assert json.loads(by_keyword["CMD"][-1]) == DAPHNE_COMMAND
+    assert json.loads(by_keyword["CMD"][-1]) == WEB_COMMAND
     # collectstatic runs as root, before USER, into AIOPS_STATIC_ROOT outside var/ (the writable folder, a
     # volume in Kubernetes): the collected files are read-only for the app and no volume hides them.
     keywords = [keyword for keyword, _ in instructions]

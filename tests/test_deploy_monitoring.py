@@ -41,7 +41,7 @@ def test_prometheus_scrapes_the_web_service():
     assert aiops.get("metrics_path", "/metrics") == "/metrics"
     assert aiops.get("scrape_interval", config["global"]["scrape_interval"]) == "15s"
     assert "prometheus" in jobs
-    # web:8000 is the compose service and the port daphne listens on.
+    # web:8000 is the compose service and the port uvicorn listens on.
     web = compose_services()["web"]
     assert "8000" in service_command(web)
 
