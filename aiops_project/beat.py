@@ -88,6 +88,8 @@ def _stop_between_ticks(sender: Service, **_: Any) -> None:
     """
     if not isinstance(sender.scheduler, LeaderDatabaseScheduler):
         return
+    if threading.current_thread() is not threading.main_thread():
+        return  # beat in a thread beside the worker (manage.py runbackground): the worker's shutdown stops it
     # The flag Service's loop checks every tick (Service.stop sets it); private, so the stubs leave it out.
     shutdown: threading.Event = sender._is_shutdown  # type: ignore[attr-defined]
 

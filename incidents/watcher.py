@@ -32,8 +32,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
-from django.db import connection
+from django.db import DatabaseError, connection
 
+from aiops_project.leader import Elector
 from incidents import kube
 from incidents.detection import finding_transition, report_problems, resolved_transition, within
 from incidents.detectors import Finding, attribute_pod_events, detect_object, kinds_read
@@ -355,3 +356,35 @@ class Watcher:
             log.warning("watch_threads_still_busy", timeout=self.settings.stop_timeout)
         self.clusters.clear()
         return stopped
+
+
+def watch_until(stop: threading.Event, names: list[str] | None = None, refresh_seconds: float = 30.0) -> bool:
+    """Watch the clusters (all enabled ones, or `names`) while this process leads the "watcher" lease, until
+    `stop` is set; re-read them every `refresh_seconds`. Returns whether the last watches stopped cleanly.
+    Runs in any thread: `manage.py watch_clusters` alone, or beside the worker (`manage.py runbackground`)."""
+    watcher = Watcher(names)
+    stopped = True
+
+    def start_watching() -> None:  # each term as leader starts afresh, from a LIST of every kind
+        nonlocal watcher
+        watcher = Watcher(names)
+        refresh()
+
+    def refresh() -> None:
+        try:
+            watcher.refresh()
+        except DatabaseError as exc:  # keep the running watches; the next refresh retries
+            log.warning("cluster_refresh_failed", error=str(exc))
+
+    def stop_watching() -> None:
+        nonlocal stopped
+        stopped = watcher.stop()
+
+    log.info("watcher_started", clusters=names or "all enabled")
+    # Only the leader of the "watcher" lease watches; a replica standing by takes over when the lease
+    # is released or expires, and a leader that loses it stops its watches at once.
+    with Elector("watcher") as elector:
+        elector.run_while_leader(stop, on_start=start_watching, on_tick=refresh, on_stop=stop_watching,
+                                 tick_seconds=refresh_seconds)
+    log.info("watcher_stopped", clean=stopped)
+    return stopped

@@ -40,8 +40,8 @@ def alive(pid: int) -> bool:
 def test_a_dying_process_stops_the_whole_stack(tmp_path, migrated_sqlite):
     with running_stack(tmp_path, migrated_sqlite) as stack:
         children = child_pids(stack.process.pid)
-        web = next(pid for pid, cmd in children.items() if "daphne" in cmd)
-        assert any("celery" in cmd and " worker" in cmd for cmd in children.values())
+        web = next(pid for pid, cmd in children.items() if "uvicorn" in cmd)
+        assert any("runbackground" in cmd for cmd in children.values())  # the worker with beat and the watcher
         os.kill(web, signal.SIGKILL)
         eventually(lambda: stack.process.poll() is not None, "the stack to stop", 60, 0.2)
         assert stack.process.returncode == 1, stack.log()[-3000:]

@@ -1,8 +1,15 @@
-"""Start the whole stack and supervise it: embedded Redis (when no REDIS_URL), the simulated cluster,
-the ASGI server, a Celery worker and Celery beat. Ctrl-C (or SIGTERM) stops every process cleanly."""
+"""Start the whole stack and supervise it: embedded Redis (when no REDIS_URL), the simulated cluster, the web
+process (uvicorn) and the background process (`runbackground`: a Celery worker with beat and the watcher beside it
+as threads). Ctrl-C (or SIGTERM) stops every process cleanly.
+
+The layout is compact for one machine (five processes and one warm MCP server, ~1/3 of the memory of separate
+worker, beat and watcher processes: bench/embedded_stack.py); production runs them as processes of their own
+(docker-compose.yml, the Helm chart). Once everything is started this command replaces itself with
+aiops_project/supervisor.py, which does not load Django."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -16,8 +23,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from aiops_project import embedded_redis
 from aiops_project.health import check_database, check_redis
-from aiops_project.schedules import ALL_QUEUES
 from incidents.clusters import simulated_cluster_wanted
+
+# uvicorn on uvloop + httptools, as the Dockerfile runs it (bench/web_server.py has the figures that chose it).
+WEB_SERVER_OPTIONS = ["--loop", "uvloop", "--http", "httptools", "--ws", "websockets", "--lifespan", "off",
+                      "--no-access-log"]
 
 
 @dataclass
@@ -27,12 +37,13 @@ class Child:
 
 
 class Command(BaseCommand):
-    help = "Run web (daphne), worker, beat, embedded Redis and the simulated cluster until Ctrl-C."
+    help = "Run web (uvicorn), the background process (worker, beat, watcher), embedded Redis and the simulated "\
+           "cluster until Ctrl-C."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=settings.HTTP_PORT)
-        parser.add_argument("--concurrency", type=int, default=2, help="Celery worker processes.")
+        parser.add_argument("--concurrency", type=int, default=2, help="Celery worker threads.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.children: list[Child] = []
@@ -41,14 +52,18 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, self._on_signal)
         try:
             self._start_all(options)
-            self.stdout.write(f"Stack is up: http://{options['host']}:{options['port']}/console/  (Ctrl-C stops it)")
-            exit_code = self._supervise()
         except CommandError:
             self._stop_all()
             raise
-        self._stop_all()
-        if exit_code:
-            raise CommandError("a process of the stack exited unexpectedly; everything was stopped")
+        if self.stopping:
+            self._stop_all()
+            return
+        self.stdout.write(f"Stack is up: http://{options['host']}:{options['port']}/console/  (Ctrl-C stops it)")
+        self.stdout.flush()
+        sys.stderr.flush()
+        plan = json.dumps([[child.name, child.process.pid] for child in self.children])
+        supervisor = str(settings.BASE_DIR / "aiops_project" / "supervisor.py")
+        os.execv(sys.executable, [sys.executable, supervisor, "runstack", plan])  # noqa: S606 (our own script)
 
     def _on_signal(self, signum: int, frame: Any) -> None:
         self.stopping = True
@@ -73,6 +88,9 @@ class Command(BaseCommand):
                 raise CommandError(error)
 
         python = sys.executable
+        # The web process first: it needs neither the simulated cluster nor the worker to answer /ready.
+        self._spawn("web", [python, "-m", "uvicorn", *WEB_SERVER_OPTIONS, "--host", options["host"],
+                            "--port", str(options["port"]), "aiops_project.asgi:application"])
         if simulated_cluster_wanted():  # not when bootstrap picked up a real cluster instead
             kubeconfig = settings.SIMCLUSTER_KUBECONFIG
             kubeconfig.unlink(missing_ok=True)
@@ -81,15 +99,11 @@ class Command(BaseCommand):
                 "--host", "127.0.0.1", "--port", str(settings.SIMCLUSTER_PORT), "--kubeconfig", str(kubeconfig),
             ])
             self._wait_for(lambda: kubeconfig.exists(), "simcluster", "the simulated cluster to listen")
-        # Watch mode beside the periodic poll: detection within a second; the poll stays as the safety net.
-        self._spawn("watcher", [python, str(settings.BASE_DIR / "manage.py"), "watch_clusters"])
-        self._spawn("web", [python, "-m", "daphne", "-b", options["host"], "-p", str(options["port"]),
-                            "aiops_project.asgi:application"])
-        self._spawn("worker", [python, "-m", "celery", "-A", "aiops_project", "worker", "--loglevel", "INFO",
-                               "--queues", ",".join(ALL_QUEUES), "--concurrency", str(options["concurrency"]),
-                               "--hostname", f"worker-{os.getpid()}@%h"])
-        self._spawn("beat", [python, "-m", "celery", "-A", "aiops_project", "beat", "--loglevel", "INFO",
-                             "--scheduler", settings.CELERY_BEAT_SCHEDULER, "--pidfile="])
+        # The worker with beat and the watcher (watch mode beside the periodic poll: detection within a
+        # second; the poll stays as the safety net) in one process.
+        self._spawn("background", [python, str(settings.BASE_DIR / "manage.py"), "runbackground",
+                                   "--concurrency", str(options["concurrency"]),
+                                   "--hostname", f"worker-{os.getpid()}@%h"])
 
     def _wait_for(self, ready: Any, name: str, what: str, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
@@ -100,15 +114,6 @@ class Command(BaseCommand):
             if time.monotonic() > deadline or self.stopping:
                 raise CommandError(f"gave up waiting for {what}")
             time.sleep(0.1)
-
-    def _supervise(self) -> int:
-        while not self.stopping:
-            for child in self.children:
-                if child.process.poll() is not None:
-                    self.stderr.write(f"{child.name} exited with code {child.process.returncode}; stopping the stack")
-                    return 1
-            time.sleep(0.3)
-        return 0
 
     def _stop_all(self) -> None:
         # Reverse order: producers (beat, web) first, Redis last so the others can finish cleanly.

@@ -11,16 +11,11 @@ import signal
 import threading
 from typing import Any
 
-import structlog
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DatabaseError
 
-from aiops_project.leader import Elector
 from incidents.kindstream import database_work
 from incidents.models import Cluster
-from incidents.watcher import Watcher
-
-log = structlog.get_logger(__name__)
+from incidents.watcher import watch_until
 
 
 class Command(BaseCommand):
@@ -49,28 +44,4 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, on_signal)
         signal.signal(signal.SIGTERM, on_signal)
-        watcher = Watcher(names)
-        stopped = True
-
-        def start_watching() -> None:  # each term as leader starts afresh, from a LIST of every kind
-            nonlocal watcher
-            watcher = Watcher(names)
-            refresh()
-
-        def refresh() -> None:
-            try:
-                watcher.refresh()
-            except DatabaseError as exc:  # keep the running watches; the next refresh retries
-                log.warning("cluster_refresh_failed", error=str(exc))
-
-        def stop_watching() -> None:
-            nonlocal stopped
-            stopped = watcher.stop()
-
-        log.info("watcher_started", clusters=names or "all enabled")
-        # Only the leader of the "watcher" lease watches; a replica standing by takes over when the lease
-        # is released or expires, and a leader that loses it stops its watches at once.
-        with Elector("watcher") as elector:
-            elector.run_while_leader(stop, on_start=start_watching, on_tick=refresh, on_stop=stop_watching,
-                                     tick_seconds=options["refresh_seconds"])
-        log.info("watcher_stopped", clean=stopped)
+        watch_until(stop, names, options["refresh_seconds"])
