@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -197,3 +199,20 @@ def test_an_alert_about_a_workload_of_a_known_cluster_joins_that_workloads_incid
 ])
 def test_the_workload_an_alert_is_about(labels, workload):
     assert workload_of_alert(labels) == workload
+
+
+def test_a_client_over_the_intake_rate_gets_429_with_retry_after_and_its_alerts_are_not_taken(api, monkeypatch):
+    from incidents.api.views import IntakeThrottle
+
+    monkeypatch.setattr(IntakeThrottle, "THROTTLE_RATES", {"alert_intake": "2/hour"})
+    address = f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"  # its own counter
+    payloads = [firing() for _ in range(3)]
+    for n, payload in enumerate(payloads):
+        payload["alerts"][0]["fingerprint"] = f"rate{n}"
+    codes = [api.post(URL, payload, format="json", REMOTE_ADDR=address) for payload in payloads]
+    assert [r.status_code for r in codes] == [200, 200, 429]
+    assert 0 < int(codes[2]["Retry-After"]) <= 3600
+    assert ClusterEvent.objects.count() == 2  # refused whole: Alertmanager sends it again later
+    other = api.post(URL, {**firing(), "alerts": [{**firing()["alerts"][0], "fingerprint": "other"}]},
+                     format="json", REMOTE_ADDR=address + "0")
+    assert other.status_code == 200  # another client has a counter of its own

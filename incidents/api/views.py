@@ -7,6 +7,7 @@ from typing import Any
 import structlog
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.db.models import QuerySet
 from django.utils.dateparse import parse_datetime
@@ -85,7 +86,7 @@ class IntakeThrottle(ScopedRateThrottle):
         self.window_ends = (window + 1) * self.duration
         key = f"{key}:{window}"
         try:
-            count = _count(self.cache, key, self.duration + 1)
+            count = _count(caches["default"], key, self.duration + 1)
         except Exception:  # the cache (Redis) is unreachable: losing an alert is worse than not throttling
             log.warning("alert_intake_throttle_unavailable", exc_info=True)
             return True
@@ -96,12 +97,12 @@ class IntakeThrottle(ScopedRateThrottle):
 
 
 def _count(cache: Any, key: str, timeout: int) -> int:
-    """Add one to a counter that expires `timeout` seconds after its first count; its new value."""
-    if isinstance(cache, RedisCache):  # one round trip: INCR, and EXPIRE only when the key is new
+    """Add one to a counter that expires `timeout` seconds after its last count; its new value."""
+    if isinstance(cache, RedisCache):  # one round trip; the key is of one window, so renewing its expiry is harmless
         client = cache._cache.get_client(key, write=True)
         full_key = cache.make_and_validate_key(key)
         with client.pipeline() as pipe:
-            count, _ = pipe.incr(full_key).expire(full_key, timeout, nx=True).execute()
+            count, _ = pipe.incr(full_key).expire(full_key, timeout).execute()
         return int(count)
     cache.add(key, 0, timeout)
     try:
