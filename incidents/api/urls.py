@@ -1,7 +1,13 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from incidents.api.views import AlertmanagerWebhookView, ClusterEventViewSet, GenericAlertsView, IncidentViewSet
+from incidents.api.views import (
+    AlertmanagerWebhookView,
+    ClusterEventViewSet,
+    GenericAlertsView,
+    IncidentViewSet,
+    off_the_event_loop,
+)
 
 router = SimpleRouter()
 router.trailing_slash = "/?"  # `/api/v1/approvals/7/approve` and `.../approve/` both (the constructor takes a bool)
@@ -10,8 +16,8 @@ router.register("v1/incidents", IncidentViewSet, basename="incident")
 
 urlpatterns = [
     *router.urls,
-    path("v1/alerts/generic", GenericAlertsView.as_view(), name="generic-alerts"),
-    path("v1/alerts/alertmanager", AlertmanagerWebhookView.as_view(), name="alertmanager-webhook"),
+    path("v1/alerts/generic", off_the_event_loop(GenericAlertsView.as_view()), name="generic-alerts"),
+    path("v1/alerts/alertmanager", off_the_event_loop(AlertmanagerWebhookView.as_view()), name="alertmanager-webhook"),
     # Upstream's path, kept so existing Alertmanager configurations keep working.
-    path("alert/webhook", AlertmanagerWebhookView.as_view(), name="alertmanager-webhook-legacy"),
+    path("alert/webhook", off_the_event_loop(AlertmanagerWebhookView.as_view()), name="alertmanager-webhook-legacy"),
 ]
