@@ -15,9 +15,9 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
+# runstack --bootstrap = manage.py bootstrap, then runstack, in one process (one Django start less).
 run: install
-	$(PY) manage.py bootstrap
-	$(PY) manage.py runstack
+	$(PY) manage.py runstack --bootstrap
 
 # PYTEST_ARGS: extra pytest arguments, e.g. make test PYTEST_ARGS='-m "not e2e and not once"' (CI's second pass).
 test: install

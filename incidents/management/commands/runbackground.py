@@ -32,7 +32,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         stop = threading.Event()
-        beat = EmbeddedService(app, thread=True, scheduler_cls=settings.CELERY_BEAT_SCHEDULER)
+        # thread=True: a Thread (start, is_alive) whose stop() ends beat's loop; the stubs type both kinds as one.
+        beat: Any = EmbeddedService(app, thread=True, scheduler_cls=settings.CELERY_BEAT_SCHEDULER)
         watcher = threading.Thread(target=watch_until, args=(stop,), name="watcher", daemon=True)
 
         def start(**_: Any) -> None:  # once the worker consumes: what beat sends is taken at once

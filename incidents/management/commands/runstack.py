@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from aiops_project import embedded_redis
@@ -44,12 +45,16 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=settings.HTTP_PORT)
         parser.add_argument("--concurrency", type=int, default=2, help="Celery worker threads.")
+        parser.add_argument("--bootstrap", action="store_true",
+                            help="Run `manage.py bootstrap` first, in this process (`make run`: one start less).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.children: list[Child] = []
         self.stopping = False
         signal.signal(signal.SIGINT, self._on_signal)
         signal.signal(signal.SIGTERM, self._on_signal)
+        if options["bootstrap"]:
+            call_command("bootstrap", stdout=self.stdout)
         try:
             self._start_all(options)
         except CommandError:
