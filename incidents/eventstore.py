@@ -39,12 +39,14 @@ def insert_events(events: Sequence[ClusterEvent]) -> list[ClusterEvent]:
     meta = ClusterEvent._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key]
     table = connection.ops.quote_name(meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in [meta.pk, *fields])
+    pk = meta.pk
+    assert pk is not None
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in [pk, *fields] if f.column)
     preps = [_prep(field) for field in fields]
     with connection.cursor() as cursor:
         # Ids first (one statement), so the rows can be streamed by COPY, which cannot return them.
         cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                       [meta.db_table, meta.pk.column, len(events)])
+                       [meta.db_table, pk.column, len(events)])
         ids = [row[0] for row in cursor.fetchall()]
         with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for pk, event in zip(ids, events, strict=True):
@@ -92,6 +94,9 @@ def insert_signals(rows: Sequence[dict[str, Any]], now: datetime) -> set[str]:
     unique constraint settles the race)."""
     if not rows:
         return set()
+    # In one order, whoever inserts: two requests inserting the same new fingerprints (Alertmanager replicas
+    # both sending a notification) then wait for each other instead of deadlocking.
+    rows = sorted(rows, key=lambda row: row["fingerprint"])
     table = connection.ops.quote_name(Signal._meta.db_table)  # only names and placeholders are formatted in
     moment = connection.ops.adapt_datetimefield_value(now)
     names = ("fingerprint", "group_key", "cluster_id", "source", "status")
@@ -104,7 +109,7 @@ def insert_signals(rows: Sequence[dict[str, Any]], now: datetime) -> set[str]:
             cursor.execute(
                 head + "SELECT u.fingerprint, u.group_key, u.cluster_id, u.source, u.status, %s, %s, %s, 1, false "
                 "FROM unnest(%s::text[], %s::text[], %s::bigint[], %s::text[], %s::text[]) "
-                "AS u(fingerprint, group_key, cluster_id, source, status)" + tail,
+                "AS u(fingerprint, group_key, cluster_id, source, status) ORDER BY u.fingerprint" + tail,
                 [moment, moment, moment, *([row[name] for row in rows] for name in names)],
             )
         else:

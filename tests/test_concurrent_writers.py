@@ -72,3 +72,40 @@ def test_concurrent_pollers_record_each_transition_once_without_lock_errors(tmp_
     resolved = list(own.filter(status="resolved").values_list("fingerprint", flat=True))
     assert len(resolved) == len(set(resolved)) > 0
     assert Signal.objects.count() == 1 + WRITERS * ROUNDS
+
+
+INTAKE_SCRIPT = """
+import os, random
+from incidents.alertmanager import ingest_notification
+from tests.alertmanager_payloads import firing
+
+template = firing()["alerts"][0]
+rng = random.Random(os.environ["WRITER_ID"])
+for n in range(10):
+    alerts = [{**template, "fingerprint": f"r{n}-a{i}", "labels": {**template["labels"], "pod": f"p{n}-{i}"}}
+              for i in range(40)]
+    rng.shuffle(alerts)  # the same alerts, in another order for each writer
+    result = ingest_notification(alerts)
+    assert not result.rejected, result.rejected
+print("ok")
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_replicas_delivering_the_same_alerts_at_once_record_each_once(tmp_path):
+    # What two Alertmanager replicas (or a redelivery racing the first delivery) do: the same new alerts,
+    # concurrently, each notification one transaction. Any error (a lock conflict, a deadlock) fails a writer.
+    env = {**os.environ, "DATABASE_URL": _database_url(), "AIOPS_VAR_DIR": str(tmp_path)}
+    if "REDIS_URL" not in os.environ:
+        from django.conf import settings
+
+        env["REDIS_URL"] = settings.REDIS_URL
+    writers = [subprocess.Popen([sys.executable, "manage.py", "shell", "-c", INTAKE_SCRIPT], cwd=ROOT,
+                                env={**env, "WRITER_ID": str(i)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)
+               for i in range(WRITERS)]
+    for writer in writers:
+        out, err = writer.communicate(timeout=300)
+        assert writer.returncode == 0 and out.strip().endswith("ok"), err[-3000:]
+    assert ClusterEvent.objects.count() == Signal.objects.count() == 10 * 40
+    assert len(set(ClusterEvent.objects.values_list("fingerprint", flat=True))) == 10 * 40
