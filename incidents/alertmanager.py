@@ -193,6 +193,12 @@ def ingest_alerts(alerts: list[Any], validator: Validator, to_transition: Any, *
         except serializers.ValidationError as exc:
             result.rejected.append({"index": index, "fingerprint": raw.get("fingerprint") if isinstance(raw, dict)
                                     else None, "errors": exc.detail})
+    return record_valid(result, valid, to_transition)
+
+
+def record_valid(result: IntakeResult, valid: list[tuple[dict[str, Any], dict[str, Any]]], to_transition: Any
+                 ) -> IntakeResult:
+    """Record alerts already validated, each (validated fields, the alert as received)."""
     # Only the clusters the alerts name (most name none: no query at all).
     names = {name for alert, _ in valid for name in (alert.get("cluster"), alert.get("labels", {}).get("cluster"))
              if name and isinstance(name, str)}

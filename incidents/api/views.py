@@ -28,7 +28,14 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from incidents.alertmanager import EnvelopeSerializer, ingest_generic, ingest_notification
+from incidents.alertmanager import (
+    EnvelopeSerializer,
+    IntakeResult,
+    ingest_generic,
+    ingest_notification,
+    record_valid,
+    to_transition,
+)
 from incidents.api.serializers import (
     ClusterEventSerializer,
     IncidentChangeSerializer,
@@ -36,6 +43,7 @@ from incidents.api.serializers import (
     IncidentSerializer,
 )
 from incidents.models import ClusterEvent, Incident
+from incidents.notification import decode_valid
 from incidents.services import acknowledge_incident, close_incident
 
 log = structlog.get_logger(__name__)
@@ -159,7 +167,13 @@ class AlertmanagerWebhookView(APIView):
                                                     "(listed by index; the valid ones were recorded).")},
     )
     def post(self, request: Request) -> Response:
-        may_hold_nul = b"\\u0000" in request.body  # read before request.data, which parses the same bytes
+        body = request.body  # read before request.data, which parses the same bytes
+        may_hold_nul = b"\\u0000" in body
+        if not may_hold_nul and (decoded := decode_valid(body)) is not None:  # the common case, in one pass
+            group_key, valid = decoded
+            result = record_valid(IntakeResult(received=len(valid)), valid, to_transition)
+            log.info("alertmanager_notification", group_key=group_key, **result.as_dict())
+            return Response(result.as_dict(), status=status.HTTP_200_OK)
         envelope = EnvelopeSerializer(data=request.data)
         if not envelope.is_valid():
             log.warning("alertmanager_payload_refused", errors=envelope.errors)
