@@ -1,30 +1,78 @@
+"""The project's middleware, all of it async-capable without a thread hop where it does no I/O.
+
+Under ASGI a sync-only middleware makes Django run the chain around it in a thread, and Django's own middleware
+(`MiddlewareMixin`) runs each hook in async mode through `sync_to_async`: 18 thread hops for a request through
+MIDDLEWARE. The classes here run under ASGI on the event loop: ours natively, Django's, WhiteNoise's and
+django_prometheus' as subclasses whose hooks run inline when they do no I/O (header and cookie work, counters,
+a dict lookup) and in a thread when they may (a session to save, messages to store, a static file to open).
+Under WSGI (and the test client) they behave as their parents. bench/web_overhead.py measures a request
+refused by auth through this chain.
+"""
+
 from __future__ import annotations
 
 import re
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 import structlog
+from asgiref.sync import async_to_sync, iscoroutinefunction, markcoroutinefunction, sync_to_async
+from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthenticationMiddleware
+from django.contrib.messages.middleware import MessageMiddleware as DjangoMessageMiddleware
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
+from django.middleware.clickjacking import XFrameOptionsMiddleware as DjangoXFrameOptionsMiddleware
+from django.middleware.common import CommonMiddleware as DjangoCommonMiddleware
+from django.middleware.csrf import CsrfViewMiddleware as DjangoCsrfViewMiddleware
+from django.middleware.security import SecurityMiddleware as DjangoSecurityMiddleware
+from django_prometheus.middleware import PrometheusAfterMiddleware as DjangoPrometheusAfterMiddleware
+from django_prometheus.middleware import PrometheusBeforeMiddleware as DjangoPrometheusBeforeMiddleware
+from whitenoise.middleware import WhiteNoiseMiddleware as BaseWhiteNoiseMiddleware  # type: ignore[import-untyped]
 
 from aiops_project import views
 
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+Handler = Callable[[HttpRequest], Any]
 
 
-class RequestIdMiddleware:
+class _SyncAndAsync:
+    """A middleware of ours in both modes: `__acall__` when the handler below is async, `call` otherwise."""
+
+    sync_capable = async_capable = True
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+        self.async_mode = iscoroutinefunction(get_response)
+        if self.async_mode:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if self.async_mode:
+            return self.__acall__(request)
+        return self.call(request)
+
+    def call(self, request: HttpRequest) -> HttpResponse:
+        raise NotImplementedError
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponse:
+        raise NotImplementedError
+
+
+class RequestIdMiddleware(_SyncAndAsync):
     """Binds a request id (the caller's X-Request-ID when well-formed, else a new one) to every log line."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def _bind(self, request: HttpRequest) -> str:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
+        return request_id
+
+    def call(self, request: HttpRequest) -> HttpResponse:
+        request_id = self._bind(request)
         try:
             response = self.get_response(request)
         finally:
@@ -32,8 +80,17 @@ class RequestIdMiddleware:
         response["X-Request-ID"] = request_id
         return response
 
+    async def __acall__(self, request: HttpRequest) -> HttpResponse:
+        request_id = self._bind(request)
+        try:
+            response = await self.get_response(request)
+        finally:
+            structlog.contextvars.unbind_contextvars("request_id")
+        response["X-Request-ID"] = request_id
+        return response
 
-class ProbeHostMiddleware:
+
+class ProbeHostMiddleware(_SyncAndAsync):
     """Answers the probes by pod IP that production ALLOWED_HOSTS does not list.
 
     The kubelet probes a pod at its IP (`Host: 10.1.2.3:8000`) and Prometheus scrapes every pod at its IP, so a
@@ -43,17 +100,152 @@ class ProbeHostMiddleware:
     goes the usual way.
     """
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        probes: dict[str, Callable[[HttpRequest], HttpResponse]] = {"/health": views.health, "/ready": views.ready}
+    @staticmethod
+    def _probe(request: HttpRequest) -> Handler | None:
+        """The view to answer `request` with directly, if it is a probe from a host outside ALLOWED_HOSTS."""
+        if request.method != "GET":
+            return None
+        probes: dict[str, Handler] = {"/health": views.health, "/ready": views.ready}
         probe = probes.get(request.path_info)
         if request.path_info == "/metrics" and views.metrics_bearer_ok(request):
             probe = views.metrics
-        if probe is not None and request.method == "GET":
-            try:
-                request.get_host()
-            except DisallowedHost:
-                return probe(request)
+        if probe is None:
+            return None
+        try:
+            request.get_host()
+        except DisallowedHost:
+            return probe
+        return None
+
+    def call(self, request: HttpRequest) -> HttpResponse:
+        if (probe := self._probe(request)) is not None:
+            return async_to_sync(probe)(request) if iscoroutinefunction(probe) else probe(request)
         return self.get_response(request)
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponse:
+        if (probe := self._probe(request)) is not None:
+            if iscoroutinefunction(probe):
+                return await probe(request)
+            return await sync_to_async(probe)(request)
+        return await self.get_response(request)
+
+
+class _Inline:
+    """Before a `MiddlewareMixin` class: in async mode its hooks run on the event loop, except a response hook
+    that `response_needs_thread` says may do I/O, which runs in the request's thread as Django would run it."""
+
+    get_response: Handler
+    async_mode: bool
+
+    def __init__(self, get_response: Handler) -> None:
+        super().__init__(get_response)  # type: ignore[call-arg]
+        self.inline = self.async_mode and self.inline_ok()
+        if self.inline:
+            # Django adapts these hooks to the chain's mode: a sync one would cost a thread hop per request. Bound
+            # methods (Django names their class in its errors).
+            for name in ("process_view", "process_template_response"):
+                if hasattr(self, name):
+                    setattr(self, name, getattr(self, f"_{name}_on_the_loop"))
+
+    def _class_hook(self, name: str) -> Callable[..., Any]:
+        hook: Callable[..., Any] = getattr(type(self), name)
+        return hook
+
+    async def _process_view_on_the_loop(self, request: HttpRequest, view: Handler, *args: Any) -> Any:
+        return self._class_hook("process_view")(self, request, view, *args)
+
+    async def _process_template_response_on_the_loop(self, request: HttpRequest, response: HttpResponse) -> Any:
+        return self._class_hook("process_template_response")(self, request, response)
+
+    def inline_ok(self) -> bool:
+        return True
+
+    def response_needs_thread(self, request: HttpRequest, response: HttpResponse) -> bool:
+        return False
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponse:
+        if not self.inline:
+            return await super().__acall__(request)  # type: ignore[misc]
+        response = None
+        if hasattr(self, "process_request"):
+            response = self.process_request(request)
+        response = response or await self.get_response(request)
+        if hasattr(self, "process_response"):
+            if self.response_needs_thread(request, response):
+                response = await sync_to_async(self.process_response, thread_sensitive=True)(request, response)
+            else:
+                response = self.process_response(request, response)
+        return response
+
+
+class PrometheusBeforeMiddleware(_Inline, DjangoPrometheusBeforeMiddleware):
+    """Counts requests and times them (counters in memory)."""
+
+
+class SecurityMiddleware(_Inline, DjangoSecurityMiddleware):
+    """Security headers and the HTTPS redirect (headers only)."""
+
+
+class WhiteNoiseMiddleware(BaseWhiteNoiseMiddleware):
+    """Static files: the path is looked up in memory; a hit is served (a file opened) in a thread."""
+
+    sync_capable = async_capable = True
+
+    def __init__(self, get_response: Handler) -> None:
+        super().__init__(get_response)
+        self.async_mode = iscoroutinefunction(get_response)
+        if self.async_mode:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if self.async_mode:
+            return self.__acall__(request)
+        return super().__call__(request)
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponse:
+        static_file = self.find_file(request.path_info) if self.autorefresh else self.files.get(request.path_info)
+        if static_file is not None:
+            return await sync_to_async(self.serve, thread_sensitive=False)(static_file, request)
+        return await self.get_response(request)
+
+
+class SessionMiddleware(_Inline, DjangoSessionMiddleware):
+    """Sessions: the store is made lazily; a session the request touched is saved in a thread."""
+
+    def response_needs_thread(self, request: HttpRequest, response: HttpResponse) -> bool:
+        session = getattr(request, "session", None)
+        return session is not None and session.accessed
+
+
+class CommonMiddleware(_Inline, DjangoCommonMiddleware):
+    """Disallowed user agents, APPEND_SLASH (a URL resolution), Content-Length."""
+
+
+class CsrfViewMiddleware(_Inline, DjangoCsrfViewMiddleware):
+    """CSRF: the cookie, the token in the form or header (the body is already read under ASGI). With
+    CSRF_USE_SESSIONS the token is in the session: then every hook runs in a thread, as Django runs it."""
+
+    def inline_ok(self) -> bool:
+        from django.conf import settings
+
+        return not settings.CSRF_USE_SESSIONS
+
+
+class AuthenticationMiddleware(_Inline, DjangoAuthenticationMiddleware):
+    """request.user, loaded lazily (by a sync view in its thread, by an async view with `auser`)."""
+
+
+class MessageMiddleware(_Inline, DjangoMessageMiddleware):
+    """Messages: stored (in the cookie or the session) in a thread when the request used or added some."""
+
+    def response_needs_thread(self, request: HttpRequest, response: HttpResponse) -> bool:
+        storage = getattr(request, "_messages", None)
+        return storage is not None and (storage.used or storage.added_new)
+
+
+class XFrameOptionsMiddleware(_Inline, DjangoXFrameOptionsMiddleware):
+    """The X-Frame-Options header."""
+
+
+class PrometheusAfterMiddleware(_Inline, DjangoPrometheusAfterMiddleware):
+    """Counts requests by view, method, status and size (counters in memory), same metric names."""

@@ -66,19 +66,21 @@ INSTALLED_APPS = [
     "mcp_bridge",
 ]
 
+# Every middleware async-capable, on the event loop under ASGI where it does no I/O (aiops_project/middleware.py:
+# Django's, WhiteNoise's and django_prometheus' classes as subclasses; same behaviour and metrics).
 MIDDLEWARE = [
-    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "aiops_project.middleware.PrometheusBeforeMiddleware",
     "aiops_project.middleware.RequestIdMiddleware",
     "aiops_project.middleware.ProbeHostMiddleware",  # probes and scrapes by pod IP (middleware.py)
-    "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_prometheus.middleware.PrometheusAfterMiddleware",
+    "aiops_project.middleware.SecurityMiddleware",
+    "aiops_project.middleware.WhiteNoiseMiddleware",
+    "aiops_project.middleware.SessionMiddleware",
+    "aiops_project.middleware.CommonMiddleware",
+    "aiops_project.middleware.CsrfViewMiddleware",
+    "aiops_project.middleware.AuthenticationMiddleware",
+    "aiops_project.middleware.MessageMiddleware",
+    "aiops_project.middleware.XFrameOptionsMiddleware",
+    "aiops_project.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "aiops_project.urls"
