@@ -88,6 +88,18 @@ def _prep(field: Field[Any, Any]) -> Callable[[Any], Any] | None:
     return partial(field.get_db_prep_save, connection=connection)
 
 
+def signal_states(fingerprints: list[str]) -> list[tuple[str, str, bool, datetime]]:
+    """(fingerprint, status, flapping, last_seen) of the signals among these fingerprints."""
+    if not _postgres():
+        return list(Signal.objects.filter(fingerprint__in=fingerprints)
+                    .values_list("fingerprint", "status", "flapping", "last_seen"))
+    table = connection.ops.quote_name(Signal._meta.db_table)
+    with connection.cursor() as cursor:  # one array: a statement of constant text (the ORM's IN list is not)
+        cursor.execute(f"SELECT fingerprint, status, flapping, last_seen FROM {table} "  # noqa: S608
+                       "WHERE fingerprint = ANY(%s)", [fingerprints])
+        return cursor.fetchall()
+
+
 def insert_signals(rows: Sequence[dict[str, Any]], now: datetime) -> set[str]:
     """Create the signals of never-seen fingerprints, `rows` of fingerprint, group_key, cluster_id, source and
     status; the fingerprints this statement created (a concurrent writer may have created the others: the

@@ -178,8 +178,7 @@ def _stale_before(now: datetime) -> datetime:
 
 def _record_chunk(chunk: list[Transition], now: datetime) -> list[ClusterEvent]:
     fingerprints = [t.fingerprint for t in chunk]
-    rows = list(Signal.objects.filter(fingerprint__in=fingerprints)
-                .values_list("fingerprint", "status", "flapping", "last_seen"))
+    rows = eventstore.signal_states(fingerprints)
     current = {fingerprint: status for fingerprint, status, _, _ in rows}
     was_flapping = {fingerprint for fingerprint, _, flapping, _ in rows if flapping}
     stale = {fingerprint for fingerprint, _, _, seen in rows if seen < _stale_before(now)}
