@@ -268,8 +268,8 @@ def backend_from_settings(lease_seconds: int | None = None) -> LeaseBackend:
 
 
 def default_identity() -> str:
-    """hostname:pid: the pod (or container) and the process in it."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """AIOPS_LEADER_IDENTITY, else hostname:pid: the pod (or container) and the process in it."""
+    return settings.LEADER_IDENTITY or f"{socket.gethostname()}:{os.getpid()}"
 
 
 def describe(exc: BaseException) -> str:

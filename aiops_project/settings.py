@@ -314,6 +314,9 @@ if LEADER_NAMESPACE and not re.fullmatch(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?", 
     )
 # A standby takes over this long after the leader's last renewal; the leader renews every fifth of it.
 LEADER_LEASE_SECONDS = envint("AIOPS_LEADER_LEASE_SECONDS", 15, minimum=2)
+# Who this process is to the lease; empty: hostname:pid. `manage.py runstack` gives its background process one
+# that outlives a restart (its host and var dir), so a stack restarted after a crash leads again at once.
+LEADER_IDENTITY = envstr("AIOPS_LEADER_IDENTITY", "")
 
 HTTP_PORT = envint("AIOPS_HTTP_PORT", 8000, minimum=1)
 METRICS_TOKEN = envstr("AIOPS_METRICS_TOKEN", "")
