@@ -128,18 +128,31 @@ def readiness() -> tuple[dict[str, str], dict[str, Any]]:
 
 
 def _pooled_readiness() -> tuple[dict[str, str], dict[str, Any]]:
-    # As Django does around a request: drop a connection that failed or outlived CONN_MAX_AGE, before and after.
+    # As Django does at a request's start: drop this thread's database connection if it failed last time or
+    # outlived CONN_MAX_AGE (the next query connects again).
     close_old_connections()
-    try:
-        return readiness()
-    finally:
-        close_old_connections()
+    return readiness()
 
 
 # Threads of /ready's own under ASGI: each keeps its database connection between calls (Django's sync views run
 # in a new thread per request under ASGI, so they would connect to the database on every call). Two: a slow
 # dependency (up to the timeouts) holds one while the other answers.
-_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="readiness")
+_POOL_SIZE = 2
+_pool = ThreadPoolExecutor(max_workers=_POOL_SIZE, thread_name_prefix="readiness")
+
+
+def close_pooled_connections() -> None:
+    """Close the database connections that /ready's threads keep (a test database is dropped after the tests)."""
+    from django.db import connections
+
+    barrier = threading.Barrier(_POOL_SIZE)
+
+    def close() -> None:
+        barrier.wait(timeout=10)  # every thread of the pool takes one: each closes its own connection
+        connections.close_all()
+
+    for future in [_pool.submit(close) for _ in range(_POOL_SIZE)]:
+        future.result(timeout=15)
 
 
 async def readiness_off_the_loop() -> tuple[dict[str, str], dict[str, Any]]:
