@@ -1,24 +1,32 @@
-"""The one chokepoint through which detection talks to a Kubernetes API server (official client)."""
+"""The one chokepoint through which detection talks to a Kubernetes API server (official client).
+
+The client is imported when a cluster is first read, not with this module: `import kubernetes` loads every
+generated model (~1 s of a process's start, `python -X importtime`), and the web process, which imports this
+module for its errors and kinds, never talks to a cluster.
+"""
 
 from __future__ import annotations
 
 import functools
 import gc
 import json
+import sys
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import GenericAlias
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict, TypeGuard
 
 import msgspec
 import structlog
 import urllib3
 import yaml
-from kubernetes import client, config
 
 from incidents.models import Cluster
+
+if TYPE_CHECKING:
+    from kubernetes import client
 
 log = structlog.get_logger(__name__)
 
@@ -181,9 +189,23 @@ def decode_watch_event(kind: str, line: bytes) -> dict[str, Any]:
     return event
 
 
+def _client() -> Any:
+    """`kubernetes.client`, imported on first use (see the module's docstring)."""
+    from kubernetes import client
+
+    return client
+
+
+def is_api_exception(exc: BaseException) -> TypeGuard[client.ApiException]:
+    """Whether `exc` is the client's ApiException, without importing the client to ask (none was raised if it
+    was never imported)."""
+    module = sys.modules.get("kubernetes.client.exceptions")
+    return module is not None and isinstance(exc, module.ApiException)
+
+
 @dataclass(frozen=True)
 class ListedKind:
-    api: type[Any]
+    api: str  # the name of the generated API class in kubernetes.client
     method: str
     plural: str  # for messages: "listing statefulsets failed"
     group: str  # API group, "" for the core group: RBAC names the resource "jobs.batch"
@@ -197,25 +219,25 @@ class ListedKind:
     def lister(self, api: client.ApiClient, namespace: str) -> Any:
         """The generated method that lists (or watches) the kind everywhere, or in `namespace` when one is given."""
         if not namespace:
-            return getattr(self.api(api), self.method)
-        return functools.partial(getattr(self.api(api), self.namespaced_method), namespace)
+            return getattr(getattr(_client(), self.api)(api), self.method)
+        return functools.partial(getattr(getattr(_client(), self.api)(api), self.namespaced_method), namespace)
 
 
 # Registry: kind -> how to list it across all namespaces with one call, or in one namespace. Detection covers
 # these kinds.
 LISTED_KINDS: dict[str, ListedKind] = {
-    "Pod": ListedKind(client.CoreV1Api, "list_pod_for_all_namespaces", "pods", "", core=True,
+    "Pod": ListedKind("CoreV1Api", "list_pod_for_all_namespaces", "pods", "", core=True,
                       namespaced_method="list_namespaced_pod"),
-    "Node": ListedKind(client.CoreV1Api, "list_node", "nodes", "", core=True),
-    "Event": ListedKind(client.CoreV1Api, "list_event_for_all_namespaces", "events", "", core=True,
+    "Node": ListedKind("CoreV1Api", "list_node", "nodes", "", core=True),
+    "Event": ListedKind("CoreV1Api", "list_event_for_all_namespaces", "events", "", core=True,
                         params={"field_selector": "type=Warning"}, namespaced_method="list_namespaced_event"),
-    "Deployment": ListedKind(client.AppsV1Api, "list_deployment_for_all_namespaces", "deployments", "apps",
+    "Deployment": ListedKind("AppsV1Api", "list_deployment_for_all_namespaces", "deployments", "apps",
                              namespaced_method="list_namespaced_deployment"),
-    "StatefulSet": ListedKind(client.AppsV1Api, "list_stateful_set_for_all_namespaces", "statefulsets", "apps",
+    "StatefulSet": ListedKind("AppsV1Api", "list_stateful_set_for_all_namespaces", "statefulsets", "apps",
                               namespaced_method="list_namespaced_stateful_set"),
-    "DaemonSet": ListedKind(client.AppsV1Api, "list_daemon_set_for_all_namespaces", "daemonsets", "apps",
+    "DaemonSet": ListedKind("AppsV1Api", "list_daemon_set_for_all_namespaces", "daemonsets", "apps",
                             namespaced_method="list_namespaced_daemon_set"),
-    "Job": ListedKind(client.BatchV1Api, "list_job_for_all_namespaces", "jobs", "batch",
+    "Job": ListedKind("BatchV1Api", "list_job_for_all_namespaces", "jobs", "batch",
                       namespaced_method="list_namespaced_job"),
 }
 
@@ -242,7 +264,7 @@ def unreadable(kind: str, verb: str, exc: BaseException, namespace: str = "") ->
     resource = f"{listed.plural}.{listed.group}" if listed.group else listed.plural
     if namespace:
         resource = f"{resource} in namespace {namespace}"
-    if isinstance(exc, client.ApiException):
+    if is_api_exception(exc):
         status = exc.status
         summary = {
             401: "unauthorized: the API server refused the credentials (HTTP 401)",
@@ -265,15 +287,18 @@ def api_client_for(cluster: Cluster) -> client.ApiClient:
     source = "the in-cluster service account" if in_cluster else cluster.resolved_kubeconfig
     if not in_cluster and not Path(source).is_file():
         raise ClusterUnreachable(f"cannot load credentials for cluster {cluster.name}: no file at {source}")
+    k8s = _client()
+    from kubernetes import config
+
     try:
         if in_cluster:
-            configuration = client.Configuration()
+            configuration = k8s.Configuration()
             config.load_incluster_config(client_configuration=configuration)
-            return client.ApiClient(_without_retries(configuration))
-        configuration = client.Configuration()
+            return k8s.ApiClient(_without_retries(configuration))
+        configuration = k8s.Configuration()
         config.load_kube_config(config_file=cluster.resolved_kubeconfig, context=cluster.context or None,
                                 client_configuration=configuration, persist_config=False)
-        return client.ApiClient(_without_retries(configuration))
+        return k8s.ApiClient(_without_retries(configuration))
     except OSError as exc:
         detail = exc.strerror or exc.__class__.__name__
     except config.ConfigException as exc:
@@ -323,7 +348,7 @@ def list_kind(api: client.ApiClient, kind: str, namespace: str = "") -> list[dic
         response = listed.lister(api, namespace)(_preload_content=False, _request_timeout=REQUEST_TIMEOUT,
                                                  **listed.params)
         body = decode_list(kind, response.data)
-    except client.ApiException as exc:
+    except _client().ApiException as exc:
         if exc.status == 404 and not listed.core:
             log.info("kind_not_served", kind=kind, status=exc.status)
             return []

@@ -9,6 +9,9 @@ also on timeout. The SDK gives it only HOME, PATH, SHELL, TERM, USER and LOGNAME
 plus the configured `env` and the caller's `env`. Its stderr goes to a temporary file: logged at DEBUG,
 quoted in errors, never flooding the worker's own stderr. Must not be called from a running event loop
 (use a thread).
+
+The SDK (`mcp`, `mcp_types`) is imported by the first call, not with this module: it costs ~0.7 s of every
+Django process's start (`python -X importtime`), and the web process makes no MCP call.
 """
 
 from __future__ import annotations
@@ -19,19 +22,16 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import anyio
 import httpx2
-from mcp import Client, StdioServerParameters
-from mcp.client.sse import sse_client
-from mcp.client.stdio import stdio_client
-from mcp.client.streamable_http import streamable_http_client
-from mcp.shared.exceptions import MCPError
-from mcp_types import CONNECTION_CLOSED, TextContent
 
 from mcp_bridge.config import ServerConfig, get_server
 from mcp_bridge.exceptions import McpBridgeError, McpConfigError
+
+if TYPE_CHECKING:
+    from mcp import Client
 
 __all__ = ["McpBridgeError", "McpConfigError", "ToolResult", "call_tool", "list_tools"]
 
@@ -80,6 +80,8 @@ def list_tools(
 
 async def call_on(client: Client, tool: str, arguments: dict[str, Any]) -> ToolResult:
     """One `tools/call` on an open session; a tool's own failure is ok=False, not an exception."""
+    from mcp_types import TextContent
+
     result = await client.call_tool(tool, arguments)
     text = "\n".join(block.text for block in result.content if isinstance(block, TextContent))
     if result.is_error:
@@ -117,6 +119,8 @@ def _run(
     timeout: float,
     action: Callable[[Client], Awaitable[_T]],
 ) -> _T:
+    from mcp import Client
+
     async def session() -> _T:
         with tempfile.TemporaryFile() as errlog:
             try:
@@ -136,6 +140,10 @@ def _run(
 def _transport(
     config: ServerConfig, env: Mapping[str, str] | None, errlog: IO[bytes], timeout: float
 ) -> AbstractAsyncContextManager[Any]:
+    from mcp import StdioServerParameters
+    from mcp.client.sse import sse_client
+    from mcp.client.stdio import stdio_client
+
     if config.type == "stdio":
         assert config.command is not None
         params = StdioServerParameters(
@@ -153,6 +161,8 @@ def _transport(
 
 @asynccontextmanager
 async def _streamable_http(url: str, headers: dict[str, str], timeout: float) -> AsyncIterator[Any]:
+    from mcp.client.streamable_http import streamable_http_client
+
     async with (
         httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(timeout)) as http,
         streamable_http_client(url, http_client=http) as streams,
@@ -171,6 +181,9 @@ def _leaf(exc: BaseException) -> BaseException:
 
 
 def _explain(config: ServerConfig, exc: BaseException) -> str:
+    from mcp.shared.exceptions import MCPError
+    from mcp_types import CONNECTION_CLOSED
+
     exc = _leaf(exc)
     if isinstance(exc, FileNotFoundError) and config.type == "stdio":
         return f"cannot start {config.command!r}: command not found"

@@ -19,6 +19,7 @@ environment of the call (a stdio server started for one cluster's KUBECONFIG ser
   caller, which refreshes the registry (the database is not touched from the loop's thread).
 - After a fork (Celery's prefork pool) the child starts its own loop on first use; sessions of the
   parent are never shared.
+- The SDK is imported by the first session (as in mcp_bridge/client.py: not at every process's start).
 """
 
 from __future__ import annotations
@@ -34,15 +35,14 @@ import time
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
-from typing import IO, Any, TypeVar
-
-from mcp import Client
-from mcp.shared.exceptions import MCPError
-from mcp_types import CONNECTION_CLOSED, ToolListChangedNotification
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from mcp_bridge.client import ToolResult, _describe, _explain, _transport, call_on, list_on
 from mcp_bridge.config import ServerConfig
 from mcp_bridge.exceptions import McpBridgeError
+
+if TYPE_CHECKING:
+    from mcp import Client
 
 logger = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -76,6 +76,8 @@ class _Session:
         self.task = asyncio.get_running_loop().create_task(self._hold())
 
     async def _hold(self) -> None:
+        from mcp import Client
+
         try:
             client = Client(_transport(self.config, self.env, self.errlog, self.timeout),
                             message_handler=self._on_message)
@@ -114,6 +116,8 @@ class _Session:
             listening.set()
 
     async def _on_message(self, message: Any) -> None:
+        from mcp_types import ToolListChangedNotification
+
         if isinstance(message, ToolListChangedNotification):
             self.stale_tools = True
 
@@ -201,6 +205,9 @@ class SessionManager:
 
     async def _with_session(self, config: ServerConfig, env: Mapping[str, str], timeout: float,
                             action: Callable[[Client], Awaitable[_T]]) -> _T:
+        from mcp.shared.exceptions import MCPError
+        from mcp_types import CONNECTION_CLOSED
+
         # The whole definition is part of the key: a changed config file never reuses an old session.
         key = (config.name, repr(config), tuple(sorted(env.items())))
         limit = self._limits.setdefault(config.name, asyncio.Semaphore(config.max_concurrency))

@@ -5,6 +5,9 @@ It lives with the console (remediation is the lowest layer that knows both incid
 Served by the web process (uvicorn) over streamable HTTP, stateless, JSON answers. Every request needs
 an API token (`Authorization: Bearer <token>` or `Token <token>`, the same DRF tokens as the REST API)
 of an active user; without one the answer is 401 and nothing is read.
+
+The server is built on the first authorised request to /mcp, in a thread: the SDK's server side costs ~0.8 s
+of the web process's start (`python -X importtime`) for an endpoint most installations never call.
 """
 
 from __future__ import annotations
@@ -12,22 +15,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from asgiref.sync import sync_to_async
-from mcp.server.mcpserver import MCPServer
-from mcp.server.mcpserver.exceptions import ToolError
-from mcp.server.transport_security import TransportSecuritySettings
-from mcp_types import ToolAnnotations
 from pydantic import Field
 
 from incidents.models import Incident
 from remediation.models import Approval
 
+if TYPE_CHECKING:
+    from mcp.server.mcpserver import MCPServer
+
 Scope = dict[str, Any]  # as servers pass it (and Django's handler requires)
 ASGIApp = Callable[[Scope, Callable[..., Awaitable[Any]], Callable[..., Awaitable[Any]]], Awaitable[None]]
-READ = ToolAnnotations(read_only_hint=True, open_world_hint=False)
 PATH = "/mcp"
+
+
+def _not_found(what: str) -> Exception:
+    from mcp.server.mcpserver.exceptions import ToolError
+
+    return ToolError(what)
 
 
 def _incident_row(incident: Incident) -> dict[str, Any]:
@@ -49,7 +56,7 @@ def _incidents(status: str, limit: int) -> list[dict[str, Any]]:
 def _incident_detail(incident_id: int) -> dict[str, Any]:
     incident = Incident.objects.select_related("cluster").filter(pk=incident_id).first()
     if incident is None:
-        raise ToolError(f"no incident {incident_id}")
+        raise _not_found(f"no incident {incident_id}")
     return {
         **_incident_row(incident),
         "events": [{"at": e.recorded_at.isoformat(), "status": e.status, "reason": e.reason,
@@ -67,7 +74,7 @@ def _incident_detail(incident_id: int) -> dict[str, Any]:
 def _rca(incident_id: int) -> dict[str, Any]:
     incident = Incident.objects.filter(pk=incident_id).first()
     if incident is None:
-        raise ToolError(f"no incident {incident_id}")
+        raise _not_found(f"no incident {incident_id}")
     return {"incident_id": incident_id,
             "reports": [{"at": r.created_at.isoformat(), **r.report} for r in incident.rca_reports.all()]}
 
@@ -81,11 +88,15 @@ def _pending_approvals() -> list[dict[str, Any]]:
 
 def build_server() -> MCPServer:
     """The tools read through the ORM in a thread (`sync_to_async`): the server runs on the ASGI server's event loop."""
+    from mcp.server.mcpserver import MCPServer
+    from mcp_types import ToolAnnotations
+
+    read = ToolAnnotations(read_only_hint=True, open_world_hint=False)
     mcp = MCPServer("aiops-agent", version="1.0", log_level="WARNING",
                     instructions="Read-only: the incidents, their timelines and root-cause analyses, and the "
                                  "approvals waiting for a person, of this AIOps agent.")
 
-    @mcp.tool(annotations=READ)
+    @mcp.tool(annotations=read)
     async def list_incidents(
         status: Annotated[str, Field(pattern="^(open|resolved|all)$")] = "open",
         limit: Annotated[int, Field(ge=1, le=200)] = 50,
@@ -93,17 +104,17 @@ def build_server() -> MCPServer:
         """Incidents, newest first: open ones by default."""
         return {"incidents": await sync_to_async(_incidents)(status, limit)}
 
-    @mcp.tool(annotations=READ)
+    @mcp.tool(annotations=read)
     async def get_incident(incident_id: Annotated[int, Field(ge=1)]) -> dict[str, Any]:
         """One incident with its events, playbook runs (steps, risk, status, output) and timeline."""
         return await sync_to_async(_incident_detail)(incident_id)
 
-    @mcp.tool(annotations=READ)
+    @mcp.tool(annotations=read)
     async def get_rca(incident_id: Annotated[int, Field(ge=1)]) -> dict[str, Any]:
         """The root-cause analyses of an incident, newest first (empty until one has run)."""
         return await sync_to_async(_rca)(incident_id)
 
-    @mcp.tool(annotations=READ)
+    @mcp.tool(annotations=read)
     async def list_pending_approvals() -> dict[str, Any]:
         """Approvals waiting for a person: the step, its tool and arguments, its risk, and when it expires."""
         return {"approvals": await sync_to_async(_pending_approvals)()}
@@ -116,12 +127,19 @@ class McpEndpoint:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.server = build_server()
-        self.mcp_app = self.server.streamable_http_app(
+        self.server: MCPServer | None = None  # built with the first authorised request (see the docstring)
+        self.mcp_app: ASGIApp | None = None
+        self._running: asyncio.Future[None] | None = None
+
+    def _build(self) -> None:
+        from mcp.server.transport_security import TransportSecuritySettings
+
+        server = build_server()
+        self.mcp_app = server.streamable_http_app(
             streamable_http_path=PATH, stateless_http=True, json_response=True,
             # Host checks are Django's job elsewhere; here the token is what lets a request in.
             transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False))
-        self._running: asyncio.Future[None] | None = None
+        self.server = server
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope["path"].rstrip("/") != PATH:
@@ -131,10 +149,12 @@ class McpEndpoint:
             await _unauthorized(send)
             return
         await self._ensure_running()
+        assert self.mcp_app is not None
         await self.mcp_app(scope, receive, send)
 
     async def _ensure_running(self) -> None:
-        """The SDK's session manager must run in a task of its own (the web server runs with --lifespan off)."""
+        """The SDK's session manager must run in a task of its own (the web server runs with --lifespan off).
+        The first caller builds the server (its imports in a thread: the loop keeps serving); the others wait."""
         if self._running is not None:
             await asyncio.shield(self._running)
             return
@@ -142,6 +162,13 @@ class McpEndpoint:
         self._running = started = loop.create_future()
 
         async def hold() -> None:
+            try:
+                await asyncio.to_thread(self._build)
+            except Exception as exc:  # the waiting requests fail with it; the next request tries again
+                self._running = None
+                started.set_exception(exc)
+                return
+            assert self.server is not None
             async with self.server.session_manager.run():
                 started.set_result(None)
                 await asyncio.Event().wait()
