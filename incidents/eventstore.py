@@ -88,14 +88,14 @@ def _prep(field: Field[Any, Any]) -> Callable[[Any], Any] | None:
     return partial(field.get_db_prep_save, connection=connection)
 
 
-def signal_states(fingerprints: list[str]) -> list[tuple[str, str, bool, datetime]]:
-    """(fingerprint, status, flapping, last_seen) of the signals among these fingerprints."""
+def signal_states(fingerprints: list[str]) -> list[tuple[str, str, bool, datetime, int]]:
+    """(fingerprint, status, flapping, last_seen, transitions) of the signals among these fingerprints."""
     if not _postgres():
         return list(Signal.objects.filter(fingerprint__in=fingerprints)
-                    .values_list("fingerprint", "status", "flapping", "last_seen"))
+                    .values_list("fingerprint", "status", "flapping", "last_seen", "transitions"))
     table = connection.ops.quote_name(Signal._meta.db_table)
     with connection.cursor() as cursor:  # one array: a statement of constant text (the ORM's IN list is not)
-        cursor.execute(f"SELECT fingerprint, status, flapping, last_seen FROM {table} "  # noqa: S608
+        cursor.execute(f"SELECT fingerprint, status, flapping, last_seen, transitions FROM {table} "  # noqa: S608
                        "WHERE fingerprint = ANY(%s)", [fingerprints])
         return cursor.fetchall()
 
@@ -140,13 +140,14 @@ def claim_flips(fingerprints: list[str], status: str, now: datetime, observed_at
     """
     table = connection.ops.quote_name(Signal._meta.db_table)  # placeholders only, as in `insert_signals`
     moment = connection.ops.adapt_datetimefield_value(now)
-    marks = ", ".join(["%s"] * len(fingerprints))
+    # PostgreSQL: one array (constant statement text); elsewhere an IN list.
+    which = "= ANY(%s)" if _postgres() else f"IN ({', '.join(['%s'] * len(fingerprints))})"
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET status = %s, last_seen = %s, last_transition_at = %s, "  # noqa: S608
-            f"transitions = transitions + 1 WHERE fingerprint IN ({marks}) AND status <> %s"
+            f"transitions = transitions + 1 WHERE fingerprint {which} AND status <> %s"
             + (" AND last_transition_at < %s" if observed_at is not None else "") + " RETURNING fingerprint",
-            [status, moment, moment, *fingerprints, status,
+            [status, moment, moment, *([fingerprints] if _postgres() else fingerprints), status,
              *([connection.ops.adapt_datetimefield_value(observed_at)] if observed_at is not None else [])],
         )
         return {row[0] for row in cursor.fetchall()}

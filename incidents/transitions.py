@@ -179,9 +179,13 @@ def _stale_before(now: datetime) -> datetime:
 def _record_chunk(chunk: list[Transition], now: datetime) -> list[ClusterEvent]:
     fingerprints = [t.fingerprint for t in chunk]
     rows = eventstore.signal_states(fingerprints)
-    current = {fingerprint: status for fingerprint, status, _, _ in rows}
-    was_flapping = {fingerprint for fingerprint, _, flapping, _ in rows if flapping}
-    stale = {fingerprint for fingerprint, _, _, seen in rows if seen < _stale_before(now)}
+    current = {fingerprint: status for fingerprint, status, *_ in rows}
+    was_flapping = {fingerprint for fingerprint, _, flapping, *_ in rows if flapping}
+    stale = {fingerprint for fingerprint, _, _, seen, _ in rows if seen < _stale_before(now)}
+    # Each transition recorded one event, and events are only ever removed: a signal with fewer transitions than
+    # the flapping threshold (less this one) cannot have that many events in the window, so it needs no count.
+    may_flap = {fingerprint for fingerprint, _, flapping, _, transitions in rows
+                if flapping or transitions + 1 >= settings.FLAP_TRANSITIONS}
     if repeats := [t.fingerprint for t in chunk if current.get(t.fingerprint) == t.status and t.fingerprint in stale]:
         Signal.objects.filter(fingerprint__in=repeats).update(last_seen=now)
     claimed: set[str] = set()
@@ -201,8 +205,12 @@ def _record_chunk(chunk: list[Transition], now: datetime) -> list[ClusterEvent]:
     if not recorded:
         return []
     # A signal created just now has no history to flap with: only the flips are judged.
-    flapping = _mark_flapping([t.fingerprint for t in recorded if t.fingerprint in current], now, was_flapping)
-    incidents = {i.group_key: i for i in Incident.objects.open().filter(group_key__in={t.group_key for t in recorded})}
+    flapping = _mark_flapping([t.fingerprint for t in recorded if t.fingerprint in may_flap], now, was_flapping)
+    # A new signal that is its own group has no incident yet (signals are never deleted): no lookup for those.
+    if groups := {t.group_key for t in recorded if t.fingerprint in current or t.group_key != t.fingerprint}:
+        incidents = {i.group_key: i for i in Incident.objects.open().filter(group_key__in=groups)}
+    else:
+        incidents = {}
     return eventstore.insert_events([
         ClusterEvent(
             fingerprint=t.fingerprint, group_key=t.group_key, source=t.source, reason=t.reason, severity=t.severity,
