@@ -20,7 +20,7 @@ from typing import Any
 import msgspec
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
-from django.db.models import Field
+from django.db.models import Field, ForeignKey, Model
 from psycopg.types.json import Jsonb
 
 from incidents.models import ClusterEvent, Signal
@@ -28,6 +28,24 @@ from incidents.models import ClusterEvent, Signal
 
 def _postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+def build_event(values: dict[str, Any], **related: Model | None) -> ClusterEvent:
+    """An unsaved event from its column values and its related objects (cluster, incident).
+
+    By position, as Django builds a model read from the database: its keyword path, which goes through each
+    relation's descriptor, was 14% of the web process's CPU on new alerts (py-spy --gil, 50 events a request).
+    """
+    meta = ClusterEvent._meta
+    relations = {name: meta.get_field(name) for name in related}
+    for name, field in relations.items():
+        assert isinstance(field, ForeignKey)
+        values[field.attname] = obj.pk if (obj := related[name]) is not None else None
+    event = ClusterEvent(*[values.get(field.attname) for field in meta.concrete_fields])
+    for name, field in relations.items():
+        assert isinstance(field, ForeignKey)
+        field.set_cached_value(event, related[name])  # event.cluster and event.incident: no query
+    return event
 
 
 def insert_events(events: Sequence[ClusterEvent]) -> list[ClusterEvent]:
@@ -96,7 +114,7 @@ def signal_states(fingerprints: list[str]) -> list[tuple[str, str, bool, datetim
     table = connection.ops.quote_name(Signal._meta.db_table)
     with connection.cursor() as cursor:  # one array: a statement of constant text (the ORM's IN list is not)
         cursor.execute(f"SELECT fingerprint, status, flapping, last_seen, transitions FROM {table} "  # noqa: S608
-                       "WHERE fingerprint = ANY(%s)", [fingerprints])
+                       "WHERE fingerprint = ANY(%b)", [fingerprints])
         return cursor.fetchall()
 
 
@@ -117,10 +135,11 @@ def insert_signals(rows: Sequence[dict[str, Any]], now: datetime) -> set[str]:
     tail = " ON CONFLICT (fingerprint) DO NOTHING RETURNING fingerprint"
     with connection.cursor() as cursor:
         if _postgres():
-            # One array per column: a statement of constant text, which psycopg and the server parse once.
+            # One array per column: a statement of constant text, which psycopg and the server parse once; the
+            # arrays go in binary (%b), which spares psycopg quoting every element with a regular expression.
             cursor.execute(
                 head + "SELECT u.fingerprint, u.group_key, u.cluster_id, u.source, u.status, %s, %s, %s, 1, false "
-                "FROM unnest(%s::text[], %s::text[], %s::bigint[], %s::text[], %s::text[]) "
+                "FROM unnest(%b::text[], %b::text[], %b::bigint[], %b::text[], %b::text[]) "
                 "AS u(fingerprint, group_key, cluster_id, source, status) ORDER BY u.fingerprint" + tail,
                 [moment, moment, moment, *([row[name] for row in rows] for name in names)],
             )
@@ -141,7 +160,7 @@ def claim_flips(fingerprints: list[str], status: str, now: datetime, observed_at
     table = connection.ops.quote_name(Signal._meta.db_table)  # placeholders only, as in `insert_signals`
     moment = connection.ops.adapt_datetimefield_value(now)
     # PostgreSQL: one array (constant statement text); elsewhere an IN list.
-    which = "= ANY(%s)" if _postgres() else f"IN ({', '.join(['%s'] * len(fingerprints))})"
+    which = "= ANY(%b)" if _postgres() else f"IN ({', '.join(['%s'] * len(fingerprints))})"
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET status = %s, last_seen = %s, last_transition_at = %s, "  # noqa: S608

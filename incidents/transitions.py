@@ -212,12 +212,12 @@ def _record_chunk(chunk: list[Transition], now: datetime) -> list[ClusterEvent]:
     else:
         incidents = {}
     return eventstore.insert_events([
-        ClusterEvent(
-            fingerprint=t.fingerprint, group_key=t.group_key, source=t.source, reason=t.reason, severity=t.severity,
-            status=t.status, cluster=t.cluster, namespace=t.namespace, object_kind=t.object_kind,
-            object_name=t.object_name, message=t.message, labels=t.labels, payload=t.payload,
-            occurred_at=t.occurred_at or now, recorded_at=now, incident=incidents.get(t.group_key),
-            flapping=t.fingerprint in flapping,
+        eventstore.build_event(
+            {"fingerprint": t.fingerprint, "group_key": t.group_key, "source": t.source, "reason": t.reason,
+             "severity": t.severity, "status": t.status, "namespace": t.namespace, "object_kind": t.object_kind,
+             "object_name": t.object_name, "message": t.message, "labels": t.labels, "payload": t.payload,
+             "occurred_at": t.occurred_at or now, "recorded_at": now, "flapping": t.fingerprint in flapping},
+            cluster=t.cluster, incident=incidents.get(t.group_key),
         )
         for t in recorded
     ])
