@@ -13,6 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.core.handlers.asgi import ASGIRequest
+from django.db import close_old_connections
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.dateparse import parse_datetime
@@ -143,9 +144,20 @@ def off_the_event_loop(view: Callable[..., HttpResponseBase]) -> Callable[..., A
     run it (and a test's transaction stays visible). Attributes (DRF's `cls` for the schema, `csrf_exempt`) are
     kept."""
 
+    def with_fresh_connections(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        # What Django's request_started/request_finished do for the thread that serves a request: a connection
+        # that broke (PostgreSQL restarted) or outlived CONN_MAX_AGE is closed, and the next query opens a new
+        # one. Without this a pool thread would keep a broken connection and fail every request it serves.
+        close_old_connections()
+        try:
+            return view(request, *args, **kwargs)
+        finally:
+            close_old_connections()
+
     async def in_a_thread(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        in_pool = isinstance(request, ASGIRequest)
-        return await sync_to_async(view, thread_sensitive=not in_pool)(request, *args, **kwargs)
+        if not isinstance(request, ASGIRequest):
+            return await sync_to_async(view)(request, *args, **kwargs)
+        return await sync_to_async(with_fresh_connections, thread_sensitive=False)(request, *args, **kwargs)
 
     return functools.wraps(view)(in_a_thread)
 
