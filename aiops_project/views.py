@@ -15,8 +15,8 @@ from aiops_project.health import readiness, readiness_off_the_loop
 
 @require_GET
 @never_cache
-def health(request: HttpRequest) -> JsonResponse:
-    """Liveness: the process answers. No dependencies are touched."""
+async def health(request: HttpRequest) -> JsonResponse:
+    """Liveness: the process answers. No dependencies are touched (async: no thread under ASGI)."""
     return JsonResponse({"status": "ok"})
 
 
