@@ -6,8 +6,17 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from aiops_project.health import check_database
+
+
+def migrations_pending() -> bool:
+    """Whether `migrate` has anything to apply: reading the migration files and the applied ones (~20 ms) rather
+    than running `migrate` (~0.3-1.3 s with nothing to do: its checks and post-migrate signals)."""
+    executor = MigrationExecutor(connection)
+    return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
 
 
 class Command(BaseCommand):
@@ -16,6 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if (error := check_database()) is not None:
             raise CommandError(f"{error} (check DATABASE_URL)")
-        call_command("migrate", interactive=False, verbosity=0)
+        if migrations_pending():
+            call_command("migrate", interactive=False, verbosity=0)
         call_command("load_defaults", stdout=self.stdout)
         call_command("ensure_admin", stdout=self.stdout)

@@ -10,17 +10,18 @@ call has its own timeout). Production keeps worker, beat and watcher apart (dock
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import threading
-from typing import Any
+from typing import IO, Any
 
 from celery.beat import EmbeddedService
 from celery.signals import worker_ready, worker_shutdown
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from aiops_project.celery import app
 from aiops_project.schedules import ALL_QUEUES
-from incidents.watcher import watch_until
 
 
 class Command(BaseCommand):
@@ -31,10 +32,11 @@ class Command(BaseCommand):
         parser.add_argument("--hostname", default="worker@%h")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self._identity_lock = _lock_identity()
         stop = threading.Event()
         # thread=True: a Thread (start, is_alive) whose stop() ends beat's loop; the stubs type both kinds as one.
         beat: Any = EmbeddedService(app, thread=True, scheduler_cls=settings.CELERY_BEAT_SCHEDULER)
-        watcher = threading.Thread(target=watch_until, args=(stop,), name="watcher", daemon=True)
+        watcher = threading.Thread(target=_watch_until, args=(stop,), name="watcher", daemon=True)
 
         def start(**_: Any) -> None:  # once the worker consumes: what beat sends is taken at once
             beat.start()
@@ -57,3 +59,30 @@ class Command(BaseCommand):
                              "--loglevel", "INFO"])
         finally:
             halt()
+
+
+def _watch_until(stop: threading.Event) -> None:
+    # Imported in the watcher's thread once the worker consumes: it loads the Kubernetes client (~1 s,
+    # `python -X importtime`), which the worker's start need not wait for.
+    from incidents.watcher import watch_until
+
+    watch_until(stop)
+
+
+def _lock_identity() -> IO[bytes] | None:
+    """With AIOPS_LEADER_IDENTITY (runstack sets one that outlives restarts), hold a lock on it in the var dir for
+    the life of this process: a second process with that identity on this host would lead beside this one (each
+    sees the lease as its own). The kernel drops the lock when the process dies, however it dies."""
+    identity = settings.LEADER_IDENTITY
+    if not identity:
+        return None
+    path = settings.VAR_DIR / f"leader-{hashlib.sha256(identity.encode()).hexdigest()[:16]}.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = path.open("wb")  # held open, and locked, until the process exits
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise CommandError(f"another process on this host runs with AIOPS_LEADER_IDENTITY={identity!r} "
+                           f"(it holds {path})") from None
+    return handle

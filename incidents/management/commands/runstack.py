@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -25,10 +26,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from aiops_project import embedded_redis
 from aiops_project.health import check_database, check_redis
 from incidents.clusters import simulated_cluster_wanted
+from incidents.management.commands.bootstrap import migrations_pending
 
 # uvicorn on uvloop + httptools, as the Dockerfile runs it (bench/web_server.py has the figures that chose it).
 WEB_SERVER_OPTIONS = ["--loop", "uvloop", "--http", "httptools", "--ws", "websockets", "--lifespan", "off",
                       "--no-access-log"]
+EMBEDDED_LEASE_SECONDS = 60  # the background process's leases, unless AIOPS_LEADER_LEASE_SECONDS says otherwise
 
 
 @dataclass
@@ -46,15 +49,14 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=settings.HTTP_PORT)
         parser.add_argument("--concurrency", type=int, default=2, help="Celery worker threads.")
         parser.add_argument("--bootstrap", action="store_true",
-                            help="Run `manage.py bootstrap` first, in this process (`make run`: one start less).")
+                            help="Run `manage.py bootstrap` in this process (`make run`: one start less), beside "
+                                 "the web process's start when there is nothing to migrate.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.children: list[Child] = []
         self.stopping = False
         signal.signal(signal.SIGINT, self._on_signal)
         signal.signal(signal.SIGTERM, self._on_signal)
-        if options["bootstrap"]:
-            call_command("bootstrap", stdout=self.stdout)
         try:
             self._start_all(options)
         except CommandError:
@@ -73,9 +75,9 @@ class Command(BaseCommand):
     def _on_signal(self, signum: int, frame: Any) -> None:
         self.stopping = True
 
-    def _spawn(self, name: str, argv: list[str]) -> subprocess.Popen[bytes]:
+    def _spawn(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
         # A session of its own: Ctrl-C reaches only this supervisor, which stops children in order.
-        process = subprocess.Popen(argv, env=os.environ.copy(), start_new_session=True)
+        process = subprocess.Popen(argv, env=env or os.environ.copy(), start_new_session=True)
         self.children.append(Child(name, process))
         return process
 
@@ -88,27 +90,61 @@ class Command(BaseCommand):
             if process is not None:
                 self.children.append(Child("redis", process))
             self.stdout.write(f"Embedded Redis on {settings.EMBEDDED_REDIS_SOCKET}")
-        for check in (check_database, check_redis):
-            if (error := check()) is not None:
-                raise CommandError(error)
-
-        python = sys.executable
-        # The web process first: it needs neither the simulated cluster nor the worker to answer /ready.
-        self._spawn("web", [python, "-m", "uvicorn", *WEB_SERVER_OPTIONS, "--host", options["host"],
-                            "--port", str(options["port"]), "aiops_project.asgi:application"])
-        if simulated_cluster_wanted():  # not when bootstrap picked up a real cluster instead
+        if (error := check_database()) is not None:
+            raise CommandError(f"{error} (check DATABASE_URL)" if options["bootstrap"] else error)
+        # With nothing to migrate, the web process and the simulated cluster start while bootstrap loads the
+        # defaults (each Django process takes seconds to start: side by side, not one after the other). With
+        # migrations to apply, the web process waits for them: /ready must not answer before the tables exist.
+        early = not options["bootstrap"] or not migrations_pending()
+        if early:
+            self._start_web(options)
+            self._start_simcluster()
+        if options["bootstrap"]:
+            call_command("bootstrap", stdout=self.stdout)
+        if self.stopping:  # Ctrl-C meanwhile: handle() stops what started
+            return
+        if (error := check_redis()) is not None:
+            raise CommandError(error)
+        if not early:
+            self._start_web(options)
+        self._start_simcluster()
+        if "simcluster" in self.names():
             kubeconfig = settings.SIMCLUSTER_KUBECONFIG
-            kubeconfig.unlink(missing_ok=True)
-            self._spawn("simcluster", [
-                python, "-m", "simcluster", "--scenario", str(settings.SIMCLUSTER_SCENARIO),
-                "--host", "127.0.0.1", "--port", str(settings.SIMCLUSTER_PORT), "--kubeconfig", str(kubeconfig),
-            ])
             self._wait_for(lambda: kubeconfig.exists(), "simcluster", "the simulated cluster to listen")
-        # The worker with beat and the watcher (watch mode beside the periodic poll: detection within a
-        # second; the poll stays as the safety net) in one process.
-        self._spawn("background", [python, str(settings.BASE_DIR / "manage.py"), "runbackground",
+        self._start_background(options)
+
+    def names(self) -> set[str]:
+        return {child.name for child in self.children}
+
+    def _start_web(self, options: dict[str, Any]) -> None:
+        # It needs neither the simulated cluster nor the worker to answer /ready.
+        self._spawn("web", [sys.executable, "-m", "uvicorn", *WEB_SERVER_OPTIONS, "--host", options["host"],
+                            "--port", str(options["port"]), "aiops_project.asgi:application"])
+
+    def _start_simcluster(self) -> None:
+        if "simcluster" in self.names() or not simulated_cluster_wanted():  # not beside a real cluster
+            return
+        kubeconfig = settings.SIMCLUSTER_KUBECONFIG
+        kubeconfig.unlink(missing_ok=True)
+        self._spawn("simcluster", [
+            sys.executable, "-m", "simcluster", "--scenario", str(settings.SIMCLUSTER_SCENARIO),
+            "--host", "127.0.0.1", "--port", str(settings.SIMCLUSTER_PORT), "--kubeconfig", str(kubeconfig),
+        ])
+
+    def _start_background(self, options: dict[str, Any]) -> None:
+        """The worker with beat and the watcher (watch mode beside the periodic poll: detection within a second;
+        the poll stays as the safety net) in one process, after bootstrap (beat reads the schedules it writes)."""
+        env = os.environ.copy()
+        # The one background process of this stack leads the "beat" and "watcher" leases as an identity that
+        # outlives a restart (this host and var dir; runbackground locks it): a stack restarted after a crash
+        # leads again at once instead of waiting for its old lease to expire. So the lease may be long: renewed
+        # every 12 s instead of 3 s (10 lease writes a minute instead of 40, bench/embedded_stack.py). Another
+        # stack on the same database still stands by, and takes over 60 s after this one stops renewing.
+        env.setdefault("AIOPS_LEADER_IDENTITY", f"{socket.gethostname()}:{settings.VAR_DIR}"[:200])
+        env.setdefault("AIOPS_LEADER_LEASE_SECONDS", str(EMBEDDED_LEASE_SECONDS))
+        self._spawn("background", [sys.executable, str(settings.BASE_DIR / "manage.py"), "runbackground",
                                    "--concurrency", str(options["concurrency"]),
-                                   "--hostname", f"worker-{os.getpid()}@%h"])
+                                   "--hostname", f"worker-{os.getpid()}@%h"], env=env)
 
     def _wait_for(self, ready: Any, name: str, what: str, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
