@@ -180,18 +180,18 @@ def export_rules() -> str:
     return yaml.safe_dump({"rules": specs}, sort_keys=False, allow_unicode=True)
 
 
-def _yaml_files(directory: Path) -> list[Path]:
+def yaml_files(directory: Path) -> list[Path]:
     return sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
 
 
 def load_definitions(playbook_dir: Path, rule_dir: Path) -> tuple[int, int]:
     """Parse every file first, then write everything in one transaction: all or nothing. Idempotent."""
     playbooks: list[tuple[Path, PlaybookSpec]] = []
-    for path in _yaml_files(playbook_dir):
+    for path in yaml_files(playbook_dir):
         playbooks.extend((path, spec) for spec in parse_playbook_file(path))
     known = {spec.name for _, spec in playbooks} | set(Playbook.objects.values_list("name", flat=True))
     rules: list[tuple[Path, RuleSpec]] = []
-    for path in _yaml_files(rule_dir):
+    for path in yaml_files(rule_dir):
         rules.extend((path, spec) for spec in parse_rule_file(path, known))
     _refuse_duplicates([(p, s.name) for p, s in playbooks], "playbook")
     _refuse_duplicates([(p, s.name) for p, s in rules], "rule")
