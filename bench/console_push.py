@@ -1,7 +1,7 @@
 """Console push latency: from an alert committed to the open console page showing its incident.
 
 The target (from the issue) is: pushed updates reach an open page within 500 ms. This starts the whole
-stack as `make run` does (`manage.py runstack`: daphne, Celery worker and beat, the watcher, the simulated
+stack as `make run` does (`manage.py runstack`: uvicorn, the worker with beat and the watcher, the simulated
 cluster, embedded or configured Redis) on a throwaway database, imports one rule that opens an incident
 for every alert from Alertmanager, logs Chromium (headless, Debian's) into /console/, and watches the page
 with a MutationObserver that stamps (Date.now()) the moment each alert's incident title appears.

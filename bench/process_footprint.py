@@ -7,8 +7,9 @@ server, else postgres://postgres@127.0.0.1:5432) and database 13 of REDIS_URL's 
 emptied before and after. The simulated cluster (crashloop scenario) plays Kubernetes, registered by
 load_defaults as with `make run`: the watcher and beat's 10 s poll read it, the playbooks' MCP calls act on it.
 migrate is `migrate --noinput` then `load_defaults` (two one-shot commands, each sampled until it exits); web
-is daphne; worker is prefork --concurrency 2 on default,detection,remediation (its pool processes keep a warm
-MCP server subprocess each per server and cluster used); beat uses LeaderDatabaseScheduler; the watcher is
+is uvicorn with docker-compose.yml's options (uvloop, httptools); worker is prefork --concurrency 2 on
+default,detection,remediation (its pool processes keep a warm MCP server subprocess each per server and
+cluster used); beat uses LeaderDatabaseScheduler; the watcher is
 watch_clusters.
 
 Phases once /ready answers: SETTLE s unmeasured (the watcher sees the crashloop at once: incident, RCA, the
@@ -25,6 +26,10 @@ memory charge) summed over the tree, and CPU seconds (user + system, reaped chil
 Suggested: memory request = the larger of the idle and after-load median RSS, rounded up to 32 MiB; limit =
 2 x peak RSS rounded up to 64 MiB; CPU request = the load phase's average cores rounded up to 50m; CPU limit
 = the busiest SAMPLE window rounded up to 250m (a CPU limit only throttles: leaving it out is fine too).
+
+This is the production layout (a process per role). `make run`'s compact layout (web, one background process
+with the worker, beat and the watcher, a supervisor without Django) is measured by bench/embedded_stack.py and
+bench/stack_startup.py.
 
 Usage: .venv/bin/python bench/process_footprint.py
 """
@@ -407,7 +412,9 @@ def measure(tmp: Path, database_url: str, redis_url: str, roles: list[Role]) -> 
     celery = [py, "-m", "celery", "-A", "aiops_project"]
     roles += [
         sim,
-        Role("web", [py, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "aiops_project.asgi:application"]),
+        Role("web", [py, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port), "--loop", "uvloop", "--http",
+                     "httptools", "--ws", "websockets", "--lifespan", "off", "--no-access-log",
+                     "aiops_project.asgi:application"]),
         Role("worker", [*celery, "worker", "--loglevel", "INFO", "--queues", "default,detection,remediation",
                         "--concurrency", "2"]),
         Role("beat", [*celery, "beat", "--loglevel", "INFO", "--scheduler",
