@@ -4,7 +4,8 @@
 one redis-py client (with its connection pool) per URL for Redis and the broker, and, under ASGI, a small pool
 of threads of its own that keep their database connection (CONN_MAX_AGE) from one call to the next. Each check
 still makes a round trip on every call (SELECT 1, PING), so a dependency that goes down fails the next call;
-a connection broken meanwhile is dropped by its pool and the next call connects again. Measured by
+a connection broken meanwhile is dropped by its pool and the next call connects again. What the apps report
+beside the checks (READINESS_DETAILS, informative) is reused for up to DETAILS_MAX_AGE under ASGI. Measured by
 bench/web_overhead.py (/ready at 8 connections, PostgreSQL + Redis over TCP, 2 CPUs shared with the load):
 49 req/s with a new Redis connection, a new broker connection and a new database connection per call.
 """
@@ -12,6 +13,7 @@ bench/web_overhead.py (/ready at 8 connections, PostgreSQL + Redis over TCP, 2 C
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
@@ -127,11 +129,32 @@ def readiness() -> tuple[dict[str, str], dict[str, Any]]:
     return {}, {name: detail() for name, detail in READINESS_DETAILS.items()}
 
 
+# How long /ready's threads reuse what the apps reported. The details are state as the workers and the poll last
+# wrote it (seconds old already) and never decide the 503, while computing them is most of a call's database work
+# (bench/web_overhead.py: 1.9 of 2.5 ms per call on PostgreSQL); the checks above run on every call.
+DETAILS_MAX_AGE = 1.0
+_details: tuple[float, dict[str, Any]] | None = None
+_details_lock = threading.Lock()
+
+
+def _recent_details() -> dict[str, Any]:
+    global _details
+    now = time.monotonic()
+    with _details_lock:
+        if _details is not None and now - _details[0] < DETAILS_MAX_AGE:
+            return _details[1]
+    fresh = {name: detail() for name, detail in READINESS_DETAILS.items()}
+    with _details_lock:
+        _details = (now, fresh)
+    return fresh
+
+
 def _pooled_readiness() -> tuple[dict[str, str], dict[str, Any]]:
     # As Django does at a request's start: drop this thread's database connection if it failed last time or
     # outlived CONN_MAX_AGE (the next query connects again).
     close_old_connections()
-    return readiness()
+    failures = failing_checks()
+    return (failures, {}) if failures else ({}, _recent_details())
 
 
 # Threads of /ready's own under ASGI: each keeps its database connection between calls (Django's sync views run
@@ -156,7 +179,8 @@ def close_pooled_connections() -> None:
 
 
 async def readiness_off_the_loop() -> tuple[dict[str, str], dict[str, Any]]:
-    """`readiness()` in /ready's own threads, for an async caller under ASGI."""
+    """`readiness()` in /ready's own threads, for an async caller under ASGI: the checks on every call, the apps'
+    details at most DETAILS_MAX_AGE old."""
     import asyncio
 
     return await asyncio.get_running_loop().run_in_executor(_pool, _pooled_readiness)
