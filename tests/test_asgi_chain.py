@@ -4,25 +4,29 @@ and the async middleware chain (aiops_project/middleware.py) doing what Django's
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from asgiref.sync import sync_to_async
+from django.db import connections
 from django.test import AsyncClient, override_settings
 
 from aiops_project import embedded_redis, health
 from tests.factories import make_user
 
 
-@pytest.fixture
-def pooled_ready() -> Iterator[None]:
-    """/ready's threads keep database connections: closed after the test, before its database goes."""
+@pytest.fixture(autouse=True)
+async def _connections_closed() -> AsyncIterator[None]:
+    """The test's sync views ran in asgiref's thread for thread-sensitive code, /ready's checks in its own
+    threads: each keeps a database connection, closed after the test, before its database goes."""
     yield
+    await sync_to_async(connections.close_all)()
     health.close_pooled_connections()
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_ready_keeps_its_redis_connection_and_fails_while_redis_is_down(pooled_ready: None):
+async def test_ready_keeps_its_redis_connection_and_fails_while_redis_is_down():
     socket = Path(tempfile.mkdtemp()) / "redis.sock"
     server = embedded_redis.start(socket)
     assert server is not None
@@ -48,7 +52,7 @@ async def test_ready_keeps_its_redis_connection_and_fails_while_redis_is_down(po
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_ready_names_a_down_broker(pooled_ready: None):
+async def test_ready_names_a_down_broker():
     with override_settings(CELERY_BROKER_URL="redis://127.0.0.1:1/0"):
         response = await AsyncClient().get("/ready")
     assert response.status_code == 503
@@ -73,8 +77,6 @@ async def test_the_async_chain_sets_the_headers_and_refuses_as_before():
 
 @pytest.mark.django_db(transaction=True)
 async def test_login_with_csrf_saves_the_session_and_opens_the_console():
-    from asgiref.sync import sync_to_async
-
     await sync_to_async(make_user)("ops", is_staff=True)
     client = AsyncClient(enforce_csrf_checks=True)
     form = await client.get("/accounts/login/")
@@ -89,7 +91,7 @@ async def test_login_with_csrf_saves_the_session_and_opens_the_console():
 
 @override_settings(ALLOWED_HOSTS=["aiops.example.com"])
 @pytest.mark.django_db(transaction=True)
-async def test_a_probe_by_pod_ip_reaches_the_async_ready(pooled_ready: None):
+async def test_a_probe_by_pod_ip_reaches_the_async_ready():
     response = await AsyncClient().get("/ready", headers={"Host": "10.244.1.17:8000"})
     assert response.status_code == 200 and response.json()["status"] == "ok", response.content
     assert (await AsyncClient().get("/console/", headers={"Host": "10.244.1.17:8000"})).status_code == 400
