@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -275,3 +276,19 @@ def test_the_playbook_admin_saves_a_coherent_playbook(admin_client):
     assert response.status_code == 302, response.content.decode()[-3000:]
     assert list(PlaybookStep.objects.values_list("tool", "is_rollback")) == [("rollout_restart", False),
                                                                              ("rollout_undo", True)]
+
+
+def test_loading_unchanged_files_over_unchanged_definitions_is_skipped_and_an_edit_loads_them_again():
+    def load() -> str:
+        out = StringIO()
+        call_command("load_defaults", stdout=out)
+        return out.getvalue()
+
+    assert "Loaded 4 playbook(s)" in load()
+    assert "the files did not change since they were loaded" in load()
+    Playbook.objects.filter(name="crashloop-remediation").update(description="edited in the admin")
+    assert "Loaded 4 playbook(s)" in load()  # the files win, as on every start before
+    assert Playbook.objects.get(name="crashloop-remediation").description != "edited in the admin"
+    PlaybookStep.objects.filter(playbook__name="crashloop-remediation").delete()
+    assert "Loaded 4 playbook(s)" in load()
+    assert Playbook.objects.get(name="crashloop-remediation").steps.count() == 3

@@ -382,3 +382,25 @@ def test_a_stop_signal_asks_beat_to_stop_between_ticks_and_touches_nothing_in_th
     finally:
         platforms.signals.update(**saved)
         elector.stop()
+
+
+def test_an_identity_that_outlives_restarts_is_held_by_one_process_of_a_host_at_a_time(
+        settings: Any, tmp_path: Path) -> None:
+    from django.core.management.base import CommandError
+
+    from incidents.management.commands.runbackground import _lock_identity
+
+    settings.VAR_DIR, settings.LEADER_IDENTITY = tmp_path, "host:/srv/aiops/var"
+    assert leader.default_identity() == "host:/srv/aiops/var"
+    held = _lock_identity()
+    assert held is not None
+    try:
+        with pytest.raises(CommandError, match="another process on this host runs with AIOPS_LEADER_IDENTITY"):
+            _lock_identity()  # a second open of the lock file: refused as another process would be
+    finally:
+        held.close()
+    again = _lock_identity()  # released with its holder
+    assert again is not None
+    again.close()
+    settings.LEADER_IDENTITY = ""
+    assert _lock_identity() is None and re.fullmatch(r".+:\d+", leader.default_identity())

@@ -304,3 +304,25 @@ async def test_a_cluster_named_by_secret_reads_its_kubeconfig_from_the_secrets_d
     cluster = await in_thread(lambda: make_cluster("prod", kubeconfig_path="", kubeconfig_secret="prod-kubeconfig"))
     serve_failures(kmock)
     assert await in_thread(poll(cluster)) == FIRING
+
+
+async def test_a_poll_that_finds_nothing_new_leaves_the_cluster_row_alone(kmock: Any, cluster: Cluster) -> None:
+    serve_failures(kmock)
+    assert await in_thread(poll(cluster)) == FIRING
+
+    def polled() -> tuple[datetime | None, str]:
+        row = Cluster.objects.get(pk=cluster.pk)
+        return row.last_polled_at, row.last_poll_error
+
+    first = await in_thread(polled)
+    assert await in_thread(poll(cluster)) == []
+    assert await in_thread(polled) == first  # the same outcome, stamped recently: not written again
+    kmock[kmock.action.LIST] << 401
+    assert await in_thread(poll(cluster)) == []
+    stamp_after_failure, error = await in_thread(polled)
+    assert error and stamp_after_failure != first[0]  # a changed outcome is written at once
+    # An old stamp is renewed by the next poll, even when its outcome is the same.
+    await in_thread(lambda: Cluster.objects.filter(pk=cluster.pk).update(
+        last_polled_at=datetime(2020, 1, 1, tzinfo=UTC)))
+    assert await in_thread(poll(cluster)) == []
+    assert (await in_thread(polled))[0] != datetime(2020, 1, 1, tzinfo=UTC)
