@@ -48,6 +48,23 @@ def refresh_tools(server: str) -> list[ToolInfo]:
     return [_info(server, t) for t in listed]
 
 
+def prefetch_tools(server: str) -> None:
+    """Ask a server of the configuration file for its tools and remember the answer for `server_tools`,
+    without the database: bootstrap does it while migrate creates the tables (a stdio server takes seconds
+    to start). A failure is left for the checks that need the tools to ask again and report."""
+    from mcp_bridge.manager import sessions
+
+    config = load_config(settings.MCP_CONFIG_FILE).get(server)
+    if config is None:
+        return
+    try:
+        listed = sessions().list_tools(config, timeout=config.timeout_seconds or settings.MCP_CALL_TIMEOUT_SECONDS)
+    except McpBridgeError as exc:
+        log.info("mcp_prefetch_failed", server=server, error=str(exc)[:300])
+        return
+    _memo[str(settings.MCP_CONFIG_FILE), server] = (time.monotonic(), listed)
+
+
 def _store(server: str, listed: list[dict[str, Any]]) -> None:
     now = timezone.now()
     with transaction.atomic():

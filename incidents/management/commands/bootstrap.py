@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from django.core.management import call_command
@@ -10,6 +11,10 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from aiops_project.health import check_database
+from mcp_bridge.registry import prefetch_tools
+
+# The bundled MCP server the default playbooks' steps use: load_defaults checks them against its tools.
+PLAYBOOK_SERVER = "kubernetes"
 
 
 def migrations_pending() -> bool:
@@ -26,6 +31,12 @@ class Command(BaseCommand):
         if (error := check_database()) is not None:
             raise CommandError(f"{error} (check DATABASE_URL)")
         if migrations_pending():
+            # An empty registry (a new database): load_defaults would start the server to list its tools
+            # (~2.5-4 s, most of a cold start's load_defaults): it starts while migrate runs instead.
+            prefetch = threading.Thread(target=prefetch_tools, args=(PLAYBOOK_SERVER,), name="mcp-prefetch",
+                                        daemon=True)
+            prefetch.start()
             call_command("migrate", interactive=False, verbosity=0)
+            prefetch.join()  # its session must be open (or failed) before load_defaults asks the same server
         call_command("load_defaults", stdout=self.stdout)
         call_command("ensure_admin", stdout=self.stdout)
