@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from aiops_project.health import check_database
+from mcp_bridge.manager import sessions
 from mcp_bridge.registry import prefetch_tools
 
 # The bundled MCP server the default playbooks' steps use: load_defaults checks them against its tools.
@@ -40,3 +41,6 @@ class Command(BaseCommand):
             prefetch.join()  # its session must be open (or failed) before load_defaults asks the same server
         call_command("load_defaults", stdout=self.stdout)
         call_command("ensure_admin", stdout=self.stdout)
+        # Stop the MCP servers the checks started (~0.3 s): runstack replaces itself with its supervisor next,
+        # which would leave them to exit unreaped.
+        sessions().close_all()
