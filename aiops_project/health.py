@@ -6,8 +6,9 @@ of threads of its own that keep their database connection (CONN_MAX_AGE) from on
 still makes a round trip on every call (SELECT 1, PING), so a dependency that goes down fails the next call;
 a connection broken meanwhile is dropped by its pool and the next call connects again. What the apps report
 beside the checks (READINESS_DETAILS, informative) is reused for up to DETAILS_MAX_AGE under ASGI. Measured by
-bench/web_overhead.py (/ready at 8 connections, PostgreSQL + Redis over TCP, 2 CPUs shared with the load):
-49 req/s with a new Redis connection, a new broker connection and a new database connection per call.
+bench/web_overhead.py (/ready at 8 connections, uvicorn, PostgreSQL + Redis over TCP, 2 CPUs at load 4, two
+alternating rounds): 49-68 req/s, 6-10 % of them 503, with a new Redis, broker and database connection per call;
+297-326 req/s, none 503, this way.
 """
 
 from __future__ import annotations
