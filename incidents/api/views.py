@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import functools
 import hmac
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import redis
@@ -136,7 +136,7 @@ def _count(cache: Any, key: str, timeout: int) -> int:
         return 1
 
 
-def off_the_event_loop(view: Callable[..., HttpResponseBase]) -> Callable[..., Awaitable[HttpResponseBase]]:
+def off_the_event_loop(view: Callable[..., HttpResponseBase]) -> Callable[..., Coroutine[Any, Any, HttpResponseBase]]:
     """The view as an async view that runs in a thread of the default pool, not in Django's one thread for sync
     views: under ASGI, notifications from several Alertmanagers (or one with several webhooks in flight) then
     wait for the database side by side instead of queueing. Each pool thread keeps its own database connection
