@@ -6,6 +6,7 @@ class IncidentsConfig(AppConfig):
     verbose_name = "Incidents"
 
     def ready(self) -> None:
+        from aiops_project import checks  # noqa: F401  (registers the middleware deploy checks)
         from aiops_project.health import READINESS_DETAILS
         from aiops_project.metrics import register_collector
         from incidents.audit import record_tool_refusal
