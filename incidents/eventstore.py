@@ -41,7 +41,7 @@ def build_event(values: dict[str, Any], **related: Model | None) -> ClusterEvent
     for name, field in relations.items():
         assert isinstance(field, ForeignKey)
         values[field.attname] = obj.pk if (obj := related[name]) is not None else None
-    event = ClusterEvent(*[values.get(field.attname) for field in meta.concrete_fields])
+    event = ClusterEvent(*[values.get(field.attname) for field in meta.concrete_fields])  # type: ignore[misc]  # by position
     for name, field in relations.items():
         assert isinstance(field, ForeignKey)
         field.set_cached_value(event, related[name])  # event.cluster and event.incident: no query
