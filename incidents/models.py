@@ -148,7 +148,8 @@ class Signal(models.Model):
     group_key = models.CharField(
         max_length=40, blank=True, help_text="What the signal is about (e.g. its workload): one incident per group."
     )
-    cluster = models.ForeignKey(Cluster, null=True, blank=True, on_delete=models.CASCADE)
+    # No index of its own: the (cluster, source, status) index below leads with it.
+    cluster = models.ForeignKey(Cluster, null=True, blank=True, on_delete=models.CASCADE, db_index=False)
     source = models.CharField(max_length=20, choices=EventSource.choices)
     status = models.CharField(max_length=10, choices=EventStatus.choices)
     first_seen = models.DateTimeField(default=timezone.now)
