@@ -4,10 +4,14 @@ apps above it (the layer contract in pyproject.toml names it as its one exceptio
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aiops_project.settings")
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)  # as django.core.asgi.get_asgi_application does
+
+from aiops_project.asgi_threads import WarmThreadsASGIHandler  # noqa: E402
+
+django_asgi_app = WarmThreadsASGIHandler()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

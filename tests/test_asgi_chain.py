@@ -4,15 +4,22 @@ and the async middleware chain (aiops_project/middleware.py) doing what Django's
 from __future__ import annotations
 
 import tempfile
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
+from asgiref.testing import ApplicationCommunicator
+from django.core.signals import request_finished, request_started
 from django.db import connections
+from django.db.backends.signals import connection_created
 from django.test import AsyncClient, override_settings
+from rest_framework.authtoken.models import Token
 
 from aiops_project import embedded_redis, health
+from aiops_project.asgi_threads import RequestThreads, WarmThreadsASGIHandler
 from tests.factories import make_user
 
 
@@ -95,3 +102,82 @@ async def test_a_probe_by_pod_ip_reaches_the_async_ready():
     response = await AsyncClient().get("/ready", headers={"Host": "10.244.1.17:8000"})
     assert response.status_code == 200 and response.json()["status"] == "ok", response.content
     assert (await AsyncClient().get("/console/", headers={"Host": "10.244.1.17:8000"})).status_code == 400
+
+
+async def _asgi_get(app: WarmThreadsASGIHandler, path: str, token: str) -> int:
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"testserver"), (b"authorization", f"Token {token}".encode())],
+        "client": ("127.0.0.1", 40000),
+        "server": ("testserver", 80),
+    }
+    communicator = ApplicationCommunicator(app, scope)
+    await communicator.send_input({"type": "http.request", "body": b""})
+    start = await communicator.receive_output(timeout=30)
+    while (await communicator.receive_output(timeout=30)).get("more_body"):
+        pass
+    await communicator.wait(timeout=30)
+    return int(start["status"])
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_sequential_requests_to_a_sync_view_share_one_warm_thread_and_its_connection():
+    token = (await sync_to_async(Token.objects.create)(user=await sync_to_async(make_user)("reader"))).key
+    app = WarmThreadsASGIHandler(bound=4)
+    seen: list[tuple[str, threading.Thread]] = []
+
+    def recorder(name: str) -> Any:
+        return lambda **kwargs: seen.append((name, threading.current_thread()))
+
+    receivers = {
+        request_started: recorder("started"),
+        connection_created: recorder("connected"),
+        request_finished: recorder("finished"),
+    }
+    for signal, receiver in receivers.items():
+        signal.connect(receiver, weak=False)
+    try:
+        first = await _asgi_get(app, "/api/v1/incidents/", token)
+        first_seen, seen[:] = list(seen), []
+        second = await _asgi_get(app, "/api/v1/incidents/", token)
+    finally:
+        for signal, receiver in receivers.items():
+            signal.disconnect(receiver)
+        await sync_to_async(app.threads.close, thread_sensitive=False)()
+    assert first == second == 200
+    # One request's sync parts (signals, the view's queries, the response's close) ran in one borrowed thread...
+    assert [name for name, _ in first_seen] == ["started", "connected", "finished"]
+    thread = first_seen[0][1]
+    assert thread.name.startswith("django-request-") and {t for _, t in first_seen} == {thread}
+    # ...and the next request in the same thread, which kept its connection where CONN_MAX_AGE allows it.
+    assert {t for _, t in seen} == {thread}
+    kept = connections["default"].settings_dict["CONN_MAX_AGE"] != 0
+    assert [name for name, _ in seen] == (["started", "finished"] if kept else ["started", "connected", "finished"])
+
+
+def test_a_thread_still_running_a_left_call_is_lent_again_only_once_idle():
+    threads = RequestThreads(bound=2)
+    release = threading.Event()
+    try:
+        busy = threads.borrow()
+        assert busy is not None
+        left = busy.submit(release.wait)  # a sync view whose client went away: the thread runs on
+        threads.give_back(busy)
+        other = threads.borrow()
+        assert other is not None and other is not busy
+        assert threads.borrow() is None  # past the bound: the request gets Django's own thread
+        threads.give_back(other)
+        release.set()
+        left.result(timeout=30)
+        assert threads.borrow() is busy  # idle again, and the last given back is lent first
+    finally:
+        release.set()
+        threads.close()
