@@ -82,23 +82,17 @@ class Command(BaseCommand):
         return process
 
     def _start_all(self, options: dict[str, Any]) -> None:
-        if settings.EMBEDDED_REDIS:
-            try:
-                process = embedded_redis.start(settings.EMBEDDED_REDIS_SOCKET)
-            except embedded_redis.EmbeddedRedisError as exc:
-                raise CommandError(str(exc)) from None
-            if process is not None:
-                self.children.append(Child("redis", process))
-            self.stdout.write(f"Embedded Redis on {settings.EMBEDDED_REDIS_SOCKET}")
         if (error := check_database()) is not None:
             raise CommandError(f"{error} (check DATABASE_URL)" if options["bootstrap"] else error)
-        # With nothing to migrate, the web process and the simulated cluster start while bootstrap loads the
-        # defaults (each Django process takes seconds to start: side by side, not one after the other). With
-        # migrations to apply, the web process waits for them: /ready must not answer before the tables exist.
+        # With nothing to migrate, the web process and the simulated cluster start while Redis starts and
+        # bootstrap loads the defaults (each Django process takes seconds to start: side by side, not one after
+        # the other). With migrations to apply, the web process waits for them: /ready must not answer before
+        # the tables exist.
         early = not options["bootstrap"] or not migrations_pending()
         if early:
             self._start_web(options)
             self._start_simcluster()
+        self._start_redis()
         if options["bootstrap"]:
             call_command("bootstrap", stdout=self.stdout)
         if self.stopping:  # Ctrl-C meanwhile: handle() stops what started
@@ -112,6 +106,17 @@ class Command(BaseCommand):
             kubeconfig = settings.SIMCLUSTER_KUBECONFIG
             self._wait_for(lambda: kubeconfig.exists(), "simcluster", "the simulated cluster to listen")
         self._start_background(options)
+
+    def _start_redis(self) -> None:
+        if not settings.EMBEDDED_REDIS:
+            return
+        try:
+            process = embedded_redis.start(settings.EMBEDDED_REDIS_SOCKET)
+        except embedded_redis.EmbeddedRedisError as exc:
+            raise CommandError(str(exc)) from None
+        if process is not None:
+            self.children.insert(0, Child("redis", process))  # stopped last: the others may finish with it
+        self.stdout.write(f"Embedded Redis on {settings.EMBEDDED_REDIS_SOCKET}")
 
     def names(self) -> set[str]:
         return {child.name for child in self.children}
