@@ -44,12 +44,18 @@ def beat_led(db_url: str | None, sqlite_path: Path) -> bool:
     return False
 
 
-def start(env: dict[str, str], port: int, db_url: str | None,
-          sqlite_path: Path) -> tuple[subprocess.Popen[bytes], float, float]:
+def start(
+    env: dict[str, str], port: int, db_url: str | None, sqlite_path: Path
+) -> tuple[subprocess.Popen[bytes], float, float]:
     """Start the stack; seconds to /ready 200 and to the background leading beat."""
     started = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "manage.py", "runstack", "--bootstrap", "--port", str(port)], cwd=ROOT,
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "manage.py", "runstack", "--bootstrap", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     wait_ready(port, proc)
     ready = time.monotonic() - started
     deadline = time.monotonic() + 60
@@ -65,10 +71,17 @@ def spread(values: list[float]) -> str:
 def one_round(database: str, results: dict[str, list[float]], last: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         port = free_port()
-        env = {k: v for k, v in os.environ.items()
-               if k not in {"DATABASE_URL", "REDIS_URL"} and not k.startswith("AIOPS_LEADER_")}
-        env.update(AIOPS_VAR_DIR=f"{tmp}/var", AIOPS_HTTP_PORT=str(port), AIOPS_SIMCLUSTER_PORT=str(free_port()),
-                   AIOPS_CLUSTER_DISCOVERY="false")
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"DATABASE_URL", "REDIS_URL"} and not k.startswith("AIOPS_LEADER_")
+        }
+        env.update(
+            AIOPS_VAR_DIR=f"{tmp}/var",
+            AIOPS_HTTP_PORT=str(port),
+            AIOPS_SIMCLUSTER_PORT=str(free_port()),
+            AIOPS_CLUSTER_DISCOVERY="false",
+        )
         db_url = None
         if database == "postgres":
             extra, db_url = stack.enter_context(postgres_env())
@@ -83,8 +96,10 @@ def one_round(database: str, results: dict[str, list[float]], last: bool) -> Non
                 for pid in tree(proc.pid):
                     with contextlib.suppress(OSError):
                         rows.append((label(pid, cmdline(pid)), pid, pss_kb(pid)))
-                print(f"memory of the last warm start, just started: {len(rows)} processes, "
-                      f"PSS {sum(r[2] for r in rows) / 1024:.1f} MiB")
+                print(
+                    f"memory of the last warm start, just started: {len(rows)} processes, "
+                    f"PSS {sum(r[2] for r in rows) / 1024:.1f} MiB"
+                )
                 for name, pid, kb in sorted(rows, key=lambda r: -r[2]):
                     print(f"  {name:22s} pid {pid:>7}  PSS {kb / 1024:7.1f} MiB")
             stop(proc)
@@ -95,12 +110,15 @@ def main() -> None:
     ap.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     ap.add_argument("--rounds", type=int, default=2)
     args = ap.parse_args()
-    print(f"conditions: make run's command (manage.py runstack --bootstrap), venv present, {args.database} "
-          f"({'embedded Redis' if args.database == 'sqlite' else 'Redis server'}), simulated cluster crashloop, "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at the start, {args.rounds} round(s) of "
-          f"cold then warm")
-    results: dict[str, list[float]] = {key: [] for key in
-                                       ("cold /ready", "warm /ready", "cold background", "warm background")}
+    print(
+        f"conditions: make run's command (manage.py runstack --bootstrap), venv present, {args.database} "
+        f"({'embedded Redis' if args.database == 'sqlite' else 'Redis server'}), simulated cluster crashloop, "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at the start, {args.rounds} round(s) of "
+        f"cold then warm"
+    )
+    results: dict[str, list[float]] = {
+        key: [] for key in ("cold /ready", "warm /ready", "cold background", "warm background")
+    }
     for n in range(args.rounds):
         one_round(args.database, results, last=n == args.rounds - 1)
     print(f"load average at the end {os.getloadavg()[0]:.2f}")

@@ -34,8 +34,9 @@ class Command(BaseCommand):
         if migrations_pending():
             # An empty registry (a new database): load_defaults would start the server to list its tools
             # (~2.5-4 s, most of a cold start's load_defaults): it starts while migrate runs instead.
-            prefetch = threading.Thread(target=prefetch_tools, args=(PLAYBOOK_SERVER,), name="mcp-prefetch",
-                                        daemon=True)
+            prefetch = threading.Thread(
+                target=prefetch_tools, args=(PLAYBOOK_SERVER,), name="mcp-prefetch", daemon=True
+            )
             prefetch.start()
             call_command("migrate", interactive=False, verbosity=0)
             prefetch.join()  # its session must be open (or failed) before load_defaults asks the same server

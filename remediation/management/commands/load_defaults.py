@@ -29,8 +29,11 @@ STORED = (Playbook, PlaybookStep, Rule, McpServer, McpTool)
 def files_digest(*directories: Path) -> str:
     """The definition files, the MCP configuration (validation reads it) and the loader's own code."""
     digest = hashlib.sha256()
-    paths = [Path(definitions.__file__), settings.MCP_CONFIG_FILE,
-             *(path for directory in directories for path in definitions.yaml_files(directory))]
+    paths = [
+        Path(definitions.__file__),
+        settings.MCP_CONFIG_FILE,
+        *(path for directory in directories for path in definitions.yaml_files(directory)),
+    ]
     for path in paths:
         digest.update(f"{path}\0".encode())
         if path.is_file():
@@ -62,8 +65,10 @@ def _state() -> dict[str, Any]:
 
 
 class Command(BaseCommand):
-    help = ("Load the default playbooks and rules (YAML), the cluster this runs beside (or the simulated one) when "
-            "none is registered, and the beat schedules. Idempotent.")
+    help = (
+        "Load the default playbooks and rules (YAML), the cluster this runs beside (or the simulated one) when "
+        "none is registered, and the beat schedules. Idempotent."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--playbooks", default=str(settings.DEFAULT_PLAYBOOKS_DIR))
