@@ -253,8 +253,8 @@ INCIDENT_REOPEN_SECONDS = envint("AIOPS_INCIDENT_REOPEN_SECONDS", 600, minimum=0
 FLAP_WINDOW_SECONDS = envint("AIOPS_FLAP_WINDOW_SECONDS", 900, minimum=1)
 FLAP_TRANSITIONS = envint("AIOPS_FLAP_TRANSITIONS", 6, minimum=2)
 # A repeat (an alert redelivered, a poll seeing the same failure) touches its signal's last_seen only when that is
-# older than this: within it, a repeat writes nothing.
-SIGNAL_SEEN_SECONDS = envint("AIOPS_SIGNAL_SEEN_SECONDS", 60, minimum=0)
+# older than this: within it, a repeat writes nothing (as the poll's own stamp on the cluster, every 5 minutes).
+SIGNAL_SEEN_SECONDS = envint("AIOPS_SIGNAL_SEEN_SECONDS", 300, minimum=0)
 # How long a process trusts its compiled rules and maintenance windows before checking for changes.
 RULES_CACHE_SECONDS = float(envint("AIOPS_RULES_CACHE_SECONDS", 1, minimum=0))
 APPROVAL_TIMEOUT = timedelta(seconds=envint("AIOPS_APPROVAL_TIMEOUT_SECONDS", 300, minimum=10))
