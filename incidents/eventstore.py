@@ -41,7 +41,7 @@ def build_event(values: dict[str, Any], **related: Model | None) -> ClusterEvent
     for name, field in relations.items():
         assert isinstance(field, ForeignKey)
         values[field.attname] = obj.pk if (obj := related[name]) is not None else None
-    event = ClusterEvent(*[values.get(field.attname) for field in meta.concrete_fields])  # type: ignore[misc]  # by position
+    event = ClusterEvent(*[values.get(field.attname) for field in meta.concrete_fields])  # type: ignore[misc, unused-ignore]  # by position
     for name, field in relations.items():
         assert isinstance(field, ForeignKey)
         field.set_cached_value(event, related[name])  # event.cluster and event.incident: no query
@@ -106,7 +106,11 @@ def _prep(field: Field[Any, Any]) -> Callable[[Any], Any] | None:
     return partial(field.get_db_prep_save, connection=connection)
 
 
-def signal_states(fingerprints: list[str]) -> list[tuple[str, str, bool, datetime, int]]:
+# A signal's (fingerprint, status, flapping, last_seen, transitions).
+SignalState = tuple[str, str, bool, datetime, int]
+
+
+def signal_states(fingerprints: list[str]) -> list[SignalState]:
     """(fingerprint, status, flapping, last_seen, transitions) of the signals among these fingerprints."""
     if not _postgres():
         return list(Signal.objects.filter(fingerprint__in=fingerprints)

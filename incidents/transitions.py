@@ -135,9 +135,16 @@ def record_transitions(transitions: Sequence[Transition], *, rules: RuleSet | No
             first[t.fingerprint] = t
     pending = list(first.values())
     events: list[ClusterEvent] = []
+    states = None
+    if not again and len(pending) <= CHUNK and not transaction.get_connection().in_atomic_block:
+        # Read first, outside a transaction (as it would be read inside one: each statement sees what was
+        # committed when it began): a redelivery of nothing new then costs one statement, no BEGIN/COMMIT.
+        states = eventstore.signal_states([t.fingerprint for t in pending])
+        if _only_fresh_repeats(pending, states, now):
+            return []
     with transaction.atomic():
         for start in range(0, len(pending), CHUNK):
-            events += _record_chunk(pending[start : start + CHUNK], now)
+            events += _record_chunk(pending[start : start + CHUNK], now, states)
         opened: dict[str, Incident] = {}
         if rules is None and (events or again):  # redeliveries record nothing: no rules needed
             rules = enabled_ruleset()
@@ -176,9 +183,19 @@ def _stale_before(now: datetime) -> datetime:
     return now - timedelta(seconds=settings.SIGNAL_SEEN_SECONDS)
 
 
-def _record_chunk(chunk: list[Transition], now: datetime) -> list[ClusterEvent]:
-    fingerprints = [t.fingerprint for t in chunk]
-    rows = eventstore.signal_states(fingerprints)
+def _only_fresh_repeats(transitions: list[Transition], states: list[eventstore.SignalState], now: datetime) -> bool:
+    """Every transition repeats its signal's state, and no signal's last_seen is due for a refresh."""
+    by_fingerprint = {state[0]: state for state in states}
+    stale_before = _stale_before(now)
+    return all((state := by_fingerprint.get(t.fingerprint)) is not None and state[1] == t.status
+               and state[3] >= stale_before for t in transitions)
+
+
+def _record_chunk(chunk: list[Transition], now: datetime, rows: list[eventstore.SignalState] | None = None
+                  ) -> list[ClusterEvent]:
+    """`rows`: the signals' states, when the caller has just read them for exactly this chunk."""
+    if rows is None:
+        rows = eventstore.signal_states([t.fingerprint for t in chunk])
     current = {fingerprint: status for fingerprint, status, *_ in rows}
     was_flapping = {fingerprint for fingerprint, _, flapping, *_ in rows if flapping}
     stale = {fingerprint for fingerprint, _, _, seen, _ in rows if seen < _stale_before(now)}
