@@ -198,7 +198,8 @@ def _record_chunk(chunk: list[Transition], now: datetime, rows: list[eventstore.
         rows = eventstore.signal_states([t.fingerprint for t in chunk])
     current = {fingerprint: status for fingerprint, status, *_ in rows}
     was_flapping = {fingerprint for fingerprint, _, flapping, *_ in rows if flapping}
-    stale = {fingerprint for fingerprint, _, _, seen, _ in rows if seen < _stale_before(now)}
+    stale_before = _stale_before(now)
+    stale = {fingerprint for fingerprint, _, _, seen, _ in rows if seen < stale_before}
     # Each transition recorded one event, and events are only ever removed: a signal with fewer transitions than
     # the flapping threshold (less this one) cannot have that many events in the window, so it needs no count.
     may_flap = {fingerprint for fingerprint, _, flapping, _, transitions in rows
