@@ -39,6 +39,8 @@ import structlog
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from aiops_project.kubeconfig import new_client_from_config
+
 log = structlog.get_logger(__name__)
 
 LEASE_PREFIX = "aiops-"  # the Lease objects are aiops-watcher and aiops-beat in their namespace
@@ -228,7 +230,7 @@ def _kubernetes_backend(timeout: float) -> KubernetesLeases:
         if not Path(kubeconfig).is_file():
             raise ImproperlyConfigured(f"Environment variable AIOPS_LEADER_KUBECONFIG={kubeconfig!r}: no such file.")
         try:
-            api = config.new_client_from_config(config_file=kubeconfig)
+            api = new_client_from_config(kubeconfig)
             if not namespace:
                 _, context = config.list_kube_config_contexts(config_file=kubeconfig)
                 namespace = (context.get("context") or {}).get("namespace") or "default"

@@ -23,6 +23,7 @@ import structlog
 import urllib3
 import yaml
 
+from aiops_project.kubeconfig import load_kube_config
 from incidents.models import Cluster
 
 if TYPE_CHECKING:
@@ -296,8 +297,7 @@ def api_client_for(cluster: Cluster) -> client.ApiClient:
             config.load_incluster_config(client_configuration=configuration)
             return k8s.ApiClient(_without_retries(configuration))
         configuration = k8s.Configuration()
-        config.load_kube_config(config_file=cluster.resolved_kubeconfig, context=cluster.context or None,
-                                client_configuration=configuration, persist_config=False)
+        load_kube_config(cluster.resolved_kubeconfig, cluster.context, configuration)
         return k8s.ApiClient(_without_retries(configuration))
     except OSError as exc:
         detail = exc.strerror or exc.__class__.__name__

@@ -43,10 +43,12 @@ class Cluster:
     def api_client(self) -> ApiClient:
         from kubernetes import client, config
 
+        from aiops_project.kubeconfig import load_kube_config  # here: importing the package loads Celery
+
         configuration = client.Configuration()
         try:
             if self.kubeconfig:
-                config.load_kube_config(self.kubeconfig, self.context, client_configuration=configuration)
+                load_kube_config(self.kubeconfig, self.context, configuration)
             else:
                 config.load_incluster_config(client_configuration=configuration)
         except Exception as exc:  # ConfigException, OSError, YAML errors: all mean "cannot connect"
