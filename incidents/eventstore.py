@@ -115,11 +115,24 @@ def signal_states(fingerprints: list[str]) -> list[SignalState]:
     if not _postgres():
         return list(Signal.objects.filter(fingerprint__in=fingerprints)
                     .values_list("fingerprint", "status", "flapping", "last_seen", "transitions"))
-    table = connection.ops.quote_name(Signal._meta.db_table)
     with connection.cursor() as cursor:  # one array: a statement of constant text (the ORM's IN list is not)
-        cursor.execute(f"SELECT fingerprint, status, flapping, last_seen, transitions FROM {table} "  # noqa: S608
-                       "WHERE fingerprint = ANY(%b)", [fingerprints])
+        cursor.execute("SELECT s.fingerprint, s.status, s.flapping, s.last_seen, s.transitions FROM "  # noqa: S608
+                       + _by_fingerprint("*"), [fingerprints])
         return cursor.fetchall()
+
+
+def _by_fingerprint(columns: str) -> str:
+    """FROM clause (as `s`) of the signals of an array of fingerprints, one probe of the unique index each,
+    whatever the statistics say. Asked as `fingerprint = ANY(array)`, PostgreSQL scans the whole table while
+    it is small or not yet analysed (a new installation's first minutes, an alert storm among them): 1.4 ms
+    against 0.4 ms at 5,000 signals, on every notification. The LIMIT keeps the subquery from being
+    flattened into a hash join."""
+    return ("unnest(%b::text[]) AS f(fingerprint) CROSS JOIN LATERAL "  # noqa: S608  (names, never values)
+            f"(SELECT {columns} FROM {_signal_table()} WHERE fingerprint = f.fingerprint LIMIT 1) AS s")
+
+
+def _signal_table() -> str:
+    return connection.ops.quote_name(Signal._meta.db_table)
 
 
 def insert_signals(rows: Sequence[dict[str, Any]], now: datetime) -> set[str]:
@@ -161,14 +174,15 @@ def claim_flips(fingerprints: list[str], status: str, now: datetime, observed_at
 
     With `observed_at`, only signals whose last transition is older than that observation.
     """
-    table = connection.ops.quote_name(Signal._meta.db_table)  # placeholders only, as in `insert_signals`
+    table = _signal_table()  # placeholders only, as in `insert_signals`
     moment = connection.ops.adapt_datetimefield_value(now)
-    # PostgreSQL: one array (constant statement text); elsewhere an IN list.
-    which = "= ANY(%b)" if _postgres() else f"IN ({', '.join(['%s'] * len(fingerprints))})"
+    # PostgreSQL: one array (constant statement text), by index whatever the statistics; elsewhere an IN list.
+    which = ("id IN (SELECT s.id FROM " + _by_fingerprint("id") + ")" if _postgres()  # noqa: S608
+             else f"fingerprint IN ({', '.join(['%s'] * len(fingerprints))})")
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET status = %s, last_seen = %s, last_transition_at = %s, "  # noqa: S608
-            f"transitions = transitions + 1 WHERE fingerprint {which} AND status <> %s"
+            f"transitions = transitions + 1 WHERE {which} AND status <> %s"
             + (" AND last_transition_at < %s" if observed_at is not None else "") + " RETURNING fingerprint",
             [status, moment, moment, *([fingerprints] if _postgres() else fingerprints), status,
              *([connection.ops.adapt_datetimefield_value(observed_at)] if observed_at is not None else [])],
