@@ -127,6 +127,11 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
     # escape them in Python (measured by bench/alert_intake.py: the arrays of a bulk insert of events
     # cost more to quote than to store).
     _db.setdefault("OPTIONS", {})["server_side_binding"] = True
+    # A statement run this many times on a connection is prepared, so the server stops planning it anew
+    # (Django turns psycopg's preparing off, for poolers that cannot carry prepared statements: PgBouncer
+    # in transaction mode before 1.21). 0 turns it off.
+    _prepare = envint("AIOPS_DB_PREPARE_THRESHOLD", 5, minimum=0)
+    _db["OPTIONS"]["prepare_threshold"] = _prepare or None
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

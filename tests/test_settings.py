@@ -67,3 +67,24 @@ def test_an_unreachable_redis_at_start_up_is_one_clear_line(tmp_path, migrated_s
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("CommandError: redis unreachable at redis://127.0.0.1:1/0")
+
+
+@pytest.mark.parametrize(("threshold", "prepared"), [(None, True), ("0", False)])
+def test_postgres_statements_repeated_on_a_connection_are_prepared_unless_turned_off(tmp_path, threshold, prepared):
+    """Django turns psycopg's preparing off; the project turns it back on (the server then stops planning the
+    intake's statements anew), with AIOPS_DB_PREPARE_THRESHOLD=0 for poolers that cannot carry them."""
+    code = ("from django.db import connection\n"
+            "for n in range(6):\n"
+            "    connection.cursor().execute('SELECT %s::int + 1', [n])\n"
+            "cursor = connection.cursor()\n"
+            "cursor.execute(\"SELECT count(*) FROM pg_prepared_statements \"\n"
+            "               \"WHERE statement LIKE 'SELECT $1::int + 1%'\")\n"
+            "print('prepared', cursor.fetchone()[0])\n")
+    env = {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test"}
+    if threshold is not None:
+        env["AIOPS_DB_PREPARE_THRESHOLD"] = threshold
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "AIOPS_DB_PREPARE_THRESHOLD"}}
+    result = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60, env={**clean, "AIOPS_VAR_DIR": str(tmp_path), **env})
+    assert result.returncode == 0, result.stderr
+    assert f"prepared {1 if prepared else 0}" in result.stdout
