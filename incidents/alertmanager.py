@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, Protocol
@@ -14,7 +15,7 @@ from rest_framework import serializers
 
 from aiops_project.live import batched_notices
 from incidents.models import Cluster, EventSource, EventStatus, Severity, make_fingerprint
-from incidents.transitions import Transition, record_transitions, workload_group_key
+from incidents.transitions import Transition, read_ahead, record_transitions, workload_group_key
 
 log = structlog.get_logger(__name__)
 
@@ -34,6 +35,9 @@ OBJECT_LABELS = (("pod", "Pod"), ("deployment", "Deployment"), ("statefulset", "
 
 class Validator(Protocol):
     def run_validation(self, data: Any) -> dict[str, Any]: ...  # raises serializers.ValidationError
+
+
+Key = Callable[[dict[str, Any]], tuple[str, str]]  # a validated alert's (fingerprint, status) as recorded
 
 
 def _aware(moment: datetime) -> datetime:
@@ -110,18 +114,24 @@ class EnvelopeSerializer(serializers.Serializer):
     alerts = AlertListField(allow_empty=False)
 
 
+def alertmanager_key(alert: dict[str, Any]) -> tuple[str, str]:
+    """An alert's (fingerprint, status) as recorded: what tells a redelivery from news."""
+    return (make_fingerprint(EventSource.ALERTMANAGER, alert["fingerprint"]),
+            EventStatus.RESOLVED if alert["status"] == "resolved" else EventStatus.FIRING)
+
+
 def to_transition(alert: dict[str, Any], raw: dict[str, Any], clusters: dict[str, Cluster]) -> Transition:
     labels: dict[str, str] = alert["labels"]
     annotations: dict[str, str] = alert["annotations"]
     object_kind, object_name = next(
         ((kind, labels[key]) for key, kind in OBJECT_LABELS if labels.get(key)), ("", "")
     )
-    resolved = alert["status"] == "resolved"
+    fingerprint, status = alertmanager_key(alert)
+    resolved = status == EventStatus.RESOLVED
     ends_at: datetime | None = alert.get("endsAt")
     occurred_at = ends_at if resolved and ends_at and ends_at.year > 1 else alert["startsAt"]
     message = annotations.get("summary") or annotations.get("description") or annotations.get("message") or ""
     cluster = clusters.get(labels.get("cluster", ""))
-    fingerprint = make_fingerprint(EventSource.ALERTMANAGER, alert["fingerprint"])
     workload = workload_of_alert(labels)
     return Transition(
         # Alertmanager's fingerprint is a hash of the alert's labels: the same alert, whatever the delivery.
@@ -131,7 +141,7 @@ def to_transition(alert: dict[str, Any], raw: dict[str, Any], clusters: dict[str
         group_key=workload_group_key(cluster, "" if workload[0] == "Node" else labels.get("namespace", ""),
                                      *workload) if cluster is not None and workload else fingerprint,
         source=EventSource.ALERTMANAGER,
-        status=EventStatus.RESOLVED if resolved else EventStatus.FIRING,
+        status=status,
         reason=labels["alertname"][:120],
         severity=SEVERITIES.get(labels.get("severity", "").lower(), Severity.WARNING),
         cluster=cluster,
@@ -175,8 +185,8 @@ def _refuse_nul(raw: Any) -> None:
         raise serializers.ValidationError({"non_field_errors": ["NUL characters (\\u0000) cannot be stored."]})
 
 
-def ingest_alerts(alerts: list[Any], validator: Validator, to_transition: Any, *, may_hold_nul: bool = True
-                  ) -> IntakeResult:
+def ingest_alerts(alerts: list[Any], validator: Validator, to_transition: Any, *, may_hold_nul: bool = True,
+                  key: Key | None = None) -> IntakeResult:
     """Record every valid alert; report invalid ones by index. Redelivery is a no-op.
 
     `may_hold_nul=False`: the caller knows no string holds U+0000 (JSON spells it \\u0000, so a body without
@@ -193,12 +203,19 @@ def ingest_alerts(alerts: list[Any], validator: Validator, to_transition: Any, *
         except serializers.ValidationError as exc:
             result.rejected.append({"index": index, "fingerprint": raw.get("fingerprint") if isinstance(raw, dict)
                                     else None, "errors": exc.detail})
-    return record_valid(result, valid, to_transition)
+    return record_valid(result, valid, to_transition, key=key)
 
 
-def record_valid(result: IntakeResult, valid: list[tuple[dict[str, Any], dict[str, Any]]], to_transition: Any
-                 ) -> IntakeResult:
-    """Record alerts already validated, each (validated fields, the alert as received)."""
+def record_valid(result: IntakeResult, valid: list[tuple[dict[str, Any], dict[str, Any]]], to_transition: Any,
+                 *, key: Key | None = None) -> IntakeResult:
+    """Record alerts already validated, each (validated fields, the alert as received).
+
+    `key`: an alert's (fingerprint, status) as `to_transition` would record it, to recognise a redelivery of
+    nothing new by one read, before building anything.
+    """
+    ahead = read_ahead([key(alert) for alert, _ in valid]) if key is not None else None
+    if ahead is not None and ahead.nothing_new:
+        return _rejections_logged(result)
     # Only the clusters the alerts name (most name none: no query at all).
     names = {name for alert, _ in valid for name in (alert.get("cluster"), alert.get("labels", {}).get("cluster"))
              if name and isinstance(name, str)}
@@ -207,14 +224,18 @@ def record_valid(result: IntakeResult, valid: list[tuple[dict[str, Any], dict[st
     # One transaction per notification (one commit, and consoles hear once); a few statements per chunk
     # of alerts, whether new or redelivered (what Alertmanager sends every repeat_interval).
     with batched_notices():
-        result.recorded = len(record_transitions(transitions))
+        result.recorded = len(record_transitions(transitions, ahead=ahead))
+    return _rejections_logged(result)
+
+
+def _rejections_logged(result: IntakeResult) -> IntakeResult:
     if result.rejected:
         log.warning("alerts_rejected", rejected=result.rejected)
     return result
 
 
 def ingest_notification(alerts: list[Any], *, may_hold_nul: bool = True) -> IntakeResult:
-    return ingest_alerts(alerts, AlertValidator(), to_transition, may_hold_nul=may_hold_nul)
+    return ingest_alerts(alerts, AlertValidator(), to_transition, may_hold_nul=may_hold_nul, key=alertmanager_key)
 
 
 def ingest_generic(alerts: list[Any]) -> IntakeResult:

@@ -115,7 +115,28 @@ CHUNK = 500
 LOG_EACH_UP_TO = 5
 
 
-def record_transitions(transitions: Sequence[Transition], *, rules: RuleSet | None = None) -> list[ClusterEvent]:
+@dataclass(frozen=True)
+class ReadAhead:
+    """The signals of a batch, read before recording it, outside a transaction."""
+
+    states: list[eventstore.SignalState]
+    nothing_new: bool  # every transition repeats its signal's state, and no last_seen is due a refresh
+
+
+def read_ahead(keys: Sequence[tuple[str, str]]) -> ReadAhead | None:
+    """Read the signals of these (fingerprint, status) pairs outside a transaction, as a statement inside one
+    would see them (what was committed when it began): a redelivery of nothing new then costs this one
+    statement, no BEGIN/COMMIT, and its transitions need not even be built. None when the batch is not read
+    ahead: inside a transaction, a fingerprint twice, more than a chunk."""
+    if (len(keys) > CHUNK or transaction.get_connection().in_atomic_block
+            or len({fingerprint for fingerprint, _ in keys}) < len(keys)):
+        return None
+    states = eventstore.signal_states([fingerprint for fingerprint, _ in keys]) if keys else []
+    return ReadAhead(states, _only_fresh_repeats(keys, states, timezone.now()))
+
+
+def record_transitions(transitions: Sequence[Transition], *, rules: RuleSet | None = None,
+                       ahead: ReadAhead | None = None) -> list[ClusterEvent]:
     """Record many transitions as `record_transition` would one by one, with a few statements per chunk.
 
     Per chunk of fingerprints: one read of their current states, one write touching the repeats, one
@@ -124,6 +145,7 @@ def record_transitions(transitions: Sequence[Transition], *, rules: RuleSet | No
     `_flip_signal`), one read of the open incidents of their groups, one bulk INSERT of the events. Then
     each event is routed through the rules, in order. A fingerprint that appears again later in the same
     batch (firing, then resolved) is recorded after the others, one by one: nothing is dropped.
+    `ahead`: what `read_ahead` read of exactly these transitions.
     """
     now = timezone.now()
     first: dict[str, Transition] = {}
@@ -135,13 +157,11 @@ def record_transitions(transitions: Sequence[Transition], *, rules: RuleSet | No
             first[t.fingerprint] = t
     pending = list(first.values())
     events: list[ClusterEvent] = []
-    states = None
-    if not again and len(pending) <= CHUNK and not transaction.get_connection().in_atomic_block:
-        # Read first, outside a transaction (as it would be read inside one: each statement sees what was
-        # committed when it began): a redelivery of nothing new then costs one statement, no BEGIN/COMMIT.
-        states = eventstore.signal_states([t.fingerprint for t in pending])
-        if _only_fresh_repeats(pending, states, now):
-            return []
+    if ahead is None and not again:
+        ahead = read_ahead([(t.fingerprint, t.status) for t in pending])
+    if ahead is not None and ahead.nothing_new:
+        return []
+    states = ahead.states if ahead is not None else None
     with transaction.atomic():
         for start in range(0, len(pending), CHUNK):
             events += _record_chunk(pending[start : start + CHUNK], now, states)
@@ -183,12 +203,12 @@ def _stale_before(now: datetime) -> datetime:
     return now - timedelta(seconds=settings.SIGNAL_SEEN_SECONDS)
 
 
-def _only_fresh_repeats(transitions: list[Transition], states: list[eventstore.SignalState], now: datetime) -> bool:
-    """Every transition repeats its signal's state, and no signal's last_seen is due for a refresh."""
+def _only_fresh_repeats(keys: Sequence[tuple[str, str]], states: list[eventstore.SignalState], now: datetime) -> bool:
+    """Every (fingerprint, status) repeats its signal's state, and no signal's last_seen is due for a refresh."""
     by_fingerprint = {state[0]: state for state in states}
     stale_before = _stale_before(now)
-    return all((state := by_fingerprint.get(t.fingerprint)) is not None and state[1] == t.status
-               and state[3] >= stale_before for t in transitions)
+    return all((state := by_fingerprint.get(fingerprint)) is not None and state[1] == status
+               and state[3] >= stale_before for fingerprint, status in keys)
 
 
 def _record_chunk(chunk: list[Transition], now: datetime, rows: list[eventstore.SignalState] | None = None

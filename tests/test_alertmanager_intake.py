@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 import uuid
 
 import pytest
@@ -64,6 +65,21 @@ def test_redelivery_creates_nothing_new(api):
     response = api.post(URL, firing(), format="json")
     assert response.json() == {"received": 1, "recorded": 0, "duplicates": 1, "rejected": []}
     assert ClusterEvent.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)  # outside a test's transaction, as in production: the read-ahead applies
+def test_a_redelivery_of_nothing_new_is_one_read_without_a_transaction(api, django_assert_num_queries):
+    make_cluster(name="prod")
+    payload = firing(labels={**firing()["alerts"][0]["labels"], "cluster": "prod"})
+    assert api.post(URL, payload, format="json").json()["recorded"] == 1
+    with django_assert_num_queries(1) as captured:  # no cluster lookup, no BEGIN/COMMIT, no rules
+        response = api.post(URL, payload, format="json")
+    assert response.json() == {"received": 1, "recorded": 0, "duplicates": 1, "rejected": []}
+    assert "incidents_signal" in captured.captured_queries[0]["sql"]
+    resolved_payload = copy.deepcopy(payload)
+    resolved_payload["alerts"][0].update(status="resolved", endsAt="2026-11-28T10:05:00.000Z")
+    assert api.post(URL, resolved_payload, format="json").json()["recorded"] == 1  # news still read in full
+    assert list(Signal.objects.values_list("status", "cluster__name")) == [("resolved", "prod")]
 
 
 def test_resolved_resolves_the_event_and_its_incident(api):

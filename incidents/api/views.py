@@ -29,6 +29,7 @@ from rest_framework.views import APIView
 from incidents.alertmanager import (
     EnvelopeSerializer,
     IntakeResult,
+    alertmanager_key,
     ingest_generic,
     ingest_notification,
     record_valid,
@@ -193,7 +194,7 @@ class AlertmanagerWebhookView(APIView):
         may_hold_nul = b"\\u0000" in body
         if not may_hold_nul and (decoded := decode_valid(body)) is not None:  # the common case, in one pass
             group_key, valid = decoded
-            result = record_valid(IntakeResult(received=len(valid)), valid, to_transition)
+            result = record_valid(IntakeResult(received=len(valid)), valid, to_transition, key=alertmanager_key)
             log.info("alertmanager_notification", group_key=group_key, **result.as_dict())
             return Response(result.as_dict(), status=status.HTTP_200_OK)
         envelope = EnvelopeSerializer(data=request.data)
