@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import uuid
 
 import pytest
@@ -80,6 +81,14 @@ def test_a_redelivery_of_nothing_new_is_one_read_without_a_transaction(api, djan
     resolved_payload["alerts"][0].update(status="resolved", endsAt="2026-11-28T10:05:00.000Z")
     assert api.post(URL, resolved_payload, format="json").json()["recorded"] == 1  # news still read in full
     assert list(Signal.objects.values_list("status", "cluster__name")) == [("resolved", "prod")]
+
+
+def test_a_valid_notification_sent_as_another_media_type_is_415_and_records_nothing(api):
+    body = json.dumps(firing())
+    response = api.generic("POST", URL, body, content_type="text/plain")
+    assert response.status_code == 415 and "text/plain" in response.json()["detail"]
+    assert not ClusterEvent.objects.exists()
+    assert api.generic("POST", URL, body, content_type="application/json; charset=utf-8").status_code == 200
 
 
 def test_resolved_resolves_the_event_and_its_incident(api):

@@ -192,7 +192,9 @@ class AlertmanagerWebhookView(APIView):
     def post(self, request: Request) -> Response:
         body = request.body  # read before request.data, which parses the same bytes
         may_hold_nul = b"\\u0000" in body
-        if not may_hold_nul and (decoded := decode_valid(body)) is not None:  # the common case, in one pass
+        # The common case, in one pass; any other media type goes to DRF's parsers, which answer 415.
+        if (request.content_type == "application/json" and not may_hold_nul
+                and (decoded := decode_valid(body)) is not None):
             group_key, valid = decoded
             result = record_valid(IntakeResult(received=len(valid)), valid, to_transition, key=alertmanager_key)
             log.info("alertmanager_notification", group_key=group_key, **result.as_dict())
