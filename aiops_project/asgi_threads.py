@@ -10,12 +10,15 @@ joining the per-request thread, and every sync view opened a new PostgreSQL conn
 
 A thread goes back to the free list only once the calls sent to it have finished: a request whose client left
 while its sync view still ran (Django cancels the task, the thread runs on) does not queue the next request behind
-that view. Past THREADS_BOUND threads busy at once, a request gets Django's own per-request thread.
+that view. Past THREADS_BOUND threads busy at once, a request gets Django's own per-request thread. A thread left
+idle longer than its connection may live (CONN_MAX_AGE, at least a minute) is ended on a later borrow, its
+connections closed: after a burst the process does not keep a connection per thread the burst needed.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from typing import Any
@@ -37,6 +40,7 @@ class RequestThread(Executor):
         self._lock = threading.Lock()
         self._pending = 0
         self._when_idle: Callable[[RequestThread], None] | None = None
+        self.idle_since = 0.0  # time.monotonic() when last given back idle
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         with self._lock:
@@ -68,30 +72,53 @@ class RequestThread(Executor):
 
 class RequestThreads:
     """A free list of RequestThread, grown on demand up to a bound; the last given back is lent first, so a
-    light load keeps using the same thread and database connection."""
+    light load keeps using the same thread and database connection, and the one idle longest is ended once
+    idle for `idle_limit` seconds (default: CONN_MAX_AGE, at least 60)."""
 
-    def __init__(self, bound: int = THREADS_BOUND) -> None:
+    def __init__(self, bound: int = THREADS_BOUND, idle_limit: float | None = None) -> None:
         self.bound = bound
+        self.idle_limit = idle_limit
         self._lock = threading.Lock()
         self._free: list[RequestThread] = []
         self._all: list[RequestThread] = []
+        self._made = 0
 
     def borrow(self) -> RequestThread | None:
         """An idle thread, a new one below the bound, else None."""
         with self._lock:
+            retired = self._retire_one()
             if self._free:
-                return self._free.pop()
-            if len(self._all) >= self.bound:
-                return None
-            thread = RequestThread(f"django-request-{len(self._all) + 1}")
-            self._all.append(thread)
-            return thread
+                thread: RequestThread | None = self._free.pop()
+            elif len(self._all) >= self.bound:
+                thread = None
+            else:
+                self._made += 1
+                thread = RequestThread(f"django-request-{self._made}")
+                self._all.append(thread)
+        if retired is not None:  # its own thread closes its connections, then ends
+            retired.submit(connections.close_all)
+            retired.shutdown(wait=False)
+        return thread
+
+    def _retire_one(self) -> RequestThread | None:
+        """The thread idle longest, taken out of the lists once idle past the limit (the lock is held)."""
+        if not self._free:
+            return None
+        limit = self.idle_limit
+        if limit is None:
+            limit = max(60.0, float(connections["default"].settings_dict.get("CONN_MAX_AGE") or 0))
+        if time.monotonic() - self._free[0].idle_since < limit:
+            return None
+        thread = self._free.pop(0)
+        self._all.remove(thread)
+        return thread
 
     def give_back(self, thread: RequestThread) -> None:
         thread.when_idle(self._free_again)
 
     def _free_again(self, thread: RequestThread) -> None:
         with self._lock:
+            thread.idle_since = time.monotonic()
             self._free.append(thread)
 
     def close(self) -> None:

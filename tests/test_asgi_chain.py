@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tempfile
 import threading
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from rest_framework.authtoken.models import Token
 from aiops_project import embedded_redis, health
 from aiops_project.asgi_threads import RequestThreads, WarmThreadsASGIHandler
 from tests.factories import make_user
+from tests.helpers import eventually
 
 
 @pytest.fixture(autouse=True)
@@ -180,4 +182,29 @@ def test_a_thread_still_running_a_left_call_is_lent_again_only_once_idle():
         assert threads.borrow() is busy  # idle again, and the last given back is lent first
     finally:
         release.set()
+        threads.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_thread_idle_past_the_limit_is_ended_on_a_later_borrow_and_its_connection_closed():
+    threads = RequestThreads(bound=4, idle_limit=0.05)
+
+    def connect() -> Any:  # in the borrowed thread: its own connection, as a sync view opens it
+        connections["default"].ensure_connection()
+        return connections["default"]
+
+    try:
+        old, recent = threads.borrow(), threads.borrow()
+        assert old is not None and recent is not None
+        old_db, recent_db = old.submit(connect).result(), recent.submit(connect).result()
+        threads.give_back(old)
+        time.sleep(0.2)  # past the limit
+        threads.give_back(recent)
+        assert threads.borrow() is recent  # the last given back is lent; the one idle longest is ended
+        eventually(lambda: old_db.connection is None, what="the idle thread closed its connection")
+        assert recent_db.connection is not None
+        other = threads.borrow()  # a new thread in its place, below the bound
+        assert other is not None and other not in (old, recent)
+        threads.give_back(other)
+    finally:
         threads.close()
