@@ -63,6 +63,8 @@ class SimCluster(kmock.KubernetesEmulator):
         super().__init__()
         self.scenario = scenario
         self._watch_deadlines: set[asyncio.Timeout] = set()
+        # Set after every write (POST, PUT, PATCH, DELETE): the controller sleeps until one, not on a timer.
+        self.changed = asyncio.Event()
         for resource, (kind, namespaced, shortnames, subresources) in RESOURCES.items():
             self.resources[resource] = kmock.ResourceInfo(
                 kind=kind,
@@ -107,6 +109,8 @@ class SimCluster(kmock.KubernetesEmulator):
             return await super()._handle(request)
         finally:
             self._relog(request, None)
+            if request.method != kmock.method.GET:
+                self.changed.set()
 
     def _relog(self, old: kmock.Request, new: kmock.Request | None) -> None:
         """kmock matches reactions against its log of requests, by identity, and keeps that log forever
