@@ -23,6 +23,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from aiops_project.celery import app
 from aiops_project.schedules import ALL_QUEUES
 
+IDLE_BRPOP_SECONDS = 10
+
 
 class Command(BaseCommand):
     help = "Run a Celery worker (threads) with beat and the watcher in this one process until SIGTERM/Ctrl-C."
@@ -53,9 +55,17 @@ class Command(BaseCommand):
 
         worker_ready.connect(start, weak=False)
         worker_shutdown.connect(halt, weak=False)
+        # Idle, the worker only waits on Redis. BRPOP returns at once when a task arrives; its timeout only
+        # bounds how long a change of consumed queues waits, so it is renewed every IDLE_BRPOP_SECONDS instead of
+        # every second. No heartbeats (an event every 2 s), gossip (a timer every 5 s and every other worker's
+        # heartbeats) or mingle (a 1 s exchange at start): the one worker of this stack has no peers to tell,
+        # and `celery inspect ping` answers through the remote-control queue all the same.
+        app.conf.broker_transport_options = {**app.conf.broker_transport_options,
+                                             "polling_interval": IDLE_BRPOP_SECONDS}
         try:
             app.worker_main(["worker", "--pool", "threads", "--concurrency", str(options["concurrency"]),
                              "--queues", ",".join(ALL_QUEUES), "--hostname", options["hostname"],
+                             "--without-heartbeat", "--without-gossip", "--without-mingle",
                              "--loglevel", "INFO"])
         finally:
             halt()
