@@ -250,7 +250,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REDIRECT_EXEMPT = [r"^health$", r"^ready$", r"^metrics$"]
 
 # --- Product settings ---------------------------------------------------------------------------
-POLL_INTERVAL_SECONDS = envint("AIOPS_POLL_INTERVAL_SECONDS", 10, minimum=1)
+# The poll is the backstop: the watcher sees a change at once. 30 s as upstream's watch loop (10 before).
+POLL_INTERVAL_SECONDS = envint("AIOPS_POLL_INTERVAL_SECONDS", 30, minimum=1)
 # A failure that returns within this many seconds of resolving reopens its incident (flapping).
 INCIDENT_REOPEN_SECONDS = envint("AIOPS_INCIDENT_REOPEN_SECONDS", 600, minimum=0)
 # A signal with this many transitions (firing and resolved both count) within the window is flapping:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from aiops_project.schedules import POLL_TASK
@@ -114,7 +115,8 @@ def test_a_cluster_added_renamed_disabled_and_deleted_in_the_admin_takes_its_pol
     admin_post(admin_client, f"{ADMIN}add/", **cluster_fields("prod"))
     cluster = Cluster.objects.get(name="prod")
     [poll] = poll_schedules(cluster.pk)
-    assert (poll.name, poll.enabled, poll.queue, poll.interval.every) == ("poll cluster prod", True, "detection", 10)
+    assert (poll.name, poll.enabled, poll.queue, poll.interval.every) == (
+        "poll cluster prod", True, "detection", settings.POLL_INTERVAL_SECONDS)
     assert "poll cluster prod" in beat.schedule  # beat noticed without a restart or load_defaults
 
     # An interval someone edited in the admin survives what follows.
