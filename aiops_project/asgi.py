@@ -29,3 +29,7 @@ application = ProtocolTypeRouter(
 )
 
 freeze_startup_heap()
+
+from aiops_project.uvicorn_tick import install as _slow_uvicorn_tick  # noqa: E402
+
+_slow_uvicorn_tick()  # uvicorn's idle tick once a second, not ten times (a no-op unless uvicorn serves this)
