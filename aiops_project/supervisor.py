@@ -18,6 +18,8 @@ import time
 from types import FrameType
 
 STOP_SECONDS = 15  # each process's grace after SIGTERM before SIGKILL
+CHECK_SECONDS = 5.0  # the children are looked at this often even if no signal says one exited
+WAITED_SIGNALS = {signal.SIGCHLD, signal.SIGINT, signal.SIGTERM}
 
 
 class Supervisor:
@@ -41,12 +43,17 @@ class Supervisor:
         return self.exit_codes.get(pid)
 
     def supervise(self) -> int:
+        # Asleep until a child exits or Ctrl-C/SIGTERM arrives (all three blocked and waited for), not awake every
+        # 0.3 s to look: 0.02% of a core idle, the supervisor's whole CPU. A look every CHECK_SECONDS regardless.
+        signal.pthread_sigmask(signal.SIG_BLOCK, WAITED_SIGNALS)
         while not self.stopping:
             for name, pid in self.children:
                 if (code := self.reap(pid)) is not None:
                     print(f"{name} exited with code {code}; stopping the stack", file=sys.stderr, flush=True)
                     return 1
-            time.sleep(0.3)
+            info = signal.sigtimedwait(WAITED_SIGNALS, CHECK_SECONDS)
+            if info is not None and info.si_signo != signal.SIGCHLD:
+                self.stopping = True
         return 0
 
     def stop_all(self) -> None:
