@@ -159,10 +159,13 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 def measure(proc: subprocess.Popen[bytes], idle: float, db_url: str | None) -> None:
     pids = tree(proc.pid)
     before = table_writes(db_url) if db_url else None
-    cpu0, t0 = cpu_seconds(pids), time.monotonic()
+    cpu0, t0 = {pid: cpu_seconds([pid]) for pid in pids}, time.monotonic()
     time.sleep(idle)
     pids = tree(proc.pid)
-    cpu = (cpu_seconds(pids) - cpu0) / (time.monotonic() - t0)
+    elapsed = time.monotonic() - t0
+    # Per process (a process started meanwhile counts from 0); the whole tree's sum is the stack's idle CPU.
+    cpu_of = {pid: (cpu_seconds([pid]) - cpu0.get(pid, 0.0)) / elapsed for pid in pids}
+    cpu = sum(cpu_of.values())
     after = table_writes(db_url) if db_url else None
     rows = []
     for pid in pids:
@@ -170,10 +173,10 @@ def measure(proc: subprocess.Popen[bytes], idle: float, db_url: str | None) -> N
             cmd = cmdline(pid)
             rows.append((label(pid, cmd), pid, pss_kb(pid)))
     total = sum(r[2] for r in rows)
-    print(f"memory after {idle:.0f} s idle: {len(rows)} processes, PSS {total / 1024:.1f} MiB")
+    print(f"memory and CPU after {idle:.0f} s idle: {len(rows)} processes, PSS {total / 1024:.1f} MiB")
     for name, pid, kb in sorted(rows, key=lambda r: -r[2]):
-        print(f"  {name:22s} pid {pid:>7}  PSS {kb / 1024:7.1f} MiB")
-    print(f"idle CPU of the stack: {cpu * 100:.1f}% of one core over {idle:.0f} s")
+        print(f"  {name:22s} pid {pid:>7}  PSS {kb / 1024:7.1f} MiB  CPU {cpu_of[pid] * 100:5.2f}% of a core")
+    print(f"idle CPU of the stack: {cpu * 100:.2f}% of one core over {idle:.0f} s")
     if before and after:
         written = {t: after[0].get(t, 0) - before[0].get(t, 0) for t in after[0]}
         print(f"idle database: {(after[1] - before[1]) / idle:.2f} transactions/s committed (reads included); "
