@@ -20,6 +20,7 @@ from celery.signals import worker_ready, worker_shutdown
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from aiops_project.beat import ThreadedLeaderDatabaseScheduler
 from aiops_project.celery import app
 from aiops_project.schedules import ALL_QUEUES
 
@@ -37,7 +38,7 @@ class Command(BaseCommand):
         self._identity_lock = _lock_identity()
         stop = threading.Event()
         # thread=True: a Thread (start, is_alive) whose stop() ends beat's loop; the stubs type both kinds as one.
-        beat: Any = EmbeddedService(app, thread=True, scheduler_cls=settings.CELERY_BEAT_SCHEDULER)
+        beat: Any = EmbeddedService(app, thread=True, scheduler_cls=ThreadedLeaderDatabaseScheduler)
         watcher = threading.Thread(target=_watch_until, args=(stop,), name="watcher", daemon=True)
 
         def start(**_: Any) -> None:  # once the worker consumes: what beat sends is taken at once
