@@ -50,8 +50,18 @@ def _waking(handler: Any, loop: asyncio.AbstractEventLoop, woken: asyncio.Event)
     return handle
 
 
-def install() -> None:
-    """Replace uvicorn's Server.main_loop, when uvicorn is what serves this process."""
+# The uvicorn releases whose Server.main_loop and on_tick this replacement was written against; any other release
+# keeps its own loop until someone reads it again (tests/test_uvicorn_tick.py fails to say so).
+KNOWN_RELEASES = ("0.54.",)
+
+
+def install() -> bool:
+    """Replace uvicorn's Server.main_loop, when uvicorn (a known release) is what serves this process."""
     server = sys.modules.get("uvicorn.server")
-    if server is not None and hasattr(server.Server, "main_loop"):
-        server.Server.main_loop = _main_loop
+    if server is None or not hasattr(server.Server, "main_loop"):
+        return False
+    version = getattr(sys.modules.get("uvicorn"), "__version__", "")
+    if not version.startswith(KNOWN_RELEASES):
+        return False
+    server.Server.main_loop = _main_loop
+    return True
