@@ -12,7 +12,7 @@ events table's columns and indexes, including the commit).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -23,7 +23,7 @@ from django.db import connection
 from django.db.models import Field, ForeignKey, Model
 from psycopg.types.json import Jsonb
 
-from incidents.models import ClusterEvent, Signal
+from incidents.models import ClusterEvent, Incident, Signal
 
 
 def _postgres() -> bool:
@@ -119,6 +119,21 @@ def signal_states(fingerprints: list[str]) -> list[SignalState]:
         cursor.execute("SELECT s.fingerprint, s.status, s.flapping, s.last_seen, s.transitions FROM "  # noqa: S608
                        + _by_fingerprint("*"), [fingerprints])
         return cursor.fetchall()
+
+
+def open_incidents(group_keys: Collection[str]) -> dict[str, Incident]:
+    """The open incident of each of these groups that has one (a group has at most one: a unique constraint).
+
+    PostgreSQL: one array, a statement of constant text, and no query compilation: the ORM's filter took 0.8-1.1
+    ms of CPU for 50 group keys against 0.2-0.3 ms (a micro-benchmark, empty result), on every notification that
+    flips signals (a resolved batch).
+    """
+    if not _postgres():
+        return {i.group_key: i for i in Incident.objects.open().filter(group_key__in=group_keys).order_by()}
+    table = connection.ops.quote_name(Incident._meta.db_table)
+    found = Incident.objects.raw(f"SELECT * FROM {table} WHERE group_key = ANY(%b) AND status <> %s",  # noqa: S608
+                                 [list(group_keys), Incident.Status.RESOLVED])
+    return {incident.group_key: incident for incident in found}
 
 
 def _by_fingerprint(columns: str) -> str:

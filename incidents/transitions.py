@@ -246,7 +246,7 @@ def _record_chunk(chunk: list[Transition], now: datetime, rows: list[eventstore.
     flapping = _mark_flapping([t.fingerprint for t in recorded if t.fingerprint in may_flap], now, was_flapping)
     # A new signal that is its own group has no incident yet (signals are never deleted): no lookup for those.
     if groups := {t.group_key for t in recorded if t.fingerprint in current or t.group_key != t.fingerprint}:
-        incidents = {i.group_key: i for i in Incident.objects.open().filter(group_key__in=groups)}
+        incidents = eventstore.open_incidents(groups)
     else:
         incidents = {}
     return eventstore.insert_events([
