@@ -44,7 +44,11 @@ class _SyncAndAsync:
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
-        self.async_mode = iscoroutinefunction(get_response)
+        self._choose_mode()
+
+    def _choose_mode(self) -> None:
+        """Async when the handler below is (Django's chain then awaits this middleware), else sync."""
+        self.async_mode = iscoroutinefunction(self.get_response)
         if self.async_mode:
             markcoroutinefunction(self)
 
@@ -186,21 +190,16 @@ class SecurityMiddleware(_Inline, DjangoSecurityMiddleware):
     """Security headers and the HTTPS redirect (headers only)."""
 
 
-class WhiteNoiseMiddleware(BaseWhiteNoiseMiddleware):
+class WhiteNoiseMiddleware(_SyncAndAsync, BaseWhiteNoiseMiddleware):
     """Static files: the path is looked up in memory; a hit is served (a file opened) in a thread."""
 
-    sync_capable = async_capable = True
-
     def __init__(self, get_response: Handler) -> None:
-        super().__init__(get_response)
-        self.async_mode = iscoroutinefunction(get_response)
-        if self.async_mode:
-            markcoroutinefunction(self)
+        BaseWhiteNoiseMiddleware.__init__(self, get_response)
+        self._choose_mode()
 
-    def __call__(self, request: HttpRequest) -> Any:
-        if self.async_mode:
-            return self.__acall__(request)
-        return super().__call__(request)
+    def call(self, request: HttpRequest) -> HttpResponse:
+        response: HttpResponse = BaseWhiteNoiseMiddleware.__call__(self, request)
+        return response
 
     async def __acall__(self, request: HttpRequest) -> HttpResponse:
         static_file = self.find_file(request.path_info) if self.autorefresh else self.files.get(request.path_info)
