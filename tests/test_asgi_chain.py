@@ -16,7 +16,7 @@ from asgiref.testing import ApplicationCommunicator
 from django.core.signals import request_finished, request_started
 from django.db import connections
 from django.db.backends.signals import connection_created
-from django.test import AsyncClient, override_settings
+from django.test import AsyncClient, Client, override_settings
 from rest_framework.authtoken.models import Token
 
 from aiops_project import embedded_redis, health
@@ -82,6 +82,15 @@ async def test_the_async_chain_sets_the_headers_and_refuses_as_before():
     )
     assert refused.status_code == 401 and refused["X-Request-ID"]
     assert (await client.get("/api/v1/incidents/")).status_code in {401, 403}
+
+
+async def test_a_static_file_is_served_by_the_async_chain_as_by_the_sync_one():
+    path = "/static/admin/css/base.css"
+    sync_response = await sync_to_async(Client().get, thread_sensitive=False)(path)
+    async_response = await AsyncClient().get(path)
+    for response in (sync_response, async_response):
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/css")
+    assert b"".join(async_response.streaming_content) == b"".join(sync_response.streaming_content)  # type: ignore[attr-defined]
 
 
 @pytest.mark.django_db(transaction=True)
