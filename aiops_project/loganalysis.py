@@ -28,10 +28,13 @@ class Pattern:
 
 
 def _p(name: str, category: str, severity: str, regex: str, description: str) -> Pattern:
-    return Pattern(name, category, severity, re.compile(regex, re.IGNORECASE), description)
+    """Patterns are matched against the lower-cased line: Python's `re` is several times slower with
+    IGNORECASE on alternations of literals (no upper-case escapes such as \\S may appear in `regex`)."""
+    return Pattern(name, category, severity, re.compile(regex.lower().replace("(?p<", "(?P<")), description)
 
 
-HOST_PORT = r"(?P<target>(?:\[[0-9a-f:]+\]|[\w.-]+):\d{1,5})"
+# host:port, not a time of day (08:14:37)
+HOST_PORT = r"(?<![:\w.-])(?P<target>(?:\[[0-9a-f:]+\]|[\w.-]+):\d{1,5})(?!:?\d)"
 PATTERNS: tuple[Pattern, ...] = (
     _p("oom_killed", "oom_killed", "critical",
        r"out of memory: kill(ed)? process|oom[- ]?kill|\bOOMKilled\b|memory cgroup out of memory",
@@ -40,6 +43,9 @@ PATTERNS: tuple[Pattern, ...] = (
        "the JVM ran out of heap or metaspace"),
     _p("node_heap_exhausted", "oom_killed", "critical",
        r"JavaScript heap out of memory|Allocation failed - process out of memory", "Node.js ran out of heap"),
+    _p("memory_exhausted", "oom_killed", "critical",
+       r"cannot allocate memory|\bMemoryError\b|std::bad_alloc|fatal error: runtime: out of memory|ENOMEM\b",
+       "the process could not get the memory it asked for"),
     _p("python_traceback", "application_crash", "error", r"^Traceback \(most recent call last\):",
        "a Python exception was not handled"),
     _p("go_panic", "application_crash", "critical", r"^panic: |^goroutine \d+ \[running\]:|^fatal error: ",
@@ -52,32 +58,68 @@ PATTERNS: tuple[Pattern, ...] = (
        "a Node.js error was not handled"),
     _p("segfault", "application_crash", "critical", r"segmentation fault|SIGSEGV|segfault at|core dumped",
        "the process crashed on a memory access"),
+    _p("database_query_error", "application_crash", "error",
+       r"deadlock detected|Deadlock found when trying to get lock|syntax error at or near|error in your SQL syntax|"
+       r"relation \"[^\"]+\" does not exist|Unknown column '|duplicate key value violates",
+       "a database query of the program's own failed"),
     _p("exit_code", "application_crash", "error",
        r"exit(?:ed)?(?: with)? (?:status|code)[ :=]+(?P<code>[1-9]\d{0,2})\b",
        "the process exited with an error code"),
     _p("connection_refused", "dependency_unreachable", "error",
-       rf"connection refused|ECONNREFUSED|connect: connection refused|{HOST_PORT}.{{0,40}}refused",
-       "a service it depends on refused the connection"),
+       r"connection refused|ECONNREFUSED|:\d{1,5}\b.{0,40}\brefused|"
+       r"could not connect to server|Can't connect to (local )?MySQL server|Communications link failure|"
+       r"Could not connect to Redis|Error \d+ connecting to|java\.net\.ConnectException|"
+       r"Failed to establish a new connection|NewConnectionError|Max retries exceeded with url|"
+       r"can't connect to remote host|curl: \(7\)|Connection to node -?\d+ .*could not be established|"
+       r"Broker may not be available|AMQPConnectionError|no route to host|NoRouteToHostException|"
+       r"network is unreachable|EHOSTUNREACH|ENETUNREACH|no endpoints available for service|"
+       r"failed calling webhook|upstream connect error",
+       "a service it depends on refused or could not take the connection"),
     _p("connection_reset", "dependency_unreachable", "warning", r"connection reset by peer|ECONNRESET|broken pipe",
        "a connection was dropped by the other side"),
+    _p("connection_lost", "dependency_unreachable", "warning",
+       r"server closed the connection unexpectedly|Lost connection to MySQL server|connection (was )?lost|"
+       r"terminating connection due to administrator command|socket hang up|Connection closed by peer",
+       "an established connection to a dependency was lost"),
+    _p("dependency_overloaded", "dependency_unreachable", "error",
+       r"too many (connections|clients)|remaining connection slots are reserved|max_connections|"
+       r"Connection is not available, request timed out|pool (is )?exhausted|ERR max number of clients",
+       "a dependency refuses more connections (its limit or a pool is exhausted)"),
     _p("timeout", "dependency_unreachable", "error",
-       r"i/o timeout|ETIMEDOUT|context deadline exceeded|connection timed out|timed out (after|waiting)|"
-       r"read timeout|connect timeout", "a call to another service timed out"),
+       r"i/o timeout|ETIMEDOUT|ESOCKETTIMEDOUT|context deadline exceeded|connection timed out|"
+       r"timed out (after|waiting)|read timeout|connect timeout|SocketTimeoutException|ConnectTimeout|"
+       r"download timed out|curl: \(28\)|"
+       r"ServerSelectionTimeoutError|Server selection timed out|MongoServerSelectionError|MongoNetworkError|"
+       r"No suitable servers found|operation timed out", "a call to another service timed out"),
     _p("dns_failure", "dependency_unreachable", "error",
        r"no such host|Name or service not known|Temporary failure in name resolution|getaddrinfo "
-       r"(ENOTFOUND|EAI_AGAIN)|NXDOMAIN|could not resolve host|UnknownHostException",
+       r"(ENOTFOUND|EAI_AGAIN)|\bENOTFOUND\b|\bEAI_AGAIN\b|NXDOMAIN|could not resolve host|UnknownHostException|"
+       r"can't resolve|bad address '|nodename nor servname|Could not resolve hostname|curl: \(6\)|"
+       r"server misbehaving|could not translate host name",
        "a host name could not be resolved"),
     _p("tls_error", "dependency_unreachable", "error",
        r"x509: |certificate verify failed|certificate has expired|tls: handshake failure|SSLHandshakeException|"
-       r"unable to verify the first certificate|self[- ]signed certificate", "a TLS handshake or certificate failed"),
+       r"unable to verify the first certificate|self[- ]signed certificate|PKIX path building failed",
+       "a TLS handshake or certificate failed"),
     _p("rbac_forbidden", "permission_denied", "error",
        r"is forbidden: User \"system:serviceaccount:|forbidden: .*cannot (get|list|watch|create|update|patch|delete)",
        "the service account lacks an RBAC permission"),
-    _p("permission_denied", "permission_denied", "error", r"permission denied|EACCES|operation not permitted|EPERM\b",
+    _p("permission_denied", "permission_denied", "error",
+       r"permission denied|EACCES|operation not permitted|EPERM\b|read-only file system|EROFS",
        "a file or operation was not permitted (user, file mode, security context)"),
+    _p("unauthorized", "permission_denied", "error",
+       r"\b401 Unauthorized|status(?: code)?:? 401\b|invalid (access |bearer |auth )?token|token (is |has )?expired|"
+       r"\b403 Forbidden|AccessDenied(Exception)?\b|not authorized to perform|UnauthorizedOperation|"
+       r"the server has asked for the client to provide credentials|Unauthenticated",
+       "a call was rejected for its credentials or token"),
     _p("database_auth_failed", "config_error", "error",
        r"password authentication failed for user|Access denied for user|authentication failed for user|"
-       r"FATAL: +role \"[^\"]+\" does not exist|SASL authentication failed", "the database refused the credentials"),
+       r"FATAL: +role \"[^\"]+\" does not exist|SASL authentication failed|NOAUTH Authentication required|"
+       r"WRONGPASS|invalid username-password pair|ACCESS_REFUSED - Login was refused|Login failed for user|"
+       r"Authentication failed\.|auth(entication)? failed: bad credentials", "the dependency refused the credentials"),
+    _p("database_missing", "config_error", "error",
+       r"database \"[^\"]+\" does not exist|Unknown database '|NOT_FOUND - no (queue|exchange)",
+       "the database (or queue) it is configured to use does not exist"),
     _p("missing_env_var", "config_error", "error",
        r"environment variable [\"']?[A-Z_][A-Z0-9_]*[\"']? (is )?(not set|missing|required|undefined)|"
        r"missing required (env|environment)|KeyError: '[A-Z][A-Z0-9_]+'|"
@@ -89,6 +131,12 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("invalid_config", "config_error", "error",
        r"invalid config(uration)?|config(uration)? (error|is invalid)|failed to (load|parse) config|yaml: line \d+:|"
        r"json: cannot unmarshal|unknown (field|flag|option)", "the configuration could not be read"),
+    _p("bad_command", "config_error", "error",
+       r"executable file not found in \$PATH|exec: \"[^\"]+\": (stat .*: )?no such file|: command not found|"
+       r"flag provided but not defined|unknown shorthand flag|unrecognized (option|arguments?)|"
+       r"invalid (argument|value) .* for (flag|option)|invalid (DSN|connection string|URL)|"
+       r"missing required (flag|option)",
+       "the command, its flags or a connection string is wrong"),
     _p("port_in_use", "config_error", "error", r"address already in use|EADDRINUSE|bind: address",
        "the port it listens on is taken"),
     _p("disk_full", "node_failure", "critical",
@@ -130,10 +178,12 @@ class LogFinding:
     count: int = 0
     evidence: list[tuple[int, str]] = field(default_factory=list)  # (line number, redacted line)
     detail: str = ""  # e.g. the host:port refused, or the exit code
+    last_line: int = 0  # where it was seen last (1-based, in the lines read)
 
     def as_dict(self) -> dict[str, object]:
         return {"pattern": self.pattern, "category": self.category, "severity": self.severity,
                 "description": self.description, "count": self.count, "detail": self.detail,
+                "last_line": self.last_line,
                 "evidence": [{"line": n, "text": t} for n, t in self.evidence]}
 
 
@@ -162,15 +212,15 @@ def analyze_logs(text: str) -> LogAnalysis:
     lines = text.splitlines()[-MAX_LINES:]
     found: dict[str, LogFinding] = {}
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
+        lowered = line.lower()
         for pattern in PATTERNS:
-            match = pattern.regex.search(line)
+            match = pattern.regex.search(lowered)
             if match is None:
                 continue
             finding = found.setdefault(pattern.name, LogFinding(pattern.name, pattern.category, pattern.severity,
                                                                 pattern.description))
             finding.count += 1
+            finding.last_line = number
             if len(finding.evidence) < MAX_EVIDENCE:
                 finding.evidence.append((number, redact(line.strip())[:500]))
             if not finding.detail:

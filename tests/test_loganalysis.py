@@ -33,6 +33,13 @@ SAMPLES = {
     "volume_mount": "MountVolume.SetUp failed for volume \"data\" : configmap \"checkout-config\" not found",
     "quota_exceeded": 'pods "web-1" is forbidden: exceeded quota: compute, requested: limits.memory=2Gi',
     "image_pull": 'Failed to pull image "shop/web:9.9.9": manifest unknown',
+    "connection_lost": "psycopg2.OperationalError: server closed the connection unexpectedly",
+    "dependency_overloaded": 'FATAL:  sorry, too many clients already',
+    "unauthorized": 'level=error msg="list objects" err="401 Unauthorized"',
+    "database_missing": 'FATAL:  database "orders" does not exist',
+    "bad_command": 'exec: "gunicorn": executable file not found in $PATH',
+    "memory_exhausted": "OSError: [Errno 12] Cannot allocate memory",
+    "database_query_error": "ERROR:  deadlock detected",
 }
 
 
