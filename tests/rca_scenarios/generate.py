@@ -264,7 +264,7 @@ p = pod("postgres-0", "data", phase="Pending", node=None, conditions=[{**pending
 scenario("unbound-pvc", "volume_mount_failure", [p, claim], [event(claim, "ProvisioningFailed", "storageclass.storage."
          "k8s.io \"fast-ssd\" not found", component="persistentvolume-controller")])
 p = pod("reporting-4b3c2-bhunj", "analytics", phase="Pending", state={"waiting": {"reason": "ContainerCreating"}})
-scenario("failed-mount-secret", "volume_mount_failure", [p], [event(p, "FailedMount", "MountVolume.SetUp failed for "
+scenario("failed-mount-secret", "config_error", [p], [event(p, "FailedMount", "MountVolume.SetUp failed for "
          "volume \"tls\" : secret \"reporting-tls\" not found", count=14)])
 p = pod("uploader-3a2b1-mjuki", "media", phase="Pending", state={"waiting": {"reason": "ContainerCreating"}})
 scenario("multi-attach", "volume_mount_failure", [p], [event(p, "FailedAttachVolume", "Multi-Attach error for volume "
