@@ -30,6 +30,8 @@ class Pattern:
 def _p(name: str, category: str, severity: str, regex: str, description: str) -> Pattern:
     """Patterns are matched against the lower-cased line: Python's `re` is several times slower with
     IGNORECASE on alternations of literals (no upper-case escapes such as \\S may appear in `regex`)."""
+    if re.search(r"\\[A-Z]", regex):
+        raise ValueError(f"pattern {name}: an upper-case escape changes meaning once lower-cased")
     return Pattern(name, category, severity, re.compile(regex.lower().replace("(?p<", "(?P<")), description)
 
 
@@ -46,6 +48,8 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("memory_exhausted", "oom_killed", "critical",
        r"cannot allocate memory|\bMemoryError\b|std::bad_alloc|fatal error: runtime: out of memory|ENOMEM\b",
        "the process could not get the memory it asked for"),
+    _p("wrong_architecture", "image_pull_error", "critical", r"exec format error|no match for platform in manifest",
+       "the image is built for another CPU architecture than the node's"),
     _p("python_traceback", "application_crash", "error", r"^Traceback \(most recent call last\):",
        "a Python exception was not handled"),
     _p("go_panic", "application_crash", "critical", r"^panic: |^goroutine \d+ \[running\]:|^fatal error: ",
@@ -56,6 +60,10 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("node_exception", "application_crash", "error",
        r"UnhandledPromiseRejection|^\s+at .+\(.+\.[cm]?js:\d+:\d+\)|^(Type|Reference|Range|Syntax)Error: ",
        "a Node.js error was not handled"),
+    _p("native_abort", "application_crash", "critical",
+       r"thread '[^']+' panicked at|terminate called after throwing|Unhandled exception\. System\.|"
+       r"Fatal Python error|stack overflow|assertion .*failed|uncaught exception|unhandledexception",
+       "the program aborted on an error it did not handle"),
     _p("segfault", "application_crash", "critical", r"segmentation fault|SIGSEGV|segfault at|core dumped",
        "the process crashed on a memory access"),
     _p("database_query_error", "application_crash", "error",
@@ -90,7 +98,9 @@ PATTERNS: tuple[Pattern, ...] = (
        r"timed out (after|waiting)|read timeout|connect timeout|SocketTimeoutException|ConnectTimeout|"
        r"download timed out|curl: \(28\)|"
        r"ServerSelectionTimeoutError|Server selection timed out|MongoServerSelectionError|MongoNetworkError|"
-       r"No suitable servers found|operation timed out", "a call to another service timed out"),
+       r"No suitable servers found|operation timed out|:\d+ - no response|brokers are down|"
+       r"waiting for (the )?(database|db|postgres|mysql|redis|kafka|rabbitmq|broker|service)\b",
+       "a call to another service timed out"),
     _p("dns_failure", "dependency_unreachable", "error",
        r"no such host|Name or service not known|Temporary failure in name resolution|getaddrinfo "
        r"(ENOTFOUND|EAI_AGAIN)|\bENOTFOUND\b|\bEAI_AGAIN\b|NXDOMAIN|could not resolve host|UnknownHostException|"
@@ -110,7 +120,16 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("unauthorized", "permission_denied", "error",
        r"\b401 Unauthorized|status(?: code)?:? 401\b|invalid (access |bearer |auth )?token|token (is |has )?expired|"
        r"\b403 Forbidden|AccessDenied(Exception)?\b|not authorized to perform|UnauthorizedOperation|"
-       r"the server has asked for the client to provide credentials|Unauthenticated",
+       r"the server has asked for the client to provide credentials|Unauthenticated|\bAccess Denied\b|"
+       r"does not have [\w.]+ access|not authorized on [^ ]+ to execute|\bnot authorized to\b|api key (is )?invalid|"
+       r"invalid api key|Forbidden: 403|\b403 (GET|POST|PUT|PATCH|DELETE)\b|(error|failed).{0,60}\bforbidden\b|"
+       r"is not authorized to perform|AuthorizationFailed|does not have authorization|PERMISSION_DENIED|"
+       r"caller does not have permission|insufficient authentication scopes|security token included in the "
+       r"request is invalid|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|InvalidClientTokenId|"
+       r"AssumeRoleWithWebIdentity|code = (PermissionDenied|Unauthenticated)|\bNOPERM\b|security_exception|"
+       r"is unauthorized for user|AuthorizationException|Not authorized to access|requires authentication|"
+       r"Permission denied \(publickey|missing client token|\b(http|status|statuscode|status code|response)[ :=]*"
+       r"(401|403)\b|\bUnauthorized\b",
        "a call was rejected for its credentials or token"),
     _p("database_auth_failed", "config_error", "error",
        r"password authentication failed for user|Access denied for user|authentication failed for user|"
@@ -130,7 +149,14 @@ PATTERNS: tuple[Pattern, ...] = (
        "a file (often configuration) is missing"),
     _p("invalid_config", "config_error", "error",
        r"invalid config(uration)?|config(uration)? (error|is invalid)|failed to (load|parse) config|yaml: line \d+:|"
-       r"json: cannot unmarshal|unknown (field|flag|option)", "the configuration could not be read"),
+       r"json: cannot unmarshal|unknown (field|flag|option)|unmarshal errors|field [\w.]+ not found in type|"
+       r"(failed|error) (parsing|to parse|loading|to load|reading|to read) (the )?config|"
+       r"loading configuration file failed|unsupported protocol scheme|invalid (configuration|setting|value for)|"
+       r"ImproperlyConfigured|ConfigurationError|ConfigError|Could not resolve placeholder|Failed to bind properties|"
+       r"Failed to configure a DataSource|is not specified and no embedded|must be (set|specified|provided)|"
+       r"is required but (was )?not|no configuration file|config(uration)? file .*not found|unknown (key|setting|"
+       r"property|directive)|flag needs an argument|json: unknown field|invalid (character|syntax) .*config",
+       "the configuration could not be read"),
     _p("bad_command", "config_error", "error",
        r"executable file not found in \$PATH|exec: \"[^\"]+\": (stat .*: )?no such file|: command not found|"
        r"flag provided but not defined|unknown shorthand flag|unrecognized (option|arguments?)|"
@@ -141,7 +167,8 @@ PATTERNS: tuple[Pattern, ...] = (
        "the port it listens on is taken"),
     _p("disk_full", "node_failure", "critical",
        r"no space left on device|ENOSPC|disk (is )?full|quota exceeded on disk", "a disk or volume is full"),
-    _p("probe_failure", "probe_failure", "warning", r"(liveness|readiness|startup) probe failed",
+    _p("probe_failure", "probe_failure", "warning",
+       r"(liveness|readiness|startup) probe failed|\" (404|5\d\d) .*kube-probe/|kube-probe/.*\b(404|5\d\d)\b",
        "a health probe failed"),
     _p("volume_mount", "volume_mount_failure", "error",
        r"MountVolume\.\w+ failed|Unable to attach or mount volumes|FailedMount|persistentvolumeclaim .* not found",

@@ -40,6 +40,8 @@ SAMPLES = {
     "bad_command": 'exec: "gunicorn": executable file not found in $PATH',
     "memory_exhausted": "OSError: [Errno 12] Cannot allocate memory",
     "database_query_error": "ERROR:  deadlock detected",
+    "native_abort": "thread 'main' panicked at 'called `Option::unwrap()` on a `None` value', src/main.rs:4:5",
+    "wrong_architecture": "exec /usr/local/bin/server: exec format error",
 }
 
 

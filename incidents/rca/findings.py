@@ -18,6 +18,7 @@ from aiops_project.loganalysis import LogAnalysis, analyze_logs, redact
 
 # A healthy pod's noise (Running, Ready, never restarted) weighs this much beside a failing pod's marks.
 HEALTHY_WEIGHT = 0.35
+REPEATED_WEIGHT = 0.75  # ... unless it repeats to the end of the log: the pod runs, but fails at its job
 STALE_WEIGHT = 0.4  # an event last seen an hour or more before the newest one
 STALE_SECONDS = 3600
 
@@ -33,6 +34,7 @@ class Finding:
     container: str = ""
     weight: float = 1.0  # the subject's weight (a healthy pod's noise, a stale event)
     line: float = 1.0  # for log findings: how late in the log (1.0 = the last lines)
+    count: int = 1  # for log findings: how many lines
     explained_by: Finding | None = field(default=None, repr=False)
 
     @property
@@ -91,7 +93,7 @@ _MESSAGE_RULES: tuple[tuple[str, float, str, re.Pattern[str]], ...] = tuple(
          r"admission webhook \S+ denied the request|denied the request|validation error: .*policy|"
          r"admission denied|blocked by policy"),
         ("config_error", 0.93, "the ServiceAccount the pods name does not exist",
-         r"service ?account \"?[\w.-]+\"? not found|error looking up service account"),
+         r"service ?account \"?[\w./-]+\"? (was )?not found|error looking up service account"),
         ("config_error", 0.93, "a ConfigMap, Secret or key the pod needs does not exist",
          r"(configmap|secret)s? \"?[\w.-]+\"? not found|couldn't find key|key \"?[\w.-]+\"? not found in|"
          r"references non-existent (secret|config ?map)|invalid env|CreateContainerConfigError"),
@@ -121,7 +123,9 @@ _EXIT_CODES = {139: ("application_crash", 0.7, "a segmentation fault (139)", Fal
                134: ("application_crash", 0.65, "an abort (134)", False),
                127: ("config_error", 0.7, "command not found (127)", False),
                126: ("permission_denied", 0.5, "the command cannot be executed (126)", False),
-               137: ("oom_killed", 0.35, "killed by SIGKILL (137): memory or a liveness kill", True)}
+               137: ("oom_killed", 0.35, "killed by SIGKILL (137): memory or a liveness kill", True),
+               143: ("probe_failure", 0.35, "stopped by SIGTERM (143): the kubelet restarted it, often for a failed "
+                     "liveness probe", True)}
 
 
 def pod_health(pod: dict[str, Any]) -> float:
@@ -133,6 +137,19 @@ def pod_health(pod: dict[str, Any]) -> float:
                and all(s.get("ready") or status.get("phase") == "Succeeded" for s in containers)
                and not any((s.get("restartCount") or 0) > 0 for s in statuses))
     return HEALTHY_WEIGHT if healthy else 1.0
+
+
+def container_health(pod: dict[str, Any], container: str) -> float:
+    """A container's weight: HEALTHY_WEIGHT when it (or its whole pod) runs ready without a restart."""
+    if pod_health(pod) < 1:
+        return HEALTHY_WEIGHT
+    status = _d(pod.get("status"))
+    for cs in [*_l(status.get("initContainerStatuses")), *_l(status.get("containerStatuses"))]:
+        cs = _d(cs)
+        if cs.get("name") == container:
+            running = "running" in _d(cs.get("state"))
+            return HEALTHY_WEIGHT if running and cs.get("ready") and not cs.get("restartCount") else 1.0
+    return 1.0
 
 
 def from_pod(pod: dict[str, Any]) -> Iterator[Finding]:
@@ -219,7 +236,18 @@ _CLAIMS = re.compile(r"unbound (immediate )?PersistentVolumeClaims|persistentvol
                      r"pod has unbound|waiting for first consumer|volume binding", re.I)
 
 
+# Taints the node lifecycle controller and the kubelet put on a failing node: the node is the cause.
+_NODE_TAINTS = re.compile(r"node\.kubernetes\.io/(not-ready|unreachable|disk-pressure|memory-pressure|pid-pressure|"
+                          r"network-unavailable|out-of-disk)|node\.cloudprovider\.kubernetes\.io/shutdown", re.I)
+_TOTAL = re.compile(r"0/(\d+) nodes are available")
+_SUMMARIES = {"unschedulable_resources": "no node it may run on has the CPU, memory or pods it requests",
+              "unschedulable_constraints": "no node matches the pod's taints, affinity or node selector",
+              "node_failure": "the nodes it could run on are failing (their condition taints refuse it)"}
+
+
 def scheduling(subject: str, message: str) -> Iterator[Finding]:
+    """The scheduler's reasons, counted: nodes excluded by placement rules are not candidates, so when fewer
+    than all nodes are excluded so, the rest lack resources and that is the cause (and the reverse)."""
     if not message:
         return
     text = _bound(message)
@@ -227,23 +255,30 @@ def scheduling(subject: str, message: str) -> Iterator[Finding]:
         yield Finding(subject, "scheduling", text, {"volume_mount_failure": 0.9},
                       "the pod waits for a volume claim to bind")
         return
-    resources = constraints = 0
+    counts = {"unschedulable_resources": 0, "unschedulable_constraints": 0, "node_failure": 0}
     for match in _SCHED_COUNT.finditer(message.split("preemption:")[0]):
         count = int(match.group(1) or match.group(4))
         reason = match.group(2) or match.group(3) or ""
-        if _RESOURCES.search(reason):
-            resources += count
+        if _NODE_TAINTS.search(reason) or (_NODE_TAINTS.search(message) and "taint" in reason):
+            counts["node_failure"] += count
+        elif _RESOURCES.search(reason):
+            counts["unschedulable_resources"] += count
         elif _CONSTRAINTS.search(reason) or "volume" in reason:
-            constraints += count
-    if not resources and not constraints:
-        resources, constraints = bool(_RESOURCES.search(message)), bool(_CONSTRAINTS.search(message))
-    if resources or constraints:
-        top = "unschedulable_resources" if resources >= constraints else "unschedulable_constraints"
-        other = "unschedulable_constraints" if top == "unschedulable_resources" else "unschedulable_resources"
-        supports = {top: 0.95} | ({other: 0.6} if min(resources, constraints) else {})
-        summary = ("no node has the CPU, memory or pods the pod requests" if top == "unschedulable_resources"
-                   else "no node matches the pod's taints, affinity or node selector")
-        yield Finding(subject, "scheduling", text, supports, summary)
+            counts["unschedulable_constraints"] += count
+    if not any(counts.values()):
+        counts["unschedulable_resources"] = int(bool(_RESOURCES.search(message)))
+        counts["unschedulable_constraints"] = int(bool(_CONSTRAINTS.search(message)))
+    if not any(counts.values()):
+        return
+    total = int(found.group(1)) if (found := _TOTAL.search(message)) else 0
+    top = max(counts, key=lambda c: counts[c])
+    placement = counts["unschedulable_constraints"] + counts["node_failure"]
+    if total and counts["unschedulable_resources"] and placement < total:
+        top = "unschedulable_resources"  # the nodes the rules allow are full
+    elif total and placement >= total and counts["unschedulable_resources"]:
+        top = max(("unschedulable_constraints", "node_failure"), key=lambda c: counts[c])
+    supports = {top: 0.95} | {c: 0.6 for c, n in counts.items() if n and c != top}
+    yield Finding(subject, "scheduling", text, supports, _SUMMARIES[top])
 
 
 # --- events
@@ -417,12 +452,14 @@ LOG_STRENGTH = {"connection_refused": 0.82, "dns_failure": 0.85, "tls_error": 0.
                 "invalid_config": 0.8, "bad_command": 0.82, "missing_file": 0.6, "port_in_use": 0.75,
                 "rbac_forbidden": 0.86, "permission_denied": 0.75, "unauthorized": 0.75,
                 "oom_killed": 0.88, "java_out_of_memory": 0.86, "node_heap_exhausted": 0.86, "memory_exhausted": 0.75,
-                "go_panic": 0.72, "segfault": 0.72, "python_traceback": 0.6, "java_exception": 0.55,
+                "go_panic": 0.72, "segfault": 0.72, "native_abort": 0.7, "python_traceback": 0.6,
+                "java_exception": 0.55,
                 "node_exception": 0.6, "database_query_error": 0.62, "exit_code": 0.4,
                 "disk_full": 0.6, "probe_failure": 0.4, "volume_mount": 0.6, "quota_exceeded": 0.6,
-                "image_pull": 0.6}
+                "image_pull": 0.6, "wrong_architecture": 0.85}
 # Marks of a crash that the cause beside them (in the same log) may explain.
-CRASH_MARKS = {"go_panic", "python_traceback", "java_exception", "node_exception", "exit_code", "segfault"}
+CRASH_MARKS = {"go_panic", "python_traceback", "java_exception", "node_exception", "exit_code", "segfault",
+               "native_abort"}
 
 
 def from_log_text(subject: str, key: str, text: str, container: str = "") -> Iterator[Finding]:
@@ -439,15 +476,34 @@ def from_log(subject: str, key: str, analysis: LogAnalysis, container: str = "")
         detail = f" ({finding.detail})" if finding.detail else ""
         yield Finding(subject, "log", _bound(f"{key}: {evidence}", 500), {finding.category: strength},
                       f"{key}: {finding.description}{detail}", symptom=finding.pattern in CRASH_MARKS,
-                      container=container, line=late)
+                      container=container, line=late, count=finding.count)
 
 
-def log_subject(key: str, pods: dict[str, dict[str, Any]]) -> tuple[str, str, float]:
-    """("Pod/ns/name", container, weight) of a logs key "ns/pod/container[:previous]"."""
+_LOCAL = re.compile(r"localhost|127\.0\.0\.1|\[::1\]|host='?::1")
+
+
+def log_subject(key: str, pods: dict[str, dict[str, Any]]) -> tuple[str, str, float, int]:
+    """("Pod/ns/name", container, weight, containers in the pod) of a logs key "ns/pod/container[:previous]"."""
     parts = key.split(":")[0].split("/")
     namespace, pod, container = [*parts, "", "", ""][:3]
     found = pods.get(f"{namespace}/{pod}")
-    return f"Pod/{namespace}/{pod}", container, pod_health(found) if found else 1.0
+    if not found:
+        return f"Pod/{namespace}/{pod}", container, 1.0, 1
+    return (f"Pod/{namespace}/{pod}", container, container_health(found, container),
+            len(_l(_d(found.get("spec")).get("containers"))))
+
+
+def _weigh_log(finding: Finding, weight: float, containers: int) -> Finding:
+    """A healthy container's noise weighs less, unless it repeats to the end; a refused connection to
+    localhost in a pod of one container means nothing there listens: the dependency's address is unset."""
+    repeated = finding.count >= 3 and finding.line == 1.0 and not finding.symptom
+    finding.weight = max(weight, REPEATED_WEIGHT) if repeated and weight < 1 else weight
+    if (finding.category == "dependency_unreachable" and containers <= 1 and _LOCAL.search(finding.text)
+            and "refused" in finding.text.lower()):
+        finding.supports = {"config_error": 0.82, "dependency_unreachable": 0.6}
+        finding.summary = (f"{finding.summary}; it dials localhost, where nothing listens in a one-container pod: "
+                           "the address of its dependency is likely not configured")
+    return finding
 
 
 def all_findings(objects: Iterable[dict[str, Any]], events: list[dict[str, Any]],
@@ -475,8 +531,6 @@ def all_findings(objects: Iterable[dict[str, Any]], events: list[dict[str, Any]]
     found += from_events([e for e in events if isinstance(e, dict)])
     for key, text in logs.items():
         if isinstance(text, str) and text:
-            subject, container, weight = log_subject(key, by_key)
-            for finding in from_log_text(subject, key, text, container):
-                finding.weight = weight
-                found.append(finding)
+            subject, container, weight, containers = log_subject(key, by_key)
+            found += [_weigh_log(f, weight, containers) for f in from_log_text(subject, key, text, container)]
     return found
