@@ -145,6 +145,86 @@ def test_names_can_be_hidden_from_the_llm_and_put_back_in_the_report(incidents, 
     assert stored.report["affected_resources"][0].startswith("checkout-")
 
 
+def deterministic_then_llm(incident: Incident, llm, settings, answer: dict) -> tuple[dict, RootCauseReport, str]:
+    """The engine's report alone (no model set), then the LLM's with `answer`, and the prompt it was sent."""
+    model, settings.LLM_MODEL = settings.LLM_MODEL, ""
+    engine = run_root_cause_analysis(incident.pk).report
+    settings.LLM_MODEL = model
+    llm.script = [{"content": json.dumps(answer)}]
+    stored = run_root_cause_analysis(incident.pk)
+    [request] = llm.requests
+    return engine, stored, request["messages"][-1]["content"]
+
+
+def findings_part(prompt: str) -> str:
+    assert prompt.index("== Rule-based engine's findings ==") < prompt.index("== Raw incident context")
+    return prompt.split("== Rule-based engine's findings ==")[1].split("== Raw incident context")[0]
+
+
+def test_the_llm_is_given_the_engines_findings_first_and_agreeing_keeps_its_evidence_chain(incidents, llm,
+                                                                                          settings):
+    engine, stored, prompt = deterministic_then_llm(incidents["checkout"], llm, settings, GOOD)
+    assert engine["category"] == "dependency_unreachable" and engine["evidence_chain"] and engine["runner_up"]
+    findings = findings_part(prompt)
+    assert f"Verdict: dependency_unreachable (confidence {engine['confidence']:.2f})" in findings
+    assert all(line in findings for line in engine["evidence_chain"])
+    assert any(line.startswith("  explains: ") for line in engine["evidence_chain"])  # the symptoms explained
+    runner = engine["runner_up"]
+    assert f"Runner-up: {runner['category']} (score {runner['score']:.2f})" in findings
+    assert all(f"{h['category']} (score {h['score']:.2f})" in findings for h in engine["hypotheses"][:8])
+    assert "Not read (missing evidence): nothing" in findings
+    assert "Connection refused" in prompt and "hunter2" not in prompt  # the raw context too, redacted
+
+    assert stored.engine == "llm" and stored.category == engine["category"]
+    assert stored.report["evidence_chain"] == engine["evidence_chain"] and stored.report["missing"] == []
+    assert stored.report["runner_up"]["category"] == "application_crash"  # the model's own runner-up
+
+
+def test_disagreeing_the_llm_ranks_the_engines_verdict_as_its_runner_up(incidents, llm, settings):
+    answer = {**GOOD, "category": "application_crash", "root_cause": "a bug at start-up",
+              "hypotheses": [{"category": "dependency_unreachable", "confidence": 0.3, "summary": "the database"},
+                             {"category": "config_error", "confidence": 0.1, "summary": "a wrong address"}]}
+    engine, stored, _ = deterministic_then_llm(incidents["checkout"], llm, settings, answer)
+    assert stored.category == "application_crash" and stored.report["evidence_chain"] == []
+    ranked = stored.report["hypotheses"]
+    assert [h["category"] for h in ranked] == ["application_crash", "dependency_unreachable", "config_error"]
+    assert stored.report["runner_up"]["category"] == engine["category"]
+    assert stored.report["runner_up"]["summary"].startswith("the rule-based engine's verdict: ")
+
+
+def test_with_names_hidden_the_engines_findings_name_no_object(incidents, llm, settings):
+    settings.RCA_ANONYMISE = True
+    engine, stored, prompt = deterministic_then_llm(incidents["checkout"], llm, settings, GOOD)
+    findings = findings_part(prompt)
+    chain = findings.split("Evidence chain")[1].split("\nRunner-up: ")[0].splitlines()[1:]
+    assert len(chain) == len(engine["evidence_chain"]) and "obj-" in "".join(chain)
+    assert f"Runner-up: {engine['runner_up']['category']}" in findings
+    for name in ("checkout", "shop", "sim-node-1", "orders-db.shop"):
+        assert name not in prompt, name
+    assert stored.report["evidence_chain"] == engine["evidence_chain"]  # the report names them again
+
+
+def test_the_engines_findings_survive_the_prompts_bound(llm):
+    from incidents.rca.engine import analyze
+    from incidents.rca.llm import MAX_PROMPT_CHARS, llm_root_cause
+
+    pod = {"kind": "Pod", "metadata": {"name": "api-7f9c", "namespace": "shop"}, "spec": {"containers": [
+        {"name": "api", "image": "shop/api:1"}]}, "status": {"phase": "Running", "containerStatuses": [
+            {"name": "api", "restartCount": 4, "state": {"waiting": {"reason": "CrashLoopBackOff"}},
+             "lastState": {"terminated": {"exitCode": 1, "reason": "Error"}}}]}}
+    chatter = [f"INFO request {n} served " + "x" * 1000 for n in range(60)]
+    refused = "ConnectionRefusedError: [Errno 111] Connection refused (postgres://app:hunter2@orders-db:5432)"
+    logs = {"shop/api-7f9c/api": "\n".join([*chatter, refused])}
+    engine = analyze([pod], [], logs)
+    assert engine.category == "dependency_unreachable" and "orders-db:5432" in "".join(engine.chain)
+    llm.script = [{"content": json.dumps(GOOD)}]
+    llm_root_cause([pod], [], logs, engine)
+    prompt = llm.requests[0]["messages"][-1]["content"]
+    assert len(prompt) <= MAX_PROMPT_CHARS and prompt.endswith("[cut]")  # the raw log tails were cut...
+    assert all(line in findings_part(prompt) for line in engine.chain)  # ... not the engine's findings
+    assert "hunter2" not in prompt
+
+
 SIBLINGS = {"name": "siblings", "namespaces": ["shop"], "nodes": [{"name": "sim-node-1"}], "deployments": [
     {"name": "checkout", "namespace": "shop", "image": "shop/checkout:1.4.2", "state": "crashloop", "replicas": 2,
      "logs": "connecting to orders-db.shop.svc:5432\nConnectionRefusedError: [Errno 111] Connection refused\n"},

@@ -1,10 +1,13 @@
 """Root-cause analysis by an LLM, with an answer that is always valid (or not used).
 
-The context (the deterministic report, the objects' states, events, log findings and log tails) is
-bounded, redacted, and optionally anonymised (names replaced by placeholders, put back in the answer). The
-model must answer with JSON matching `LlmAnswer` (asked for with a JSON-schema response format); an
-invalid answer is retried once with the validation errors, then the deterministic report is used and
-says so. Recommended actions must name a known playbook or tool.
+The prompt gives the deterministic engine's findings first, labelled as such (its category and confidence,
+its evidence chain, the runner-up, the ranked hypotheses, what could not be read), then the raw context (the
+objects' states, events, log findings and log tails). All of it is redacted, optionally anonymised (names
+replaced by placeholders, put back in the answer), and bounded (the findings survive the bound). The model
+must answer with JSON matching `LlmAnswer` (asked for with a JSON-schema response format); an invalid answer
+is retried once with the validation errors, then the deterministic report is used and says so. Recommended
+actions must name a known playbook or tool. The LLM's report keeps the engine's evidence chain when it agrees
+on the category, and ranks the engine's verdict among its hypotheses when it does not.
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ if TYPE_CHECKING:
     from openai.types.shared_params.response_format_json_schema import JSONSchema
 
 log = structlog.get_logger(__name__)
-MAX_PROMPT_CHARS = 24_000
+MAX_PROMPT_CHARS = 24_000  # the user message, all told
+MAX_FINDINGS_CHARS = MAX_PROMPT_CHARS // 2  # of which the engine's findings, first
 Category = Literal[CATEGORIES]  # type: ignore[valid-type]
 
 
@@ -100,12 +104,24 @@ class Anonymizer:
         return value
 
 
-def _names(objects: list[dict[str, Any]]) -> set[str]:
-    found = set()
+def _names(objects: list[dict[str, Any]], events: list[dict[str, Any]], deterministic: RcaReport) -> set[str]:
+    """The names to hide: the objects' (and their nodes', owners'), the events' objects', and those the
+    engine's findings name ("Kind/namespace/name" subjects), which may be of objects no longer listed."""
+    found: list[Any] = []
     for obj in objects:
         meta = obj.get("metadata") or {}
-        found |= {meta.get("name"), meta.get("namespace"), (obj.get("spec") or {}).get("nodeName")}
-    return {n for n in found if n and len(n) > 2}
+        found += [meta.get("name"), meta.get("namespace"), (obj.get("spec") or {}).get("nodeName")]
+        found += [ref.get("name") for ref in meta.get("ownerReferences") or [] if isinstance(ref, dict)]
+    for event in events:
+        about = event.get("involvedObject") or event.get("regarding") or {}
+        if isinstance(about, dict):
+            found += [about.get("name"), about.get("namespace")]
+    subjects = list(deterministic.affected_resources)
+    for hypothesis in deterministic.hypotheses:
+        subjects += hypothesis.resources
+    for subject in subjects:
+        found += str(subject).split("/")[1:]  # "Pod/ns/name" -> ns, name (not the kind)
+    return {n for n in found if isinstance(n, str) and len(n) > 2 and n != "None"}
 
 
 def _compact(objects: list[dict[str, Any]], events: list[dict[str, Any]], logs: dict[str, str]) -> str:
@@ -125,7 +141,58 @@ def _compact(objects: list[dict[str, Any]], events: list[dict[str, Any]], logs: 
         parts.append(f"log analysis {key}: {analyze_logs(text).summary()}")
     for key, text in logs.items():
         parts.append(f"log tail {key}:\n" + "\n".join(text.splitlines()[-40:]))
-    return redact("\n".join(parts))[:MAX_PROMPT_CHARS]
+    return redact("\n".join(parts))
+
+
+def _findings(report: RcaReport) -> str:
+    """The deterministic engine's verdict, as evidence: most telling first (it may be cut at the end)."""
+    lines = [f"Verdict: {report.category} (confidence {report.confidence:.2f})",
+             f"Summary: {report.summary}"]
+    if report.chain:
+        lines += ["Evidence chain (each cause's finding, then the symptoms it explains):", *report.chain]
+    else:
+        lines.append("Evidence chain: none (no finding names a cause)")
+    runner = report.runner_up
+    lines.append(f"Runner-up: {runner.category} (score {runner.score:.2f}): {runner.summary}" if runner
+                 else "Runner-up: none")
+    lines.append("Not read (missing evidence): " + (", ".join(report.missing) if report.missing else "nothing"))
+    if report.hypotheses:
+        lines.append("Ranked hypotheses (category, score, summary):")
+        lines += [f"{n}. {h.category} (score {h.score:.2f}): {h.summary}"
+                  for n, h in enumerate(report.hypotheses[:8], start=1)]
+    if report.evidence:
+        lines.append("Findings behind the verdict:")
+        lines += [f"- {e}" for e in report.evidence[:6]]
+    return redact("\n".join(lines))
+
+
+def _prompt(objects: list[dict[str, Any]], events: list[dict[str, Any]], logs: dict[str, str],
+            deterministic: RcaReport, anonymizer: Anonymizer | None) -> str:
+    """The user message: instructions, the engine's findings, the raw context; redacted, then anonymised,
+    then bounded (names are hidden before the cut, so no name is cut short and left visible)."""
+    def prepare(text: str) -> str:
+        return anonymizer.hide(text) if anonymizer else text
+
+    head = (f"Answer with JSON only. Categories: {', '.join(CATEGORIES)}.\n"
+            "Below are first the findings of a rule-based engine (a deterministic evidence model) over this "
+            "incident, then the raw context it read. The engine's findings are evidence, not the answer: check "
+            "them against the raw context; agree when it supports them, otherwise answer differently and rank "
+            "the engine's verdict among your hypotheses.\n\n")
+    findings = "== Rule-based engine's findings ==\n" + _bound(prepare(_findings(deterministic)), MAX_FINDINGS_CHARS)
+    raw = "\n\n== Raw incident context (objects, events, log findings, log tails) ==\n"
+    room = MAX_PROMPT_CHARS - len(head) - len(findings) - len(raw)
+    return head + findings + raw + _bound(prepare(_compact(objects, events, logs)), max(room, 0))
+
+
+def _bound(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a line's end when one is near (the cut says so)."""
+    if len(text) <= limit:
+        return text
+    marker = "\n[cut]"
+    cut = text[:max(limit - len(marker), 0)]
+    if (newline := cut.rfind("\n")) > len(cut) - 400:
+        cut = cut[:newline]
+    return cut + marker if limit >= len(marker) else cut
 
 
 def llm_root_cause(objects: list[dict[str, Any]], events: list[dict[str, Any]], logs: dict[str, str],
@@ -133,13 +200,8 @@ def llm_root_cause(objects: list[dict[str, Any]], events: list[dict[str, Any]], 
     """The LLM's report, or the deterministic one (saying why) when the LLM fails or answers badly twice."""
     from openai import APIConnectionError, APIStatusError, APITimeoutError, OpenAI
 
-    anonymizer = Anonymizer(_names(objects)) if settings.RCA_ANONYMISE else None
-    context = _compact(objects, events, logs)
-    hint = json.dumps(deterministic.as_dict()["hypotheses"])
-    user = (f"Incident context:\n{context}\n\nA rule-based engine ranked these causes: {hint}\n"
-            f"Answer with JSON only. Categories: {', '.join(CATEGORIES)}.")
-    if anonymizer:
-        user = anonymizer.hide(user)
+    anonymizer = Anonymizer(_names(objects, events, deterministic)) if settings.RCA_ANONYMISE else None
+    user = _prompt(objects, events, logs, deterministic, anonymizer)
     messages: list[ChatCompletionMessageParam] = [
         {"role": "system", "content": "You are a Kubernetes SRE doing root-cause analysis. Use only the evidence "
                                       "given. When the evidence is split, rank hypotheses."},
@@ -166,14 +228,31 @@ def llm_root_cause(objects: list[dict[str, Any]], events: list[dict[str, Any]], 
         data = answer.model_dump()
         if anonymizer:
             data = anonymizer.reveal(data)
-        return RcaReport(
-            category=data["category"], summary=data["summary"], root_cause=data["root_cause"],
-            confidence=data["confidence"], evidence=[redact(e) for e in data["evidence"]],
-            recommended_actions=[a["action"] + (f" (playbook {a['playbook']})" if a.get("playbook") else "")
-                                 + (f" ({a['tool']})" if a.get("tool") else "") for a in data["recommended_actions"]],
-            affected_resources=data["affected_resources"],
-            hypotheses=[Hypothesis(h["category"], h["confidence"], h["summary"]) for h in data["hypotheses"]],
-            engine="llm")
+        return _report(data, deterministic)
     log.warning("rca_llm_fallback", reason=problem)
     deterministic.summary = f"{deterministic.summary} (Deterministic answer: {problem}.)"
     return deterministic
+
+
+def _report(data: dict[str, Any], deterministic: RcaReport) -> RcaReport:
+    """The LLM's answer as a report. It keeps what the engine could not read; agreeing, the engine's evidence
+    chain too; disagreeing, the engine's verdict right after its own (so the runner-up shows it)."""
+    category = data["category"]
+    agrees = category == deterministic.category
+    hypotheses = [Hypothesis(category, data["confidence"], data["summary"])]
+    if not agrees:
+        hypotheses.append(Hypothesis(deterministic.category, deterministic.confidence,
+                                     f"the rule-based engine's verdict: {deterministic.summary}",
+                                     list(deterministic.evidence), list(deterministic.affected_resources)))
+    named = {h.category for h in hypotheses}
+    for h in data["hypotheses"]:
+        if h["category"] not in named:
+            named.add(h["category"])
+            hypotheses.append(Hypothesis(h["category"], h["confidence"], h["summary"]))
+    return RcaReport(
+        category=category, summary=data["summary"], root_cause=data["root_cause"],
+        confidence=data["confidence"], evidence=[redact(e) for e in data["evidence"]],
+        recommended_actions=[a["action"] + (f" (playbook {a['playbook']})" if a.get("playbook") else "")
+                             + (f" ({a['tool']})" if a.get("tool") else "") for a in data["recommended_actions"]],
+        affected_resources=data["affected_resources"], hypotheses=hypotheses, engine="llm",
+        chain=list(deterministic.chain) if agrees else [], missing=list(deterministic.missing))
