@@ -9,6 +9,7 @@ from typing import Any
 from chat.messages import Reply, approval_buttons
 from incidents.models import AuditEntry, ClusterEvent, Incident, Signal
 from remediation.models import Approval
+from remediation.verdict import verdict_line
 
 MAX_TOOL_OUTPUT = 3500
 HELP = """\
@@ -60,8 +61,9 @@ def status_line(open_incidents: int, pending_approvals: int, servers: Iterable[t
 
 def approval_card(approval: Approval) -> Reply:
     step = approval.step_run
+    cause = f"\n{verdict_line(approval.verdict)}" if step.run.incident_id else ""
     return Reply(f"Approval #{approval.pk}: {step.risk} step '{step.name}' runs {step.server}.{step.tool} "
-                 f"{json.dumps(step.arguments)}; expires {approval.expires_at:%H:%M:%S} UTC.",
+                 f"{json.dumps(step.arguments)}; expires {approval.expires_at:%H:%M:%S} UTC.{cause}",
                  buttons=approval_buttons(approval.pk))
 
 

@@ -12,12 +12,14 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from aiops_project.yamlfile import YamlFileError, field_line, load_yaml_model
 from incidents.matching import RuleError, compile_rule
 from incidents.models import Rule
+from incidents.rca.engine import CATEGORIES
 from mcp_bridge.registry import step_problems
 from remediation.models import Playbook, PlaybookStep, rollback_problem
 from remediation.templating import template_problems
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=100)]
 RuleSource = Literal["kubernetes", "alertmanager", "webhook", ""]
+RcaCategory = Literal[CATEGORIES]  # type: ignore[valid-type]
 Severity = Literal["info", "warning", "critical"]
 
 
@@ -37,6 +39,10 @@ class StepSpec(_Strict):
     on_failure: Literal["stop", "continue", "rollback"] = "stop"
     rollback: bool = False  # a rollback step: runs only when an earlier step fails with on_failure: rollback
     verify_after_seconds: int | None = Field(default=None, ge=1, le=3600)
+    # Conditions on the incident's root cause (remediation.verdict): run only for these categories, or not for
+    # these. A step with either waits for the analysis, as a MEDIUM/HIGH step does.
+    rca_in: list[RcaCategory] = Field(default_factory=list)
+    rca_not_in: list[RcaCategory] = Field(default_factory=list)
 
     def model_fields_for_db(self) -> dict[str, object]:
         return {**self.model_dump(exclude={"rollback"}), "is_rollback": self.rollback}

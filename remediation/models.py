@@ -68,6 +68,12 @@ class StepSettings(models.Model):
         null=True, blank=True,
         help_text="After success, wait this long, then record whether the triggering signal resolved.",
     )
+    rca_in = models.JSONField(
+        default=list, blank=True,
+        help_text="RCA categories: the step runs only when the incident's root cause is one of them.")
+    rca_not_in = models.JSONField(
+        default=list, blank=True,
+        help_text="RCA categories: the step is skipped when the incident's root cause is one of them.")
 
     class Meta:
         abstract = True
@@ -148,6 +154,19 @@ class PlaybookRun(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Rca(models.TextChoices):
+        NONE = "", "Not asked"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed or timed out"
+
+    # The root cause the run's changes are weighed against: analysed before its first step that needs an
+    # approval (or that is conditioned on it), once per run.
+    rca_state = models.CharField(max_length=10, choices=Rca.choices, default=Rca.NONE, blank=True)
+    rca_requested_at = models.DateTimeField(null=True, blank=True)
+    rca_report = models.ForeignKey("incidents.RootCauseReport", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
 
     class Meta:
         ordering = ["-created_at"]
@@ -300,6 +319,10 @@ class Approval(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     first_approved_at = models.DateTimeField(null=True, blank=True)
+    # The root cause as it stood when the approval was asked, and whether the step fits it: what every channel
+    # shows beside the buttons ({"category", "confidence", "summary", "fit", "advice", "report_id"}; empty: no
+    # analysis could be made).
+    verdict = models.JSONField(default=dict, blank=True)
 
     objects = ApprovalQuerySet.as_manager()
 

@@ -21,6 +21,7 @@ from mcp_bridge.preflight import AccessDenied, AccessRefusal, access_denied
 from remediation.access import get_approval_for_decider
 from remediation.models import Approval, OnFailure, Playbook, PlaybookRun, Risk, StepRun, StepSettings
 from remediation.templating import TemplateRenderError, render_arguments
+from remediation.verdict import RCA_WAIT, START, WAIT, describe, gate, verdict_line
 
 log = structlog.get_logger(__name__)
 MAX_OUTPUT_CHARS = 20_000
@@ -199,6 +200,8 @@ def _advance_run(run_id: int, tasks: Any) -> bool:
         if (denied := _access_denied(step, run)) is not None:
             _refuse_step(step, run, denied)
             return True
+        if (decided := _await_cause(step, run, tasks)) is not None:
+            return decided
         if step.risk == Risk.LOW:
             step.status = StepRun.Status.QUEUED
             step.save(update_fields=["status"])
@@ -231,21 +234,48 @@ def _refuse_step(step: StepRun, run: PlaybookRun, denied: AccessDenied) -> None:
                    audience="operators" if step.risk != Risk.LOW else "requester"))
 
 
+def _await_cause(step: StepRun, run: PlaybookRun, tasks: Any) -> bool | None:
+    """The root cause first: a change that will not help is not put to anyone (remediation.verdict).
+    None: go on with the step; else what `_advance_run` returns (True: look at the run again)."""
+    outcome = gate(run, step)
+    if outcome in (START, WAIT):
+        if outcome == START:
+            _enqueue(tasks.analyse_run, run.pk)
+        notify_console("run", id=run.pk)
+        return False
+    if outcome is not None:
+        _skip_for_cause(step, run, outcome)
+        return True
+    return None
+
+
+def _skip_for_cause(step: StepRun, run: PlaybookRun, why: str) -> None:
+    """The root cause says the step will not help (or is not for it): skipped, audited, told to operators."""
+    StepRun.objects.filter(pk=step.pk).update(status=StepRun.Status.SKIPPED, output=why, finished_at=timezone.now())
+    audit("step.skipped", incident=run.incident, target=step, reason="rca", message=f"{step.name}: {why}")
+    notify_console("run", id=run.pk)
+    publish(Notice("step.finished", f"Step '{step.name}' ({step.server}.{step.tool}) of run #{run.pk}: {why}",
+                   incident_id=run.incident_id, reply_to=run.reply_to, audience="operators"))
+
+
 def request_approval(step: StepRun, run: PlaybookRun) -> Approval:
     step.status = StepRun.Status.WAITING_APPROVAL
     step.save(update_fields=["status"])
     run.status = PlaybookRun.Status.WAITING_APPROVAL
     run.save(update_fields=["status"])
-    approval = Approval.objects.create(step_run=step, expires_at=timezone.now() + run.playbook.approval_timeout)
+    approval = Approval.objects.create(step_run=step, expires_at=timezone.now() + run.playbook.approval_timeout,
+                                       verdict=describe(step, run.rca_report))
+    cause = f" {verdict_line(approval.verdict)}" if run.incident_id else ""
     audit("approval.requested", incident=run.incident, target=approval,
           message=f"{step.risk} step '{step.name}' ({step.tool} {step.arguments}) needs approval "
-                  f"before {approval.expires_at:%H:%M:%S} UTC")
+                  f"before {approval.expires_at:%H:%M:%S} UTC.{cause}")
     log.info("approval_requested", approval_id=approval.pk, tool=step.tool)
     notify_console("approval", id=approval.pk)
     incident = f" for incident #{run.incident_id} {run.incident.title}" if run.incident else ""
     publish(Notice("approval.requested", f"Approval #{approval.pk}{incident}: {step.risk} step '{step.name}' runs "
                    f"{step.server}.{step.tool} {json.dumps(step.arguments)}; it expires at "
-                   f"{approval.expires_at:%H:%M:%S} UTC.", incident_id=run.incident_id, approval_id=approval.pk))
+                   f"{approval.expires_at:%H:%M:%S} UTC.{cause}", incident_id=run.incident_id,
+                   approval_id=approval.pk))
     return approval
 
 
@@ -410,6 +440,12 @@ def recover_stalled_steps() -> int:
                     continue  # it finished meanwhile
                 audit("step.failed", incident=step.run.incident, target=step, message=f"{step.name}: {error}")
                 _enqueue(tasks.advance_run, step.run_id)
+        recovered += 1
+    # A run whose root-cause analysis was lost (its worker died): advanced, it goes on without a verdict.
+    lost = PlaybookRun.objects.filter(rca_state=PlaybookRun.Rca.RUNNING,
+                                      rca_requested_at__lt=now - RCA_WAIT - STALL_GRACE)
+    for run_id in lost.values_list("pk", flat=True):
+        tasks.advance_run.delay(run_id)
         recovered += 1
     if recovered:
         log.warning("stalled_steps_recovered", count=recovered)

@@ -6,7 +6,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from aiops_project.schedules import EXPIRE_APPROVALS_TASK, RECOVER_STEPS_TASK
-from remediation import services
+from remediation import services, verdict
 
 
 class StepTaskOptions(TypedDict):
@@ -28,6 +28,13 @@ STEP_TASK: StepTaskOptions = {"acks_late": True, "reject_on_worker_lost": True, 
 
 @shared_task(name="remediation.advance_run", **STEP_TASK)
 def advance_run(run_id: int) -> None:
+    services.advance_run(run_id)
+
+
+@shared_task(name="remediation.analyse_run", **STEP_TASK)
+def analyse_run(run_id: int) -> None:
+    # Safe to run twice: only a run still waiting for its analysis is analysed; the run is advanced either way.
+    verdict.analyse_run(run_id)
     services.advance_run(run_id)
 
 

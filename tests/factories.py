@@ -86,9 +86,13 @@ def drive_run(run: PlaybookRun) -> list[str]:
     """What a worker does, in order: advance the run and execute what it queues (retries included) until it
     waits for someone or ends. Returns the steps' statuses."""
     from remediation.services import advance_run, execute_step
+    from remediation.verdict import analyse_run
 
     for _ in range(20):
         advance_run(run.pk)
+        if PlaybookRun.objects.filter(pk=run.pk, rca_state=PlaybookRun.Rca.RUNNING).exists():
+            analyse_run(run.pk)  # the root cause before a step that needs it (the analyse_run task)
+            continue
         queued = run.step_runs.filter(status=StepRun.Status.QUEUED).first()
         if queued is None:
             break

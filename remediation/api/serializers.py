@@ -24,12 +24,16 @@ class ApprovalSerializer(serializers.ModelSerializer):
     first_approved_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username",
                                                                                          read_only=True)
     may_decide = serializers.SerializerMethodField()
+    verdict = serializers.JSONField(read_only=True, help_text=(
+        "The incident's root cause when the approval was asked, and whether the step fits it: category, "
+        "confidence, summary, fit (fits, partly, will_not_help, unknown), advice, runner_up, report_id. "
+        "Empty when no analysis could be made."))
 
     class Meta:
         model = Approval
         fields = ["id", "status", "incident", "playbook", "step", "server", "tool", "arguments", "risk",
                   "requested_at", "expires_at", "decided_at", "decided_by", "decided_via", "reason",
-                  "first_approved_by", "first_approved_at", "may_decide"]
+                  "first_approved_by", "first_approved_at", "may_decide", "verdict"]
 
     def get_may_decide(self, approval: Approval) -> bool:
         return approval.status == Approval.Status.PENDING and can_decide(self.context["request"].user, approval)
