@@ -269,6 +269,10 @@ class Rule(models.Model):
         "remediation.Playbook", null=True, blank=True, on_delete=models.PROTECT, related_name="rules"
     )
     run_rca = models.BooleanField(default=False, help_text="Run a root-cause analysis of the incident.")
+    rca_in = models.JSONField(
+        default=list, blank=True,
+        help_text="RCA categories: the playbook runs only when the incident's root cause is one of them (it is "
+                  "analysed before the first step); otherwise the run is skipped and the operators are told why.")
     notify = models.BooleanField(
         default=False, help_text="Tell the operators when it matches: on the web console, and on the chat "
                                  "channels that are configured.")

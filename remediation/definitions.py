@@ -97,6 +97,8 @@ class RuleSpec(_Strict):
     playbook: Slug | None = None
     notify: bool = False
     run_rca: bool = False
+    # The playbook runs only for these root causes (analysed before its first step); empty: any.
+    rca_in: list[RcaCategory] = Field(default_factory=list)
     stop_after_match: bool = True
 
     def model_fields_for_db(self) -> dict[str, object]:
@@ -118,7 +120,7 @@ class RuleSpec(_Strict):
             annotation_matchers=rule.annotation_matchers, min_count=rule.min_count,
             count_window_seconds=rule.count_window_seconds, cooldown_seconds=rule.cooldown_seconds,
             open_incident=rule.open_incident, playbook=rule.playbook.name if rule.playbook else None,
-            notify=rule.notify, run_rca=rule.run_rca, stop_after_match=rule.stop_after_match,
+            notify=rule.notify, run_rca=rule.run_rca, rca_in=rule.rca_in, stop_after_match=rule.stop_after_match,
         )
 
 

@@ -133,8 +133,9 @@ class PlaybookRun(models.Model):
         FAILED = "failed", "Failed"
         REJECTED = "rejected", "Rejected"
         EXPIRED = "expired", "Approval expired"
+        SKIPPED = "skipped", "Not run: not for this root cause"
 
-    FINISHED = {Status.SUCCEEDED, Status.FAILED, Status.REJECTED, Status.EXPIRED}
+    FINISHED = {Status.SUCCEEDED, Status.FAILED, Status.REJECTED, Status.EXPIRED, Status.SKIPPED}
 
     playbook = models.ForeignKey(Playbook, on_delete=models.PROTECT, related_name="runs")
     incident = models.ForeignKey(
@@ -167,6 +168,8 @@ class PlaybookRun(models.Model):
     rca_requested_at = models.DateTimeField(null=True, blank=True)
     rca_report = models.ForeignKey("incidents.RootCauseReport", null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
+    rca_in = models.JSONField(default=list, blank=True,
+                              help_text="From the rule that started it: the root causes it runs for (empty: any).")
 
     class Meta:
         ordering = ["-created_at"]

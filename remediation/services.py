@@ -21,7 +21,7 @@ from mcp_bridge.preflight import AccessDenied, AccessRefusal, access_denied
 from remediation.access import get_approval_for_decider
 from remediation.models import Approval, OnFailure, Playbook, PlaybookRun, Risk, StepRun, StepSettings
 from remediation.templating import TemplateRenderError, render_arguments
-from remediation.verdict import RCA_WAIT, START, WAIT, describe, gate, verdict_line
+from remediation.verdict import RCA_WAIT, START, describe, gate, verdict_line
 
 log = structlog.get_logger(__name__)
 MAX_OUTPUT_CHARS = 20_000
@@ -45,7 +45,8 @@ def budget_left(playbook: Playbook, incident: Incident) -> int | None:
     return max(playbook.max_runs_per_hour - recent, 0)
 
 
-def start_playbook(playbook: Playbook, *, incident: Incident, event: ClusterEvent) -> PlaybookRun | None:
+def start_playbook(playbook: Playbook, *, incident: Incident, event: ClusterEvent, rca_in: list[str] | None = None,
+                   rule: str = "") -> PlaybookRun | None:
     """Create a run with every step's arguments rendered now, so an approver sees exactly what runs.
 
     None when the playbook's remediation budget for this workload is spent (a circuit breaker: the same
@@ -63,7 +64,8 @@ def start_playbook(playbook: Playbook, *, incident: Incident, event: ClusterEven
 
     context = {"event": event.as_context(), "incident": {"id": incident.pk, "title": incident.title}}
     with transaction.atomic():
-        run = PlaybookRun.objects.create(playbook=playbook, incident=incident, trigger_event=event)
+        run = PlaybookRun.objects.create(playbook=playbook, incident=incident, trigger_event=event,
+                                         rca_in=list(rca_in or []))
         render_error = ""
         for step in playbook.steps.order_by("order"):
             try:
@@ -78,7 +80,8 @@ def start_playbook(playbook: Playbook, *, incident: Incident, event: ClusterEven
             )
             if render_error:
                 break
-        audit("playbook.started", message=f"Playbook {playbook.name} started", incident=incident,
+        only = f" (for root causes {', '.join(run.rca_in)} only, rule {rule})" if run.rca_in else ""
+        audit("playbook.started", message=f"Playbook {playbook.name} started{only}", incident=incident,
               target=run, playbook=playbook.name, event_id=event.pk)
         notify_console("run", id=run.pk)
         _enqueue(tasks.advance_run, run.pk)
@@ -238,15 +241,22 @@ def _await_cause(step: StepRun, run: PlaybookRun, tasks: Any) -> bool | None:
     """The root cause first: a change that will not help is not put to anyone (remediation.verdict).
     None: go on with the step; else what `_advance_run` returns (True: look at the run again)."""
     outcome = gate(run, step)
-    if outcome in (START, WAIT):
+    if isinstance(outcome, str):  # START or WAIT
         if outcome == START:
             _enqueue(tasks.analyse_run, run.pk)
         notify_console("run", id=run.pk)
         return False
-    if outcome is not None:
-        _skip_for_cause(step, run, outcome)
-        return True
-    return None
+    if outcome is None:
+        return None
+    if outcome.whole_run:
+        steps = list(run.step_runs.all())
+        _skip_pending(steps, outcome.reason)
+        _finish_run(run, PlaybookRun.Status.SKIPPED, outcome.reason)
+        publish(Notice("step.finished", f"Playbook {run.playbook.name} for incident #{run.incident_id}: "
+                       f"{outcome.reason}", incident_id=run.incident_id, audience="operators"))
+        return False
+    _skip_for_cause(step, run, outcome.reason)
+    return True
 
 
 def _skip_for_cause(step: StepRun, run: PlaybookRun, why: str) -> None:

@@ -31,5 +31,5 @@ def remediate(match: RuleMatch) -> PlaybookRun | None:
         return None
     if incident.playbook_runs.exclude(status__in=PlaybookRun.FINISHED).exists():
         return None  # a remediation is already under way for this incident
-    return start_playbook(playbook, incident=incident, event=event)
+    return start_playbook(playbook, incident=incident, event=event, rca_in=rule.rca_in, rule=rule.name)
 

@@ -9,6 +9,7 @@ An analysis that fails or takes longer than RCA_WAIT lets the run go on without 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Literal
 
@@ -72,14 +73,20 @@ FITS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
 }
 
 
-def needs_verdict(step: StepRun) -> bool:
-    return step.risk != Risk.LOW or bool(step.rca_in or step.rca_not_in)
+@dataclass(frozen=True)
+class Skip:
+    reason: str
+    whole_run: bool = False  # the rule that started the run wants it only for other root causes
 
 
-def gate(run: PlaybookRun, step: StepRun) -> str | None:
+def needs_verdict(run: PlaybookRun, step: StepRun) -> bool:
+    return step.risk != Risk.LOW or bool(step.rca_in or step.rca_not_in or run.rca_in)
+
+
+def gate(run: PlaybookRun, step: StepRun) -> Skip | Literal["start", "wait"] | None:
     """Inside the run's lock: START (the caller enqueues the analysis), WAIT (one is under way and advances the
-    run when done), a reason to skip the step, or None (go on)."""
-    if not needs_verdict(step) or run.incident_id is None:
+    run when done), a Skip (of the step, or of the whole run), or None (go on)."""
+    if not needs_verdict(run, step) or run.incident_id is None:
         return None
     now = timezone.now()
     if run.rca_state == PlaybookRun.Rca.NONE:
@@ -98,7 +105,13 @@ def gate(run: PlaybookRun, step: StepRun) -> str | None:
         audit("rca.unavailable", incident=run.incident, target=run,
               message=f"The root-cause analysis of run #{run.pk} took over {RCA_WAIT.seconds}s: the run goes on "
                       f"without a verdict")
-    return skip_reason(step, run.rca_report)
+    category = run.rca_report.category if run.rca_report is not None else None
+    if run.rca_in and category not in run.rca_in:
+        cause = f"the root cause is {category}" if category else "there is no root-cause verdict"
+        return Skip(f"Not run: {cause}; its rule starts {run.playbook.name} only for {', '.join(run.rca_in)}",
+                    whole_run=True)
+    reason = skip_reason(step, run.rca_report)
+    return Skip(reason) if reason else None
 
 
 def skip_reason(step: StepRun, report: RootCauseReport | None) -> str | None:

@@ -21,7 +21,7 @@ from aiops_project import notices
 from aiops_project.notices import Notice
 from chat.formatting import approval_card
 from incidents.detection import poll_cluster
-from incidents.models import AuditEntry, Cluster, RootCauseReport
+from incidents.models import AuditEntry, Cluster, RootCauseReport, Rule
 from remediation.models import Approval, PlaybookRun, StepRun
 from remediation.verdict import advice, skip_reason
 from tests.factories import drive_run, make_user
@@ -126,3 +126,25 @@ def test_a_step_conditioned_on_the_cause_and_what_each_tool_fits(runs):
     assert advice("rollout_restart", "dependency_unreachable")[0] == "will_not_help"
     assert advice("set_resources", "oom_killed")[0] == "fits"
     assert advice("get_pod_logs", "oom_killed") == ("unknown", "")
+
+
+def test_a_rule_can_start_its_playbook_only_for_some_root_causes(tmp_path, heard, django_capture_on_commit_callbacks):
+    with simulated_cluster(tmp_path, SCENARIO) as kubeconfig:
+        call_command("load_defaults")
+        Rule.objects.filter(name="crashloop-restart").update(rca_in=["application_crash"])
+        cluster = Cluster.objects.create(name="sim-rule", kind=Cluster.Kind.KUBECONFIG, kubeconfig_path=str(kubeconfig))
+        poll_cluster(cluster.pk)
+        found = {run.incident.object_name: run for run in PlaybookRun.objects.select_related("incident")}
+        with django_capture_on_commit_callbacks() as callbacks:
+            statuses = {name: drive_run(run) for name, run in found.items()}
+    for callback in callbacks:
+        if "deliver" in callback.__code__.co_names:
+            callback()
+    # Nothing of the crashloop playbook runs for a dependency's crash, not even the LOW steps; the bug's run goes on.
+    assert statuses["checkout"] == ["skipped", "skipped", "skipped"]
+    assert statuses["recommender"] == ["succeeded", "succeeded", "waiting_approval"]
+    skipped = PlaybookRun.objects.get(pk=found["checkout"].pk)
+    assert skipped.status == PlaybookRun.Status.SKIPPED and skipped.rca_in == ["application_crash"]
+    told = [n.text for n in heard if n.incident_id == skipped.incident_id and "Not run" in n.text]
+    assert told == [f"Playbook crashloop-remediation for incident #{skipped.incident_id}: Not run: the root cause is "
+                    "dependency_unreachable; its rule starts crashloop-remediation only for application_crash"]
