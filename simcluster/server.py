@@ -40,6 +40,11 @@ RESOURCES: dict[str, tuple[str, bool, list[str], list[str]]] = {
     "apps/v1/statefulsets": ("StatefulSet", True, ["sts"], ["scale", "status"]),
     "apps/v1/daemonsets": ("DaemonSet", True, ["ds"], ["status"]),
     "batch/v1/jobs": ("Job", True, [], ["status"]),
+    "batch/v1/cronjobs": ("CronJob", True, ["cj"], ["status"]),
+    # Read by the root-cause analysis; a scenario has none, as a fresh namespace has none.
+    "v1/resourcequotas": ("ResourceQuota", True, ["quota"], ["status"]),
+    "v1/limitranges": ("LimitRange", True, ["limits"], []),
+    "networking.k8s.io/v1/networkpolicies": ("NetworkPolicy", True, ["netpol"], []),
 }
 
 ACCESS_REVIEWS = "authorization.k8s.io/v1/selfsubjectaccessreviews"

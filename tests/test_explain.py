@@ -63,9 +63,10 @@ def test_each_incident_gets_the_right_root_cause_from_the_cluster(incidents):
 
 
 def test_the_context_is_the_workloads_pods_events_logs_and_node(incidents):
-    objects, events, logs = gather_context(incidents["checkout"])
+    objects, events, logs, unavailable = gather_context(incidents["checkout"])
     kinds = sorted({o["kind"] for o in objects})
     assert kinds == ["Deployment", "Node", "Pod", "ReplicaSet"]  # the owner and its revisions too
+    assert unavailable == []  # quotas, limit ranges and policies read too: the namespace has none
     assert all(o["metadata"]["name"].startswith("checkout-") for o in objects if o["kind"] == "Pod")
     assert events and all(e["involvedObject"]["name"].startswith("checkout") for e in events)
     assert any("Connection refused" in text for text in logs.values())
@@ -233,8 +234,9 @@ SIBLINGS = {"name": "siblings", "namespaces": ["shop"], "nodes": [{"name": "sim-
 
 
 def workload_incident(cluster: Cluster, kind: str, name: str, namespace: str = "shop") -> Incident:
+    key = f"{cluster.name}-{kind}-{name}"
     return Incident.objects.create(cluster=cluster, namespace=namespace, object_kind=kind, object_name=name,
-                                   fingerprint=f"{kind}-{name}", group_key=f"{kind}-{name}", title=name)
+                                   fingerprint=key, group_key=key, title=name)
 
 
 def owner_chain(objects: list[dict], pod: dict) -> list[str]:
@@ -251,7 +253,7 @@ def test_a_workload_whose_name_starts_another_s_gets_only_its_own_pods(tmp_path:
     with simulated_cluster(tmp_path, SIBLINGS) as kubeconfig:
         cluster = Cluster.objects.create(name="sim", kind=Cluster.Kind.KUBECONFIG, kubeconfig_path=str(kubeconfig))
         checkout, database = (workload_incident(cluster, "Deployment", name) for name in ("checkout", "checkout-db"))
-        objects, events, logs = gather_context(checkout)
+        objects, events, logs, _ = gather_context(checkout)
         pods = [o for o in objects if o["kind"] == "Pod"]
         assert len(pods) == 2 and all(not o["metadata"]["name"].startswith("checkout-db") for o in objects
                                       if o["kind"] in {"Pod", "ReplicaSet"})
@@ -260,7 +262,7 @@ def test_a_workload_whose_name_starts_another_s_gets_only_its_own_pods(tmp_path:
         assert logs and not [key for key in logs if "checkout-db" in key]
         assert run_root_cause_analysis(checkout.pk).category == "dependency_unreachable"
 
-        objects, events, logs = gather_context(database)
+        objects, events, logs, _ = gather_context(database)
         pods = [o for o in objects if o["kind"] == "Pod"]
         assert len(pods) == 2 and all(o["metadata"]["name"].startswith("checkout-db-") for o in pods)
         assert all(e["involvedObject"]["name"].startswith("checkout-db") for e in events)
@@ -318,8 +320,237 @@ def test_on_a_real_control_plane_each_workload_gets_the_pods_its_controllers_mad
         contexts[kind, name] = gather_context(workload_incident(cluster, kind, name, namespace))
         assert {o["metadata"]["name"] for o in contexts[kind, name][0] if o["kind"] == "Pod"} == pods, (kind, name)
 
-    _, events, _ = contexts["Deployment", "checkout"]
+    # Each gets its workload and the controllers between it and its pods, whose conditions the engine reads.
+    controllers = {key: {(o["kind"], o["metadata"]["name"]) for o in context[0] if o["kind"] not in {"Pod", "Node"}}
+                   for key, context in contexts.items()}
+    assert controllers["StatefulSet", "checkout-cache"] == {("StatefulSet", "checkout-cache")}
+    assert controllers["Job", "checkout-report-1"] == controllers["CronJob", "checkout-report"] == {
+        ("CronJob", "checkout-report"), ("Job", "checkout-report-1")}
+    assert {kind for kind, _ in controllers["Pod", checkout_pod]} == {"Deployment", "ReplicaSet"}
+    assert ("Deployment", "checkout") in controllers["Pod", checkout_pod]
+    # The admin reads everything; only the crash-looping pods' logs are missing (the simulated kubelet has none).
+    assert {key: context[3] for key, context in contexts.items() if context[3]} == {
+        ("Deployment", "checkout"): ["logs"], ("Deployment", "checkout-db"): ["logs"], ("Pod", checkout_pod): ["logs"]}
+
+    _, events, _, _ = contexts["Deployment", "checkout"]
     about = {e["involvedObject"]["name"] for e in events}
     assert checkout_pod in about and db_pod not in about
     assert not [name for name in about if name.startswith("checkout-db")]
     assert any(name.startswith("checkout-") and name not in pods_of("checkout") for name in about)  # its ReplicaSet
+
+
+# --- What the controllers could not do, and what the agent may not read (a real API server) ----------------------
+
+def _of(objects: list[dict], kind: str) -> list[dict]:
+    return [o for o in objects if o["kind"] == kind]
+
+
+def _condition(obj: dict, kind: str) -> dict:
+    return next((c for c in (obj.get("status") or {}).get("conditions") or [] if c["type"] == kind), {})
+
+
+@pytest.fixture(scope="module")
+def quota_used_up(realkube) -> dict[str, str]:
+    """A namespace whose ResourceQuota allows one pod, and a Deployment of two there: the real ReplicaSet
+    controller's second pod is refused (FailedCreate, exceeded quota). A LimitRange and a NetworkPolicy of
+    another app are there too."""
+    from tests.kubetools import apply, namespace, own_node, unique, workload
+
+    ns, node = namespace(realkube, "rca-quota"), own_node(realkube, unique("rca-quota-node"))
+    apply(realkube, {"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "pods", "namespace": ns},
+                     "spec": {"hard": {"pods": "1"}}},
+          {"apiVersion": "v1", "kind": "LimitRange", "metadata": {"name": "sizes", "namespace": ns},
+           "spec": {"limits": [{"type": "Container", "max": {"memory": "1Gi"}}]}},
+          {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "batch-isolated",
+                                                                                      "namespace": ns},
+           "spec": {"podSelector": {"matchLabels": {"app": "batch"}}, "policyTypes": ["Ingress"]}})
+    # Until the quota controller has counted the namespace, admission refuses every pod ("status unknown").
+    eventually(lambda: (realkube.get(f"/api/v1/namespaces/{ns}/resourcequotas/pods").get("status") or {})
+               .get("hard"), "the quota controller to count the namespace", 60)
+    apply(realkube, workload("Deployment", ns, "web", node, replicas=2))
+    eventually(lambda: [e for e in realkube.get(f"/api/v1/namespaces/{ns}/events")["items"]
+                        if e["reason"] == "FailedCreate" and "exceeded quota" in e["message"]],
+               "the ReplicaSet's FailedCreate (exceeded quota)", 60)
+    realkube.sim("pods", ns, "web", "running", "--node", node)
+    eventually(lambda: _condition(realkube.get(f"/apis/apps/v1/namespaces/{ns}/deployments/web"),
+                                  "ReplicaFailure").get("status") == "True",
+               "the Deployment's ReplicaFailure condition", 60)
+    return {"namespace": ns, "node": node}
+
+
+@pytest.mark.once
+def test_on_a_real_control_plane_a_used_up_quota_is_why_a_deployment_lacks_pods(realkube, quota_used_up) -> None:
+    from incidents.rca.engine import analyze
+
+    ns = quota_used_up["namespace"]
+    cluster = Cluster.objects.create(name="realkube", kind=Cluster.Kind.KUBECONFIG,
+                                     kubeconfig_path=str(realkube.kubeconfig))
+    incident = workload_incident(cluster, "Deployment", "web", ns)
+    objects, events, logs, unavailable = gather_context(incident)
+    assert unavailable == []
+    [quota] = _of(objects, "ResourceQuota")
+    assert quota["status"]["used"]["pods"] == quota["status"]["hard"]["pods"] == "1"
+    assert [o["metadata"]["name"] for o in _of(objects, "LimitRange") + _of(objects, "NetworkPolicy")] == [
+        "sizes", "batch-isolated"]  # all of the namespace's: the engine decides which select the pods
+    [deployment] = _of(objects, "Deployment")
+    assert _condition(deployment, "ReplicaFailure")["reason"] == "FailedCreate"
+    [replica_set] = _of(objects, "ReplicaSet")
+    assert "exceeded quota" in _condition(replica_set, "ReplicaFailure")["message"]
+    [pod] = _of(objects, "Pod")
+    assert any(e["involvedObject"] == {**e["involvedObject"], "kind": "ReplicaSet",
+                                       "name": replica_set["metadata"]["name"]}
+               and e["reason"] == "FailedCreate" and "exceeded quota" in e["message"] for e in events)
+    assert analyze(objects, events, logs, unavailable=unavailable).category == "quota_exceeded"
+    stored = run_root_cause_analysis(incident.pk)
+    assert stored.category == "quota_exceeded" and stored.report["missing"] == []
+
+    # The pod's own incident: its controllers are found up its owners (ReplicaSet, then Deployment).
+    objects, events, _, unavailable = gather_context(workload_incident(cluster, "Pod", pod["metadata"]["name"], ns))
+    assert [(o["kind"], o["metadata"]["name"]) for o in objects if o["kind"] in {"Deployment", "ReplicaSet"}] == [
+        ("Deployment", "web"), ("ReplicaSet", replica_set["metadata"]["name"])]
+    assert unavailable == [] and any(e["reason"] == "FailedCreate" for e in events)
+
+
+@pytest.mark.once
+def test_a_quota_the_agent_may_not_read_is_named_and_the_analysis_still_answers(realkube, quota_used_up,
+                                                                                 tmp_path: Path) -> None:
+    """An identity with the shipped read-only rules but resourcequotas: the API server's 403 on the quotas lands
+    in `unavailable`, the report says what it could not read, and the controllers' evidence still answers."""
+    import uuid
+
+    import yaml
+
+    from tests.kubetools import ROOT, apply
+
+    ns = quota_used_up["namespace"]
+    [role] = [d for d in yaml.safe_load_all((ROOT / "deploy/kubernetes/rbac-readonly.yaml").read_text())
+              if d["kind"] == "ClusterRole"]
+    assert any("resourcequotas" in rule["resources"] for rule in role["rules"])
+    rules = [{**rule, "resources": [r for r in rule["resources"] if r != "resourcequotas"]} for rule in role["rules"]]
+    name = f"rca-no-quotas-{uuid.uuid4().hex[:6]}"
+    realkube.kubectl("create", "serviceaccount", "reader", "-n", ns)
+    apply(realkube, {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": name},
+                     "rules": rules},
+          {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": {"name": name},
+           "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": name},
+           "subjects": [{"kind": "ServiceAccount", "name": "reader", "namespace": ns}]})
+
+    def can(verb: str, resource: str) -> bool:
+        try:
+            return realkube.kubectl("auth", "can-i", verb, resource, "-n", ns,
+                                    "--as", f"system:serviceaccount:{ns}:reader").strip() == "yes"
+        except AssertionError:  # exit status 1: no
+            return False
+
+    eventually(lambda: can("list", "networkpolicies.networking.k8s.io"), "the reader's role to apply", 30)
+    assert not can("list", "resourcequotas")
+    kubeconfig = realkube.service_account_kubeconfig(ns, "reader", tmp_path / "reader")
+    reader = Cluster.objects.create(name="realkube-reader", kind=Cluster.Kind.KUBECONFIG,
+                                    kubeconfig_path=str(kubeconfig))
+    incident = workload_incident(reader, "Deployment", "web", ns)
+    objects, events, _, unavailable = gather_context(incident)
+    assert unavailable == ["resourcequotas"]
+    assert not _of(objects, "ResourceQuota")
+    assert {"Deployment", "ReplicaSet", "Pod", "Node", "LimitRange", "NetworkPolicy"} <= {o["kind"] for o in objects}
+    assert any(e["reason"] == "FailedCreate" and "exceeded quota" in e["message"] for e in events)
+
+    partial = run_root_cause_analysis(incident.pk)
+    assert partial.category == "quota_exceeded" and partial.report["missing"] == ["resourcequotas"]
+    assert "resourcequotas" in partial.summary
+    admin = Cluster.objects.create(name="realkube", kind=Cluster.Kind.KUBECONFIG,
+                                   kubeconfig_path=str(realkube.kubeconfig))
+    full = run_root_cause_analysis(workload_incident(admin, "Deployment", "web", ns).pk)
+    assert full.category == "quota_exceeded" and partial.confidence < full.confidence
+
+
+@pytest.mark.once
+def test_on_a_real_control_plane_init_containers_logs_are_read_like_the_apps(realkube) -> None:
+    """A pod whose init container keeps failing: its current and previous logs come through the API server's
+    log proxy, keyed by the init container's name."""
+    from kubernetes.client import CoreV1Api
+
+    from tests.kubetools import apply, namespace, own_node, pod_template, unique
+
+    ns, node = namespace(realkube, "rca-init"), own_node(realkube, unique("rca-init-node"))
+    template = pod_template("api", node)
+    template["spec"]["initContainers"] = [{"name": "wait-db", "image": "registry.invalid/busybox:1",
+                                           "command": ["sh", "-c", "until nc -z db 5432; do sleep 1; done"]}]
+    apply(realkube, {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "api", "namespace": ns},
+                     "spec": {"serviceName": "api", "replicas": 1, "selector": {"matchLabels": {"app": "api"}},
+                              "template": template}})
+    eventually(lambda: [p for p in realkube.get(f"/api/v1/namespaces/{ns}/pods")["items"]
+                        if p["metadata"]["name"] == "api-0" and p["spec"].get("nodeName")],
+               "the StatefulSet's pod, bound by the scheduler", 60)
+    waiting = {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 40s restarting failed container"}}
+    CoreV1Api(realkube.api()).patch_namespaced_pod_status("api-0", ns, {"status": {
+        "phase": "Pending", "initContainerStatuses": [
+            {"name": "wait-db", "image": "registry.invalid/busybox:1", "imageID": "", "ready": False,
+             "restartCount": 4, "state": waiting,
+             "lastState": {"terminated": {"exitCode": 1, "reason": "Error"}}}],
+        "containerStatuses": [{"name": "app", "image": template["spec"]["containers"][0]["image"], "imageID": "",
+                               "ready": False, "restartCount": 0,
+                               "state": {"waiting": {"reason": "PodInitializing"}}}]}})
+    realkube.sim("logs", ns, "api-0", "nc: bad address 'db'", "--container", "wait-db")
+    realkube.sim("logs", ns, "api-0", "nc: bad address 'db'\\ngiving up", "--container", "wait-db", "--previous")
+
+    cluster = Cluster.objects.create(name="realkube", kind=Cluster.Kind.KUBECONFIG,
+                                     kubeconfig_path=str(realkube.kubeconfig))
+    objects, _, logs, unavailable = gather_context(workload_incident(cluster, "StatefulSet", "api", ns))
+    assert [(o["kind"], o["metadata"]["name"]) for o in objects if o["kind"] in {"Pod", "StatefulSet"}] == [
+        ("Pod", "api-0"), ("StatefulSet", "api")]
+    assert logs == {f"{ns}/api-0/wait-db": "nc: bad address 'db'\n",
+                    f"{ns}/api-0/wait-db:previous": "nc: bad address 'db'\ngiving up\n"}
+    assert unavailable == []  # the app container never started: no log of it is missing
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_kinds_refused_or_not_served_are_named_and_the_rest_is_read(kmock, tmp_path: Path) -> None:
+    """A fast check on kmock: quotas refused (403), limit ranges and policies not served (404), a pod whose init
+    container restarted but no log of which can be read: all named as unavailable, none fatal."""
+    from kmock import Response
+
+    from tests.kmocks import declare_kinds, kubeconfig_for
+    from tests.threads import in_thread
+
+    declare_kinds(kmock, "get", "list")
+    kmock.resources["v1/resourcequotas"] = kmock.ResourceInfo(kind="ResourceQuota", namespaced=True, verbs=["list"])
+    kmock[kmock.action.LIST, kmock.resource("v1/resourcequotas")] << Response(status=403, payload={
+        "kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "Forbidden", "code": 403,
+        "message": 'resourcequotas is forbidden: User "reader" cannot list resource "resourcequotas"'})
+    # The kubelet has none of its logs (a node replaced, the logs rotated away).
+    kmock["get", kmock.resource("v1/pods"), kmock.subresource("log")] << Response(status=400, payload={
+        "kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "BadRequest", "code": 400,
+        "message": 'container "wait-db" in pod "api-0" is not available'})
+    waiting = {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 40s restarting failed container"}}
+    kmock.objects["v1/pods", "shop", "api-0"] = {
+        "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "api-0", "namespace": "shop"},
+        "spec": {"initContainers": [{"name": "wait-db", "image": "busybox:1"}],
+                 "containers": [{"name": "app", "image": "shop/api:1"}]},
+        "status": {"phase": "Pending", "initContainerStatuses": [
+            {"name": "wait-db", "ready": False, "restartCount": 3, "state": waiting,
+             "lastState": {"terminated": {"exitCode": 1, "reason": "Error"}}}]}}
+    kubeconfig = kubeconfig_for(kmock, tmp_path / "kubeconfig")
+
+    def analyse() -> tuple[tuple, RootCauseReport]:
+        cluster = Cluster.objects.create(name="kmock", kind=Cluster.Kind.KUBECONFIG, kubeconfig_path=str(kubeconfig))
+        incident = workload_incident(cluster, "Pod", "api-0")
+        return gather_context(incident), run_root_cause_analysis(incident.pk)
+
+    (objects, _, logs, unavailable), stored = await in_thread(analyse)
+    assert [(o["kind"], o["metadata"]["name"]) for o in objects] == [("Pod", "api-0")] and not logs
+    assert unavailable == ["resourcequotas", "limitranges", "networkpolicies", "logs"]
+    assert stored.report["missing"] == unavailable
+
+
+def test_a_cluster_that_cannot_be_read_at_all_is_named_in_the_report(tmp_path: Path) -> None:
+    from tests.helpers import free_port
+
+    closed = tmp_path / "closed"  # an API server that is not there: the connection is refused
+    closed.write_text("apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "
+                      f"'http://127.0.0.1:{free_port()}'}}\nusers:\n- name: u\n  user: {{token: t}}\n"
+                      "contexts:\n- name: c\n  context: {cluster: c, user: u}\ncurrent-context: c\n")
+    for name, path in (("refused", closed), ("no-file", tmp_path / "missing")):
+        cluster = Cluster.objects.create(name=name, kind=Cluster.Kind.KUBECONFIG, kubeconfig_path=str(path))
+        stored = run_root_cause_analysis(workload_incident(cluster, "Deployment", "checkout").pk)
+        assert stored.report["missing"] == ["cluster"], name
+        assert "the cluster could not be read" in stored.summary, name

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import structlog
+import urllib3
 from django.conf import settings
 from kubernetes import client
 
@@ -33,11 +34,14 @@ def run_root_cause_analysis(incident_id: int, *, requested_by: Any = None, via: 
     (and in the conversation `reply_to` names, the one that asked, if any)."""
     incident = Incident.objects.select_related("cluster").get(pk=incident_id)
     try:
-        objects, events, logs = gather_context(incident)
+        objects, events, logs, unavailable = gather_context(incident)
         problem = ""
-    except (ClusterUnreachable, client.ApiException, OSError, ValueError) as exc:
-        objects, events, logs, problem = [], [], {}, f"the cluster could not be read ({str(exc)[:300]})"
-    report: RcaReport = analyze(objects, events, logs)
+    except (ClusterUnreachable, client.ApiException, urllib3.exceptions.HTTPError, OSError, ValueError) as exc:
+        objects, events, logs, unavailable = [], [], {}, ["cluster"]
+        problem = f"the cluster could not be read ({str(exc)[:300]})"
+    # What could not be read (RBAC refusals, kinds not served, logs of restarted pods) lowers the confidence and
+    # the report names it.
+    report: RcaReport = analyze(objects, events, logs, unavailable=unavailable)
     if settings.LLM_MODEL and settings.RCA_USE_LLM and not problem:
         report = llm_root_cause(objects, events, logs, report)
     if problem:
