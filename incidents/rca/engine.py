@@ -20,7 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from incidents.rca.findings import Finding, all_findings, name_of
+from incidents.rca.findings import Finding, name_of
+from incidents.rca.objects import all_findings
 
 CATEGORIES = (
     "image_pull_error", "oom_killed", "config_error", "dependency_unreachable", "application_crash",

@@ -1,0 +1,74 @@
+"""Findings of container logs: the log analyzer's patterns, weighed by how late, how often and in which
+container (a healthy sidecar's retry is noise; a collector whose every push is refused is not)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from aiops_project.loganalysis import LogAnalysis, analyze_logs
+from incidents.rca.findings import REPEATED_WEIGHT, Finding, bounded, container_health, listed, mapping
+
+# --- logs
+# How much one log mark says of its category (the pattern names of aiops_project.loganalysis).
+LOG_STRENGTH = {"connection_refused": 0.82, "dns_failure": 0.85, "tls_error": 0.8, "timeout": 0.75,
+                "dependency_overloaded": 0.8, "connection_lost": 0.55, "connection_reset": 0.45,
+                "database_auth_failed": 0.88, "database_missing": 0.85, "missing_env_var": 0.85,
+                "invalid_config": 0.8, "bad_command": 0.82, "missing_file": 0.6, "port_in_use": 0.75,
+                "rbac_forbidden": 0.86, "permission_denied": 0.75, "unauthorized": 0.75,
+                "oom_killed": 0.88, "java_out_of_memory": 0.86, "node_heap_exhausted": 0.86, "memory_exhausted": 0.75,
+                "go_panic": 0.72, "segfault": 0.72, "native_abort": 0.7, "python_traceback": 0.6,
+                "java_exception": 0.55,
+                "node_exception": 0.6, "database_query_error": 0.62, "exit_code": 0.4,
+                "disk_full": 0.6, "probe_failure": 0.4, "volume_mount": 0.6, "quota_exceeded": 0.6,
+                "image_pull": 0.6, "wrong_architecture": 0.85}
+# Marks of a crash that the cause beside them (in the same log) may explain.
+CRASH_MARKS = {"go_panic", "python_traceback", "java_exception", "node_exception", "exit_code", "segfault",
+               "native_abort"}
+
+
+def from_log_text(subject: str, key: str, text: str, container: str = "") -> Iterator[Finding]:
+    yield from from_log(subject, key, analyze_logs(text), container)
+
+
+def from_log(subject: str, key: str, analysis: LogAnalysis, container: str = "") -> Iterator[Finding]:
+    for finding in analysis.findings:
+        strength = LOG_STRENGTH.get(finding.pattern, 0.5) + min(finding.count, 5) * 0.005
+        late = 1.0 if finding.last_line >= analysis.lines - 40 else 0.85
+        evidence = "; ".join(f"line {n}: {t}" for n, t in finding.evidence[:2])
+        if finding.pattern == "python_traceback" and finding.detail:
+            evidence = f"{finding.detail}; {evidence}"
+        detail = f" ({finding.detail})" if finding.detail else ""
+        yield Finding(subject, "log", bounded(f"{key}: {evidence}", 500), {finding.category: strength},
+                      f"{key}: {finding.description}{detail}", symptom=finding.pattern in CRASH_MARKS,
+                      container=container, line=late, count=finding.count)
+
+
+_LOCAL = re.compile(r"localhost|127\.0\.0\.1|\[::1\]|host='?::1")
+
+
+def log_subject(key: str, pods: dict[str, dict[str, Any]]) -> tuple[str, str, float, int]:
+    """("Pod/ns/name", container, weight, containers in the pod) of a logs key "ns/pod/container[:previous]"."""
+    parts = key.split(":")[0].split("/")
+    namespace, pod, container = [*parts, "", "", ""][:3]
+    found = pods.get(f"{namespace}/{pod}")
+    if not found:
+        return f"Pod/{namespace}/{pod}", container, 1.0, 1
+    return (f"Pod/{namespace}/{pod}", container, container_health(found, container),
+            len(listed(mapping(found.get("spec")).get("containers"))))
+
+
+def weigh_log(finding: Finding, weight: float, containers: int) -> Finding:
+    """A healthy container's noise weighs less, unless it repeats to the end; a refused connection to
+    localhost in a pod of one container means nothing there listens: the dependency's address is unset."""
+    repeated = finding.count >= 3 and finding.line == 1.0 and not finding.symptom
+    finding.weight = max(weight, REPEATED_WEIGHT) if repeated and weight < 1 else weight
+    if (finding.category == "dependency_unreachable" and containers <= 1 and _LOCAL.search(finding.text)
+            and "refused" in finding.text.lower()):
+        finding.supports = {"config_error": 0.82, "dependency_unreachable": 0.6}
+        finding.summary = (f"{finding.summary}; it dials localhost, where nothing listens in a one-container pod: "
+                           "the address of its dependency is likely not configured")
+    return finding
+
+
