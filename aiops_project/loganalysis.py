@@ -120,13 +120,14 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("unauthorized", "permission_denied", "error",
        r"\b401 Unauthorized|status(?: code)?:? 401\b|invalid (access |bearer |auth )?token|token (is |has )?expired|"
        r"\b403 Forbidden|AccessDenied(Exception)?\b|not authorized to perform|UnauthorizedOperation|"
-       r"the server has asked for the client to provide credentials|Unauthenticated|\bAccess Denied\b|"
+       r"the server has asked for the client to provide credentials|Unauthenticated|\bAccess Denied\b(?! for user)|"
+       r"https?://[^ ]+: 40[13]\b|"
        r"does not have [\w.]+ access|not authorized on [^ ]+ to execute|\bnot authorized to\b|api key (is )?invalid|"
        r"invalid api key|Forbidden: 403|\b403 (GET|POST|PUT|PATCH|DELETE)\b|(error|failed).{0,60}\bforbidden\b|"
        r"is not authorized to perform|AuthorizationFailed|does not have authorization|PERMISSION_DENIED|"
-       r"caller does not have permission|insufficient authentication scopes|security token included in the "
-       r"request is invalid|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|InvalidClientTokenId|"
-       r"AssumeRoleWithWebIdentity|code = (PermissionDenied|Unauthenticated)|\bNOPERM\b|security_exception|"
+       r"caller does not have permission|insufficient authentication scopes|ExpiredToken|"
+       r"AssumeRoleWithWebIdentity|violates PodSecurity|security context constraint|is forbidden: (?!exceeded)|"
+       r"\(403\)|\"code\": ?403\b|code = (PermissionDenied|Unauthenticated)|\bNOPERM\b|security_exception|"
        r"is unauthorized for user|AuthorizationException|Not authorized to access|requires authentication|"
        r"Permission denied \(publickey|missing client token|\b(http|status|statuscode|status code|response)[ :=]*"
        r"(401|403)\b|\bUnauthorized\b",
@@ -135,7 +136,9 @@ PATTERNS: tuple[Pattern, ...] = (
        r"password authentication failed for user|Access denied for user|authentication failed for user|"
        r"FATAL: +role \"[^\"]+\" does not exist|SASL authentication failed|NOAUTH Authentication required|"
        r"WRONGPASS|invalid username-password pair|ACCESS_REFUSED - Login was refused|Login failed for user|"
-       r"Authentication failed\.|auth(entication)? failed: bad credentials", "the dependency refused the credentials"),
+       r"Authentication failed\.|auth(entication)? failed: bad credentials|InvalidAccessKeyId|SignatureDoesNotMatch|"
+       r"InvalidClientTokenId|security token included in the request is invalid|Access Key Id you provided does not "
+       r"exist", "the dependency refused the credentials"),
     _p("database_missing", "config_error", "error",
        r"database \"[^\"]+\" does not exist|Unknown database '|NOT_FOUND - no (queue|exchange)",
        "the database (or queue) it is configured to use does not exist"),
@@ -155,7 +158,9 @@ PATTERNS: tuple[Pattern, ...] = (
        r"ImproperlyConfigured|ConfigurationError|ConfigError|Could not resolve placeholder|Failed to bind properties|"
        r"Failed to configure a DataSource|is not specified and no embedded|must be (set|specified|provided)|"
        r"is required but (was )?not|no configuration file|config(uration)? file .*not found|unknown (key|setting|"
-       r"property|directive)|flag needs an argument|json: unknown field|invalid (character|syntax) .*config",
+       r"property|directive)|flag needs an argument|json: unknown field|invalid (character|syntax) .*config|"
+       r"errors? found in configuration|Fatal errors found in configuration|validation errors? for \w*(Settings|"
+       r"Config)\b|MessageEncryptor::InvalidMessage",
        "the configuration could not be read"),
     _p("bad_command", "config_error", "error",
        r"executable file not found in \$PATH|exec: \"[^\"]+\": (stat .*: )?no such file|: command not found|"
@@ -163,6 +168,13 @@ PATTERNS: tuple[Pattern, ...] = (
        r"invalid (argument|value) .* for (flag|option)|invalid (DSN|connection string|URL)|"
        r"missing required (flag|option)",
        "the command, its flags or a connection string is wrong"),
+    _p("config_rejected", "config_error", "error",
+       r"\b(config(uration)?|settings?|options?|flags?|parameters?|propert(y|ies)|env(ironment)? var(iable)?s?)\b"
+       r".{0,80}\b(invalid|missing|unknown|not (set|found|valid|allowed|supported|defined|specified)|required|"
+       r"cannot be|could not be|must be|unsupported|illegal|unrecognized|malformed|no such)\b|"
+       r"\b(invalid|missing|unknown|unsupported|illegal|unrecognized|malformed|required)\b.{0,40}\b(config(uration)?|"
+       r"settings?|options?|flags?|parameters?|propert(y|ies)|values?|keys?|arguments?)\b",
+       "a setting, flag or value of its configuration is refused"),
     _p("port_in_use", "config_error", "error", r"address already in use|EADDRINUSE|bind: address",
        "the port it listens on is taken"),
     _p("disk_full", "node_failure", "critical",
@@ -171,7 +183,8 @@ PATTERNS: tuple[Pattern, ...] = (
        r"(liveness|readiness|startup) probe failed|\" (404|5\d\d) .*kube-probe/|kube-probe/.*\b(404|5\d\d)\b",
        "a health probe failed"),
     _p("volume_mount", "volume_mount_failure", "error",
-       r"MountVolume\.\w+ failed|Unable to attach or mount volumes|FailedMount|persistentvolumeclaim .* not found",
+       r"MountVolume\.\w+ failed|Unable to attach or mount volumes|FailedMount|persistentvolumeclaim .* not found|"
+       r"stale (nfs )?file handle|transport endpoint is not connected",
        "a volume could not be mounted"),
     _p("quota_exceeded", "quota_exceeded", "error", r"exceeded quota|forbidden: exceeded|LimitRange",
        "a ResourceQuota or LimitRange refused something"),

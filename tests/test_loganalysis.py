@@ -41,6 +41,7 @@ SAMPLES = {
     "memory_exhausted": "OSError: [Errno 12] Cannot allocate memory",
     "database_query_error": "ERROR:  deadlock detected",
     "native_abort": "thread 'main' panicked at 'called `Option::unwrap()` on a `None` value', src/main.rs:4:5",
+    "config_rejected": "Error: required option '--storage.path' not specified",
     "wrong_architecture": "exec /usr/local/bin/server: exec format error",
 }
 

@@ -24,6 +24,7 @@ _CONSTRAINTS = re.compile(r"taint|affinity|selector|didn't match|NodeAffinity|Ma
                           r"PodToleratesNodeTaints|CheckNodeUnschedulable|unschedulable|didn't have free ports|"
                           r"NoVolumeZoneConflict|volume node affinity|node\(s\) had", re.I)
 _CLAIMS = re.compile(r"unbound (immediate )?PersistentVolumeClaims|persistentvolumeclaim \"?[\w.-]+\"? not found|"
+                     r"didn't find available persistent volumes|"
                      r"pod has unbound|waiting for first consumer|volume binding", re.I)
 
 
@@ -61,7 +62,8 @@ def scheduling(subject: str, message: str) -> Iterator[Finding]:
         counts["unschedulable_constraints"] = int(bool(_CONSTRAINTS.search(message)))
     if not any(counts.values()):
         return
-    total = int(found.group(1)) if (found := _TOTAL.search(message)) else 0
+    # Without "0/N nodes" (older wordings), each node is counted once, under its first failing predicate.
+    total = int(found.group(1)) if (found := _TOTAL.search(message)) else sum(counts.values())
     top = max(counts, key=lambda c: counts[c])
     placement = counts["unschedulable_constraints"] + counts["node_failure"]
     if total and counts["unschedulable_resources"] and placement < total:
@@ -81,18 +83,23 @@ _VOLUME_REASONS = {"FailedMount", "FailedAttachVolume", "FailedMapVolume", "Prov
 _NODE_REASONS = {"NodeNotReady", "NodeHasDiskPressure", "NodeHasInsufficientMemory", "EvictionThresholdMet",
                  "Evicted", "NodeNotSchedulable", "SystemOOM", "Rebooted", "ContainerGCFailed", "ImageGCFailed",
                  "FailedCreatePodSandBox", "NetworkNotReady", "FreeDiskSpaceFailed", "NodeShutdown"}
+_PROBE_ITSELF = re.compile(r"exec failed|executable file not found|no such file or directory|statuscode: 404|"
+                           r"command not found|http: server gave HTTP response to HTTPS client", re.I)
+_MOUNT_TIMEOUT = re.compile(r"^Unable to (attach or )?mount volumes: .*timed out waiting for the condition$|"
+                            r"^Unable to (attach or )?mount volumes: .*context deadline exceeded$", re.I)
 _CONTROLLER_REASONS = {"FailedCreate", "ReplicaFailure", "FailedCreatePod", "FailedPlacement"}
 
 
 
-def from_events(events: list[dict[str, Any]]) -> Iterator[Finding]:
-    times = [t for e in events if (t := timestamp_of(e)) is not None]
-    newest = max(times, default=None)
+def from_events(events: list[dict[str, Any]], newest: float | None = None,
+                health: dict[str, float] | None = None) -> Iterator[Finding]:
+    """Events' findings; one an hour or more older than `newest` weighs less, and so does one about a pod
+    that is healthy now (`health`: subject -> weight)."""
     for event in events:
         stamp = timestamp_of(event)
         stale = newest is not None and stamp is not None and newest - stamp >= STALE_SECONDS
         for finding in _event(event):
-            finding.weight *= STALE_WEIGHT if stale else 1.0
+            finding.weight *= (STALE_WEIGHT if stale else 1.0) * (health or {}).get(finding.subject, 1.0)
             if stale:
                 finding.text += " (an old event)"
             yield finding
@@ -103,8 +110,15 @@ def _volume_event(subject: str, text: str, message: str) -> Finding:
     if known and known[0] == "config_error":  # a missing Secret or ConfigMap: the volume is not the cause
         return Finding(subject, "event", text, {"config_error": 0.93, "volume_mount_failure": 0.3},
                        f"a volume of {subject} refers to something that does not exist: {bounded(message, 200)}")
-    return Finding(subject, "event", text, {"volume_mount_failure": 0.9},
-                   f"a volume of {subject} cannot be attached or mounted: {bounded(message, 200)}")
+    refused = [f for f in from_log_text(subject, "", message) if f.category == "permission_denied"]
+    if refused:  # the volume's provider (a secrets store, a cloud disk) refuses the pod's identity
+        return Finding(subject, "event", text, {"permission_denied": 0.9, "volume_mount_failure": 0.4},
+                       f"a volume of {subject} is refused to the pod's identity: {bounded(message, 200)}")
+    # The kubelet's summary ("Unable to attach or mount volumes ... timed out waiting for the condition") says
+    # that a volume is missing, not why: a specific mount failure beside it explains it.
+    generic = bool(_MOUNT_TIMEOUT.search(message))
+    return Finding(subject, "event", text, {"volume_mount_failure": 0.75 if generic else 0.9},
+                   f"a volume of {subject} cannot be attached or mounted: {bounded(message, 200)}", symptom=generic)
 
 
 def _event(event: dict[str, Any]) -> Iterator[Finding]:
@@ -124,9 +138,14 @@ def _event(event: dict[str, Any]) -> Iterator[Finding]:
             yield Finding(subject, "event", text, {known[0]: known[1]}, f"{known[2]} ({subject}): "
                           f"{bounded(message, 200)}")
     elif reason == "Unhealthy" or (reason == "Killing" and "probe" in message):
+        wrong = bool(_PROBE_ITSELF.search(message))  # the probe cannot run, or asks what is not there
         yield Finding(subject, "event", text + f" (x{event.get('count', 1)})",
-                      {"probe_failure": 0.8 if reason == "Killing" else 0.72},
-                      f"a health probe of {subject} fails", symptom=True)
+                      {"probe_failure": 0.85 if wrong else 0.8 if reason == "Killing" else 0.72},
+                      f"a health probe of {subject} " + ("is wrong for the container" if wrong else "fails"),
+                      symptom=not wrong)
+    elif reason.startswith("OutOf") or "didn't have enough resource" in message:
+        yield Finding(subject, "event", text, {"unschedulable_resources": 0.9},
+                      f"the node's kubelet refused {subject}: not enough {reason.removeprefix('OutOf') or 'resource'}")
     elif reason == "BackOff":
         yield Finding(subject, "event", text, {"application_crash": 0.35}, f"{subject} keeps restarting",
                       symptom=True)

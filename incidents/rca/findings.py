@@ -20,7 +20,7 @@ from aiops_project.loganalysis import redact
 # A healthy pod's noise (Running, Ready, never restarted) weighs this much beside a failing pod's marks.
 HEALTHY_WEIGHT = 0.35
 REPEATED_WEIGHT = 0.75  # ... unless it repeats to the end of the log: the pod runs, but fails at its job
-STALE_WEIGHT = 0.4  # an event last seen an hour or more before the newest one
+STALE_WEIGHT = 0.3  # an event (or a termination) an hour or more older than the newest mark of the incident
 STALE_SECONDS = 3600
 
 
@@ -98,6 +98,9 @@ _MESSAGE_RULES: tuple[tuple[str, float, str, re.Pattern[str]], ...] = tuple(
         ("config_error", 0.93, "a ConfigMap, Secret or key the pod needs does not exist",
          r"(configmap|secret)s? \"?[\w.-]+\"? not found|couldn't find key|key \"?[\w.-]+\"? not found in|"
          r"references non-existent (secret|config ?map)|invalid env|CreateContainerConfigError"),
+        ("volume_mount_failure", 0.85, "a volume of the pod cannot be used",
+         r"stale (NFS )?file handle|transport endpoint is not connected|volumes/kubernetes\.io~|MountVolume\.|"
+         r"mount failed|failed to attach"),
         ("image_pull_error", 0.85, "the image is built for another platform",
          r"exec format error|no match for platform"),
         ("config_error", 0.88, "the container's command does not exist in its image",
@@ -117,35 +120,64 @@ def classify_message(text: str) -> tuple[str, float, str] | None:
 
 
 
-def pod_health(pod: dict[str, Any]) -> float:
-    """A pod's weight: 1 when it fails, HEALTHY_WEIGHT when it runs ready without a restart."""
+def parse_time(value: Any) -> float | None:
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00")).timestamp() if value else None
+    except ValueError:
+        return None
+
+
+def _restarted_lately(cs: dict[str, Any], now: float | None) -> bool:
+    """Whether a container restarted, and its last termination is not history (an hour before `now`)."""
+    if not (cs.get("restartCount") or 0):
+        return False
+    finished = parse_time(mapping(mapping(cs.get("lastState")).get("terminated")).get("finishedAt"))
+    return now is None or finished is None or now - finished < STALE_SECONDS
+
+
+def pod_health(pod: dict[str, Any], now: float | None = None) -> float:
+    """A pod's weight: 1 when it fails, HEALTHY_WEIGHT when it runs ready without a recent restart (`now`: the
+    newest mark of the incident, so that a restart an hour or more before it is history)."""
     status = mapping(pod.get("status"))
     statuses = [mapping(s) for s in [*listed(status.get("initContainerStatuses")),
                                      *listed(status.get("containerStatuses"))]]
     containers = [mapping(s) for s in listed(status.get("containerStatuses"))]
     healthy = (status.get("phase") in {"Running", "Succeeded"} and containers
                and all(s.get("ready") or status.get("phase") == "Succeeded" for s in containers)
-               and not any((s.get("restartCount") or 0) > 0 for s in statuses))
+               and not any(_restarted_lately(s, now) for s in statuses))
     return HEALTHY_WEIGHT if healthy else 1.0
 
 
-def container_health(pod: dict[str, Any], container: str) -> float:
+def newest_mark(objects: list[dict[str, Any]], events: list[dict[str, Any]]) -> float | None:
+    """The time of the newest thing the evidence shows (an event, a container start or end, a condition's
+    change): what "old" is measured against, since the analysis may run on evidence captured earlier."""
+    times = [t for e in events if (t := timestamp_of(e)) is not None]
+    for obj in objects:
+        status = mapping(obj.get("status"))
+        times += [t for c in listed(status.get("conditions"))
+                  if (t := parse_time(mapping(c).get("lastTransitionTime"))) is not None]
+        for cs in [*listed(status.get("initContainerStatuses")), *listed(status.get("containerStatuses"))]:
+            for state in (mapping(mapping(cs).get("state")), mapping(mapping(cs).get("lastState"))):
+                for detail in state.values():
+                    times += [t for key in ("startedAt", "finishedAt")
+                              if (t := parse_time(mapping(detail).get(key))) is not None]
+    return max(times, default=None)
+
+
+def container_health(pod: dict[str, Any], container: str, now: float | None = None) -> float:
     """A container's weight: HEALTHY_WEIGHT when it (or its whole pod) runs ready without a restart."""
-    if pod_health(pod) < 1:
+    if pod_health(pod, now) < 1:
         return HEALTHY_WEIGHT
     status = mapping(pod.get("status"))
     for cs in [*listed(status.get("initContainerStatuses")), *listed(status.get("containerStatuses"))]:
         cs = mapping(cs)
         if cs.get("name") == container:
             running = "running" in mapping(cs.get("state"))
-            return HEALTHY_WEIGHT if running and cs.get("ready") and not cs.get("restartCount") else 1.0
+            return HEALTHY_WEIGHT if running and cs.get("ready") and not _restarted_lately(cs, now) else 1.0
     return 1.0
 
 
 def timestamp_of(event: dict[str, Any]) -> float | None:
-    value = event.get("lastTimestamp") or event.get("eventTime") or mapping(event.get("series")).get("lastObservedTime")
-    try:
-        return datetime.fromisoformat(str(value).replace("Z", "+00:00")).timestamp() if value else None
-    except ValueError:
-        return None
+    return parse_time(event.get("lastTimestamp") or event.get("eventTime")
+                      or mapping(event.get("series")).get("lastObservedTime"))
 

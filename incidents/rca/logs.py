@@ -15,7 +15,8 @@ from incidents.rca.findings import REPEATED_WEIGHT, Finding, bounded, container_
 LOG_STRENGTH = {"connection_refused": 0.82, "dns_failure": 0.85, "tls_error": 0.8, "timeout": 0.75,
                 "dependency_overloaded": 0.8, "connection_lost": 0.55, "connection_reset": 0.45,
                 "database_auth_failed": 0.88, "database_missing": 0.85, "missing_env_var": 0.85,
-                "invalid_config": 0.8, "bad_command": 0.82, "missing_file": 0.6, "port_in_use": 0.75,
+                "invalid_config": 0.8, "config_rejected": 0.66, "bad_command": 0.82, "missing_file": 0.6,
+                "port_in_use": 0.75,
                 "rbac_forbidden": 0.86, "permission_denied": 0.75, "unauthorized": 0.75,
                 "oom_killed": 0.88, "java_out_of_memory": 0.86, "node_heap_exhausted": 0.86, "memory_exhausted": 0.75,
                 "go_panic": 0.72, "segfault": 0.72, "native_abort": 0.7, "python_traceback": 0.6,
@@ -32,37 +33,48 @@ def from_log_text(subject: str, key: str, text: str, container: str = "") -> Ite
     yield from from_log(subject, key, analyze_logs(text), container)
 
 
+_WARNING = re.compile(r"\bWARN(ING)?\b|level=warn|\"level\": ?\"warn|^W\d{4} |\[warn\]", re.I)
+# A configuration that cannot be read because of a permission or a dependency is not wrong itself.
+_EXPLAINS_CONFIG = {"permission_denied", "dependency_unreachable"}
+
+
 def from_log(subject: str, key: str, analysis: LogAnalysis, container: str = "") -> Iterator[Finding]:
+    lines = {f.pattern: {n for n, _ in f.evidence} for f in analysis.findings}
+    causes = set().union(*(lines[f.pattern] for f in analysis.findings if f.category in _EXPLAINS_CONFIG))
     for finding in analysis.findings:
         strength = LOG_STRENGTH.get(finding.pattern, 0.5) + min(finding.count, 5) * 0.005
+        if finding.evidence and all(_WARNING.search(t) for _, t in finding.evidence):
+            strength *= 0.7  # logged as a warning: the program went on
+        symptom = finding.pattern in CRASH_MARKS or (
+            finding.category == "config_error" and bool(lines[finding.pattern] & causes))
         late = 1.0 if finding.last_line >= analysis.lines - 40 else 0.85
         evidence = "; ".join(f"line {n}: {t}" for n, t in finding.evidence[:2])
         if finding.pattern == "python_traceback" and finding.detail:
             evidence = f"{finding.detail}; {evidence}"
         detail = f" ({finding.detail})" if finding.detail else ""
         yield Finding(subject, "log", bounded(f"{key}: {evidence}", 500), {finding.category: strength},
-                      f"{key}: {finding.description}{detail}", symptom=finding.pattern in CRASH_MARKS,
+                      f"{key}: {finding.description}{detail}", symptom=symptom,
                       container=container, line=late, count=finding.count)
 
 
 _LOCAL = re.compile(r"localhost|127\.0\.0\.1|\[::1\]|host='?::1")
 
 
-def log_subject(key: str, pods: dict[str, dict[str, Any]]) -> tuple[str, str, float, int]:
+def log_subject(key: str, pods: dict[str, dict[str, Any]], now: float | None = None) -> tuple[str, str, float, int]:
     """("Pod/ns/name", container, weight, containers in the pod) of a logs key "ns/pod/container[:previous]"."""
     parts = key.split(":")[0].split("/")
     namespace, pod, container = [*parts, "", "", ""][:3]
     found = pods.get(f"{namespace}/{pod}")
     if not found:
         return f"Pod/{namespace}/{pod}", container, 1.0, 1
-    return (f"Pod/{namespace}/{pod}", container, container_health(found, container),
+    return (f"Pod/{namespace}/{pod}", container, container_health(found, container, now),
             len(listed(mapping(found.get("spec")).get("containers"))))
 
 
 def weigh_log(finding: Finding, weight: float, containers: int) -> Finding:
     """A healthy container's noise weighs less, unless it repeats to the end; a refused connection to
     localhost in a pod of one container means nothing there listens: the dependency's address is unset."""
-    repeated = finding.count >= 3 and finding.line == 1.0 and not finding.symptom
+    repeated = finding.count >= 2 and finding.line == 1.0 and not finding.symptom
     finding.weight = max(weight, REPEATED_WEIGHT) if repeated and weight < 1 else weight
     if (finding.category == "dependency_unreachable" and containers <= 1 and _LOCAL.search(finding.text)
             and "refused" in finding.text.lower()):

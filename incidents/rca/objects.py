@@ -7,7 +7,16 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from incidents.rca.events import from_events, scheduling
-from incidents.rca.findings import Finding, bounded, classify_message, listed, mapping, name_of, pod_health
+from incidents.rca.findings import (
+    Finding,
+    bounded,
+    classify_message,
+    listed,
+    mapping,
+    name_of,
+    newest_mark,
+    pod_health,
+)
 from incidents.rca.logs import from_log_text, log_subject, weigh_log
 
 _IMAGE_REASONS = {"ImagePullBackOff", "ErrImagePull", "InvalidImageName", "ErrImageNeverPull", "RegistryUnavailable"}
@@ -24,8 +33,8 @@ _EXIT_CODES = {139: ("application_crash", 0.7, "a segmentation fault (139)", Fal
 
 
 
-def from_pod(pod: dict[str, Any]) -> Iterator[Finding]:
-    subject, weight = name_of(pod), pod_health(pod)
+def from_pod(pod: dict[str, Any], now: float | None = None) -> Iterator[Finding]:
+    subject, weight = name_of(pod), pod_health(pod, now)
     status = mapping(pod.get("status"))
     inits = {mapping(c).get("name") for c in listed(mapping(pod.get("spec")).get("initContainers"))}
     for cs in [*listed(status.get("initContainerStatuses")), *listed(status.get("containerStatuses"))]:
@@ -36,6 +45,9 @@ def from_pod(pod: dict[str, Any]) -> Iterator[Finding]:
             finding.container, finding.weight = name, weight
             yield finding
     reason, message = status.get("reason"), str(status.get("message") or "")
+    if str(reason).startswith("OutOf"):  # the kubelet's admission refused it (OutOfcpu, OutOfhugepages-1Gi...)
+        yield Finding(subject, "pod", bounded(f"{reason}: {message}"), {"unschedulable_resources": 0.9},
+                      f"the node's kubelet refused {subject}: {bounded(message, 200)}")
     if reason in {"Evicted", "NodeLost", "Terminated", "NodeShutdown"} or "node was low on resource" in message:
         yield Finding(subject, "pod", bounded(f"{reason}: {message}"), {"node_failure": 0.85},
                       f"{subject} was {str(reason).lower()} by its node: {bounded(message, 200)}")
@@ -184,11 +196,13 @@ def all_findings(objects: Iterable[dict[str, Any]], events: list[dict[str, Any]]
     by_key = {"{namespace}/{name}".format(**{"namespace": None, "name": None, **mapping(p.get("metadata"))}): p
               for p in pods}
     pod_nodes = {mapping(p.get("spec")).get("nodeName") for p in pods} - {None}
+    events = [e for e in events if isinstance(e, dict)]
+    now = newest_mark(objects, events)
     found: list[Finding] = []
     for obj in objects:
         kind = obj.get("kind")
         if kind == "Pod":
-            found += from_pod(obj)
+            found += from_pod(obj, now)
         elif kind in {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob"}:
             found += from_controller(obj)
         elif kind == "ResourceQuota":
@@ -200,9 +214,9 @@ def all_findings(objects: Iterable[dict[str, Any]], events: list[dict[str, Any]]
             found += from_claim(obj)
         elif kind == "NetworkPolicy":
             found += from_policy(obj, pods)
-    found += from_events([e for e in events if isinstance(e, dict)])
+    found += from_events(events, now, {name_of(p): pod_health(p, now) for p in pods})
     for key, text in logs.items():
         if isinstance(text, str) and text:
-            subject, container, weight, containers = log_subject(key, by_key)
+            subject, container, weight, containers = log_subject(key, by_key, now)
             found += [weigh_log(f, weight, containers) for f in from_log_text(subject, key, text, container)]
     return found
