@@ -25,6 +25,7 @@ from mcp_bridge.preflight import AccessRefusal
 from mcp_bridge.servers.kubernetes.rbac import REMEDIATION_FIX
 from remediation.models import Approval, PlaybookRun, Risk, StepRun
 from remediation.services import advance_run, decide_approval, execute_step, request_action, start_playbook
+from remediation.verdict import analyse_run
 from tests.factories import make_run, make_user
 from tests.helpers import eventually
 from tests.kubetools import ROOT, SERVER, Tools, apply, deploy, failure, namespace, own_node, unique
@@ -128,6 +129,8 @@ def test_a_change_the_agent_may_not_make_is_refused_before_approval_then_asked_f
     binding = agent.grant("rbac-remediation.yaml")
     agent.becomes(True, "patch", "deployments.apps", ns)
     run = playbook_run(cluster, ns, again=run)
+    advance_run(run.pk)  # the root cause is analysed first (the analyse_run task), then the approval is asked
+    analyse_run(run.pk)
     advance_run(run.pk)
     restart = run.step_runs.get(order=1)
     assert restart.status == StepRun.Status.WAITING_APPROVAL
