@@ -70,6 +70,13 @@ PATTERNS: tuple[Pattern, ...] = (
        r"deadlock detected|Deadlock found when trying to get lock|syntax error at or near|error in your SQL syntax|"
        r"relation \"[^\"]+\" does not exist|Unknown column '|duplicate key value violates",
        "a database query of the program's own failed"),
+    _p("missing_module", "application_crash", "error",
+       r"ModuleNotFoundError|No module named|NoClassDefFoundError|ClassNotFoundException|Cannot find module|"
+       r"cannot load such file|Could not load file or assembly",
+       "the image lacks a module or class the program needs (a broken build)"),
+    _p("api_not_served", "application_crash", "error",
+       r"no matches for kind|the server could not find the requested resource|is not registered for version",
+       "the program asks for a Kubernetes API the cluster does not serve (outdated)"),
     _p("exit_code", "application_crash", "error",
        r"exit(?:ed)?(?: with)? (?:status|code)[ :=]+(?P<code>[1-9]\d{0,2})\b",
        "the process exited with an error code"),
@@ -95,7 +102,8 @@ PATTERNS: tuple[Pattern, ...] = (
        "a dependency refuses more connections (its limit or a pool is exhausted)"),
     _p("timeout", "dependency_unreachable", "error",
        r"i/o timeout|ETIMEDOUT|ESOCKETTIMEDOUT|context deadline exceeded|connection timed out|"
-       r"timed out (after|waiting)|read timeout|connect timeout|SocketTimeoutException|ConnectTimeout|"
+       r"timed out (after|waiting)(?! for caches? to (be )?sync)|read timeout|connect timeout|"
+       r"SocketTimeoutException|ConnectTimeout|"
        r"download timed out|curl: \(28\)|"
        r"ServerSelectionTimeoutError|Server selection timed out|MongoServerSelectionError|MongoNetworkError|"
        r"No suitable servers found|operation timed out|:\d+ - no response|brokers are down|"
@@ -103,13 +111,14 @@ PATTERNS: tuple[Pattern, ...] = (
        "a call to another service timed out"),
     _p("dns_failure", "dependency_unreachable", "error",
        r"no such host|Name or service not known|Temporary failure in name resolution|getaddrinfo "
-       r"(ENOTFOUND|EAI_AGAIN)|\bENOTFOUND\b|\bEAI_AGAIN\b|NXDOMAIN|could not resolve host|UnknownHostException|"
+       r"(ENOTFOUND|EAI_AGAIN)|\bENOTFOUND\b|\bEAI_AGAIN\b|could not resolve host|UnknownHostException|"
        r"can't resolve|bad address '|nodename nor servname|Could not resolve hostname|curl: \(6\)|"
-       r"server misbehaving|could not translate host name",
+       r"server misbehaving|could not translate host name|host not found in upstream",
        "a host name could not be resolved"),
     _p("tls_error", "dependency_unreachable", "error",
-       r"x509: |certificate verify failed|certificate has expired|tls: handshake failure|SSLHandshakeException|"
-       r"unable to verify the first certificate|self[- ]signed certificate|PKIX path building failed",
+       r"^(?!.*handshake error from).*(x509: |certificate verify failed|certificate has expired|"
+       r"tls: handshake failure|SSLHandshakeException|unable to verify the first certificate|"
+       r"self[- ]signed certificate|PKIX path building failed)",
        "a TLS handshake or certificate failed"),
     _p("rbac_forbidden", "permission_denied", "error",
        r"is forbidden: User \"system:serviceaccount:|forbidden: .*cannot (get|list|watch|create|update|patch|delete)",
@@ -145,16 +154,18 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("missing_env_var", "config_error", "error",
        r"environment variable [\"']?[A-Z_][A-Z0-9_]*[\"']? (is )?(not set|missing|required|undefined)|"
        r"missing required (env|environment)|KeyError: '[A-Z][A-Z0-9_]+'|"
-       r"(env|environment) var(iable)? .* not (set|found)",
+       r"(env|environment) var(iable)? .* not (set|found)|: unbound variable|invalid environment variables?",
        "a required environment variable is missing"),
     _p("missing_file", "config_error", "error",
-       r"no such file or directory|ENOENT|FileNotFoundError|cannot open .*: not found",
+       r"^(?!.*connect\(\) to unix:).*(no such file or directory|ENOENT|FileNotFoundError|cannot open .*: not found)",
        "a file (often configuration) is missing"),
     _p("invalid_config", "config_error", "error",
        r"invalid config(uration)?|config(uration)? (error|is invalid)|failed to (load|parse) config|yaml: line \d+:|"
        r"json: cannot unmarshal|unknown (field|flag|option)|unmarshal errors|field [\w.]+ not found in type|"
        r"(failed|error) (parsing|to parse|loading|to load|reading|to read) (the )?config|"
-       r"loading configuration file failed|unsupported protocol scheme|invalid (configuration|setting|value for)|"
+       r"loading configuration file failed|unsupported protocol scheme|\[emerg\] .* in [^ ]+\.conf:\d+|"
+       r"host not found in resolver|error reading .{0,40}\.(ya?ml|json|toml|conf|ini|cfg)\b|"
+       r"invalid (configuration|setting|value for)|"
        r"ImproperlyConfigured|ConfigurationError|ConfigError|Could not resolve placeholder|Failed to bind properties|"
        r"Failed to configure a DataSource|is not specified and no embedded|must be (set|specified|provided)|"
        r"is required but (was )?not|no configuration file|config(uration)? file .*not found|unknown (key|setting|"
@@ -163,6 +174,7 @@ PATTERNS: tuple[Pattern, ...] = (
        r"Config)\b|MessageEncryptor::InvalidMessage",
        "the configuration could not be read"),
     _p("bad_command", "config_error", "error",
+       r"Error loading ASGI app|Could not import module|Failed to find attribute|"
        r"executable file not found in \$PATH|exec: \"[^\"]+\": (stat .*: )?no such file|: command not found|"
        r"flag provided but not defined|unknown shorthand flag|unrecognized (option|arguments?)|"
        r"invalid (argument|value) .* for (flag|option)|invalid (DSN|connection string|URL)|"
@@ -173,8 +185,17 @@ PATTERNS: tuple[Pattern, ...] = (
        r".{0,80}\b(invalid|missing|unknown|not (set|found|valid|allowed|supported|defined|specified)|required|"
        r"cannot be|could not be|must be|unsupported|illegal|unrecognized|malformed|no such)\b|"
        r"\b(invalid|missing|unknown|unsupported|illegal|unrecognized|malformed|required)\b.{0,40}\b(config(uration)?|"
-       r"settings?|options?|flags?|parameters?|propert(y|ies)|values?|keys?|arguments?)\b",
+       r"settings?|options?|flags?|parameters?|propert(y|ies)|values?|keys?|arguments?|variables?)\b|"
+       r"\bmissing\b.{0,20}\b(secret|secret_key\w*|api key|credentials)\b",
        "a setting, flag or value of its configuration is refused"),
+    _p("config_value_error", "config_error", "error",
+       r"Field required|Property '[^']+' is required|required flag\(s\)|the following arguments are required|"
+       r"unrecognized arguments|invalid literal for int\(\)|strconv\.\w+: parsing|Failed to determine a suitable "
+       r"driver class|No connection string named|OptionsValidationException|No application encryption key|"
+       r"key not found: \"|NoSectionError|NoOptionError|ERR_INVALID_URL|Invalid URL|invalid URI|must be of type "
+       r"string\. Received undefined|(unable to|failed to|cannot|could not) (load|read|open) (the )?(certificate|"
+       r"private key|key ?store|trust ?store|tls|ssl)|misconfigur|not configured",
+       "a value of its configuration is missing or malformed"),
     _p("port_in_use", "config_error", "error", r"address already in use|EADDRINUSE|bind: address",
        "the port it listens on is taken"),
     _p("disk_full", "node_failure", "critical",

@@ -42,6 +42,9 @@ SAMPLES = {
     "database_query_error": "ERROR:  deadlock detected",
     "native_abort": "thread 'main' panicked at 'called `Option::unwrap()` on a `None` value', src/main.rs:4:5",
     "config_rejected": "Error: required option '--storage.path' not specified",
+    "missing_module": "ModuleNotFoundError: No module named 'packaging'",
+    "api_not_served": 'no matches for kind "PodDisruptionBudget" in version "policy/v1beta1"',
+    "config_value_error": "ValueError: invalid literal for int() with base 10: 'tcp://10.43.54.79:8080'",
     "wrong_architecture": "exec /usr/local/bin/server: exec format error",
 }
 

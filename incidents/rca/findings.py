@@ -36,6 +36,7 @@ class Finding:
     weight: float = 1.0  # the subject's weight (a healthy pod's noise, a stale event)
     line: float = 1.0  # for log findings: how late in the log (1.0 = the last lines)
     count: int = 1  # for log findings: how many lines
+    pattern: str = ""  # for log findings: the log analyzer's pattern
     explained_by: Finding | None = field(default=None, repr=False)
 
     @property

@@ -15,15 +15,16 @@ from incidents.rca.findings import REPEATED_WEIGHT, Finding, bounded, container_
 LOG_STRENGTH = {"connection_refused": 0.82, "dns_failure": 0.85, "tls_error": 0.8, "timeout": 0.75,
                 "dependency_overloaded": 0.8, "connection_lost": 0.55, "connection_reset": 0.45,
                 "database_auth_failed": 0.88, "database_missing": 0.85, "missing_env_var": 0.85,
-                "invalid_config": 0.8, "config_rejected": 0.66, "bad_command": 0.82, "missing_file": 0.6,
-                "port_in_use": 0.75,
+                "invalid_config": 0.8, "config_rejected": 0.66, "config_value_error": 0.72, "bad_command": 0.82,
+                "missing_file": 0.6, "port_in_use": 0.75,
                 "rbac_forbidden": 0.86, "permission_denied": 0.75, "unauthorized": 0.75,
                 "oom_killed": 0.88, "java_out_of_memory": 0.86, "node_heap_exhausted": 0.86, "memory_exhausted": 0.75,
                 "go_panic": 0.72, "segfault": 0.72, "native_abort": 0.7, "python_traceback": 0.6,
                 "java_exception": 0.55,
                 "node_exception": 0.6, "database_query_error": 0.62, "exit_code": 0.4,
                 "disk_full": 0.6, "probe_failure": 0.4, "volume_mount": 0.6, "quota_exceeded": 0.6,
-                "image_pull": 0.6, "wrong_architecture": 0.85}
+                "image_pull": 0.6, "wrong_architecture": 0.85,
+                "missing_module": 0.72, "api_not_served": 0.72}
 # Marks of a crash that the cause beside them (in the same log) may explain.
 CRASH_MARKS = {"go_panic", "python_traceback", "java_exception", "node_exception", "exit_code", "segfault",
                "native_abort"}
@@ -33,6 +34,8 @@ def from_log_text(subject: str, key: str, text: str, container: str = "") -> Ite
     yield from from_log(subject, key, analyze_logs(text), container)
 
 
+# Marks that busy, healthy servers log all day (clients closing connections): noise however often they repeat.
+_NOISY = {"connection_reset", "connection_lost"}
 _WARNING = re.compile(r"\bWARN(ING)?\b|level=warn|\"level\": ?\"warn|^W\d{4} |\[warn\]", re.I)
 # A configuration that cannot be read because of a permission or a dependency is not wrong itself.
 _EXPLAINS_CONFIG = {"permission_denied", "dependency_unreachable"}
@@ -54,7 +57,7 @@ def from_log(subject: str, key: str, analysis: LogAnalysis, container: str = "")
         detail = f" ({finding.detail})" if finding.detail else ""
         yield Finding(subject, "log", bounded(f"{key}: {evidence}", 500), {finding.category: strength},
                       f"{key}: {finding.description}{detail}", symptom=symptom,
-                      container=container, line=late, count=finding.count)
+                      container=container, line=late, count=finding.count, pattern=finding.pattern)
 
 
 _LOCAL = re.compile(r"localhost|127\.0\.0\.1|\[::1\]|host='?::1")
@@ -74,7 +77,9 @@ def log_subject(key: str, pods: dict[str, dict[str, Any]], now: float | None = N
 def weigh_log(finding: Finding, weight: float, containers: int) -> Finding:
     """A healthy container's noise weighs less, unless it repeats to the end; a refused connection to
     localhost in a pod of one container means nothing there listens: the dependency's address is unset."""
-    repeated = finding.count >= 2 and finding.line == 1.0 and not finding.symptom
+    # (the errors of a failing job; a warning-level mark such as a reset connection is noise however often)
+    repeated = (finding.count >= 2 and finding.line == 1.0 and not finding.symptom
+                and finding.pattern not in _NOISY)
     finding.weight = max(weight, REPEATED_WEIGHT) if repeated and weight < 1 else weight
     if (finding.category == "dependency_unreachable" and containers <= 1 and _LOCAL.search(finding.text)
             and "refused" in finding.text.lower()):

@@ -99,6 +99,11 @@ def _terminated(subject: str, label: str, pod: dict[str, Any], cs: dict[str, Any
         return
     if code in (0, None) and not crashloop:
         return
+    if code == 0 and mapping(pod.get("spec")).get("restartPolicy", "Always") == "Always":
+        # A long-running workload whose command finishes: the command (or its arguments) is not the server's.
+        yield Finding(subject, "exit", text, {"config_error": 0.55, "application_crash": 0.3},
+                      f"{label} exits with 0 and is restarted: its command finishes instead of serving", symptom=True)
+        return
     if isinstance(code, int) and code in _EXIT_CODES:
         category, strength, meaning, symptom = _EXIT_CODES[code]
         supports = {category: strength} | ({"application_crash": 0.3} if symptom else {})
