@@ -89,8 +89,9 @@ class RcaReport:
                                for h in self.hypotheses]}
 
 
-# Below this score nothing in the evidence names a cause: the answer is "unknown".
-UNKNOWN_BELOW = 0.3
+# Below this score nothing in the evidence names a cause: the answer is "unknown". Above the strongest single
+# mark of a healthy container (HEALTHY_WEIGHT x 0.88 = 0.31): its noise alone is not a cause.
+UNKNOWN_BELOW = 0.35
 # An explained symptom still counts this much for its own category (it ranks, it does not win).
 EXPLAINED_WEIGHT = 0.3
 # Causes strong enough to explain a symptom of the same subject.
