@@ -279,3 +279,36 @@ def log_key(p: dict[str, Any], container_name: str = "app", previous: bool = Fal
     """The `logs` key of a container: "ns/pod/container" (":previous" for the last terminated one)."""
     m = p["metadata"]
     return f"{m['namespace']}/{m['name']}/{container_name}" + (":previous" if previous else "")
+
+
+# --- shapes many cases share
+def crash_events(p: dict[str, Any], cname: str, image: str, restarts: int) -> list[dict[str, Any]]:
+    """The events of a crash-looping container: pulled, created and started each restart, then back-off."""
+    name, ns = p["metadata"]["name"], p["metadata"]["namespace"]
+    return [event(p, "Pulled", f'Container image "{image}" already present on machine', type_="Normal",
+                  count=restarts + 1),
+            event(p, "Created", f"Created container {cname}", type_="Normal", count=restarts + 1),
+            event(p, "Started", f"Started container {cname}", type_="Normal", count=restarts + 1),
+            event(p, "BackOff", f"Back-off restarting failed container {cname} in pod {name}_{ns}({uid(name)})",
+                  count=restarts * 4 + 3)]
+
+
+def looping(pod_name: str, ns: str, cname: str, exit_code: int = 1, restarts: int = 7, reason: str = "Error",
+          message: str = "") -> dict[str, Any]:
+    """Keyword arguments of `container()` for a container in CrashLoopBackOff (kubelet's wording)."""
+    return {"state": waiting("CrashLoopBackOff",
+                             f"back-off 5m0s restarting failed container={cname} pod={pod_name}_{ns}({uid(pod_name)})"),
+            "last": terminated(exit_code, reason, message), "restarts": restarts}
+
+
+def deployment_and_rs(name: str, ns: str, rs_hash: str, image: str, *, replicas: int = 1, ready: int = 0,
+            revision: int = 1) -> list[dict[str, Any]]:
+    """A Deployment and its current ReplicaSet."""
+    return [deployment(name, ns, replicas=replicas, ready=ready, image=image, revision=revision),
+            replicaset(f"{name}-{rs_hash}", ns, replicas=replicas, ready=ready, deployment_name=name,
+                       revision=revision)]
+
+
+def log_text(*lines: str) -> str:
+    """Log lines as the logs API returns them (one text, a newline after each)."""
+    return "\n".join(lines) + "\n"

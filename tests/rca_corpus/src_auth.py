@@ -17,10 +17,14 @@ from typing import Any
 from tests.rca_corpus.kube import (
     condition,
     container,
+    crash_events,
     deployment,
+    deployment_and_rs,
     event,
     job,
     log_key,
+    log_text,
+    looping,
     meta,
     node,
     pod,
@@ -28,7 +32,6 @@ from tests.rca_corpus.kube import (
     replicaset,
     scenario,
     terminated,
-    uid,
     waiting,
 )
 
@@ -36,30 +39,10 @@ OLD = "2026-11-14T03:12:09Z"  # six days before the look
 
 
 # --- helpers -----------------------------------------------------------------------------------------------------
-def _loop(pod_name: str, ns: str, cname: str, exit_code: int = 1, restarts: int = 7, reason: str = "Error",
-          message: str = "") -> dict[str, Any]:
-    """Keyword arguments of `container()` for a container in CrashLoopBackOff (kubelet's wording)."""
-    return {"state": waiting("CrashLoopBackOff",
-                             f"back-off 5m0s restarting failed container={cname} pod={pod_name}_{ns}({uid(pod_name)})"),
-            "last": terminated(exit_code, reason, message), "restarts": restarts}
 
 
-def _crash_events(p: dict[str, Any], cname: str, image: str, restarts: int) -> list[dict[str, Any]]:
-    name, ns = p["metadata"]["name"], p["metadata"]["namespace"]
-    return [event(p, "Pulled", f'Container image "{image}" already present on machine', type_="Normal",
-                  count=restarts + 1),
-            event(p, "Created", f"Created container {cname}", type_="Normal", count=restarts + 1),
-            event(p, "Started", f"Started container {cname}", type_="Normal", count=restarts + 1),
-            event(p, "BackOff", f"Back-off restarting failed container {cname} in pod {name}_{ns}({uid(name)})",
-                  count=restarts * 4 + 3)]
 
 
-def _deploy(name: str, ns: str, rs_hash: str, image: str, *, replicas: int = 1, ready: int = 0,
-            revision: int = 1) -> list[dict[str, Any]]:
-    """A Deployment and its current ReplicaSet."""
-    return [deployment(name, ns, replicas=replicas, ready=ready, image=image, revision=revision),
-            replicaset(f"{name}-{rs_hash}", ns, replicas=replicas, ready=ready, deployment_name=name,
-                       revision=revision)]
 
 
 def _sts(name: str, ns: str, image: str, *, replicas: int = 1, ready: int = 0, current: int | None = None) -> dict[str, Any]:
@@ -74,8 +57,6 @@ def _sts(name: str, ns: str, image: str, *, replicas: int = 1, ready: int = 0, c
                        "currentRevision": f"{name}-7c5d9f8b6d", "updateRevision": f"{name}-7c5d9f8b6d"}}
 
 
-def _lines(*lines: str) -> str:
-    return "\n".join(lines) + "\n"
 
 
 def _age(obj: dict[str, Any], when: str = OLD) -> dict[str, Any]:
@@ -109,11 +90,11 @@ scenario(
     note="the controller is Running and Ready with no restarts; only its log shows every list of its CRD refused at the cluster scope (a reconcile that never runs)",
     source=[{"url": "https://github.com/kluctl/flux-kluctl-controller/issues/28",
              "quote": 'kluctldeployments.flux.kluctl.io is forbidden: User "system:serviceaccount:flux-system:flux-kluctl-controller" cannot list resource "kluctldeployments" in API group "flux.kluctl.io" at the cluster scope'}],
-    objects=[_p, _src, *_deploy("flux-kluctl-controller", _ns, "6b8d7c9f4", _img, ready=1),
-             *_deploy("source-controller", _ns, "7d9c6f5b8", "ghcr.io/fluxcd/source-controller:v0.31.0", ready=1),
+    objects=[_p, _src, *deployment_and_rs("flux-kluctl-controller", _ns, "6b8d7c9f4", _img, ready=1),
+             *deployment_and_rs("source-controller", _ns, "7d9c6f5b8", "ghcr.io/fluxcd/source-controller:v0.31.0", ready=1),
              node()],
     events=[event(_p, "Started", "Started container manager", type_="Normal", count=1)],
-    logs={log_key(_p, "manager"): _lines(
+    logs={log_key(_p, "manager"): log_text(
         '{"level":"info","ts":"2026-11-20T08:00:12.114Z","logger":"setup","msg":"starting manager"}',
         '{"level":"info","ts":"2026-11-20T08:00:12.115Z","msg":"Starting server","kind":"health probe","addr":"[::]:8081"}',
         '{"level":"info","ts":"2026-11-20T08:00:12.216Z","msg":"Starting EventSource","controller":"kluctldeployment","controllerGroup":"flux.kluctl.io","controllerKind":"KluctlDeployment"}',
@@ -123,7 +104,7 @@ scenario(
         f"E1120 08:00:15.211958       1 reflector.go:140] pkg/mod/k8s.io/client-go@v0.25.4/tools/cache/reflector.go:169: Failed to watch *v1alpha1.KluctlDeployment: {_forbid}",
         f"W1120 08:14:31.602117       1 reflector.go:424] pkg/mod/k8s.io/client-go@v0.25.4/tools/cache/reflector.go:169: {_forbid}",
         f"E1120 08:14:31.602170       1 reflector.go:140] pkg/mod/k8s.io/client-go@v0.25.4/tools/cache/reflector.go:169: Failed to watch *v1alpha1.KluctlDeployment: {_forbid}"),
-        log_key(_src, "manager"): _lines(
+        log_key(_src, "manager"): log_text(
         '{"level":"info","ts":"2026-11-20T08:13:02.441Z","msg":"artifact up-to-date with remote revision: \'main/4f1c2b7\'","controller":"gitrepository","name":"flux-system"}')})
 
 # --- Boskos cleaner: leader election refused on leases; the pod looks healthy and never does any work.
@@ -137,9 +118,9 @@ scenario(
     note="Running, Ready, 0 restarts and no Warning event: leader election is refused on leases, so the cleaner never becomes leader and silently does nothing",
     source=[{"url": "https://github.com/kubernetes/client-go/issues/1280",
              "quote": 'leases.coordination.k8s.io "boskos-cleaner-leaderlock" is forbidden: User "system:serviceaccount:ci:boskos" cannot get resource "leases" in API group "coordination.k8s.io" in the namespace "ci"'}],
-    objects=[_p, *_deploy("boskos-cleaner", _ns, "7f6d5c4b9", _img, ready=1), node()],
+    objects=[_p, *deployment_and_rs("boskos-cleaner", _ns, "7f6d5c4b9", _img, ready=1), node()],
     events=[],
-    logs={log_key(_p, "boskos-cleaner"): _lines(
+    logs={log_key(_p, "boskos-cleaner"): log_text(
         '{"component":"cleaner","file":"sigs.k8s.io/boskos/cmd/cleaner/main.go:88","func":"main.main","level":"info","msg":"Starting cleaner","severity":"info","time":"2026-11-20T08:00:04Z"}',
         "I1120 08:00:04.311872       1 leaderelection.go:248] attempting to acquire leader lease ci/boskos-cleaner-leaderlock...",
         f"E1120 08:00:04.318291       1 leaderelection.go:330] {_lease}",
@@ -161,10 +142,10 @@ scenario(
     note="the server pod is Ready; the refusal sits in a fabric8 KubernetesClientException inside a Spring stack trace, in the pre-1.14 RBAC wording ('cannot list pods ... no RBAC policy matched')",
     source=[{"url": "https://github.com/syndesisio/syndesis/issues/7071",
              "quote": 'Message: Forbidden!Configured service account doesn\'t have access. Service account may have been revoked. pods is forbidden: User "system:serviceaccount:myproject:syndesis-server" cannot list pods in the namespace "myproject": no RBAC policy matched.'}],
-    objects=[_p, _ui, *_deploy("syndesis-server", _ns, "5c8d7b9f6", _img, ready=1),
-             *_deploy("syndesis-ui", _ns, "6f9b8c7d5", "docker.io/syndesis/syndesis-ui:1.8.6", ready=1), node()],
+    objects=[_p, _ui, *deployment_and_rs("syndesis-server", _ns, "5c8d7b9f6", _img, ready=1),
+             *deployment_and_rs("syndesis-ui", _ns, "6f9b8c7d5", "docker.io/syndesis/syndesis-ui:1.8.6", ready=1), node()],
     events=[],
-    logs={log_key(_p, "syndesis-server"): _lines(
+    logs={log_key(_p, "syndesis-server"): log_text(
         "2026-11-20 08:01:12.402  INFO 1 --- [           main] io.syndesis.server.runtime.Application   : Started Application in 41.372 seconds (JVM running for 43.1)",
         "2026-11-20 08:14:21.903  INFO 1 --- [nio-8080-exec-4] i.s.s.e.i.IntegrationDeploymentHandler   : Listing deployments of integration i-LsyR8XWqDsALGsdJM_3z",
         "2026-11-20 08:14:21.988 ERROR 1 --- [nio-8080-exec-4] o.a.c.c.C.[.[.[/].[dispatcherServlet]    : Servlet.service() for servlet [dispatcherServlet] in context with path [/api/v1] threw exception",
@@ -177,7 +158,7 @@ scenario(
         "  | at io.fabric8.kubernetes.client.dsl.base.BaseOperation.listRequestHelper(BaseOperation.java:153) ~[kubernetes-client-4.6.1.jar!/:na]",
         "  | at io.syndesis.server.openshift.OpenShiftServiceImpl.getDeploymentsByLabel(OpenShiftServiceImpl.java:311) ~[server-openshift-1.8.6.jar!/:1.8.6]",
         "2026-11-20 08:14:22.310  INFO 1 --- [nio-8080-exec-7] i.s.s.e.h.s.StatusHandler                : GET /api/v1/status 200"),
-        log_key(_ui, "syndesis-ui"): _lines('10.244.3.1 - - [20/Nov/2026:08:14:20 +0000] "GET /index.html HTTP/1.1" 200 1875 "-" "kube-probe/1.31"')})
+        log_key(_ui, "syndesis-ui"): log_text('10.244.3.1 - - [20/Nov/2026:08:14:20 +0000] "GET /index.html HTTP/1.1" 200 1875 "-" "kube-probe/1.31"')})
 
 # --- JupyterHub/kubespawner on the Python client: the hub is Ready; the ApiException body says the admission
 #     controller refuses the spawned pod's runAsUser.
@@ -192,10 +173,10 @@ scenario(
     note="no failing pod: the hub is Running and Ready; a Python ApiException (403) body in its log shows the SecurityContextDeny admission refusing the user pod's runAsUser",
     source=[{"url": "https://github.com/kubernetes-client/python/issues/455",
              "quote": "is forbidden: pod.Spec.SecurityContext.RunAsUser is forbidden"}],
-    objects=[_p, _proxy, *_deploy("hub", _ns, "7c9f6d8b5", _img, ready=1),
-             *_deploy("proxy", _ns, "5d6f8b9c7", "jupyterhub/configurable-http-proxy:4.2.0", ready=1), node()],
+    objects=[_p, _proxy, *deployment_and_rs("hub", _ns, "7c9f6d8b5", _img, ready=1),
+             *deployment_and_rs("proxy", _ns, "5d6f8b9c7", "jupyterhub/configurable-http-proxy:4.2.0", ready=1), node()],
     events=[],
-    logs={log_key(_p, "hub"): _lines(
+    logs={log_key(_p, "hub"): log_text(
         "[I 2026-11-20 08:14:50.211 JupyterHub log:174] 302 GET /hub/spawn -> /hub/spawn-pending/brent (brent@10.244.3.1) 11.02ms",
         "[I 2026-11-20 08:14:50.216 JupyterHub spawner:1758] Attempting to create pod jupyter-brent, with timeout 3",
         "[E 2026-11-20 08:14:50.241 JupyterHub user:510] Unhandled error starting brent's server: (403)",
@@ -218,15 +199,15 @@ scenario(
     note="the operator keeps running Ready while every runner reconcile is refused by GitHub (the App lacks the organisation permission); no runner pod ever appears",
     source=[{"url": "https://github.com/actions/actions-runner-controller/issues/931",
              "quote": "failed to create registration token: POST https://api.github.com/orgs/edealer/actions/runners/registration-token: 403 Resource not accessible by integration []"}],
-    objects=[_p, *_deploy("actions-runner-controller", _ns, "6d5f7c8b9", _img, ready=1), node()],
+    objects=[_p, *deployment_and_rs("actions-runner-controller", _ns, "6d5f7c8b9", _img, ready=1), node()],
     events=[],
-    logs={log_key(_p, "manager"): _lines(
+    logs={log_key(_p, "manager"): log_text(
         '{"level":"info","ts":1795161602.1152,"logger":"setup","msg":"starting manager"}',
         '{"level":"info","ts":1795161602.4410,"logger":"controller-runtime.manager.controller.runner","msg":"Starting workers","worker count":1}',
         _err % ("1795162446.0360224", "edealer-actions-runner-controller-d2nv2-vr9cq"),
         _err % ("1795162476.1120387", "edealer-actions-runner-controller-d2nv2-vr9cq"),
         _err % ("1795162477.0502213", "edealer-actions-runner-controller-d2nv2-k7xpl")),
-        log_key(_p, "kube-rbac-proxy"): _lines('I1120 08:00:02.811932       1 main.go:190] Valid token audiences: ',
+        log_key(_p, "kube-rbac-proxy"): log_text('I1120 08:00:02.811932       1 main.go:190] Valid token audiences: ',
                                                 'I1120 08:00:02.812081       1 main.go:275] Listening securely on 0.0.0.0:8443')})
 
 # --- Percona PostgreSQL operator: Ready, but the pod it creates to check Patroni's version is refused by PSA.
@@ -245,13 +226,13 @@ scenario(
     note="the operator is Running and Ready; the namespace's restricted Pod Security level refuses the helper pod it creates, which only shows as a Reconciler error in its log",
     source=[{"url": "https://github.com/percona/percona-postgresql-operator/issues/1268",
              "quote": "check patroni version: failed to create pod to check patroni version"}],
-    objects=[_p, *_deploy("percona-postgresql-operator", _ns, "7b9d6c5f8", _img, ready=1),
+    objects=[_p, *deployment_and_rs("percona-postgresql-operator", _ns, "7b9d6c5f8", _img, ready=1),
              {"apiVersion": "v1", "kind": "Namespace",
               "metadata": meta(_ns, labels={"kubernetes.io/metadata.name": _ns,
                                             "pod-security.kubernetes.io/enforce": "restricted"}),
               "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}}, node()],
     events=[],
-    logs={log_key(_p, "operator"): _lines(
+    logs={log_key(_p, "operator"): log_text(
         '2026-11-20T08:00:05.102Z\tINFO\tStarting workers\t{"controller": "perconapgcluster", "controllerGroup": "pgv2.percona.com", "controllerKind": "PerconaPGCluster", "worker count": 1}',
         _rec, _rec.replace("08:14:12.431Z", "08:14:42.519Z").replace("84550418-cd20-4dd8-ae5b-0430cd8d48e8", "1f0d77a2-6c3e-4b8e-9d41-5e2a8c0b7f13"))})
 
@@ -300,7 +281,7 @@ scenario(
     objects=[_job, _p, node()],
     events=[event(_job, "BackoffLimitExceeded", "Job has reached the specified backoff limit", count=1,
                   component="job-controller")],
-    logs={log_key(_p, "spark-kubernetes-driver"): _lines(
+    logs={log_key(_p, "spark-kubernetes-driver"): log_text(
         "26/11/20 08:13:58 INFO SparkContext: Running Spark version 3.1.1-amzn-0",
         "26/11/20 08:14:09 INFO SparkContext: Successfully stopped SparkContext",
         "Traceback (most recent call last):",
@@ -328,15 +309,15 @@ scenario(
     source=[{"url": "https://github.com/grafana/loki/issues/13206",
              "quote": "is not authorized to perform: kms:GenerateDataKey on this resource because the resource does not exist in this Region, no resource-based policies allow access, or a resource-based policy explicitly denies access"}],
     objects=[_w, _r, _sts("loki-write", _ns, _img, ready=1),
-             *_deploy("loki-read", _ns, "6d8f9b7c5", _img, ready=1), node()],
+             *deployment_and_rs("loki-read", _ns, "6d8f9b7c5", _img, ready=1), node()],
     events=[],
-    logs={log_key(_w, "loki"): _lines(
+    logs={log_key(_w, "loki"): log_text(
         'level=info ts=2026-11-20T08:00:03.512Z caller=main.go:126 msg="Starting Loki" version="(version=3.0.0, branch=HEAD, revision=b4f7181c7a)"',
         'level=info ts=2026-11-20T08:00:03.918Z caller=lifecycler.go:617 component=ingester msg="instance not found in ring, adding with no tokens" ring=ingester',
         _flush % ("12:41.120346177Z", "install-oneagent", "dynatrace"),
         _flush % ("13:41.771013544Z", "checkout", "shop"),
         _flush % ("14:41.308129771Z", "istio-proxy", "shop")),
-        log_key(_r, "loki"): _lines(
+        log_key(_r, "loki"): log_text(
         'level=info ts=2026-11-20T08:14:02.901Z caller=metrics.go:217 component=frontend org_id=exp latency=fast query="{namespace=\\"shop\\"}" status=200 limit=100 returned_lines=100')})
 
 # --- Mimir: every component waits on its bucket sanity check (Access Denied) and stays unready; the readiness
@@ -357,10 +338,10 @@ scenario(
     objects=[_ing, _cmp, _sts("mimir-ingester", _ns, _img), _sts("mimir-compactor", _ns, _img), node()],
     events=[event(_ing, "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503", count=88),
             event(_cmp, "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503", count=87)],
-    logs={log_key(_ing, "ingester"): _lines(
+    logs={log_key(_ing, "ingester"): log_text(
         'level=info ts=2026-11-20T08:00:04.11Z caller=main.go:204 msg="Starting application" version="(version=2.3.1, branch=HEAD, revision=e2f7a2c1c)"',
         _warn % "00:07.218854521Z", _warn % "07:37.219917004Z", _warn % "14:07.220411398Z"),
-        log_key(_cmp, "compactor"): _lines(
+        log_key(_cmp, "compactor"): log_text(
         'level=info ts=2026-11-20T08:00:04.09Z caller=main.go:204 msg="Starting application" version="(version=2.3.1, branch=HEAD, revision=e2f7a2c1c)"',
         _warn % "00:07.301273610Z", _warn % "14:07.302811276Z")})
 
@@ -374,9 +355,9 @@ scenario(
     note="the pod is Ready and serves reads; uploads fail with a 403 inside a StorageException stack trace: the Workload Identity principal lacks storage.objects.create",
     source=[{"url": "https://github.com/googleapis/java-storage/issues/204",
              "quote": "with additional claims does not have storage.objects.create access to"}],
-    objects=[_p, *_deploy("image-api", _ns, "84c7d9f6b", _img, ready=1), node("gke-media-pool-1-8f3c2a1b-x7kq")],
+    objects=[_p, *deployment_and_rs("image-api", _ns, "84c7d9f6b", _img, ready=1), node("gke-media-pool-1-8f3c2a1b-x7kq")],
     events=[],
-    logs={log_key(_p, "image-api"): _lines(
+    logs={log_key(_p, "image-api"): log_text(
         "2026-11-20 08:14:03.118  INFO 1 --- [nio-8080-exec-2] c.a.media.api.ImageController            : GET /images/8812/thumb 200",
         "2026-11-20 08:14:11.540  INFO 1 --- [nio-8080-exec-5] c.a.media.api.ImageController            : POST /images upload size=482113",
         "2026-11-20 08:14:11.902 ERROR 1 --- [nio-8080-exec-5] o.a.c.c.C.[.[.[/].[dispatcherServlet]    : Servlet.service() for servlet [dispatcherServlet] threw exception",
@@ -397,7 +378,7 @@ _ns = "ml"
 _img = "europe-docker.pkg.dev/acme-ml/jobs/feature-export:0.9.3"
 _side = "gke.gcr.io/gcs-fuse-csi-driver-sidecar-mounter:v0.1.14-gke.0"
 _p = pod("feature-export-6f8d9c7b5-lq4rz", _ns,
-         [container("exporter", _img, **_loop("feature-export-6f8d9c7b5-lq4rz", _ns, "exporter", 1, 4)),
+         [container("exporter", _img, **looping("feature-export-6f8d9c7b5-lq4rz", _ns, "exporter", 1, 4)),
           container("gke-gcsfuse-sidecar", _side)],
          serviceAccountName="feature-export", node="gke-ml-pool-2-1d4e6b9a-m2vt",
          volumes=[{"name": "gcs-fuse-csi-ephemeral", "csi": {"driver": "gcsfuse.csi.storage.gke.io",
@@ -407,15 +388,15 @@ scenario(
     note="the exporter crash-loops on EACCES writing to its GCS FUSE mount; the sidecar's log shows GCS answering 403 to object creation (bucket IAM for the workload identity)",
     source=[{"url": "https://github.com/GoogleCloudPlatform/gcs-fuse-csi-driver/issues/142",
              "quote": "CreateFile: permission denied, CreateChildFile: error in closing writer : googleapi: Error 403: Access denied., forbidden"}],
-    objects=[_p, *_deploy("feature-export", _ns, "6f8d9c7b5", _img), node("gke-ml-pool-2-1d4e6b9a-m2vt")],
-    events=_crash_events(_p, "exporter", _img, 4),
-    logs={log_key(_p, "exporter", previous=True): _lines(
+    objects=[_p, *deployment_and_rs("feature-export", _ns, "6f8d9c7b5", _img), node("gke-ml-pool-2-1d4e6b9a-m2vt")],
+    events=crash_events(_p, "exporter", _img, 4),
+    logs={log_key(_p, "exporter", previous=True): log_text(
         "2026-11-20 08:14:19,210 INFO export: writing 18 partitions to /data/features/2026-11-20",
         "Traceback (most recent call last):",
         '  File "/app/export.py", line 88, in <module>',
         "    table.to_parquet(out_path)",
         "PermissionError: [Errno 13] Permission denied: '/data/features/2026-11-20/part-00000.parquet'"),
-        log_key(_p, "gke-gcsfuse-sidecar"): _lines(
+        log_key(_p, "gke-gcsfuse-sidecar"): log_text(
         "I1120 08:00:03.101228 sidecar_mounter.go:78] gcsfuse mounting with args [--app-name gke-gcs-fuse-csi --foreground acme-ml-features /dev/fd/3]...",
         "E1120 08:14:19.467745 CreateFile: permission denied, CreateChildFile: error in closing writer : googleapi: Error 403: Access denied., forbidden",
         "E1120 08:14:19.467789 fuse: *fuseops.CreateFileOp error: permission denied")})
@@ -431,15 +412,15 @@ _tm = ('E1120 08:14:43.057787       1 azure_scale_set.go:199] VirtualMachineScal
        'Failure responding to request: StatusCode=403 -- Original Error: autorest/azure: Service returned an error. Status=403 Code="AuthorizationFailed"')
 _p = pod("cluster-autoscaler-5b7c9d8f6-tzq8r", _ns,
          [container("cluster-autoscaler", _img, terminationMessagePolicy="FallbackToLogsOnError",
-                    **_loop("cluster-autoscaler-5b7c9d8f6-tzq8r", _ns, "cluster-autoscaler", 255, 9, message=_tm))],
+                    **looping("cluster-autoscaler-5b7c9d8f6-tzq8r", _ns, "cluster-autoscaler", 255, 9, message=_tm))],
          serviceAccountName="cluster-autoscaler")
 scenario(
     "auth-cluster-autoscaler-azure-vmss-403-nologs", "permission_denied", difficulty="hard",
     note="logs unavailable: exit 255 and the fatal line kept in the termination message (FallbackToLogsOnError) show Azure refusing the autoscaler's identity the VMSS read",
     source=[{"url": "https://github.com/kubernetes/autoscaler/issues/1674",
              "quote": "Failed to create Azure Manager: compute.VirtualMachineScaleSetVMsClient#List: Failure responding to request: StatusCode=403"}],
-    objects=[_p, *_deploy("cluster-autoscaler", _ns, "5b7c9d8f6", _img), node()],
-    events=_crash_events(_p, "cluster-autoscaler", _img, 9),
+    objects=[_p, *deployment_and_rs("cluster-autoscaler", _ns, "5b7c9d8f6", _img), node()],
+    events=crash_events(_p, "cluster-autoscaler", _img, 9),
     logs={}, unavailable=["logs"])
 
 # --- Azure Key Vault through the Secrets Store CSI driver: the pod never leaves ContainerCreating; the FailedMount
@@ -461,7 +442,7 @@ scenario(
     note="looks like a storage problem (ContainerCreating, FailedMount on a CSI volume) but the mount is Key Vault refusing the identity GetSecret",
     source=[{"url": "https://github.com/Azure/secrets-store-csi-driver-provider-azure/issues/906",
              "quote": 'keyvault.BaseClient#GetSecret: Failure responding to request: StatusCode=403 -- Original Error: autorest/azure: Service returned an error. Status=403 Code="Forbidden" Message="Caller is not authorized to perform action on resource.'}],
-    objects=[_p, *_deploy("checkout-api", _ns, "7d6c9b8f5", _img), node("aks-system-27445611-vmss000002")],
+    objects=[_p, *deployment_and_rs("checkout-api", _ns, "7d6c9b8f5", _img), node("aks-system-27445611-vmss000002")],
     events=[event(_p, "Scheduled", f"Successfully assigned {_ns}/checkout-api-7d6c9b8f5-r2wgh to aks-system-27445611-vmss000002",
                   type_="Normal", count=1, component="default-scheduler"),
             event(_p, "FailedMount", _mount, count=9),
@@ -484,9 +465,9 @@ scenario(
     note="the injected vault-agent-init never finishes: Vault answers 403 permission denied to the Kubernetes auth login, so the app waits in PodInitializing",
     source=[{"url": "https://github.com/hashicorp/vault-k8s/issues/308",
              "quote": "[ERROR] auth.handler: error authenticating:"}],
-    objects=[_p, *_deploy("invoice-api", _ns, "5f9d8c7b6", _img), node()],
+    objects=[_p, *deployment_and_rs("invoice-api", _ns, "5f9d8c7b6", _img), node()],
     events=[event(_p, "Started", "Started container vault-agent-init", type_="Normal", count=1)],
-    logs={log_key(_p, "vault-agent-init"): _lines(
+    logs={log_key(_p, "vault-agent-init"): log_text(
         "==> Vault agent started! Log data will stream in below:",
         "",
         "2026-11-20T08:00:11.374Z [INFO]  sink.file: creating file sink",
@@ -526,10 +507,10 @@ scenario(
     note="backend and database are Running and Ready; the backend's requests return 500 with InsufficientPrivilege inside a SQLAlchemy error (the app user has no grant on the table)",
     source=[{"url": "https://github.com/eclipse-tractusx/industry-core-hub/issues/205",
              "quote": "sqlalchemy.exc.ProgrammingError: (psycopg2.errors.InsufficientPrivilege) permission denied for table catalog_part"}],
-    objects=[_p, _pg, *_deploy("ichub-backend", _ns, "6c8f7d9b5", _img, ready=1), _sts("ichub-postgres", _ns, "bitnami/postgresql:15.4.0", ready=1),
+    objects=[_p, _pg, *deployment_and_rs("ichub-backend", _ns, "6c8f7d9b5", _img, ready=1), _sts("ichub-postgres", _ns, "bitnami/postgresql:15.4.0", ready=1),
              node()],
     events=[],
-    logs={log_key(_p, "backend"): _lines(
+    logs={log_key(_p, "backend"): log_text(
         "INFO:     Started server process [1]",
         "INFO:     Application startup complete.",
         "INFO:     Uvicorn running on http://0.0.0.0:8000 (Press CTRL+C to quit)",
@@ -545,22 +526,22 @@ scenario(
         "sqlalchemy.exc.ProgrammingError: (psycopg2.errors.InsufficientPrivilege) permission denied for table catalog_part",
         "[SQL: SELECT catalog_part.id, catalog_part.manufacturer_id, catalog_part.manufacturer_part_id FROM catalog_part]",
         "INFO:     10.244.1.9:40112 - \"GET /v1/part-management/catalog-part HTTP/1.1\" 500 Internal Server Error"),
-        log_key(_pg, "postgresql"): _lines(
+        log_key(_pg, "postgresql"): log_text(
         "2026-11-20 08:14:30.771 GMT [2211] ERROR:  permission denied for table catalog_part",
         "2026-11-20 08:14:30.771 GMT [2211] STATEMENT:  SELECT catalog_part.id, catalog_part.manufacturer_id, catalog_part.manufacturer_part_id FROM catalog_part")})
 
 # --- Konga (Sails/Node): older PostgreSQL wording, "relation".
 _ns = "kong"
 _img = "pantsel/konga:0.14.9"
-_p = pod("konga-7b6d9f8c5-4hrxd", _ns, [container("konga", _img, **_loop("konga-7b6d9f8c5-4hrxd", _ns, "konga", 1, 6))])
+_p = pod("konga-7b6d9f8c5-4hrxd", _ns, [container("konga", _img, **looping("konga-7b6d9f8c5-4hrxd", _ns, "konga", 1, 6))])
 scenario(
     "auth-konga-load-db-permission-denied-relation", "permission_denied", difficulty="easy",
     note="crash loop; the Sails load-db hook fails on 'permission denied for relation' (pre-PG 11 wording) after the migration job ran as another user",
     source=[{"url": "https://github.com/pantsel/konga/issues/725",
              "quote": "error: permission denied for relation konga_users"}],
-    objects=[_p, *_deploy("konga", _ns, "7b6d9f8c5", _img), node()],
-    events=_crash_events(_p, "konga", _img, 6),
-    logs={log_key(_p, "konga", previous=True): _lines(
+    objects=[_p, *deployment_and_rs("konga", _ns, "7b6d9f8c5", _img), node()],
+    events=crash_events(_p, "konga", _img, 6),
+    logs={log_key(_p, "konga", previous=True): log_text(
         "debug: Hook:api_health_checks:process() called",
         "debug: Hook:health_checks:process() called",
         "A hook (`load-db`) failed to load!",
@@ -574,15 +555,15 @@ scenario(
 # --- Ghost on a brokered MySQL user without REFERENCES: the migration dies on a foreign key.
 _ns = "blog"
 _img = "ghost:1.25.5"
-_p = pod("ghost-6d9c8b7f5-zq2mk", _ns, [container("ghost", _img, **_loop("ghost-6d9c8b7f5-zq2mk", _ns, "ghost", 2, 5))])
+_p = pod("ghost-6d9c8b7f5-zq2mk", _ns, [container("ghost", _img, **looping("ghost-6d9c8b7f5-zq2mk", _ns, "ghost", 2, 5))])
 scenario(
     "auth-ghost-migration-references-command-denied", "permission_denied", difficulty="easy",
     note="Ghost's knex migration exits on a MySQL privilege error: the provisioned user lacks REFERENCES",
     source=[{"url": "https://github.com/Azure/open-service-broker-azure/issues/74",
              "quote": "ER_TABLEACCESS_DENIED_ERROR: REFERENCES command denied to user"}],
-    objects=[_p, *_deploy("ghost", _ns, "6d9c8b7f5", _img), node()],
-    events=_crash_events(_p, "ghost", _img, 5),
-    logs={log_key(_p, "ghost", previous=True): _lines(
+    objects=[_p, *deployment_and_rs("ghost", _ns, "6d9c8b7f5", _img), node()],
+    events=crash_events(_p, "ghost", _img, 5),
+    logs={log_key(_p, "ghost", previous=True): log_text(
         "[2026-11-20 08:14:18] INFO Creating table: posts_tags",
         "[2026-11-20 08:14:18] ERROR",
         "",
@@ -593,15 +574,15 @@ scenario(
 # --- WebDB (Node): an unhandled rejection from the MongoDB driver; the user may not list the config database.
 _ns = "tools"
 _img = "webdbapp/app:0.9.1"
-_p = pod("webdb-8c7f6d5b9-n5lwt", _ns, [container("webdb", _img, **_loop("webdb-8c7f6d5b9-n5lwt", _ns, "webdb", 1, 8))])
+_p = pod("webdb-8c7f6d5b9-n5lwt", _ns, [container("webdb", _img, **looping("webdb-8c7f6d5b9-n5lwt", _ns, "webdb", 1, 8))])
 scenario(
     "auth-webdb-mongo-not-authorized-config", "permission_denied", difficulty="easy",
     note="Node exits on an unhandled MongoServerError: the configured user is not authorised to list the config database",
     source=[{"url": "https://github.com/WebDB-App/app/issues/55",
              "quote": 'MongoServerError: not authorized on config to execute command { listCollections: 1, filter: {}, cursor: {}, nameOnly: false, authorizedCollections: false'}],
-    objects=[_p, *_deploy("webdb", _ns, "8c7f6d5b9", _img), node()],
-    events=_crash_events(_p, "webdb", _img, 8),
-    logs={log_key(_p, "webdb", previous=True): _lines(
+    objects=[_p, *deployment_and_rs("webdb", _ns, "8c7f6d5b9", _img), node()],
+    events=crash_events(_p, "webdb", _img, 8),
+    logs={log_key(_p, "webdb", previous=True): log_text(
         "    0             database WebDB App running",
         "27017             admin    listDatabases",
         "This error originated either by throwing inside of an async function without a catch block, or by rejecting a promise which was not handled with .catch(). The promise rejected with the reason:",
@@ -620,7 +601,7 @@ _ns = "monitoring"
 _img = "quay.io/prometheus/prometheus:v2.22.1"
 _name = "prometheus-k8s-0"
 _p = pod(_name, _ns,
-         [container("prometheus", _img, limits={"memory": "4Gi"}, **_loop(_name, _ns, "prometheus", 2, 6)),
+         [container("prometheus", _img, limits={"memory": "4Gi"}, **looping(_name, _ns, "prometheus", 2, 6)),
           container("config-reloader", "quay.io/prometheus-operator/prometheus-config-reloader:v0.44.0")],
          owner=("StatefulSet", "prometheus-k8s"), securityContext={"runAsUser": 1000, "runAsNonRoot": True},
          volumes=[{"name": "prometheus-k8s-db", "persistentVolumeClaim": {"claimName": "prometheus-k8s-db-prometheus-k8s-0"}}])
@@ -630,8 +611,8 @@ scenario(
     source=[{"url": "https://github.com/prometheus-operator/prometheus-operator/issues/3693",
              "quote": 'err="open /prometheus/queries.active: permission denied"'}],
     objects=[_p, _sts("prometheus-k8s", _ns, _img), pvc("prometheus-k8s-db-prometheus-k8s-0", _ns, size="50Gi"), node()],
-    events=_crash_events(_p, "prometheus", _img, 6),
-    logs={log_key(_p, "prometheus", previous=True): _lines(
+    events=crash_events(_p, "prometheus", _img, 6),
+    logs={log_key(_p, "prometheus", previous=True): log_text(
         'level=info ts=2026-11-20T08:14:16.295Z caller=main.go:315 msg="No time or size retention was set so using the default time retention" duration=15d',
         'level=info ts=2026-11-20T08:14:16.296Z caller=main.go:353 msg="Starting Prometheus" version="(version=2.22.1, branch=HEAD, revision=00f16d1ac3a4c94561e5133b821d8e4d9ef78ec2)"',
         'level=info ts=2026-11-20T08:14:16.296Z caller=main.go:359 fd_limits="(soft=1048576, hard=1048576)"',
@@ -643,7 +624,7 @@ scenario(
         "\t/app/promql/query_logger.go:117 +0x4cd",
         "main.main()",
         "\t/app/cmd/prometheus/main.go:374 +0x5245"),
-        log_key(_p, "config-reloader"): _lines(
+        log_key(_p, "config-reloader"): log_text(
         'level=info ts=2026-11-20T08:00:02.101Z caller=main.go:147 msg="Starting prometheus-config-reloader" version="(version=0.44.0)"',
         'level=error ts=2026-11-20T08:14:20.220Z caller=runutil.go:101 msg="function failed. Retrying in next tick" err="trigger reload: reload request failed: Post \\"http://127.0.0.1:9090/-/reload\\": dial tcp 127.0.0.1:9090: connect: connection refused"')})
 
@@ -652,15 +633,15 @@ _ns = "sonarqube"
 _img = "sonarqube:7.7-community"
 _p = pod("sonarqube-sonarqube-6b8f7c9d5-mv2xp", _ns,
          [container("sonarqube", _img, securityContext={"readOnlyRootFilesystem": True, "runAsUser": 999},
-                    **_loop("sonarqube-sonarqube-6b8f7c9d5-mv2xp", _ns, "sonarqube", 1, 5))])
+                    **looping("sonarqube-sonarqube-6b8f7c9d5-mv2xp", _ns, "sonarqube", 1, 5))])
 scenario(
     "auth-sonarqube-temp-readonly-rootfs", "permission_denied", difficulty="easy",
     note="Java start-up fails writing its temp directory on a read-only root filesystem",
     source=[{"url": "https://github.com/helm/charts/issues/12635",
              "quote": "java.nio.file.FileSystemException: /opt/sonarqube/temp/README.txt: Read-only file system"}],
-    objects=[_p, *_deploy("sonarqube-sonarqube", _ns, "6b8f7c9d5", _img), node()],
-    events=_crash_events(_p, "sonarqube", _img, 5),
-    logs={log_key(_p, "sonarqube", previous=True): _lines(
+    objects=[_p, *deployment_and_rs("sonarqube-sonarqube", _ns, "6b8f7c9d5", _img), node()],
+    events=crash_events(_p, "sonarqube", _img, 5),
+    logs={log_key(_p, "sonarqube", previous=True): log_text(
         "2026.11.20 08:14:03 INFO  app[][o.s.a.AppFileSystem] Cleaning or creating temp directory /opt/sonarqube/temp",
         'Exception in thread "main" java.nio.file.FileSystemException: /opt/sonarqube/temp/README.txt: Read-only file system',
         "\tat sun.nio.fs.UnixException.translateToIOException(UnixException.java:91)",
@@ -675,7 +656,7 @@ _ns = "observe"
 _img = "public.ecr.aws/zinclabs/openobserve:v0.9.1"
 _p = pod("openobserve-ingester-0", _ns,
          [container("openobserve", _img, securityContext={"readOnlyRootFilesystem": True, "runAsNonRoot": True},
-                    **_loop("openobserve-ingester-0", _ns, "openobserve", 101, 7))],
+                    **looping("openobserve-ingester-0", _ns, "openobserve", 101, 7))],
          owner=("StatefulSet", "openobserve-ingester"))
 scenario(
     "auth-openobserve-cache-dir-readonly-panic", "permission_denied", difficulty="hard",
@@ -683,8 +664,8 @@ scenario(
     source=[{"url": "https://github.com/openobserve/openobserve-helm-chart/issues/54",
              "quote": 'create cache dir success: Os { code: 30, kind: ReadOnlyFilesystem, message: "Read-only file system" }'}],
     objects=[_p, _sts("openobserve-ingester", _ns, _img), node()],
-    events=_crash_events(_p, "openobserve", _img, 7),
-    logs={log_key(_p, "openobserve", previous=True): _lines(
+    events=crash_events(_p, "openobserve", _img, 7),
+    logs={log_key(_p, "openobserve", previous=True): log_text(
         "",
         "thread 'main' panicked at src/config/src/config.rs:1066:57:",
         'create cache dir success: Os { code: 30, kind: ReadOnlyFilesystem, message: "Read-only file system" }',
@@ -696,7 +677,7 @@ _img = "hashicorp/vault:1.13.1"
 _name = "vault-0"
 _p = _init_pending(pod(_name, _ns, [container("vault", _img, state=waiting("PodInitializing"))],
                        init=[container("busybox", "busybox:1.36", command=["sh", "-c", "chown -R 100:1000 /vault/logs"],
-                                       **_loop(_name, _ns, "busybox", 1, 5))],
+                                       **looping(_name, _ns, "busybox", 1, 5))],
                        owner=("StatefulSet", "vault")))
 scenario(
     "auth-vault-init-chown-logs-not-permitted", "permission_denied", difficulty="easy",
@@ -704,8 +685,8 @@ scenario(
     source=[{"url": "https://github.com/hashicorp/vault-helm/issues/972",
              "quote": "chown: /vault/logs: Operation not permitted"}],
     objects=[_p, _sts("vault", _ns, _img, replicas=2), pvc("audit-vault-0", _ns, storage_class="nfs-client", size="10Gi"), node()],
-    events=_crash_events(_p, "busybox", "busybox:1.36", 5),
-    logs={log_key(_p, "busybox", previous=True): _lines(
+    events=crash_events(_p, "busybox", "busybox:1.36", 5),
+    logs={log_key(_p, "busybox", previous=True): log_text(
         "chown: /vault/logs: Operation not permitted",
         "chown: /vault/logs: Operation not permitted")})
 
@@ -721,9 +702,9 @@ scenario(
     "auth-kubewatch-slack-missing-scope", "permission_denied", difficulty="hard",
     note="Running and Ready; its log is busy INFO lines with bare 'missing_scope' answers from Slack between them: no notification is ever delivered",
     source=[{"url": "https://github.com/vmware-archive/kubewatch/issues/123", "quote": "missing_scope"}],
-    objects=[_p, *_deploy("kubewatch", _ns, "7c9d8f6b5", _img, ready=1), node()],
+    objects=[_p, *deployment_and_rs("kubewatch", _ns, "7c9d8f6b5", _img, ready=1), node()],
     events=[],
-    logs={log_key(_p, "kubewatch"): _lines(
+    logs={log_key(_p, "kubewatch"): log_text(
         'time="2026-11-20T08:14:55Z" level=info msg="Processing update to deployment: yl/lx-services-surveys-reports-default" pkg=kubewatch-deployment',
         'time="2026-11-20T08:14:55Z" level=info msg="Processing add to pod: yl/lx-services-surveys-reports-default-7f7dcc5974-kjntj" pkg=kubewatch-pod',
         "2026/11/20 08:14:55 missing_scope",
@@ -746,7 +727,7 @@ scenario(
     objects=[_j, _p, node()],
     events=[event(_j, "BackoffLimitExceeded", "Job has reached the specified backoff limit", count=1,
                   component="job-controller")],
-    logs={log_key(_p, "renovate"): _lines(
+    logs={log_key(_p, "renovate"): log_text(
         "DEBUG: Using default github endpoint: https://api.github.com/",
         "DEBUG: GET https://api.github.com/user = (code=ERR_NON_2XX_3XX_RESPONSE, statusCode=401 retryCount=0, duration=300)",
         "DEBUG: GitHub failure: Bad credentials",
@@ -764,23 +745,23 @@ scenario(
 # --- Directus: the MySQL password in its Secret is wrong.
 _ns = "cms"
 _img = "directus/directus:10.13.1"
-_p = pod("directus-release-6f7c8d9b5-h8k2v", _ns, [container("directus", _img, **_loop("directus-release-6f7c8d9b5-h8k2v", _ns, "directus", 1, 6))])
+_p = pod("directus-release-6f7c8d9b5-h8k2v", _ns, [container("directus", _img, **looping("directus-release-6f7c8d9b5-h8k2v", _ns, "directus", 1, 6))])
 _my = pod("directus-mysql-0", _ns, [container("mysql", "bitnami/mysql:8.0.36")], owner=("StatefulSet", "directus-mysql"))
 scenario(
     "auth-directus-mysql-access-denied-password", "config_error", difficulty="easy",
     note="contrast: 'Access denied ... (using password: YES)' is a rejected password, not a missing grant; the Secret's password is wrong",
     source=[{"url": "https://github.com/directus-labs/helm-chart/issues/30",
              "quote": "ER_ACCESS_DENIED_ERROR: Access denied for user"}],
-    objects=[_p, _my, *_deploy("directus-release", _ns, "6f7c8d9b5", _img), _sts("directus-mysql", _ns, "bitnami/mysql:8.0.36", ready=1), node()],
-    events=_crash_events(_p, "directus", _img, 6),
-    logs={log_key(_p, "directus", previous=True): _lines(
+    objects=[_p, _my, *deployment_and_rs("directus-release", _ns, "6f7c8d9b5", _img), _sts("directus-mysql", _ns, "bitnami/mysql:8.0.36", ready=1), node()],
+    events=crash_events(_p, "directus", _img, 6),
+    logs={log_key(_p, "directus", previous=True): log_text(
         '[08:14:12.402] INFO: Initializing bootstrap...',
         "Error: ER_ACCESS_DENIED_ERROR: Access denied for user 'directus'@'10.244.3.41' (using password: YES)",
         "    at Handshake.Sequence._packetToError (/directus/node_modules/mysql/lib/protocol/sequences/Sequence.js:47:14)",
         "    at Handshake.ErrorPacket (/directus/node_modules/mysql/lib/protocol/sequences/Handshake.js:123:18)",
         "    at Protocol._parsePacket (/directus/node_modules/mysql/lib/protocol/Protocol.js:291:23)",
         "    at Parser.write (/directus/node_modules/mysql/lib/protocol/Parser.js:43:10)"),
-        log_key(_my, "mysql"): _lines(
+        log_key(_my, "mysql"): log_text(
         "2026-11-20T08:14:12.399871Z 41 [Note] [MY-010926] [Server] Access denied for user 'directus'@'10.244.3.41' (using password: YES)")})
 
 # --- Velero: Running and Ready, the 403 is S3 saying the access key id does not exist (a wrong key in the Secret).
@@ -799,9 +780,9 @@ scenario(
     note="contrast: a 403 from S3 on a Ready pod, but InvalidAccessKeyId means the credentials Secret holds a key that does not exist, not a policy refusal",
     source=[{"url": "https://github.com/velero-io/velero/issues/3135",
              "quote": "InvalidAccessKeyId: The Access Key Id you provided does not exist in our records."}],
-    objects=[_p, _bsl, *_deploy("velero", _ns, "66799db8f6", _img, ready=1), node()],
+    objects=[_p, _bsl, *deployment_and_rs("velero", _ns, "66799db8f6", _img, ready=1), node()],
     events=[],
-    logs={log_key(_p, "velero"): _lines(
+    logs={log_key(_p, "velero"): log_text(
         'time="2026-11-20T08:00:31Z" level=info msg="Starting Velero server v1.5.2 (e115e5a191b1fdb5d379b62a35916115e77124a4)" logSource="pkg/cmd/server/server.go:177"',
         _sync % "00:11Z", _sync % "01:11Z", _sync % "14:11Z")})
 
@@ -845,14 +826,14 @@ scenario(
              "quote": "Unauthorized: not authorized on admin to execute command { endSessions:"}],
     objects=[_m, _sts("mongo-mongodb-replicaset", _ns, _img, replicas=1, ready=1), node()],
     events=[],
-    logs={log_key(_m, "mongodb-replicaset"): _lines(
+    logs={log_key(_m, "mongodb-replicaset"): log_text(
         '2026-11-20T08:14:09.150+0000 I NETWORK  [conn23432] received client metadata from 127.0.0.1:42140 conn23432: { application: { name: "MongoDB Shell" }, driver: { name: "MongoDB Internal Client", version: "3.6.11" } }',
         _noise % ("14:09", 23432),
         "2026-11-20T08:14:09.154+0000 I NETWORK  [conn23432] end connection 127.0.0.1:42140 (13 connections now open)",
         _noise % ("14:16", 23433),
         _noise % ("14:23", 23434),
         "2026-11-20T08:14:27.002+0000 I REPL     [replexec-12] Member mongo-mongodb-replicaset-1.mongo-mongodb-replicaset.data.svc.cluster.local:27017 is now in state SECONDARY"),
-        log_key(_m, "metrics"): _lines('time="2026-11-20T08:00:05Z" level=info msg="Starting HTTP server for http://:9216/metrics ..." source="server.go:121"')})
+        log_key(_m, "metrics"): log_text('time="2026-11-20T08:00:05Z" level=info msg="Starting HTTP server for http://:9216/metrics ..." source="server.go:121"')})
 
 # --- nginx as a non-root user: the "user" directive warning at every start.
 _ns = "web"
@@ -863,9 +844,9 @@ scenario(
     note="healthy: an unprivileged nginx warns that the 'user' directive needs super-user privileges and is ignored, then serves 200s",
     source=[{"url": "https://github.com/deckhouse/deckhouse/pull/5600",
              "quote": 'the "user" directive makes sense only if the master process runs with super-user privileges, ignored in /etc/nginx/nginx.conf:1'}],
-    objects=[_p, *_deploy("docs-site", _ns, "7b8c9d6f5", _img, replicas=1, ready=1), node()],
+    objects=[_p, *deployment_and_rs("docs-site", _ns, "7b8c9d6f5", _img, replicas=1, ready=1), node()],
     events=[],
-    logs={log_key(_p, "nginx"): _lines(
+    logs={log_key(_p, "nginx"): log_text(
         "/docker-entrypoint.sh: Configuration complete; ready for start up",
         '2026/11/20 08:00:22 [warn] 1#1: the "user" directive makes sense only if the master process runs with super-user privileges, ignored in /etc/nginx/nginx.conf:1',
         'nginx: [warn] the "user" directive makes sense only if the master process runs with super-user privileges, ignored in /etc/nginx/nginx.conf:1',
@@ -885,7 +866,7 @@ scenario(
              "quote": "chmod: changing permissions of '/var/run/postgresql': Operation not permitted"}],
     objects=[_p, _sts("paperless-db", _ns, _img, ready=1), pvc("data-paperless-db-0", _ns, size="20Gi"), node()],
     events=[],
-    logs={log_key(_p, "postgres"): _lines(
+    logs={log_key(_p, "postgres"): log_text(
         "chmod: changing permissions of '/var/run/postgresql': Operation not permitted",
         "",
         "PostgreSQL Database directory appears to contain a database; Skipping initialization",
@@ -906,12 +887,12 @@ scenario(
     note="healthy: the standby csi-provisioner replicas log 'failed to acquire lease' because another replica holds it (normal leader election)",
     source=[{"url": "https://github.com/longhorn/longhorn/issues/1548",
              "quote": "failed to acquire lease longhorn-system/driver-longhorn-io"}],
-    objects=[_a, _b, *_deploy("csi-provisioner", _ns, "74557755", _img, replicas=2, ready=2), node()],
+    objects=[_a, _b, *deployment_and_rs("csi-provisioner", _ns, "74557755", _img, replicas=2, ready=2), node()],
     events=[],
-    logs={log_key(_a, "csi-provisioner"): _lines(
+    logs={log_key(_a, "csi-provisioner"): log_text(
         "I1120 08:00:04.112093       1 leaderelection.go:253] successfully acquired lease longhorn-system/driver-longhorn-io",
         "I1120 08:14:12.501227       1 controller.go:1284] provision \"shop/data-redis-0\" class \"longhorn\": succeeded"),
-        log_key(_b, "csi-provisioner"): _lines(
+        log_key(_b, "csi-provisioner"): log_text(
         "I1120 08:14:54.665760       1 leaderelection.go:350] lock is held by csi-provisioner-74557755-hfgj9 and has not yet expired",
         "I1120 08:14:54.665804       1 leaderelection.go:246] failed to acquire lease longhorn-system/driver-longhorn-io",
         "I1120 08:15:02.118450       1 leaderelection.go:350] lock is held by csi-provisioner-74557755-hfgj9 and has not yet expired",
@@ -940,6 +921,6 @@ scenario(
             _age(event(_old, "FailedCreate", "(combined from similar events): " + _refusal.replace("74px6", "htzd7"), count=11,
                        component="replicaset-controller")),
             event(_p, "Started", "Started container tekton-triggers-controller", type_="Normal", count=1)],
-    logs={log_key(_p, "tekton-triggers-controller"): _lines(
+    logs={log_key(_p, "tekton-triggers-controller"): log_text(
         '{"level":"info","ts":"2026-11-20T08:00:06.311Z","logger":"tekton-triggers-controller","caller":"sharedmain/main.go:259","msg":"Starting informers."}',
         '{"level":"info","ts":"2026-11-20T08:00:06.612Z","logger":"tekton-triggers-controller","caller":"leaderelection/context.go:47","msg":"\\"tekton-triggers-controller-5d4c8b7f96-8kq2w_1c2d\\" has started leading \\"triggers.triggers.tekton.dev.reconciler.eventlistener.reconciler.00-of-01\\""}')})

@@ -27,10 +27,13 @@ from tests.rca_corpus.kube import (
     T1,
     condition,
     container,
+    crash_events,
     deployment,
+    deployment_and_rs,
     event,
     job,
     log_key,
+    log_text,
     meta,
     node,
     pod,
@@ -42,18 +45,9 @@ from tests.rca_corpus.kube import (
     waiting,
 )
 
-
 # --- helpers -----------------------------------------------------------------------------------------------------
-def _lines(*lines: str) -> str:
-    return "\n".join(lines) + "\n"
 
 
-def _deploy(name: str, ns: str, rs_hash: str, image: str, *, replicas: int = 1, ready: int = 0,
-            revision: int = 1) -> list[dict[str, Any]]:
-    """A Deployment and its current ReplicaSet."""
-    return [deployment(name, ns, replicas=replicas, ready=ready, image=image, revision=revision),
-            replicaset(f"{name}-{rs_hash}", ns, replicas=replicas, ready=ready, deployment_name=name,
-                       revision=revision)]
 
 
 def _sts(name: str, ns: str, image: str, *, replicas: int = 1, ready: int = 0) -> dict[str, Any]:
@@ -79,13 +73,6 @@ def _loop(pod_name: str, ns: str, cname: str, exit_code: int = 1, restarts: int 
             "last": terminated(exit_code, reason), "restarts": restarts}
 
 
-def _crash_events(p: dict[str, Any], cname: str, image: str, restarts: int) -> list[dict[str, Any]]:
-    name, ns = p["metadata"]["name"], p["metadata"]["namespace"]
-    return [event(p, "Pulled", f'Container image "{image}" already present on machine', type_="Normal", count=restarts + 1),
-            event(p, "Created", f"Created container {cname}", type_="Normal", count=restarts + 1),
-            event(p, "Started", f"Started container {cname}", type_="Normal", count=restarts + 1),
-            event(p, "BackOff", f"Back-off restarting failed container {cname} in pod {name}_{ns}({uid(name)})",
-                  count=restarts * 4 + 3)]
 
 
 def _unready(name: str, image: str, probe_path: str, port: int, **spec: Any) -> dict[str, Any]:
@@ -137,7 +124,7 @@ def _unknown_grafana_nlb_tls_eof() -> None:
     ns, image = "monitoring", "grafana/grafana:12.2.0"
     pods = [pod(f"grafana-6b8f9c7d5-{s}", ns, [container("grafana", image)]) for s in ("q2x7k", "w9m4c")]
     quote = "http: TLS handshake error from 173.17.18.6:16037: EOF"
-    log = _lines(
+    log = log_text(
         'logger=settings t=2026-11-20T07:41:10.118201Z level=info msg="Starting Grafana" version=12.2.0 commit=92f1fba9b4 branch=HEAD compiled=2026-10-09T12:40:11Z',
         'logger=http.server t=2026-11-20T07:41:12.902117Z level=info msg="HTTP Server TLS settings" MinTLSVersion=TLS1.2 configuredciphers=ECDHE-ECDSA-AES128-GCM-SHA256',
         'logger=http.server t=2026-11-20T07:41:12.902540Z level=info msg="HTTP Server Listen" address=[::]:3000 protocol=https subUrl= socket=',
@@ -150,7 +137,7 @@ def _unknown_grafana_nlb_tls_eof() -> None:
         "noise-grafana-nlb-health-check-tls-eof", "unknown", difficulty="hard",
         note="two Ready Grafana replicas, 0 restarts; the TLS handshake EOFs are an AWS NLB's TCP health checks, which Grafana's own fix calls benign",
         source=[{"url": "https://github.com/grafana/grafana/pull/112294", "quote": quote}],
-        objects=[*pods, *_deploy("grafana", ns, "6b8f9c7d5", image, replicas=2, ready=2),
+        objects=[*pods, *deployment_and_rs("grafana", ns, "6b8f9c7d5", image, replicas=2, ready=2),
                  service("grafana", ns, port=443, target_port=3000), node()],
         logs={log_key(p, "grafana"): log for p in pods},
     )
@@ -163,7 +150,7 @@ def _unknown_stolon_incomplete_startup_packet() -> None:
     proxy = pod("stolon-proxy-5c9d7f8b6-h2vkt", ns, [container("stolon", image, livenessProbe={
         "tcpSocket": {"port": 5432}, "periodSeconds": 1, "timeoutSeconds": 1})])
     quote = "LOG:  incomplete startup packet"
-    keeper_log = _lines(
+    keeper_log = log_text(
         "2026-11-20T07:52:11.482Z\tINFO\tcmd/keeper.go:1505\tour keeper data is up to date\t{\"db\": \"5f2b1c0e\"}",
         "2026-11-20 08:14:31.605 UTC [2459] " + quote,
         "2026-11-20 08:14:32.606 UTC [2461] " + quote,
@@ -175,7 +162,7 @@ def _unknown_stolon_incomplete_startup_packet() -> None:
         note="keepers and proxy Ready with 0 restarts; the once-a-second 'incomplete startup packet' is the proxy's TCP liveness probe, which the stolon maintainer explains as such",
         source=[{"url": "https://github.com/sorintlab/stolon/issues/624", "quote": quote}],
         objects=[*keepers, proxy, _sts("stolon-keeper", ns, image, replicas=2, ready=2),
-                 *_deploy("stolon-proxy", ns, "5c9d7f8b6", image, ready=1), node()],
+                 *deployment_and_rs("stolon-proxy", ns, "5c9d7f8b6", image, ready=1), node()],
         logs={**{log_key(k, "stolon"): keeper_log for k in keepers},
               log_key(proxy, "stolon"): "2026-11-20T07:52:15.118Z\tINFO\tcmd/proxy.go:268\tmaster address\t{\"address\": \"10.244.3.41:5432\"}\n"},
     )
@@ -185,7 +172,7 @@ def _unknown_coredns_import_glob() -> None:
     ns, image = "kube-system", "rancher/mirrored-coredns-coredns:1.9.1"
     pods = [pod(f"coredns-84c56f7bfb-{s}", ns, [container("coredns", image)]) for s in ("qcl4q", "t8r2m")]
     quote = "[WARNING] No files matching import glob pattern: /etc/coredns/custom/*.server"
-    log = _lines(
+    log = log_text(
         "[WARNING] No files matching import glob pattern: /etc/coredns/custom/*.override",
         quote,
         ".:53",
@@ -198,7 +185,7 @@ def _unknown_coredns_import_glob() -> None:
         "noise-coredns-empty-import-glob", "unknown",
         note="CoreDNS Ready with 0 restarts; the import-glob warnings are for an optional custom ConfigMap nobody filled, which the k3s maintainer calls expected",
         source=[{"url": "https://github.com/k3s-io/k3s/issues/4919", "quote": quote}],
-        objects=[*pods, *_deploy("coredns", ns, "84c56f7bfb", image, replicas=2, ready=2), node()],
+        objects=[*pods, *deployment_and_rs("coredns", ns, "84c56f7bfb", image, replicas=2, ready=2), node()],
         logs={log_key(p, "coredns"): log for p in pods},
     )
 
@@ -229,7 +216,7 @@ def _unknown_kubelet_not_registered_cronjob() -> None:
                 _at(event(p, "FailedMount", q2, count=1), "2026-11-20T08:00:03Z"),
                 _at(event(p, "Started", "Started container ldap-group-sync", type_="Normal", count=1), "2026-11-20T08:00:06Z"),
                 _at(event(j, "Completed", "Job completed", type_="Normal", count=1, component="job-controller"), "2026-11-20T08:00:12Z")],
-        logs={log_key(p, "ldap-group-sync"): _lines(
+        logs={log_key(p, "ldap-group-sync"): log_text(
             "I1120 08:00:07.114820       1 sync.go:77] Syncing groups from ldap://ad.corp.example.com:389",
             "group/platform-admins",
             "group/platform-viewers",
@@ -245,7 +232,7 @@ def _unknown_metrics_server_removed_node() -> None:
     line = ('{{"ts":{ts},"caller":"scraper/scraper.go:147","msg":"Failed to scrape node, timeout to access kubelet",'
             '"node":{{"name":"ip-10-108-180-80.us-east-2.compute.internal"}},"timeout":"10s",'
             '"err":"Get \\"https://10.108.180.80:10250/metrics/resource\\": context deadline exceeded"}}')
-    log = _lines(
+    log = log_text(
         '{"ts":1795158011204.118,"caller":"server/server.go:136","msg":"Serving securely on [::]:10250"}',
         *(line.format(ts=t) for t in ("1795161037144.3723", "1795161052196.1824", "1795161067156.2139",
                                        "1795161082171.9001", "1795161097160.4410", "1795161112188.0557",
@@ -254,7 +241,7 @@ def _unknown_metrics_server_removed_node() -> None:
         "noise-metrics-server-scrapes-removed-node", "unknown", difficulty="hard",
         note="metrics-server Ready with 0 restarts; it failed to scrape one Karpenter node for two minutes after that node was terminated (the node is gone), then stopped",
         source=[{"url": "https://github.com/kubernetes-sigs/metrics-server/issues/1704", "quote": quote}],
-        objects=[p, *_deploy("metrics-server", ns, "5f9f776df5", image, ready=1), node()],
+        objects=[p, *deployment_and_rs("metrics-server", ns, "5f9f776df5", image, ready=1), node()],
         events=[_at(event(node("ip-10-108-180-80.us-east-2.compute.internal"), "RemovingNode",
                           "Node ip-10-108-180-80.us-east-2.compute.internal event: Removing Node ip-10-108-180-80.us-east-2.compute.internal from Controller",
                           type_="Normal", count=1, component="node-controller"), "2026-11-20T07:50:31Z")],
@@ -267,7 +254,7 @@ def _unknown_coredns_nxdomain_search_path() -> None:
     p = pod("coredns-5dd5756b68-7xkqp", ns, [container("coredns", image)])
     q1 = '"A IN kubernetes.default.svc.cluster.local.default.svc.cluster.local. udp 80 false 512" NXDOMAIN qr,aa,rd 173'
     q2 = "coredns.io.default.svc.cluster.local"
-    log = _lines(
+    log = log_text(
         ".:53",
         "[INFO] plugin/reload: Running configuration SHA512 = 8c9c5d1e3f1b7a0c2a4d6e9f0b1c3d5e7f9a2b4c6d8e0f1a3b5c7d9e1f3a5b7c9d",
         "CoreDNS-1.11.1",
@@ -284,7 +271,7 @@ def _unknown_coredns_nxdomain_search_path() -> None:
         note="CoreDNS Ready with the log plugin on; each NXDOMAIN is a search-path expansion (ndots:5) before the NOERROR answer, a ratio a CoreDNS maintainer calls normal in Kubernetes",
         source=[{"url": "https://github.com/kubernetes/kubernetes/issues/80243", "quote": q1},
                 {"url": "https://github.com/coredns/coredns/issues/2133", "quote": q2}],
-        objects=[p, *_deploy("coredns", ns, "5dd5756b68", image, replicas=1, ready=1), node()],
+        objects=[p, *deployment_and_rs("coredns", ns, "5dd5756b68", image, replicas=1, ready=1), node()],
         logs={log_key(p, "coredns"): log},
     )
 
@@ -300,9 +287,9 @@ def _unknown_dns_config_forming() -> None:
         "noise-dnsconfigforming-nameserver-limit", "unknown", difficulty="hard",
         note="the controller is Ready with 0 restarts; DNSConfigForming is the kubelet trimming the host's four nameservers to three, which the maintainer calls benign",
         source=[{"url": "https://github.com/hetznercloud/hcloud-cloud-controller-manager/issues/533", "quote": quote}],
-        objects=[p, *_deploy("hcloud-cloud-controller-manager", ns, "7c8b9d6f4", image, ready=1), _node(host)],
+        objects=[p, *deployment_and_rs("hcloud-cloud-controller-manager", ns, "7c8b9d6f4", image, ready=1), _node(host)],
         events=[event(p, "DNSConfigForming", quote, count=1138)],
-        logs={log_key(p, "hcloud-cloud-controller-manager"): _lines(
+        logs={log_key(p, "hcloud-cloud-controller-manager"): log_text(
             'I1120 07:01:02.118201       1 node_controller.go:431] Initializing node k3s-agent-fsn1-3 with cloud provider',
             'I1120 08:13:44.902117       1 route_controller.go:216] action for Node "k3s-agent-fsn1-2" with CIDR "10.42.2.0/24": "keep"')},
     )
@@ -312,7 +299,7 @@ def _unknown_grpc_reset_on_client_close() -> None:
     ns, image = "inventory", "registry.example.com/inventory/stock-grpc:3.8.1"
     p = pod("stock-grpc-7f6d9c8b5-kt4zr", ns, [container("stock-grpc", image)])
     quote = "transport: http2Server.HandleStreams failed to read frame: read tcp"
-    log = _lines(
+    log = log_text(
         '{"level":"info","ts":"2026-11-20T07:30:02.118Z","msg":"gRPC server listening","addr":":9090"}',
         '{"level":"info","ts":"2026-11-20T08:13:40.004Z","msg":"finished unary call","grpc.method":"GetStock","grpc.code":"OK","grpc.time_ms":3.1}',
         f"2026/11/20 08:13:40 {quote} 10.244.2.31:9090->10.244.1.17:52814: read: connection reset by peer",
@@ -323,7 +310,7 @@ def _unknown_grpc_reset_on_client_close() -> None:
         "noise-grpc-reset-when-client-closes", "unknown", difficulty="hard",
         note="Ready with 0 restarts and every call OK; the 'connection reset by peer' frame errors follow clients closing their connections, which a gRPC maintainer calls log spam, not a bug",
         source=[{"url": "https://github.com/grpc/grpc-go/issues/1062", "quote": quote}],
-        objects=[p, *_deploy("stock-grpc", ns, "7f6d9c8b5", image, ready=1), node()],
+        objects=[p, *deployment_and_rs("stock-grpc", ns, "7f6d9c8b5", image, ready=1), node()],
         logs={log_key(p, "stock-grpc"): log},
     )
 
@@ -338,8 +325,8 @@ def _unknown_operator_deprecation_warnings() -> None:
         "noise-operator-api-deprecation-warnings", "unknown", difficulty="hard",
         note="Running, Ready, 0 restarts on a v1.19 cluster where the v1beta1 API is still served; the hundreds of warnings.go lines are the API server's deprecation notices",
         source=[{"url": "https://github.com/minio/operator/issues/482", "quote": quote}],
-        objects=[p, *_deploy("minio-operator", ns, "79fb7887b4", image, ready=1), _node(host, kubelet="v1.19.7", runtime="docker://19.3.15")],
-        logs={log_key(p, "minio-operator"): _lines(
+        objects=[p, *deployment_and_rs("minio-operator", ns, "79fb7887b4", image, ready=1), _node(host, kubelet="v1.19.7", runtime="docker://19.3.15")],
+        logs={log_key(p, "minio-operator"): log_text(
             "I1120 07:10:02.118201       1 main-controller.go:412] Starting Tenant controller",
             f"W1120 08:13:19.980884       1 warnings.go:70] {quote}",
             "I1120 08:13:20.004112       1 main-controller.go:701] Tenant 'tenant-a' is healthy",
@@ -353,7 +340,7 @@ def _unknown_rabbitmq_probe_connections() -> None:
     pods = [pod(f"hello-world-server-{i}", ns, [container("rabbitmq", image, readinessProbe={
         "tcpSocket": {"port": 5672}, "periodSeconds": 10})], owner=("StatefulSet", "hello-world-server")) for i in (0, 1, 2)]
     quote = "Closing all channels from connection '172.17.0.1:54496 -> 172.17.0.7:5672' because it has been closed"
-    log = _lines(
+    log = log_text(
         "2026-11-20 07:20:11.031 [info] <0.873.0> Server startup complete; 5 plugins started.",
         f"2026-11-20 08:14:21.933 [info] <0.2015.0> {quote}",
         "2026-11-20 08:14:21.933 [info] <0.2016.0> Closing all channels from connection '172.17.0.1:54456 -> 172.17.0.7:5672' because it has been closed",
@@ -375,7 +362,7 @@ def _unknown_redis_security_attack_scrape() -> None:
     quote = "Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to Redis."
     tail = (" This is likely due to an attacker attempting to use Cross Protocol Scripting to compromise your Redis"
             " instance. Connection from 10.14.129.80:{port} aborted.")
-    log = _lines(
+    log = log_text(
         "1:M 20 Nov 2026 07:05:02.118 * Ready to accept connections tcp",
         "1:M 20 Nov 2026 08:12:43.792 # " + quote + tail.format(port=46166),
         "1:M 20 Nov 2026 08:13:29.931 # " + quote + tail.format(port=34262),
@@ -395,7 +382,7 @@ def _unknown_pg_auto_failover_monitor() -> None:
     pods = [pod(f"pgaf-node-{i}", ns, [container("postgres", image)], owner=("StatefulSet", "pgaf-node")) for i in (0, 1)]
     mon = pod("pgaf-monitor-0", ns, [container("monitor", image)], owner=("StatefulSet", "pgaf-monitor"))
     quote = "no pg_hba.conf entry for host"
-    log = _lines(
+    log = log_text(
         "2026-11-20 07:31:12.004 UTC [1] LOG:  database system is ready to accept connections",
         f'2026-11-20 08:14:04.562 UTC [32395] FATAL:  {quote} "10.244.1.24", user "pgautofailover_monitor", database "postgres", SSL off',
         f'2026-11-20 08:14:09.564 UTC [32410] FATAL:  {quote} "10.244.1.24", user "pgautofailover_monitor", database "postgres", SSL off',
@@ -419,11 +406,11 @@ def _unknown_standby_replica_lease() -> None:
         "noise-standby-replica-not-leader", "unknown", difficulty="hard",
         note="two Ready replicas with 0 restarts; the standby runs at -v=4 and logs client-go's routine 'failed to acquire lease' while the other replica leads and reconciles",
         source=[{"url": "github:kubernetes/client-go/tools/leaderelection/leaderelection.go", "quote": quote}],
-        objects=[leader, standby, *_deploy("aws-load-balancer-controller", ns, "6d9b8f7c5", image, replicas=2, ready=2), node()],
-        logs={log_key(leader, "aws-load-balancer-controller"): _lines(
+        objects=[leader, standby, *deployment_and_rs("aws-load-balancer-controller", ns, "6d9b8f7c5", image, replicas=2, ready=2), node()],
+        logs={log_key(leader, "aws-load-balancer-controller"): log_text(
                   "I1120 07:12:40.118201       1 leaderelection.go:258] successfully acquired lease kube-system/aws-load-balancer-controller-leader",
                   '{"level":"info","ts":1795158872.11,"logger":"controllers.ingress","msg":"successfully deployed model","ingressGroup":"shop/storefront"}'),
-              log_key(standby, "aws-load-balancer-controller"): _lines(
+              log_key(standby, "aws-load-balancer-controller"): log_text(
                   "I1120 07:12:41.902117       1 leaderelection.go:248] attempting to acquire leader lease kube-system/aws-load-balancer-controller-leader...",
                   f"I1120 08:14:20.004417       1 leaderelection.go:253] {quote} kube-system/aws-load-balancer-controller-leader",
                   f"I1120 08:14:33.371920       1 leaderelection.go:253] {quote} kube-system/aws-load-balancer-controller-leader")},
@@ -434,7 +421,7 @@ def _unknown_favicon_404() -> None:
     ns, image = "mail", "gutmensch/dmarc-report:1.4.1"
     p = pod("dmarc-report-5b7c9d8f6-m2vqx", ns, [container("dmarc-report", image)])
     quote = 'open() "/var/www/viewer/favicon.ico" failed (2: No such file or directory)'
-    log = _lines(
+    log = log_text(
         '10.42.0.1 - - [20/Nov/2026:08:13:55 +0000] "GET / HTTP/1.1" 200 5123 "-" "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0"',
         f'2026/11/20 08:13:55 [error] 27#27: *1609 {quote}, client: 10.42.0.1, server: _, request: "GET /favicon.ico HTTP/1.1", host: "dmarc.example.com", referrer: "https://dmarc.example.com/"',
         '10.42.0.1 - - [20/Nov/2026:08:13:55 +0000] "GET /favicon.ico HTTP/1.1" 404 153 "https://dmarc.example.com/" "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0"',
@@ -443,7 +430,7 @@ def _unknown_favicon_404() -> None:
         "noise-nginx-favicon-404", "unknown",
         note="Ready with 0 restarts and pages served 200; the [error] line is a browser asking for a favicon that does not exist, which the image's maintainer calls a common non-critical error",
         source=[{"url": "https://github.com/gutmensch/docker-dmarc-report/issues/25", "quote": quote}],
-        objects=[p, *_deploy("dmarc-report", ns, "5b7c9d8f6", image, ready=1), node()],
+        objects=[p, *deployment_and_rs("dmarc-report", ns, "5b7c9d8f6", image, ready=1), node()],
         logs={log_key(p, "dmarc-report"): log},
     )
 
@@ -452,7 +439,7 @@ def _unknown_context_canceled_client_gone() -> None:
     ns, image = "registry", "ghcr.io/modelcontextprotocol/registry:v1.2.3"
     pods = [pod(f"registry-84d7c6b9f5-{s}", ns, [container("registry", image)]) for s in ("b7t2k", "r4w9n")]
     quote = "list servers failed: error iterating rows: context canceled"
-    log = _lines(
+    log = log_text(
         "2026/11/20 07:44:10 Starting registry on :8080 (database: postgres)",
         f"2026/11/20 08:13:26 {quote}",
         "2026/11/20 08:13:26 http: superfluous response.WriteHeader call from github.com/danielgtaylor/huma/v2/adapters/humago.(*goContext).SetStatus (humago.go:110)",
@@ -462,7 +449,7 @@ def _unknown_context_canceled_client_gone() -> None:
         "noise-context-canceled-on-client-disconnect", "unknown", difficulty="hard",
         note="two Ready replicas with 0 restarts; 'context canceled' comes from clients that hung up mid-request, which the project's issue calls benign-but-noisy",
         source=[{"url": "https://github.com/modelcontextprotocol/registry/issues/1323", "quote": quote}],
-        objects=[*pods, *_deploy("registry", ns, "84d7c6b9f5", image, replicas=2, ready=2), node()],
+        objects=[*pods, *deployment_and_rs("registry", ns, "84d7c6b9f5", image, replicas=2, ready=2), node()],
         logs={log_key(p, "registry"): log for p in pods},
     )
 
@@ -478,7 +465,7 @@ def _unknown_hpa_metrics_after_rollout() -> None:
         "noise-hpa-metrics-missing-right-after-rollout", "unknown", difficulty="hard",
         note="the HPA warnings date from the first minutes after a new image rolled out, before the new pods had metrics; ScalingActive is True now and the pods are Ready",
         source=[{"url": "https://github.com/kubernetes-sigs/metrics-server/issues/1641", "quote": quote}],
-        objects=[*pods, hpa, *_deploy("my-app", ns, "7b9c8d6f5", image, replicas=2, ready=2, revision=14), node()],
+        objects=[*pods, hpa, *deployment_and_rs("my-app", ns, "7b9c8d6f5", image, replicas=2, ready=2, revision=14), node()],
         events=[_at(event(hpa, "FailedGetResourceMetric", f"failed to get cpu utilization: {quote}", count=3,
                           component="horizontal-pod-autoscaler"), T0, "2026-11-20T08:03:29Z"),
                 _at(event(hpa, "FailedComputeMetricsReplicas",
@@ -499,7 +486,7 @@ def _unknown_endpointslice_conflict() -> None:
         "noise-endpointslice-update-conflict", "unknown", difficulty="hard",
         note="after a rollout restart all three pods are Ready with 0 restarts; FailedToUpdateEndpointSlices is an optimistic-concurrency retry the controller resolves on its own",
         source=[{"url": "https://github.com/kubernetes/kubernetes/issues/92928", "quote": quote}],
-        objects=[*pods, svc, *_deploy("my-app", ns, "6c8d7f9b4", image, replicas=3, ready=3, revision=6), node()],
+        objects=[*pods, svc, *deployment_and_rs("my-app", ns, "6c8d7f9b4", image, replicas=3, ready=3, revision=6), node()],
         events=[_at(event(svc, "FailedToUpdateEndpointSlices",
                       f"Error updating Endpoint Slices for Service my-svc/my-app: Error updating my-app-h7q6v EndpointSlice for Service my-svc/my-app: {quote}",
                       count=1, component="endpoint-slice-controller"), "2026-11-20T08:01:04Z")],
@@ -521,7 +508,7 @@ def _unknown_knative_readiness_at_start() -> None:
         "noise-knative-readiness-refused-at-start", "unknown", difficulty="hard",
         note="both containers Ready with 0 restarts; the readiness failures were in the revision's first seconds, which a Knative maintainer calls a red herring",
         source=[{"url": "https://github.com/knative/serving/issues/1773", "quote": quote}],
-        objects=[p, *_deploy("helloworld-go-00001-deployment", ns, "7d9c6b5f4", image, ready=1), node()],
+        objects=[p, *deployment_and_rs("helloworld-go-00001-deployment", ns, "7d9c6b5f4", image, ready=1), node()],
         events=[_at(event(p, "Unhealthy", quote, count=4), T0, "2026-11-20T08:00:06Z"),
                 _at(event(p, "Started", "Started container queue-proxy", type_="Normal", count=1), T0)],
         logs={log_key(p, "user-container"): "2026/11/20 08:00:01 helloworld: starting server...\n2026/11/20 08:00:01 helloworld: listening on port 8080\n",
@@ -553,9 +540,9 @@ def _real_lease_forbidden_scheduler() -> None:
         note="the scheduler pod is Running and Ready with 0 restarts and 'failed to acquire lease' looks like a standby's noise, but its ServiceAccount may not read the Lease, so it never leads and pods that name it stay Pending",
         source=[{"url": "https://github.com/storageos/cluster-operator/issues/216", "quote": q1},
                 {"url": "https://github.com/storageos/cluster-operator/issues/216", "quote": q2}],
-        objects=[sched, waiting_pod, *_deploy("storageos-scheduler", ns, "6d8f7b9c5", image, ready=1),
-                 *_deploy("ledger", "apps", "7c5d9f8b6", app_img, ready=0), node()],
-        logs={log_key(sched, "storageos-scheduler"): _lines(
+        objects=[sched, waiting_pod, *deployment_and_rs("storageos-scheduler", ns, "6d8f7b9c5", image, ready=1),
+                 *deployment_and_rs("ledger", "apps", "7c5d9f8b6", app_img, ready=0), node()],
+        logs={log_key(sched, "storageos-scheduler"): log_text(
             "I1120 07:00:14.004117       1 leaderelection.go:242] attempting to acquire leader lease  storageos/storageos-scheduler...",
             *lines)},
     )
@@ -576,8 +563,8 @@ def _real_reflector_forbidden_operator() -> None:
         "noise-real-operator-reflector-forbidden", "permission_denied", difficulty="hard",
         note="the operator is Running and Ready with 0 restarts and the refusals are logged as W/E reflector lines that read like informer noise, but they never stop: the informer cannot sync, so nothing is reconciled",
         source=[{"url": "https://github.com/pulp/pulp-operator/issues/601", "quote": quote}],
-        objects=[p, *_deploy("pulp-operator-controller-manager", ns, "5f7c9d8b6", image, ready=1), node()],
-        logs={log_key(p, "manager"): _lines(
+        objects=[p, *deployment_and_rs("pulp-operator-controller-manager", ns, "5f7c9d8b6", image, ready=1), node()],
+        logs={log_key(p, "manager"): log_text(
             '1.7951584e+09\tINFO\tsetup\tstarting manager',
             '1.7951584e+09\tINFO\tStarting EventSource\t{"controller": "pulp", "controllerGroup": "repo-manager.pulpproject.org", "controllerKind": "Pulp", "source": "kind source: *v1.ServiceAccount"}',
             *lines)},
@@ -590,7 +577,7 @@ def _real_metrics_server_kubelet_ip_sans() -> None:
     p = pod("metrics-server-847dcc659d-8qz4r", ns, [_unready("metrics-server", image, "/readyz", 4443)],
             node="lke60627-94194-627bc558aaae")
     quote = "x509: cannot validate certificate for 192.168.203.181 because it doesn't contain any IP SANs"
-    log = _lines(
+    log = log_text(
         'I1120 07:00:14.117986       1 serving.go:342] Generated self-signed cert (/tmp/apiserver.crt, /tmp/apiserver.key)',
         'I1120 08:13:53.747234       1 server.go:187] "Failed probe" probe="metric-storage-ready" err="no metrics to serve"',
         f'E1120 08:13:56.607078       1 scraper.go:140] "Failed to scrape node" err="Get \\"https://192.168.203.181:10250/metrics/resource\\": {quote}" node="lke60627-94194-627bc558aaae"',
@@ -602,7 +589,7 @@ def _real_metrics_server_kubelet_ip_sans() -> None:
         "noise-real-metrics-server-kubelet-cert-no-ip-sans", "dependency_unreachable", difficulty="hard",
         note="'Failed to scrape node' and 'Failed probe' read like metrics-server's usual chatter, but every kubelet's serving certificate is untrusted (no IP SANs) for the whole run: the pod never becomes Ready and no metrics are served",
         source=[{"url": "https://github.com/kubernetes-sigs/metrics-server/issues/1025", "quote": quote}],
-        objects=[p, *_deploy("metrics-server", ns, "847dcc659d", image, ready=0), *nodes],
+        objects=[p, *deployment_and_rs("metrics-server", ns, "847dcc659d", image, ready=0), *nodes],
         events=[event(p, "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 500", count=84)],
         logs={log_key(p, "metrics-server"): log},
     )
@@ -614,7 +601,7 @@ def _real_kafka_broker_never_answers() -> None:
         {"name": "KAFKA_SERVICE_NAME", "value": "kafka-bootstrap.streaming.svc.cluster.local:9092"}])])
     quote = "Connection to node -1 could not be established. Broker may not be available."
     warn = "[warn] org.apache.kafka.clients.NetworkClient [] - [Consumer clientId=consumer-1, groupId=order-impl] " + quote
-    log = _lines(
+    log = log_text(
         "2026-11-20T07:00:21.402Z [info] akka.event.slf4j.Slf4jLogger [] - Slf4jLogger started",
         "2026-11-20T07:00:24.911Z [info] org.apache.kafka.common.utils.AppInfoParser [] - Kafka version : 2.0.0",
         *(f"2026-11-20T08:14:{s:02d}.633Z {warn}" for s in (4, 5, 6, 8, 11, 15, 22, 30)))
@@ -622,7 +609,7 @@ def _real_kafka_broker_never_answers() -> None:
         "noise-real-kafka-broker-never-answers", "dependency_unreachable", difficulty="hard",
         note="the only marks are [warn] NetworkClient lines that clients also log during any broker blip, but here they repeat for over an hour and the consumer never becomes Ready",
         source=[{"url": "https://github.com/lagom/lagom/issues/1285", "quote": quote}],
-        objects=[p, *_deploy("order-impl", ns, "6f9c8d7b5", image, ready=0), node()],
+        objects=[p, *deployment_and_rs("order-impl", ns, "6f9c8d7b5", image, ready=0), node()],
         events=[event(p, "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503", count=431)],
         logs={log_key(p, "order-impl"): log},
     )
@@ -641,17 +628,17 @@ def _real_coredns_upstream_timeouts() -> None:
         note="CoreDNS is Running and Ready with 0 restarts and its [ERROR] i/o timeout lines look like routine upstream noise, but names stop resolving: the worker crash-loops on 'Temporary failure in name resolution' while Redis itself is up",
         source=[{"url": "https://github.com/kubernetes/kubernetes/issues/86762", "quote": q_app},
                 {"url": "https://github.com/kubernetes/kubernetes/issues/86762", "quote": q_dns}],
-        objects=[worker, redis, coredns, *_deploy("order-sync", ns, "5b8d9c7f6", image, ready=0),
+        objects=[worker, redis, coredns, *deployment_and_rs("order-sync", ns, "5b8d9c7f6", image, ready=0),
                  _sts("o2o-redis", ns, "redis:5.0.7", ready=1),
                  service("o2o-redis-service", ns, selector={"app": "o2o-redis"}, port=6379, target_port=6379),
-                 *_deploy("coredns", "kube-system", "b87f7894c", dns_img, ready=1), node()],
-        events=_crash_events(worker, "order-sync", image, 9),
-        logs={log_key(worker, "order-sync", previous=True): _lines(
+                 *deployment_and_rs("coredns", "kube-system", "b87f7894c", dns_img, ready=1), node()],
+        events=crash_events(worker, "order-sync", image, 9),
+        logs={log_key(worker, "order-sync", previous=True): log_text(
                   "Traceback (most recent call last):",
                   '  File "/usr/local/lib/python2.7/dist-packages/redis/connection.py", line 544, in connect',
                   "    raise ConnectionError(self._error_message(e))",
                   "ConnectionError: " + q_app),
-              log_key(coredns, "coredns"): _lines(
+              log_key(coredns, "coredns"): log_text(
                   ".:53",
                   "[INFO] plugin/reload: Running configuration MD5 = f64cb9b977c7dfca58c4fab108535a76",
                   "CoreDNS-1.6.2",
@@ -695,8 +682,8 @@ def _real_exit_zero_crash_loop() -> None:
         "noise-real-deployment-container-exits-zero", "config_error", difficulty="hard",
         note="exit code 0, reason Completed and a clean 'Hello World!' look like a finished job, but this is a Deployment: the command runs to completion, so the pod crash-loops and never serves",
         source=[{"url": "https://github.com/openshift/origin/issues/23729", "quote": quote}],
-        objects=[p, *_deploy("hello-v2", ns, "6f8d9c7b5", image, ready=0), node()],
-        events=_crash_events(p, "hello", image, 6),
+        objects=[p, *deployment_and_rs("hello-v2", ns, "6f8d9c7b5", image, ready=0), node()],
+        events=crash_events(p, "hello", image, 6),
         logs={log_key(p, "hello", previous=True): "Hello World!\n"},
     )
 
@@ -716,9 +703,9 @@ def _real_service_selector_matches_nothing() -> None:
         "noise-real-service-selector-matches-nothing", "config_error", difficulty="hard",
         note="every pod is Running and Ready and 'does not have any active Endpoint' is a warning usually seen for services scaled to zero, but here the chart's Service selector (component=) no longer matches the pods' labels (app.kubernetes.io/component=), so nothing is routed",
         source=[{"url": "https://github.com/helm/charts/issues/21515", "quote": quote}],
-        objects=[ctrl, be, svc, eps, *_deploy("nginx-ingress-controller", ns, "5d8f7c9b6", ctrl_img, ready=1),
-                 *_deploy("nginx-ingress-default-backend", ns, "659bd647bd", be_img, ready=1), node()],
-        logs={log_key(ctrl, "nginx-ingress-controller"): _lines(
+        objects=[ctrl, be, svc, eps, *deployment_and_rs("nginx-ingress-controller", ns, "5d8f7c9b6", ctrl_img, ready=1),
+                 *deployment_and_rs("nginx-ingress-default-backend", ns, "659bd647bd", be_img, ready=1), node()],
+        logs={log_key(ctrl, "nginx-ingress-controller"): log_text(
                   "I1120 07:00:15.801497       7 nginx.go:263] Starting NGINX Ingress controller",
                   f"W1120 08:13:40.253022       7 controller.go:920] {quote}",
                   '10.244.1.1 - - [20/Nov/2026:08:13:41 +0000] "GET / HTTP/1.1" 503 190 "-" "curl/7.68.0" 76 0.000 [upstream-default-backend] [] - - - - 2b1f0c9e',
@@ -731,16 +718,16 @@ def _real_redis_host_unresolvable() -> None:
     ns, image = "app", "xxxx.dkr.ecr.us-east-1.amazonaws.com/api:2020.02.20"
     p = pod("api-nodejs-7d9f8c6b5-m4k2x", ns, [_unready("api-nodejs", image, "/health", 3000)])
     quote = "getaddrinfo ENOTFOUND redis redis:6379"
-    err = _lines(f"[ioredis] Unhandled error event: Error: {quote}",
+    err = log_text(f"[ioredis] Unhandled error event: Error: {quote}",
                  "    at errnoException (dns.js:50:10)",
                  "    at GetAddrInfoReqWrap.onlookup [as oncomplete] (dns.js:92:26)").rstrip("\n")
     scenario(
         "noise-real-redis-host-unresolvable", "dependency_unreachable", difficulty="hard",
         note="an 'Unhandled error event' that ioredis retries quietly looks like a reconnect blip, but the name 'redis' never resolves (no such Service in the namespace) and the API stays unready",
         source=[{"url": "https://github.com/redis/ioredis/issues/1064", "quote": quote}],
-        objects=[p, service("api", ns, port=80, target_port=3000), *_deploy("api-nodejs", ns, "7d9f8c6b5", image, replicas=1, ready=0), node()],
+        objects=[p, service("api", ns, port=80, target_port=3000), *deployment_and_rs("api-nodejs", ns, "7d9f8c6b5", image, replicas=1, ready=0), node()],
         events=[event(p, "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503", count=388)],
-        logs={log_key(p, "api-nodejs"): _lines("Server listening on port 3000", err, err, err)},
+        logs={log_key(p, "api-nodejs"): log_text("Server listening on port 3000", err, err, err)},
     )
 
 
@@ -754,7 +741,7 @@ def _real_hpa_missing_cpu_request() -> None:
         "noise-real-hpa-missing-cpu-request", "config_error", difficulty="hard",
         note="the pods are Ready and the HPA warnings resemble the usual metrics gap after a rollout, but they persist: the containers request no CPU, so the HPA can never compute utilisation and never scales",
         source=[{"url": "https://github.com/kubernetes-sigs/metrics-server/issues/923", "quote": quote}],
-        objects=[*pods, hpa, *_deploy("worker", ns, "5d7b9c8f6", image, replicas=2, ready=2), node()],
+        objects=[*pods, hpa, *deployment_and_rs("worker", ns, "5d7b9c8f6", image, replicas=2, ready=2), node()],
         events=[event(hpa, "FailedGetResourceMetric", quote, count=136, component="horizontal-pod-autoscaler"),
                 event(hpa, "FailedComputeMetricsReplicas", f"invalid metrics (1 invalid out of 1), first error is: {quote}",
                       count=136, component="horizontal-pod-autoscaler")],
@@ -771,7 +758,7 @@ def _real_configmap_not_found() -> None:
         "noise-real-configmap-not-found", "config_error",
         note="unlike the kubelet's transient 'not registered' mount warning, 'configmap ... not found' repeats because the ConfigMap does not exist; the pod never leaves ContainerCreating",
         source=[{"url": "https://github.com/cuishuaigit/k8s-monitor/issues/2", "quote": quote}],
-        objects=[p, *_deploy("grafana", ns, "7f6c9d8b5", image, ready=0), node()],
+        objects=[p, *deployment_and_rs("grafana", ns, "7f6c9d8b5", image, ready=0), node()],
         events=[event(p, "FailedMount", quote, count=24)],
     )
 
@@ -800,9 +787,9 @@ def _real_webhook_ca_bundle_missing() -> None:
         source=[{"url": "https://github.com/dowjones/k8s-webhook/issues/1", "quote": q_api},
                 {"url": "https://github.com/enix/kube-image-keeper/issues/153", "quote": q_hook}],
         objects=[deployment("test", ns, replicas=1, ready=0, image=image), rs, webhook_pod, mwc,
-                 *_deploy("webhook-server", ns, "6b7d9c8f5", hook_img, ready=1), node()],
+                 *deployment_and_rs("webhook-server", ns, "6b7d9c8f5", hook_img, ready=1), node()],
         events=[event(rs, "FailedCreate", msg, count=17, component="replicaset-controller")],
-        logs={log_key(webhook_pod, "webhook-server"): _lines(
+        logs={log_key(webhook_pod, "webhook-server"): log_text(
             "2026/11/20 07:00:15 Listening on :8443",
             f"2026/11/20 08:13:43 {q_hook}",
             "2026/11/20 08:14:04 http: TLS handshake error from 10.251.1.83:60902: remote error: tls: bad certificate",
@@ -822,9 +809,9 @@ def _real_operator_removed_pdb_api() -> None:
         "noise-real-operator-removed-pdb-api", "application_crash", difficulty="hard",
         note="the errors name a beta API and read like the deprecation warnings operators print for years, but on v1.25 policy/v1beta1 is gone: this operator build watches it anyway and crash-loops",
         source=[{"url": "https://github.com/VictoriaMetrics/operator/issues/529", "quote": quote}],
-        objects=[p, *_deploy("vm-operator", ns, "7d6f8c9b5", image, ready=0), _node(host, kubelet="v1.25.2")],
-        events=_crash_events(p, "manager", image, 11),
-        logs={log_key(p, "manager", previous=True): _lines(
+        objects=[p, *deployment_and_rs("vm-operator", ns, "7d6f8c9b5", image, ready=0), _node(host, kubelet="v1.25.2")],
+        events=crash_events(p, "manager", image, 11),
+        logs={log_key(p, "manager", previous=True): log_text(
             '{"level":"info","ts":1795162321.0021,"logger":"setup","msg":"starting vmalert-operator"}',
             *(line.format(ts=t) for t in ("1795162331.1530888", "1795162341.1602114", "1795162351.1577312")),
             '{"level":"error","ts":1795162441.1701,"logger":"setup","msg":"cannot start controller manager","error":"failed to wait for vmagent caches to sync: timed out waiting for cache to be synced"}')},
@@ -845,9 +832,9 @@ def _real_metrics_server_kubelet_port_blocked() -> None:
         "noise-real-metrics-server-kubelet-port-blocked", "dependency_unreachable", difficulty="hard",
         note="'Failed to scrape node ... i/o timeout' is what metrics-server logs briefly for a node being removed, but here it is every node on every pass and the pod never becomes Ready: the kubelet port does not answer",
         source=[{"url": "https://github.com/kubernetes-sigs/metrics-server/issues/1705", "quote": quote}],
-        objects=[p, *_deploy("metrics-server", ns, "6f8d9c7b4", image, ready=0), *(_node(n) for n in nodes)],
+        objects=[p, *deployment_and_rs("metrics-server", ns, "6f8d9c7b4", image, ready=0), *(_node(n) for n in nodes)],
         events=[event(p, "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 500", count=86)],
-        logs={log_key(p, "metrics-server"): _lines(
+        logs={log_key(p, "metrics-server"): log_text(
             'I1120 07:00:14.501586       1 requestheader_controller.go:169] Starting RequestHeaderAuthRequestController', *lines)},
     )
 
@@ -864,10 +851,10 @@ def _real_database_requires_tls() -> None:
         "noise-real-database-requires-tls", "config_error", difficulty="hard",
         note="pg_hba refusals are often a monitor's harmless probe, but here they are the client's own and final: the Zalando database only accepts TLS and the realtime service connects with DB_SSL=false, so it crash-loops",
         source=[{"url": "https://github.com/supabase-community/supabase-kubernetes/issues/30", "quote": quote}],
-        objects=[p, db, *_deploy("supabase-realtime", ns, "6c9d8f7b5", image, ready=0),
+        objects=[p, db, *deployment_and_rs("supabase-realtime", ns, "6c9d8f7b5", image, ready=0),
                  _sts("supabase-db", ns, "registry.opensource.zalan.do/acid/spilo-15:3.0-p1", ready=1), node()],
-        events=_crash_events(p, "realtime", image, 8),
-        logs={log_key(p, "realtime", previous=True): _lines(
+        events=crash_events(p, "realtime", image, 8),
+        logs={log_key(p, "realtime", previous=True): log_text(
             "08:13:46.101 [info] Running RealtimeWeb.Endpoint with cowboy 2.9.0 at :::4000 (http)",
             f"08:13:46.235 [error] Postgrex.Protocol (#PID<0.136.0>) failed to connect: ** (Postgrex.Error) FATAL 28000 (invalid_authorization_specification) {quote}",
             f"08:13:47.902 [error] Postgrex.Protocol (#PID<0.137.0>) failed to connect: ** (Postgrex.Error) FATAL 28000 (invalid_authorization_specification) {quote}",

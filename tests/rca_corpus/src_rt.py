@@ -18,13 +18,14 @@ from typing import Any
 
 from tests.rca_corpus.kube import (
     container,
-    deployment,
+    crash_events,
+    deployment_and_rs,
     event,
+    log_text,
     meta,
     node,
     pod,
     pvc,
-    replicaset,
     running,
     scenario,
     service,
@@ -43,22 +44,8 @@ def _loop(pod_name: str, ns: str, cname: str, exit_code: int = 1, restarts: int 
             "last": terminated(exit_code, reason, message), "restarts": restarts}
 
 
-def _crash_events(p: dict[str, Any], cname: str, image: str, restarts: int) -> list[dict[str, Any]]:
-    name, ns = p["metadata"]["name"], p["metadata"]["namespace"]
-    return [event(p, "Pulled", f'Container image "{image}" already present on machine', type_="Normal",
-                  count=restarts + 1),
-            event(p, "Created", f"Created container {cname}", type_="Normal", count=restarts + 1),
-            event(p, "Started", f"Started container {cname}", type_="Normal", count=restarts + 1),
-            event(p, "BackOff", f"Back-off restarting failed container {cname} in pod {name}_{ns}({uid(name)})",
-                  count=restarts * 4 + 3)]
 
 
-def _deploy(name: str, ns: str, rs_hash: str, image: str, *, replicas: int = 1, ready: int = 0,
-            revision: int = 1) -> list[dict[str, Any]]:
-    """A Deployment and its current ReplicaSet."""
-    return [deployment(name, ns, replicas=replicas, ready=ready, image=image, revision=revision),
-            replicaset(f"{name}-{rs_hash}", ns, replicas=replicas, ready=ready, deployment_name=name,
-                       revision=revision)]
 
 
 def _workload(kind: str, name: str, ns: str, image: str, *, replicas: int = 1, ready: int = 0) -> dict[str, Any]:
@@ -78,8 +65,6 @@ def _workload(kind: str, name: str, ns: str, image: str, *, replicas: int = 1, r
             "status": status}
 
 
-def _lines(*lines: str) -> str:
-    return "\n".join(lines) + "\n"
 
 
 def _restarted(restarts: int, exit_code: int, reason: str = "Error") -> dict[str, Any]:
@@ -112,9 +97,9 @@ scenario(
     "rt-dotnet-options-validation-serilog-json", "config_error", difficulty="hard",
     note=".NET ValidateOnStart: Serilog JSON says only 'Start failed due to unhandled exception'; the OptionsValidationException (BaseUrl required) is in the Exception field",
     source=[{"url": "https://github.com/eclipse-tractusx/portal-backend/issues/1056", "quote": _q}],
-    objects=[_p, *_deploy("administration-service", _ns, "7f9c6d8b5", _img), node()],
-    events=_crash_events(_p, _c, _img, 6),
-    logs={f"{_ns}/{_name}/{_c}:previous": _lines(
+    objects=[_p, *deployment_and_rs("administration-service", _ns, "7f9c6d8b5", _img), node()],
+    events=crash_events(_p, _c, _img, 6),
+    logs={f"{_ns}/{_name}/{_c}:previous": log_text(
         '{"Timestamp":"2026-11-20T08:14:31.0421337+00:00","Level":"Information","MessageTemplate":"Starting the application","RenderedMessage":"Starting the application","Properties":{"SourceContext":"Org.Eclipse.TractusX.Portal.Backend.Administration.Service"}}',
         '{"Timestamp":"2026-11-20T08:14:31.5118210+00:00","Level":"Warning","MessageTemplate":"Overriding address(es) \'{addresses}\'. Binding to endpoints defined via IConfiguration and/or UseKestrel() instead.","RenderedMessage":"Overriding address(es) \'\\"http://+:8080\\"\'. Binding to endpoints defined via IConfiguration and/or UseKestrel() instead.","Properties":{"SourceContext":"Microsoft.AspNetCore.Server.Kestrel"}}',
         '{"Timestamp":"2026-11-20T08:14:31.8804415+00:00","Level":"Fatal","MessageTemplate":"Start failed due to unhandled exception","RenderedMessage":"Start failed due to unhandled exception","Exception":"'
@@ -131,11 +116,11 @@ scenario(
     "rt-dotnet-appsettings-mounted-elsewhere", "config_error", difficulty="hard",
     note="FileNotFoundException reads like a broken image, but the file is a ConfigMap mounted at /app/config while the host looks in /app; exit 134 (SIGABRT of an unhandled .NET exception)",
     source=[{"url": "https://github.com/spaytac/linkdingsync/issues/3", "quote": _q}],
-    objects=[_p, *_deploy("linkdingsync", _ns, "6d5b8f7c9", _img), node(),
+    objects=[_p, *deployment_and_rs("linkdingsync", _ns, "6d5b8f7c9", _img), node(),
              {"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta("linkdingsync-settings", _ns),
               "data": {"appsettings.json": '{\n  "Linkding": { "Url": "http://linkding.bookmarks.svc:9090" },\n  "Worker": { "Interval": 60 }\n}\n'}}],
-    events=_crash_events(_p, _c, _img, 9),
-    logs={f"{_ns}/{_name}/{_c}:previous": _lines(
+    events=crash_events(_p, _c, _img, 9),
+    logs={f"{_ns}/{_name}/{_c}:previous": log_text(
         _q,
         "   at Microsoft.Extensions.Configuration.FileConfigurationProvider.HandleException(ExceptionDispatchInfo info)",
         "   at Microsoft.Extensions.Configuration.FileConfigurationProvider.Load(Boolean reload)",
@@ -158,9 +143,9 @@ scenario(
     "rt-rails-puma-secret-key-base-missing", "config_error",
     note="Puma boots Rails in production and exits: secret_key_base is not set (SECRET_KEY_BASE env missing)",
     source=[{"url": "https://github.com/chatwoot/chatwoot/issues/299", "quote": _q}],
-    objects=[_p, *_deploy("chatwoot-web", _ns, "5c7d9f6b8", _img), node()],
-    events=_crash_events(_p, _c, _img, 5),
-    logs={f"{_ns}/{_name}/{_c}:previous": _lines(
+    objects=[_p, *deployment_and_rs("chatwoot-web", _ns, "5c7d9f6b8", _img), node()],
+    events=crash_events(_p, _c, _img, 5),
+    logs={f"{_ns}/{_name}/{_c}:previous": log_text(
         "=> Booting Puma",
         "=> Rails 6.0.1 application starting in production ",
         "=> Run `rails server --help` for more startup options",
@@ -183,10 +168,10 @@ scenario(
     "rt-laravel-app-key-empty-readiness-500", "config_error", difficulty="hard",
     note="No restarts: the readiness probe fails with 500 and the Laravel log says MissingAppKeyException (APP_KEY empty); the probe is right, the setting is not",
     source=[{"url": "https://github.com/alexjustesen/speedtest-tracker/issues/815", "quote": _q}],
-    objects=[_p, *_deploy("speedtest-tracker", _ns, "84c6d7f9b", _img), node()],
+    objects=[_p, *deployment_and_rs("speedtest-tracker", _ns, "84c6d7f9b", _img), node()],
     events=[event(_p, "Started", f"Started container {_c}", type_="Normal", count=1),
             event(_p, "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 500", count=88)],
-    logs={f"{_ns}/{_name}/{_c}": _lines(
+    logs={f"{_ns}/{_name}/{_c}": log_text(
         "[custom-init] No custom files found, skipping...",
         "[ls.io-init] done.",
         "10.244.3.1 - - [20/Nov/2026:08:14:20 +0000] \"GET / HTTP/1.1\" 500 6609 \"-\" \"kube-probe/1.31\"",
@@ -209,9 +194,9 @@ scenario(
     "rt-php-fpm-pool-conf-unknown-entry", "config_error",
     note="php-fpm exits 78 (EX_CONFIG): the mounted pool file lacks its [pool] header, so 'user' is an unknown entry; a PHP warning above is noise",
     source=[{"url": "https://github.com/laradock/laradock/issues/1669", "quote": _q}],
-    objects=[_p, *_deploy("storefront-php", _ns, "6f8d7c5b9", _img, replicas=2), node()],
-    events=_crash_events(_p, _c, _img, 6),
-    logs={f"{_ns}/{_name}/{_c}:previous": _lines(
+    objects=[_p, *deployment_and_rs("storefront-php", _ns, "6f8d7c5b9", _img, replicas=2), node()],
+    events=crash_events(_p, _c, _img, 6),
+    logs={f"{_ns}/{_name}/{_c}:previous": log_text(
         "[20-Nov-2026 08:14:37] NOTICE: PHP message: PHP Warning:  Module 'tokenizer' already loaded in Unknown on line 0",
         "[20-Nov-2026 08:14:37] " + _q,
         "[20-Nov-2026 08:14:37] ERROR: Unable to include /usr/local/etc/php-fpm.d/xlaravel.pool.conf from /usr/local/etc/php-fpm.conf at line 1",
@@ -229,9 +214,9 @@ scenario(
     "rt-symfony-cache-warmup-env-not-found", "config_error",
     note="Symfony's cache:warmup in the entrypoint: EnvNotFoundException for MYSQL_DATABASE, which the Deployment does not set",
     source=[{"url": "https://github.com/symfony/flex/issues/161", "quote": _q}],
-    objects=[_p, *_deploy("catalog-api", _ns, "5b9c8d7f6", _img), node()],
-    events=_crash_events(_p, _c, _img, 5),
-    logs={f"{_ns}/{_name}/{_c}:previous": _lines(
+    objects=[_p, *deployment_and_rs("catalog-api", _ns, "5b9c8d7f6", _img), node()],
+    events=crash_events(_p, _c, _img, 5),
+    logs={f"{_ns}/{_name}/{_c}:previous": log_text(
         "+ bin/console cache:warmup --env=prod --no-debug",
         "",
         "                                                                          ",
@@ -251,9 +236,9 @@ scenario(
     "rt-phoenix-runtime-exs-database-url-missing", "config_error",
     note="Elixir release: Config.Reader fails in runtime.exs, DATABASE_URL missing from the pod's env",
     source=[{"url": "https://github.com/papercups-io/papercups/issues/663", "quote": _q}],
-    objects=[_p, *_deploy("papercups", _ns, "7c6f9d8b4", _img), node()],
-    events=_crash_events(_p, _c, _img, 8),
-    logs={f"{_ns}/{_name}/{_c}:previous": _lines(
+    objects=[_p, *deployment_and_rs("papercups", _ns, "7c6f9d8b4", _img), node()],
+    events=crash_events(_p, _c, _img, 8),
+    logs={f"{_ns}/{_name}/{_c}:previous": log_text(
         "ERROR! Config provider Config.Reader failed with:",
         _q,
         "For example: ecto://USER:PASS@HOST/DATABASE",
@@ -281,8 +266,8 @@ scenario(
     "rt-rust-clap-no-args-termination-message", "config_error", difficulty="hard",
     note="Logs unreadable; the termination message (FallbackToLogsOnError) holds clap's older wording, exit 2: the container is started without its bind address and repo path",
     source=[{"url": "https://github.com/w4/rgit/issues/96", "quote": _q}],
-    objects=[_p, *_deploy("rgit", _ns, "6b8d5f9c7", _img), pvc("rgit-repos", _ns, size="20Gi"), node()],
-    events=_crash_events(_p, _c, _img, 11),
+    objects=[_p, *deployment_and_rs("rgit", _ns, "6b8d5f9c7", _img), pvc("rgit-repos", _ns, size="20Gi"), node()],
+    events=crash_events(_p, _c, _img, 11),
     unavailable=["logs"])
 
 # --- uvicorn: the command names "main:app" but the module lives in src/.
@@ -294,9 +279,9 @@ scenario(
     "rt-uvicorn-app-path-wrong-in-command", "config_error", difficulty="hard",
     note="'Could not import module' looks like a broken image, but the Deployment's command says main:app while the app is src.main:app",
     source=[{"url": "https://github.com/slmnsh/fiverr-api/issues/3", "quote": _q}],
-    objects=[_p, *_deploy("fiverr-api", _ns, "7d4c9b6f8", _img), node()],
-    events=_crash_events(_p, _c, _img, 7),
-    logs={f"{_ns}/{_name}/{_c}:previous": _lines(
+    objects=[_p, *deployment_and_rs("fiverr-api", _ns, "7d4c9b6f8", _img), node()],
+    events=crash_events(_p, _c, _img, 7),
+    logs={f"{_ns}/{_name}/{_c}:previous": log_text(
         "INFO:     Uvicorn running on http://0.0.0.0:8000 (Press CTRL+C to quit)",
         _q)})
 
@@ -310,9 +295,9 @@ scenario(
     "rt-node-t3-env-invalid-after-listening", "config_error", difficulty="hard",
     note="The Next.js server logs 'Listening on port 3000' first; then t3-env/zod rejects the environment (DATABASE_URL, NEXTAUTH_* required) and the process dies",
     source=[{"url": "https://github.com/t3-oss/t3-env/issues/88", "quote": _q}],
-    objects=[_p, *_deploy("t3-app", _ns, "5f7b8c9d6", _img, replicas=2), node()],
-    events=_crash_events(_p, _c, _img, 6),
-    logs={f"{_ns}/{_name}/{_c}:previous": _lines(
+    objects=[_p, *deployment_and_rs("t3-app", _ns, "5f7b8c9d6", _img, replicas=2), node()],
+    events=crash_events(_p, _c, _img, 6),
+    logs={f"{_ns}/{_name}/{_c}:previous": log_text(
         "Listening on port 3000 url: http://t3-app-5f7b8c9d6-h3kcw:3000",
         _q,
         "  DATABASE_URL: [ 'Required' ],",
@@ -336,9 +321,9 @@ scenario(
     "rt-caddy-matcher-defined-twice", "config_error",
     note="Caddy refuses the mounted Caddyfile (a named matcher defined twice) and exits 1",
     source=[{"url": "https://github.com/wlphi/ess-docker-compose/issues/25", "quote": _q}],
-    objects=[_p, *_deploy("matrix-caddy", _ns, "6c9f8d7b5", _img), node()],
-    events=_crash_events(_p, _c, _img, 9),
-    logs={f"{_ns}/{_name}/{_c}:previous": _lines(
+    objects=[_p, *deployment_and_rs("matrix-caddy", _ns, "6c9f8d7b5", _img), node()],
+    events=crash_events(_p, _c, _img, 9),
+    logs={f"{_ns}/{_name}/{_c}:previous": log_text(
         '{"level":"info","ts":1795162477.6688719,"msg":"maxprocs: Leaving GOMAXPROCS=4: CPU quota undefined"}',
         '{"level":"info","ts":1795162477.6691204,"msg":"using config from file","file":"/etc/caddy/Caddyfile"}',
         _q)})
@@ -357,9 +342,9 @@ scenario(
     "rt-nginx-resolver-name-not-on-this-distro", "config_error", difficulty="hard",
     note="Reads like DNS being down, but the resolver directive names kube-dns.kube-system, which does not exist on RKE2 (its DNS Service is rke2-coredns-rke2-coredns); the chart value must change",
     source=[{"url": "https://github.com/grafana/mimir/issues/1669", "quote": _q}],
-    objects=[_p, *_deploy("mimir-nginx", _ns, "7b8c6d9f5", _img), _n, _dns],
-    events=_crash_events(_p, _c, _img, 10),
-    logs={f"{_ns}/{_name}/{_c}:previous": _lines(
+    objects=[_p, *deployment_and_rs("mimir-nginx", _ns, "7b8c6d9f5", _img), _n, _dns],
+    events=crash_events(_p, _c, _img, 10),
+    logs={f"{_ns}/{_name}/{_c}:previous": log_text(
         "/docker-entrypoint.sh: No files found in /docker-entrypoint.d/, skipping configuration",
         "2026/11/20 08:14:36 [emerg] 1#1: " + _q,
         "nginx: [emerg] " + _q)})
@@ -375,9 +360,9 @@ scenario(
     "rt-spring-bean-missing-auth-mode-placeholder", "config_error", difficulty="hard",
     note="Spring's failure analysis reads like a wiring bug, but no UserService bean exists because SYSTEM_CONFIGURATION_AUTH_MODE still holds the sample '<local|azure>'",
     source=[{"url": "https://github.com/BurningOKR/BurningOKR/issues/131", "quote": _q}],
-    objects=[_p, *_deploy("burning-okr-backend", _ns, "6d8f7b9c5", _img), node()],
-    events=_crash_events(_p, _c, _img, 5),
-    logs={f"{_ns}/{_name}/{_c}:previous": _lines(
+    objects=[_p, *deployment_and_rs("burning-okr-backend", _ns, "6d8f7b9c5", _img), node()],
+    events=crash_events(_p, _c, _img, 5),
+    logs={f"{_ns}/{_name}/{_c}:previous": log_text(
         *_SPRING_BANNER,
         " :: Spring Boot ::                (v2.3.4.RELEASE)",
         "2026-11-20 08:14:21.104  INFO 1 --- [           main] org.burningokr.BurningOkrApplication     : No active profile set, falling back to default profiles: default",
@@ -407,8 +392,8 @@ scenario(
     note="One line from bash under set -u: the entrypoint reads $1 and the StatefulSet passes no args",
     source=[{"url": "https://github.com/docker-library/docs/issues/744", "quote": _q}],
     objects=[_p, _workload("StatefulSet", "rabbitmq", _ns, _img, replicas=3), node()],
-    events=_crash_events(_p, _c, _img, 12),
-    logs={f"{_ns}/{_name}/{_c}:previous": _lines(_q)})
+    events=crash_events(_p, _c, _img, 12),
+    logs={f"{_ns}/{_name}/{_c}:previous": log_text(_q)})
 
 # --- pydantic-settings: an optional integer setting arrives as an empty string from the ConfigMap.
 _ns, _img, _name, _c = "ai", "ghcr.io/getsynkora/synkora-api:0.9.4", "synkora-api-8c7d6f5b9-lw3xr", "api"
@@ -420,11 +405,11 @@ scenario(
     "rt-pydantic-settings-empty-int-env", "config_error",
     note="pydantic-settings at import time: MILVUS_PORT is set to an empty string, which is not an integer",
     source=[{"url": "https://github.com/getsynkora/synkora-ai/pull/198", "quote": _q2}],
-    objects=[_p, *_deploy("synkora-api", _ns, "8c7d6f5b9", _img), node(),
+    objects=[_p, *deployment_and_rs("synkora-api", _ns, "8c7d6f5b9", _img), node(),
              {"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta("synkora-api-env", _ns),
               "data": {"VECTOR_DB": "qdrant", "QDRANT_URL": "http://qdrant.ai.svc:6333", "MILVUS_HOST": "", "MILVUS_PORT": ""}}],
-    events=_crash_events(_p, _c, _img, 6),
-    logs={f"{_ns}/{_name}/{_c}:previous": _lines(
+    events=crash_events(_p, _c, _img, 6),
+    logs={f"{_ns}/{_name}/{_c}:previous": log_text(
         "Traceback (most recent call last):",
         '  File "/app/src/synkora/main.py", line 7, in <module>',
         "    from synkora.config import settings",
@@ -450,9 +435,9 @@ scenario(
     "rt-micronaut-field-value-property-missing", "config_error", difficulty="hard",
     note="Micronaut DI exception deep in a bean path; the cause is a property (db.dbname) missing from the configured parameter store",
     source=[{"url": "https://github.com/micronaut-projects/micronaut-aws/issues/3", "quote": "Error resolving field value [db.dbname]"}],
-    objects=[_p, *_deploy("otp-service", _ns, "5d6c8b7f9", _img), node()],
-    events=_crash_events(_p, _c, _img, 6),
-    logs={f"{_ns}/{_name}/{_c}:previous": _lines(
+    objects=[_p, *deployment_and_rs("otp-service", _ns, "5d6c8b7f9", _img), node()],
+    events=crash_events(_p, _c, _img, 6),
+    logs={f"{_ns}/{_name}/{_c}:previous": log_text(
         "08:14:29.402 [main] INFO  i.m.context.env.DefaultEnvironment - Established active environments: [ec2, cloud, prod]",
         "08:14:30.118 [main] INFO  i.m.d.c.a.AWSParameterStoreConfigClient - Retrieving parameters from /config/application",
         "08:14:31.007 [main] ERROR io.micronaut.runtime.Micronaut - Error starting Micronaut server: Failed to inject value for field [b] of class: tech.fplabs.score.otp.OTPService",
@@ -484,7 +469,7 @@ scenario(
     note="Logs not readable; the termination message shows logrus fatal: the --config path is relative (./etc/...) while the ConfigMap is mounted at /etc/kube-vip",
     source=[{"url": "https://github.com/kube-vip/kube-vip/pull/40", "quote": _q}],
     objects=[_p, _workload("DaemonSet", "kube-vip-ds", _ns, _img, replicas=3), node()],
-    events=_crash_events(_p, _c, _img, 14),
+    events=crash_events(_p, _c, _img, 14),
     unavailable=["logs"])
 
 
@@ -503,13 +488,13 @@ scenario(
     objects=[_p, _workload("DaemonSet", "logdna-agent", _ns, _img, replicas=6, ready=6), node()],
     events=[event(_p, "Started", f"Started container {_c}", type_="Normal", count=5),
             event(_p, "BackOff", f"Back-off restarting failed container {_c} in pod {_name}_{_ns}({uid(_name)})", count=2)],
-    logs={f"{_ns}/{_name}/{_c}:previous": _lines(
+    logs={f"{_ns}/{_name}/{_c}:previous": log_text(
         "[2026-11-20T06:12:04Z INFO  logdna_agent] running version: 3.0.1",
         "[2026-11-20T06:12:04Z INFO  k8s::middleware::metadata] initialized kubernetes metadata middleware",
         "[2026-11-20T08:14:25Z WARN  k8s::middleware::metadata] Watch Stream Error: error returned by apiserver during watch: too old resource version: 226233010 (226248908): Expired",
         _q,
         "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace"),
-          f"{_ns}/{_name}/{_c}": _lines(
+          f"{_ns}/{_name}/{_c}": log_text(
         "[2026-11-20T08:14:38Z INFO  logdna_agent] running version: 3.0.1",
         "[2026-11-20T08:14:38Z INFO  k8s::middleware::metadata] initialized kubernetes metadata middleware",
         "[2026-11-20T08:14:39Z INFO  fs::tail] initialized 214 files")})
@@ -523,9 +508,9 @@ scenario(
     "rt-go-concurrent-map-writes-after-kubeconfig-load", "application_crash", difficulty="hard",
     note="Go runtime fatal error (not a panic) in controller-runtime cache options, exit 2, amid JSON lines about loading cluster kubeconfigs; the pod runs again after 9 restarts",
     source=[{"url": "https://github.com/kubernetes-sigs/prow/issues/288", "quote": _q}],
-    objects=[_p, *_deploy("prow-controller-manager", _ns, "6f7d8c9b5", _img, ready=1), node()],
+    objects=[_p, *deployment_and_rs("prow-controller-manager", _ns, "6f7d8c9b5", _img, ready=1), node()],
     events=[event(_p, "Started", f"Started container {_c}", type_="Normal", count=10)],
-    logs={f"{_ns}/{_name}/{_c}:previous": _lines(
+    logs={f"{_ns}/{_name}/{_c}:previous": log_text(
         '{"component":"prow-controller-manager","file":"sigs.k8s.io/prow/pkg/kube/config.go:47","func":"sigs.k8s.io/prow/pkg/kube.kubeConfigs","level":"info","msg":"Parsed kubeconfig context: build11","severity":"info","time":"2026-11-20T08:14:00Z"}',
         '{"component":"prow-controller-manager","file":"sigs.k8s.io/prow/pkg/kube/config.go:127","func":"sigs.k8s.io/prow/pkg/kube.LoadClusterConfigs","level":"info","msg":"Loading kubeconfig from: \\"/etc/build-farm-credentials/sa.prow-controller-manager.vsphere02.config\\"","severity":"info","time":"2026-11-20T08:14:00Z"}',
         '{"component":"prow-controller-manager","file":"sigs.k8s.io/prow/pkg/kube/config.go:47","func":"sigs.k8s.io/prow/pkg/kube.kubeConfigs","level":"info","msg":"Parsed kubeconfig context: vsphere02","severity":"info","time":"2026-11-20T08:14:00Z"}',
@@ -536,7 +521,7 @@ scenario(
         "\tsigs.k8s.io/controller-runtime@v0.17.6/pkg/cache/cache.go:488 +0xa65",
         "sigs.k8s.io/controller-runtime/pkg/cache.New(0xc03d7dab48, {0xc08dc48e70, 0xc000205c70, {0x2a81690, 0xc013c1aaf0}, 0x0, 0x0, 0xc08de9dce0, {0x0, 0x0}, ...})",
         "\tsigs.k8s.io/controller-runtime@v0.17.6/pkg/cache/cache.go:228 +0x75"),
-          f"{_ns}/{_name}/{_c}": _lines(
+          f"{_ns}/{_name}/{_c}": log_text(
         '{"component":"prow-controller-manager","file":"sigs.k8s.io/prow/pkg/kube/config.go:47","func":"sigs.k8s.io/prow/pkg/kube.kubeConfigs","level":"info","msg":"Parsed kubeconfig context: default","severity":"info","time":"2026-11-20T08:14:37Z"}')})
 
 # --- .NET: the published image lacks a plugin assembly.
@@ -549,9 +534,9 @@ scenario(
     "rt-dotnet-plugin-assembly-missing-from-image", "application_crash",
     note="The image does not contain the LDAP provider assembly the app loads at start: a broken build, exit 134",
     source=[{"url": "https://github.com/unosquare/passcore/issues/607", "quote": _q}],
-    objects=[_p, *_deploy("passcore", _ns, "5f9b7c8d6", _img), node()],
-    events=_crash_events(_p, _c, _img, 8),
-    logs={f"{_ns}/{_name}/{_c}:previous": _lines(
+    objects=[_p, *deployment_and_rs("passcore", _ns, "5f9b7c8d6", _img), node()],
+    events=crash_events(_p, _c, _img, 8),
+    logs={f"{_ns}/{_name}/{_c}:previous": log_text(
         _q,
         "",
         "File name: 'Zyborg.PassCore.PasswordProvider.LDAP, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null'",
@@ -573,9 +558,9 @@ scenario(
     "rt-java-noclassdef-spring-application", "application_crash",
     note="NoClassDefFoundError for SpringApplication in main(): the packaged image lacks its libraries (broken build)",
     source=[{"url": "https://github.com/apache/hertzbeat/issues/3296", "quote": _q}],
-    objects=[_p, *_deploy("hertzbeat-collector", _ns, "6c5d8f7b9", _img), node()],
-    events=_crash_events(_p, _c, _img, 7),
-    logs={f"{_ns}/{_name}/{_c}:previous": _lines(
+    objects=[_p, *deployment_and_rs("hertzbeat-collector", _ns, "6c5d8f7b9", _img), node()],
+    events=crash_events(_p, _c, _img, 7),
+    logs={f"{_ns}/{_name}/{_c}:previous": log_text(
         _q,
         "\tat org.apache.hertzbeat.collector.Collector.main(Collector.java:34)",
         "Caused by: java.lang.ClassNotFoundException: org.springframework.boot.SpringApplication",
@@ -596,9 +581,9 @@ scenario(
     note="The 'APPLICATION FAILED TO START' banner usually means configuration; this one says a method is missing: two versions of a class on the classpath (a build problem)",
     source=[{"url": "https://github.com/bzkf/obds-to-fhir/issues/439", "quote": _q1},
             {"url": "https://github.com/bzkf/obds-to-fhir/issues/439", "quote": _q2}],
-    objects=[_p, *_deploy("obds-to-fhir", _ns, "7b6d9c8f5", _img), node()],
-    events=_crash_events(_p, _c, _img, 6),
-    logs={f"{_ns}/{_name}/{_c}:previous": _lines(
+    objects=[_p, *deployment_and_rs("obds-to-fhir", _ns, "7b6d9c8f5", _img), node()],
+    events=crash_events(_p, _c, _img, 6),
+    logs={f"{_ns}/{_name}/{_c}:previous": log_text(
         *_SPRING_BANNER,
         " :: Spring Boot ::                (v3.5.6)",
         "2026-11-20T08:14:18.412Z  INFO 1 --- [           main] i.g.b.o.Application                      : Starting Application v2.9.0 using Java 21.0.8 with PID 1 (/opt/obds-to-fhir/obds-to-fhir.jar started by 65532 in /opt/obds-to-fhir)",
@@ -637,9 +622,9 @@ scenario(
     "rt-node-latest-image-without-build-output", "application_crash",
     note="MODULE_NOT_FOUND for the entry point itself after pulling :latest: the image was built without its bundle",
     source=[{"url": "https://github.com/wekan/wekan/issues/6291", "quote": _q}],
-    objects=[_p, *_deploy("wekan", _ns, "7f5c9b8d6", _img), node()],
-    events=_crash_events(_p, _c, _img, 10),
-    logs={f"{_ns}/{_name}/{_c}:previous": _lines(
+    objects=[_p, *deployment_and_rs("wekan", _ns, "7f5c9b8d6", _img), node()],
+    events=crash_events(_p, _c, _img, 10),
+    logs={f"{_ns}/{_name}/{_c}:previous": log_text(
         "node:internal/modules/cjs/loader:1459",
         "  throw err;",
         "  ^",
@@ -667,9 +652,9 @@ scenario(
     "rt-node-unhandled-rejection-opaque-reason", "application_crash", difficulty="hard",
     note="A generic ERR_UNHANDLED_REJECTION with reason #<Object> right after start; the earlier release worked: the program's own regression",
     source=[{"url": "https://github.com/t0bst4r/home-assistant-matter-hub/issues/265", "quote": _q}],
-    objects=[_p, *_deploy("matter-hub", _ns, "6d7c9f8b5", _img, revision=4), node()],
-    events=_crash_events(_p, _c, _img, 6),
-    logs={f"{_ns}/{_name}/{_c}:previous": _lines(
+    objects=[_p, *deployment_and_rs("matter-hub", _ns, "6d7c9f8b5", _img, revision=4), node()],
+    events=crash_events(_p, _c, _img, 6),
+    logs={f"{_ns}/{_name}/{_c}:previous": log_text(
         "[ 2026-11-20T08:14:31.201Z ] [ INFO  ] [ Matter / Logger                                    ]: Starting Home-Assistant-Matter-Hub 3.0.0-alpha.52",
         "[ 2026-11-20T08:14:32.947Z ] [ ERROR ] [ Matter / Logger                                    ]: Unhandled error detected: This error originated either by throwing inside of an async function without a catch block, or by rejecting a promise which was not handled with .catch(). " + _q,
         "node:internal/process/promises:288",
@@ -691,9 +676,9 @@ scenario(
     "rt-celery-worker-imports-removed-module", "application_crash", difficulty="hard",
     note="Reads like a wrong -A, but -A is app.worker:celery and the missing module is app.tasks, an import left in the code (fixed upstream by a commit)",
     source=[{"url": "https://github.com/tedivm/tedivms-flask/issues/5", "quote": _q2}],
-    objects=[_p, *_deploy("flask-worker", _ns, "84d7c6b9f", _img), node()],
-    events=_crash_events(_p, _c, _img, 8),
-    logs={f"{_ns}/{_name}/{_c}:previous": _lines(
+    objects=[_p, *deployment_and_rs("flask-worker", _ns, "84d7c6b9f", _img), node()],
+    events=crash_events(_p, _c, _img, 8),
+    logs={f"{_ns}/{_name}/{_c}:previous": log_text(
         "Launching celery worker with beat enabled",
         "celery worker -A app.worker:celery --loglevel=info --autoscale=10,2 -B -s /home/apprunner/celerybeat-schedule",
         "Error:",
@@ -711,9 +696,9 @@ scenario(
     "rt-rails-zeitwerk-eager-load-name-error", "application_crash",
     note="Production eager loading (Zeitwerk) fails on a file whose constant does not match its path: the code's bug",
     source=[{"url": "https://github.com/fxn/zeitwerk/issues/139", "quote": _q}],
-    objects=[_p, *_deploy("storefront-web", _ns, "5c8d7f9b6", _img, replicas=3, revision=12), node()],
-    events=_crash_events(_p, _c, _img, 5),
-    logs={f"{_ns}/{_name}/{_c}:previous": _lines(
+    objects=[_p, *deployment_and_rs("storefront-web", _ns, "5c8d7f9b6", _img, replicas=3, revision=12), node()],
+    events=crash_events(_p, _c, _img, 5),
+    logs={f"{_ns}/{_name}/{_c}:previous": log_text(
         "Puma starting in single mode...",
         "* Version 4.3.5 (ruby 2.6.3-p62), codename: Mysterious Traveller",
         "* Min threads: 5, max threads: 5",
@@ -733,8 +718,8 @@ scenario(
     note="Erlang terms only: application_start_failure with bad_return from eep_app:start (returns ok, not {ok, Pid}), a code bug in a bundled application",
     source=[{"url": "https://github.com/virtan/eep/issues/12", "quote": _q}],
     objects=[_p, _workload("StatefulSet", "typhoon", _ns, _img, replicas=3, ready=2), node()],
-    events=_crash_events(_p, _c, _img, 9),
-    logs={f"{_ns}/{_name}/{_c}:previous": _lines(
+    events=crash_events(_p, _c, _img, 9),
+    logs={f"{_ns}/{_name}/{_c}:previous": log_text(
         "Exec: /opt/typhoon/erts-8.3/bin/erlexec -noshell -noinput +Bd -boot /opt/typhoon/releases/1.4.0/typhoon -mode embedded -config /opt/typhoon/releases/1.4.0/sys.config -args_file /opt/typhoon/releases/1.4.0/vm.args -- foreground",
         "Root: /opt/typhoon",
         "{\"Kernel pid terminated\",application_controller,\"{application_start_failure,eep,{bad_return,{{eep_app,start,[normal,[]]},ok}}}\"}",
@@ -752,11 +737,11 @@ scenario(
     "rt-gunicorn-fatal-under-supervisor-missing-module", "application_crash", difficulty="hard",
     note="No restarts: supervisord keeps the container up while gunicorn went FATAL; nginx answers 502 to the readiness probe. The :latest image lacks a Python dependency (broken build)",
     source=[{"url": "https://github.com/caronc/apprise-api/issues/355", "quote": _q}],
-    objects=[_p, *_deploy("apprise-api", _ns, "7c9d8b6f5", _img), node()],
+    objects=[_p, *deployment_and_rs("apprise-api", _ns, "7c9d8b6f5", _img), node()],
     events=[event(_p, "Pulled", f'Successfully pulled image "{_img}" in 4.212s (4.212s including waiting)', type_="Normal", count=1),
             event(_p, "Started", f"Started container {_c}", type_="Normal", count=1),
             event(_p, "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 502", count=64)],
-    logs={f"{_ns}/{_name}/{_c}": _lines(
+    logs={f"{_ns}/{_name}/{_c}": log_text(
         "2026-11-20 08:01:12,114 INFO supervisord started with pid 1",
         "2026-11-20 08:01:13,117 INFO spawned: 'nginx' with pid 9",
         "2026-11-20 08:01:13,119 INFO spawned: 'gunicorn' with pid 10",
@@ -781,9 +766,9 @@ scenario(
     "rt-gunicorn-image-missing-pkg-resources", "application_crash",
     note="A new image's gunicorn fails on import (setuptools missing): broken build, fixed by rebuilding the image",
     source=[{"url": "https://github.com/pictuga/morss/issues/73", "quote": _q}],
-    objects=[_p, *_deploy("morss", _ns, "6b5f8d7c9", _img), node()],
-    events=_crash_events(_p, _c, _img, 7),
-    logs={f"{_ns}/{_name}/{_c}:previous": _lines(
+    objects=[_p, *deployment_and_rs("morss", _ns, "6b5f8d7c9", _img), node()],
+    events=crash_events(_p, _c, _img, 7),
+    logs={f"{_ns}/{_name}/{_c}:previous": log_text(
         "Traceback (most recent call last):",
         '  File "/usr/bin/gunicorn", line 5, in <module>',
         "    from gunicorn.app.wsgiapp import run",
@@ -810,8 +795,8 @@ scenario(
     source=[{"url": "https://github.com/snapetech/slskdN/issues/149", "quote": _q}],
     objects=[_p, _workload("StatefulSet", "slskdn", _ns, _img), pvc("data-slskdn-0", _ns, size="5Gi"),
              pvc("downloads", _ns, size="500Gi", storage_class="nfs-client", access_modes=("ReadWriteMany",)), node()],
-    events=_crash_events(_p, _c, _img, 6),
-    logs={f"{_ns}/{_name}/{_c}:previous": _lines(
+    events=crash_events(_p, _c, _img, 6),
+    logs={f"{_ns}/{_name}/{_c}:previous": log_text(
         "[08:14:29 INF] Running in Docker (containerized)",
         "[08:14:29 INF] Using application directory /app",
         "warn: Microsoft.AspNetCore.DataProtection.Repositories.FileSystemXmlRepository[60]",
@@ -838,8 +823,8 @@ scenario(
     source=[{"url": "https://github.com/AutoMQ/elastic-stream/issues/523", "quote": _q}],
     objects=[_p, _workload("StatefulSet", "range-server", _ns, _img, replicas=3, ready=2),
              pvc("data-range-server-1", _ns, size="100Gi", storage_class="gp3"), node()],
-    events=_crash_events(_p, _c, _img, 5),
-    logs={f"{_ns}/{_name}/{_c}:previous": _lines(
+    events=crash_events(_p, _c, _img, 5),
+    logs={f"{_ns}/{_name}/{_c}:previous": log_text(
         "2026-11-20T08:14:35.101Z INFO  range_server: Starting range-server, node_id=1",
         "2026-11-20T08:14:35.188Z INFO  store::io::wal: Recovering WAL from /data/wal, 24 segments",
         _q,
@@ -861,9 +846,9 @@ scenario(
     "rt-kestrel-port-80-as-non-root", "permission_denied", difficulty="hard",
     note="'Unable to start Kestrel' with a bare SocketException (13): the pod runs as UID 1001 and the app binds port 80, which needs privileges",
     source=[{"url": "https://github.com/tomkerkhove/promitor/issues/1561", "quote": _q}],
-    objects=[_p, *_deploy("promitor-agent-scraper", _ns, "7d6c5b8f9", _img), node()],
-    events=_crash_events(_p, _c, _img, 7),
-    logs={f"{_ns}/{_name}/{_c}:previous": _lines(
+    objects=[_p, *deployment_and_rs("promitor-agent-scraper", _ns, "7d6c5b8f9", _img), node()],
+    events=crash_events(_p, _c, _img, 7),
+    logs={f"{_ns}/{_name}/{_c}:previous": log_text(
         "[09:47:02 INF] Starting Promitor Scraper Agent 2.1.1",
         "[09:47:03 INF] Scraping 12 metric(s) on schedule */5 * * * *",
         "[09:47:03 FTL] Unable to start Kestrel.",
@@ -884,9 +869,9 @@ scenario(
     "rt-nginx-cache-dir-runasuser", "permission_denied",
     note="runAsUser 100 and nginx cannot create its temp directory under /var/cache/nginx (owned by root)",
     source=[{"url": "https://github.com/nginx/docker-nginx/issues/329", "quote": _q}],
-    objects=[_p, *_deploy("web-frontend", _ns, "5b7c9d8f6", _img, replicas=2), node()],
-    events=_crash_events(_p, _c, _img, 8),
-    logs={f"{_ns}/{_name}/{_c}:previous": _lines(
+    objects=[_p, *deployment_and_rs("web-frontend", _ns, "5b7c9d8f6", _img, replicas=2), node()],
+    events=crash_events(_p, _c, _img, 8),
+    logs={f"{_ns}/{_name}/{_c}:previous": log_text(
         '2026/11/20 08:14:36 [emerg] 1#1: mkdir() "/var/cache/nginx/proxy_temp" failed (13: Permission denied)',
         _q)})
 
@@ -901,8 +886,8 @@ scenario(
     note="No OOMKilled reason and exit 1: the Erlang VM itself failed to allocate a 421 MiB heap under a 1Gi limit and wrote a crash dump; memory is the cause",
     source=[{"url": "https://github.com/emqx/emqx/issues/1493", "quote": _q}],
     objects=[_p, _workload("StatefulSet", "emqx", _ns, _img, replicas=3, ready=2), node()],
-    events=_crash_events(_p, _c, _img, 3),
-    logs={f"{_ns}/{_name}/{_c}:previous": _lines(
+    events=crash_events(_p, _c, _img, 3),
+    logs={f"{_ns}/{_name}/{_c}:previous": log_text(
         "2026-11-20 08:02:11.301 [info] <0.1447.0>@emqttd_cm_sup:init:51 Connections: 48211",
         "2026-11-20 08:09:40.117 [info] <0.1502.0>@emqttd_bridge:init:62 Bridge started: emqx@emqx-0.emqx.iot.svc.cluster.local",
         "",
@@ -918,13 +903,13 @@ scenario(
     "rt-nginx-upstream-service-not-resolvable", "dependency_unreachable", difficulty="hard",
     note="nginx resolves upstreams at start: 'loginservice' does not resolve in the namespace (the backend Service is missing), so the proxy crash-loops; a healthy frontend pod beside it",
     source=[{"url": "https://github.com/Dynatrace/easytrade/issues/5", "quote": _q}],
-    objects=[_p, *_deploy("frontendreverseproxy", _ns, "6dfb6bf99f", _img), _web,
+    objects=[_p, *deployment_and_rs("frontendreverseproxy", _ns, "6dfb6bf99f", _img), _web,
              service("frontend", _ns, port=80, target_port=3000), node()],
-    events=_crash_events(_p, _c, _img, 9),
-    logs={f"{_ns}/{_name}/{_c}:previous": _lines(
+    events=crash_events(_p, _c, _img, 9),
+    logs={f"{_ns}/{_name}/{_c}:previous": log_text(
         "2026/11/20 08:14:20 [emerg] 1#1: " + _q,
         "nginx: [emerg] " + _q),
-          f"{_ns}/frontend-7c8d6f5b9-xk2pd/frontend": _lines(
+          f"{_ns}/frontend-7c8d6f5b9-xk2pd/frontend": log_text(
         "Listening on port 3000",
         "GET /health 200 1.204 ms - 2")})
 
@@ -937,9 +922,9 @@ scenario(
     "rt-postgrex-econnrefused-at-boot", "dependency_unreachable",
     note="Postgrex cannot connect to PostgreSQL (connection refused) while the release migrates on start",
     source=[{"url": "https://github.com/pentacent/keila/issues/234", "quote": _q}],
-    objects=[_p, *_deploy("keila", _ns, "5d8c7b9f6", _img), node()],
-    events=_crash_events(_p, _c, _img, 6),
-    logs={f"{_ns}/{_name}/{_c}:previous": _lines(
+    objects=[_p, *deployment_and_rs("keila", _ns, "5d8c7b9f6", _img), node()],
+    events=crash_events(_p, _c, _img, 6),
+    logs={f"{_ns}/{_name}/{_c}:previous": log_text(
         "12:06:33.811 [info] Migrating database...",
         "12:06:34.902 [error] Postgrex.Protocol (#PID<0.2488.0>) failed to connect: ** " + _q,
         "12:06:34.902 [error] Postgrex.Protocol (#PID<0.2487.0>) failed to connect: ** " + _q,
@@ -958,9 +943,9 @@ scenario(
     "rt-sidekiq-redis-name-not-resolvable", "dependency_unreachable", difficulty="hard",
     note="Sidekiq exits at boot: the Redis host 'redis' does not resolve (getaddrinfo); the Puma web pod is Running and Ready with ordinary request logs",
     source=[{"url": "https://github.com/T-unity/sentry/issues/34", "quote": _q}],
-    objects=[_p, _webp, *_deploy("crm-sidekiq", _ns, "6f9d7c8b5", _img), node()],
-    events=_crash_events(_p, _c, _img, 7),
-    logs={f"{_ns}/{_name}/{_c}:previous": _lines(
+    objects=[_p, _webp, *deployment_and_rs("crm-sidekiq", _ns, "6f9d7c8b5", _img), node()],
+    events=crash_events(_p, _c, _img, 7),
+    logs={f"{_ns}/{_name}/{_c}:previous": log_text(
         "2026-11-20T08:14:30.114Z pid=1 tid=2p9 INFO: Booting Sidekiq 7.3.7 with Sidekiq::RedisConnection::RedisClientAdapter options {:url=>\"redis://redis:6379\"}",
         "2026-11-20T08:14:30.702Z pid=1 tid=2p9 INFO: Booted Rails 7.2.2 application in production environment",
         "2026-11-20T08:14:30.703Z pid=1 tid=2p9 INFO: Running in ruby 3.3.6 (2024-11-05 revision 75015d4c1f) +YJIT [x86_64-linux]",
@@ -969,7 +954,7 @@ scenario(
         "/usr/local/bundle/gems/redis-client-0.23.0/lib/redis_client/ruby_connection.rb:130:in `connect'",
         "/usr/local/bundle/gems/sidekiq-7.3.7/lib/sidekiq/component.rb:81:in `block in redis_info'",
         "/usr/local/bundle/gems/sidekiq-7.3.7/lib/sidekiq/cli.rb:84:in `run'"),
-          f"{_ns}/crm-web-58d9c7f6b-8vtkm/web": _lines(
+          f"{_ns}/crm-web-58d9c7f6b-8vtkm/web": log_text(
         "Puma starting in single mode...",
         "* Listening on http://0.0.0.0:3000",
         'I, [2026-11-20T08:14:31.204881 #1]  INFO -- : [a1b2c3d4] Completed 200 OK in 12ms (Views: 6.1ms | ActiveRecord: 2.3ms)')})
