@@ -98,7 +98,7 @@ def test_shipped_scenarios_load() -> None:
     crashloop = load_scenario(CRASHLOOP)
     checkout = next(d for d in crashloop.deployments if d.name == "checkout")
     assert (checkout.namespace, checkout.state, checkout.on_restart) == ("shop", "crashloop", "healthy")
-    assert "ConnectionRefusedError: [Errno 111] Connection refused" in checkout.logs
+    assert "sqlite3.DatabaseError: database disk image is malformed" in checkout.logs
     healthy = load_scenario(REPO / "scenarios" / "healthy.yaml")
     assert healthy.deployments
     assert all(d.state == PodState.HEALTHY for d in healthy.deployments)
