@@ -76,6 +76,9 @@ def test_a_crash_loop_is_detected_approved_in_the_browser_and_healed(tmp_path):
                 # Decided with the keyboard alone: type the reason, Tab to Approve, Enter. No reload.
                 page.evaluate("window.__sameDocument = true")
                 approval_id = approve.get_attribute("id").removeprefix("approve-")
+                # The card says what the root cause is and whether the restart fits it.
+                expect(page.locator(f"#verdict-{approval_id}")).to_contain_text("application_crash")
+                expect(page.locator(f"#verdict-{approval_id}")).to_contain_text("a restart clears a crash")
                 page.focus(f"#reason-{approval_id}")
                 page.keyboard.type("restart is the runbook's first step")
                 page.keyboard.press("Tab")
