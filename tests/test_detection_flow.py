@@ -12,6 +12,7 @@ from incidents.detectors import Finding
 from incidents.models import AuditEntry, ClusterEvent, Incident, Signal
 from remediation.models import Approval, PlaybookRun, Risk, StepRun
 from remediation.services import advance_run
+from remediation.verdict import analyse_run
 from tests.factories import make_cluster, make_playbook, make_rule
 
 pytestmark = pytest.mark.django_db
@@ -149,11 +150,16 @@ def test_advancing_a_run_queues_low_steps_and_asks_approval_for_medium(cluster, 
     assert low.status == StepRun.Status.QUEUED
     assert len(first) == 2 and second == []  # the execute_step task and a console notice
     StepRun.objects.filter(pk=low.pk).update(status=StepRun.Status.SUCCEEDED)
+    advance_run(run.pk)  # the root cause first: the analysis is asked for, nobody yet
+    run.refresh_from_db()
+    assert run.rca_state == PlaybookRun.Rca.RUNNING and not Approval.objects.exists()
+    analyse_run(run.pk)  # what the analyse_run task does
     advance_run(run.pk)
     medium.refresh_from_db()
     assert medium.status == StepRun.Status.WAITING_APPROVAL
     approval = Approval.objects.get(step_run=medium)
     assert approval.status == Approval.Status.PENDING and approval.expires_at > approval.requested_at
+    assert approval.verdict["report_id"] == PlaybookRun.objects.get(pk=run.pk).rca_report_id
     run.refresh_from_db()
     assert run.status == PlaybookRun.Status.WAITING_APPROVAL
 

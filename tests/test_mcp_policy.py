@@ -17,8 +17,8 @@ from mcp_bridge.calls import ArgumentRefusal, run_tool
 from mcp_bridge.models import McpServerState
 from mcp_bridge.policy import PolicyRefusal, Verdict, authorize, judge
 from remediation.models import PlaybookRun, StepRun
-from remediation.services import advance_run, execute_step
-from tests.factories import make_run
+from remediation.services import execute_step
+from tests.factories import drive_run, make_run
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +125,7 @@ def run_of(*steps: dict[str, Any]) -> PlaybookRun:
 def test_a_step_cannot_run_below_its_tools_risk_or_run_a_denied_tool():
     run = run_of({"tool": "poke_thing", "risk": "LOW", "arguments": {"name": "a"}},
                  {"tool": "delete_thing", "risk": "HIGH", "arguments": {"name": "a"}})
-    advance_run(run.pk)
+    drive_run(run)  # as a worker does (the root cause is analysed before the approval is asked)
     poke = run.step_runs.get(order=1)
     # Saved as LOW before the policy said MEDIUM: raised, and it waits for a person.
     assert (poke.risk, poke.status) == ("MEDIUM", StepRun.Status.WAITING_APPROVAL)

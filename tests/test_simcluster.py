@@ -129,7 +129,7 @@ def test_the_crash_looping_checkout_pod_is_listed(start: Callable[..., Cluster])
 def test_logs_are_served(start: Callable[..., Cluster]) -> None:
     cluster = start()
     checkout_log = cluster.core.read_namespaced_pod_log(cluster.pods("checkout")[0].metadata.name, "shop")
-    assert checkout_log.rstrip().endswith("ConnectionRefusedError: [Errno 111] Connection refused")
+    assert checkout_log.rstrip().endswith("sqlite3.DatabaseError: database disk image is malformed")
     frontend_log = cluster.core.read_namespaced_pod_log(cluster.pods("frontend")[0].metadata.name, "shop")
     assert "listening on" in frontend_log
     assert "Traceback" not in frontend_log
