@@ -124,7 +124,8 @@ PATTERNS: tuple[Pattern, ...] = (
        r"is forbidden: User \"system:serviceaccount:|forbidden: .*cannot (get|list|watch|create|update|patch|delete)",
        "the service account lacks an RBAC permission"),
     _p("permission_denied", "permission_denied", "error",
-       r"permission denied|EACCES|operation not permitted|EPERM\b|read-only file system|EROFS",
+       r"permission denied|EACCES|operation not permitted|EPERM\b|read-only file system|EROFS|"
+       r"has group or world access|permissions should be u=rw",
        "a file or operation was not permitted (user, file mode, security context)"),
     _p("unauthorized", "permission_denied", "error",
        r"\b401 Unauthorized|status(?: code)?:? 401\b|invalid (access |bearer |auth )?token|token (is |has )?expired|"
@@ -163,7 +164,9 @@ PATTERNS: tuple[Pattern, ...] = (
        r"invalid config(uration)?|config(uration)? (error|is invalid)|failed to (load|parse) config|yaml: line \d+:|"
        r"json: cannot unmarshal|unknown (field|flag|option)|unmarshal errors|field [\w.]+ not found in type|"
        r"(failed|error) (parsing|to parse|loading|to load|reading|to read) (the )?config|"
-       r"loading configuration file failed|unsupported protocol scheme|\[emerg\] .* in [^ ]+\.conf:\d+|"
+       r"loading configuration file failed|unsupported protocol scheme|Syntax error on line \d+ of|"
+       r"Invalid command '[^']+', perhaps misspelled|FATAL CONFIG FILE ERROR|Bad directive or wrong number|"
+       r"field not found, node|\[emerg\] .* in [^ ]+\.conf:\d+|"
        r"host not found in resolver|error reading .{0,40}\.(ya?ml|json|toml|conf|ini|cfg)\b|"
        r"invalid (configuration|setting|value for)|"
        r"ImproperlyConfigured|ConfigurationError|ConfigError|Could not resolve placeholder|Failed to bind properties|"
@@ -174,7 +177,7 @@ PATTERNS: tuple[Pattern, ...] = (
        r"Config)\b|MessageEncryptor::InvalidMessage",
        "the configuration could not be read"),
     _p("bad_command", "config_error", "error",
-       r"Error loading ASGI app|Could not import module|Failed to find attribute|"
+       r"Error loading ASGI app|Could not import module|Failed to find attribute|(lookup|resolve) -[\w-]+\b|"
        r"executable file not found in \$PATH|exec: \"[^\"]+\": (stat .*: )?no such file|: command not found|"
        r"flag provided but not defined|unknown shorthand flag|unrecognized (option|arguments?)|"
        r"invalid (argument|value) .* for (flag|option)|invalid (DSN|connection string|URL)|"
@@ -193,7 +196,8 @@ PATTERNS: tuple[Pattern, ...] = (
        r"unrecognized arguments|invalid literal for int\(\)|strconv\.\w+: parsing|Failed to determine a suitable "
        r"driver class|No connection string named|OptionsValidationException|No application encryption key|"
        r"key not found: \"|NoSectionError|NoOptionError|ERR_INVALID_URL|Invalid URL|invalid URI|must be of type "
-       r"string\. Received undefined|(unable to|failed to|cannot|could not) (load|read|open) (the )?(certificate|"
+       r"string\. Received undefined|too many colons in address|missing port in address|invalid port|"
+       r"(unable to|failed to|cannot|could not) (load|read|open) (the )?(certificate|"
        r"private key|key ?store|trust ?store|tls|ssl)|misconfigur|not configured",
        "a value of its configuration is missing or malformed"),
     _p("port_in_use", "config_error", "error", r"address already in use|EADDRINUSE|bind: address",

@@ -37,6 +37,7 @@ class Finding:
     line: float = 1.0  # for log findings: how late in the log (1.0 = the last lines)
     count: int = 1  # for log findings: how many lines
     pattern: str = ""  # for log findings: the log analyzer's pattern
+    tail: bool = True  # for log findings: seen among the last quarter of the log's lines
     explained_by: Finding | None = field(default=None, repr=False)
 
     @property

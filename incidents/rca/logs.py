@@ -51,13 +51,14 @@ def from_log(subject: str, key: str, analysis: LogAnalysis, container: str = "")
         symptom = finding.pattern in CRASH_MARKS or (
             finding.category == "config_error" and bool(lines[finding.pattern] & causes))
         late = 1.0 if finding.last_line >= analysis.lines - 40 else 0.85
+        tail = finding.last_line >= 0.75 * analysis.lines  # among the last lines: still happening
         evidence = "; ".join(f"line {n}: {t}" for n, t in finding.evidence[:2])
         if finding.pattern == "python_traceback" and finding.detail:
             evidence = f"{finding.detail}; {evidence}"
         detail = f" ({finding.detail})" if finding.detail else ""
         yield Finding(subject, "log", bounded(f"{key}: {evidence}", 500), {finding.category: strength},
                       f"{key}: {finding.description}{detail}", symptom=symptom,
-                      container=container, line=late, count=finding.count, pattern=finding.pattern)
+                      container=container, line=late, count=finding.count, pattern=finding.pattern, tail=tail)
 
 
 _LOCAL = re.compile(r"localhost|127\.0\.0\.1|\[::1\]|host='?::1")
@@ -78,8 +79,7 @@ def weigh_log(finding: Finding, weight: float, containers: int) -> Finding:
     """A healthy container's noise weighs less, unless it repeats to the end; a refused connection to
     localhost in a pod of one container means nothing there listens: the dependency's address is unset."""
     # (the errors of a failing job; a warning-level mark such as a reset connection is noise however often)
-    repeated = (finding.count >= 2 and finding.line == 1.0 and not finding.symptom
-                and finding.pattern not in _NOISY)
+    repeated = finding.count >= 2 and finding.tail and not finding.symptom and finding.pattern not in _NOISY
     finding.weight = max(weight, REPEATED_WEIGHT) if repeated and weight < 1 else weight
     if (finding.category == "dependency_unreachable" and containers <= 1 and _LOCAL.search(finding.text)
             and "refused" in finding.text.lower()):
