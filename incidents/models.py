@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from aiops_project.env import namespace_names, split_names
 from incidents.matching import RuleError, compile_rule, compile_silence
+from incidents.rca.engine import CATEGORIES
 
 
 class Severity(models.TextChoices):
@@ -231,6 +232,14 @@ class ClusterEvent(models.Model):
         }
 
 
+def validate_rca_categories(value: Any) -> None:
+    """A list of root-cause categories (see incidents.rca.engine.CATEGORIES)."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValidationError("a list of root-cause categories")
+    if unknown := [v for v in value if v not in CATEGORIES]:
+        raise ValidationError(f"unknown root-cause categories {', '.join(unknown)}: one of {', '.join(CATEGORIES)}")
+
+
 class Rule(models.Model):
     """Which events open an incident, notify, run an RCA or start a playbook, and how often (YAML or admin)."""
 
@@ -270,7 +279,7 @@ class Rule(models.Model):
     )
     run_rca = models.BooleanField(default=False, help_text="Run a root-cause analysis of the incident.")
     rca_in = models.JSONField(
-        default=list, blank=True,
+        default=list, blank=True, validators=[validate_rca_categories],
         help_text="RCA categories: the playbook runs only when the incident's root cause is one of them (it is "
                   "analysed before the first step); otherwise the run is skipped and the operators are told why.")
     notify = models.BooleanField(

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from incidents.models import validate_rca_categories
 from mcp_bridge.registry import step_problems
 
 
@@ -69,10 +70,10 @@ class StepSettings(models.Model):
         help_text="After success, wait this long, then record whether the triggering signal resolved.",
     )
     rca_in = models.JSONField(
-        default=list, blank=True,
+        default=list, blank=True, validators=[validate_rca_categories],
         help_text="RCA categories: the step runs only when the incident's root cause is one of them.")
     rca_not_in = models.JSONField(
-        default=list, blank=True,
+        default=list, blank=True, validators=[validate_rca_categories],
         help_text="RCA categories: the step is skipped when the incident's root cause is one of them.")
 
     class Meta:

@@ -148,3 +148,16 @@ def test_a_rule_can_start_its_playbook_only_for_some_root_causes(tmp_path, heard
     told = [n.text for n in heard if n.incident_id == skipped.incident_id and "Not run" in n.text]
     assert told == [f"Playbook crashloop-remediation for incident #{skipped.incident_id}: Not run: the root cause is "
                     "dependency_unreachable; its rule starts crashloop-remediation only for application_crash"]
+
+
+def test_root_cause_conditions_name_known_categories():
+    from django.core.exceptions import ValidationError
+
+    from incidents.models import validate_rca_categories
+    from remediation.definitions import StepSpec
+
+    validate_rca_categories(["dependency_unreachable", "config_error"])
+    with pytest.raises(ValidationError, match="unknown root-cause categories gremlins"):
+        validate_rca_categories(["gremlins"])
+    with pytest.raises(ValueError, match="rca_not_in"):
+        StepSpec(name="restart", tool="rollout_restart", risk="MEDIUM", rca_not_in=["gremlins"])
