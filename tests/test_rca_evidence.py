@@ -130,3 +130,31 @@ def test_rca_eval_scores_the_held_part_apart_with_precision_recall_and_calibrati
     dev = re.search(r"^accuracy \(dev\): (\d+)/(\d+)$", text, re.M)
     assert held and dev and int(held.group(2)) + int(dev.group(2)) == len(list(CORPUS.glob("*/*.json")))
     assert text.rstrip().splitlines()[-1].startswith("accuracy (held):")
+
+
+def test_malformed_evidence_is_skipped_and_said_never_a_crash():
+    import json
+    import random
+
+    rng = random.Random(7)
+    junk = [None, "x", 3, 1.5, [], {}, ["a"], {"a": None}, True, "2026-13-99T99:99:99Z"]
+
+    def mutate(value):
+        if rng.random() < 0.08:
+            return rng.choice(junk)
+        if isinstance(value, dict):
+            return {k: mutate(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [mutate(v) for v in value]
+        return value
+
+    files = sorted(CORPUS.glob("*/*.json"))
+    said = 0
+    for _ in range(400):
+        case = json.loads(rng.choice(files).read_text())
+        objects, events, logs = mutate(case["objects"]), mutate(case["events"]), mutate(case["logs"])
+        report = analyze(objects if isinstance(objects, list) else [], events if isinstance(events, list) else [],
+                         logs if isinstance(logs, dict) else {})
+        assert 0 <= report.confidence <= 1 and json.dumps(report.as_dict())
+        said += any("malformed" in m for m in report.missing)
+    assert said  # what could not be read is said, not hidden

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from incidents.rca.findings import Finding, name_of
+from incidents.rca.findings import Finding, listed, mapping, name_of
 from incidents.rca.objects import all_findings
 
 CATEGORIES = (
@@ -105,12 +105,14 @@ def analyze(objects: list[dict[str, Any]], events: list[dict[str, Any]], logs: d
     objects = [o for o in objects if isinstance(o, dict)] if isinstance(objects, list) else []
     events = [e for e in events if isinstance(e, dict)] if isinstance(events, list) else []
     logs = {k: v for k, v in logs.items() if isinstance(v, str)} if isinstance(logs, dict) else {}
-    findings = all_findings(objects, events, logs)
+    findings, malformed = all_findings(objects, events, logs)
     _link(findings)
     scores, support = _scores(findings)
     ranked = sorted(scores, key=lambda c: -scores[c])
     pods = [name_of(o) for o in objects if o.get("kind") == "Pod"]
     missing = _missing(objects, events, logs, list(unavailable))
+    if malformed:
+        missing.append(f"{malformed} malformed object{'s' if malformed > 1 else ''} (skipped)")
     if not ranked or scores[ranked[0]] < UNKNOWN_BELOW:
         hypotheses = [_hypothesis(c, scores[c], support[c]) for c in ranked]
         note = " Not read: " + ", ".join(missing) + "." if missing else ""
@@ -177,8 +179,8 @@ def _missing(objects: list[dict[str, Any]], events: list[dict[str, Any]], logs: 
              unavailable: list[str]) -> list[str]:
     missing = [str(u) for u in unavailable]
     crashed = any(
-        (c.get("restartCount") or 0) > 0 for o in objects if o.get("kind") == "Pod"
-        for c in ((o.get("status") or {}).get("containerStatuses") or []) if isinstance(c, dict))
+        isinstance(count := c.get("restartCount"), int) and count > 0 for o in objects if o.get("kind") == "Pod"
+        for c in listed(mapping(o.get("status")).get("containerStatuses")) if isinstance(c, dict))
     if crashed and not any(logs.values()) and "logs" not in missing:
         missing.append("logs")
     return missing

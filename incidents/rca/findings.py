@@ -65,13 +65,13 @@ def listed(value: Any) -> list[Any]:
 def name_of(obj: dict[str, Any]) -> str:
     meta = mapping(obj.get("metadata"))
     namespace = meta.get("namespace")
-    return f"{obj.get('kind', '?')}/{namespace + '/' if namespace else ''}{meta.get('name')}"
+    return f"{obj.get('kind', '?')}/{f'{namespace}/' if namespace else ''}{meta.get('name')}"
 
 
 def involved(event: dict[str, Any]) -> str:
     obj = mapping(event.get("involvedObject") or event.get("regarding"))
     namespace = obj.get("namespace")
-    return f"{obj.get('kind', '?')}/{namespace + '/' if namespace else ''}{obj.get('name')}"
+    return f"{obj.get('kind', '?')}/{f'{namespace}/' if namespace else ''}{obj.get('name')}"
 
 
 def bounded(text: Any, limit: int = 400) -> str:

@@ -3,7 +3,8 @@ controllers' conditions, used-up quotas, nodes, claims and the NetworkPolicies t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import Any
 
 from incidents.rca.events import from_events, scheduling
@@ -194,34 +195,74 @@ def from_policy(policy: dict[str, Any], pods: list[dict[str, Any]]) -> Iterator[
                       f"{name_of(selected[0])} ({types})", symptom=True)
 
 
+# What a malformed object (a field of the wrong type) raises when read; it is skipped, counted, never fatal.
+MALFORMED = (TypeError, ValueError, AttributeError, KeyError, IndexError)
+
+
+def _guarded(read: Callable[[], Iterable[Finding]], skipped: list[int]) -> list[Finding]:
+    try:
+        return list(read())
+    except MALFORMED:
+        skipped[0] += 1
+        return []
+
+
+def _pod_key(pod: dict[str, Any]) -> str:
+    meta = mapping(pod.get("metadata"))
+    return f"{meta.get('namespace')}/{meta.get('name')}"
+
+
 def all_findings(objects: Iterable[dict[str, Any]], events: list[dict[str, Any]],
-                 logs: dict[str, str]) -> list[Finding]:
+                 logs: dict[str, str]) -> tuple[list[Finding], int]:
+    """Every finding of the evidence, and how many objects, events or logs were too malformed to read."""
+    skipped = [0]
     objects = [o for o in objects if isinstance(o, dict)]
-    pods = [o for o in objects if o.get("kind") == "Pod"]
-    by_key = {"{namespace}/{name}".format(**{"namespace": None, "name": None, **mapping(p.get("metadata"))}): p
-              for p in pods}
-    pod_nodes = {mapping(p.get("spec")).get("nodeName") for p in pods} - {None}
     events = [e for e in events if isinstance(e, dict)]
-    now = newest_mark(objects, events)
+    pods = [o for o in objects if o.get("kind") == "Pod"]
+    by_key = {_pod_key(p): p for p in pods}
+    pod_nodes = {n for p in pods if isinstance(n := mapping(p.get("spec")).get("nodeName"), str)}
+    try:
+        now = newest_mark(objects, events)
+    except MALFORMED:
+        now = None
     found: list[Finding] = []
     for obj in objects:
-        kind = obj.get("kind")
-        if kind == "Pod":
-            found += from_pod(obj, now)
-        elif kind in {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob"}:
-            found += from_controller(obj)
-        elif kind == "ResourceQuota":
-            found += from_quota(obj)
-        elif kind == "Node":
-            on_it = not pod_nodes or mapping(obj.get("metadata")).get("name") in pod_nodes
-            found += from_node(obj, 1.0 if on_it else 0.5)
-        elif kind == "PersistentVolumeClaim":
-            found += from_claim(obj)
-        elif kind == "NetworkPolicy":
-            found += from_policy(obj, pods)
-    found += from_events(events, now, {name_of(p): pod_health(p, now) for p in pods})
+        found += _guarded(partial(_of_object, obj, now, pods, pod_nodes), skipped)
+    health = {name_of(p): weight for p in pods if (weight := _guarded_health(p, now)) is not None}
+    for event in events:
+        found += _guarded(partial(from_events, [event], now, health), skipped)
     for key, text in logs.items():
-        if isinstance(text, str) and text:
-            subject, container, weight, containers = log_subject(key, by_key, now)
-            found += [weigh_log(f, weight, containers) for f in from_log_text(subject, key, text, container)]
-    return found
+        if isinstance(key, str) and isinstance(text, str) and text:
+            found += _guarded(partial(_of_log, key, text, by_key, now), skipped)
+    return found, skipped[0]
+
+
+def _guarded_health(pod: dict[str, Any], now: float | None) -> float | None:
+    try:
+        return pod_health(pod, now)
+    except MALFORMED:
+        return None
+
+
+def _of_log(key: str, text: str, by_key: dict[str, dict[str, Any]], now: float | None) -> list[Finding]:
+    subject, container, weight, containers = log_subject(key, by_key, now)
+    return [weigh_log(f, weight, containers) for f in from_log_text(subject, key, text, container)]
+
+
+def _of_object(obj: dict[str, Any], now: float | None, pods: list[dict[str, Any]],
+               pod_nodes: set[str]) -> Iterable[Finding]:
+    kind = obj.get("kind")
+    if kind == "Pod":
+        return from_pod(obj, now)
+    if kind in {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob"}:
+        return from_controller(obj)
+    if kind == "ResourceQuota":
+        return from_quota(obj)
+    if kind == "Node":
+        on_it = not pod_nodes or mapping(obj.get("metadata")).get("name") in pod_nodes
+        return from_node(obj, 1.0 if on_it else 0.5)
+    if kind == "PersistentVolumeClaim":
+        return from_claim(obj)
+    if kind == "NetworkPolicy":
+        return from_policy(obj, pods)
+    return []
