@@ -198,7 +198,10 @@ PATTERNS: tuple[Pattern, ...] = (
        r"key not found: \"|NoSectionError|NoOptionError|ERR_INVALID_URL|Invalid URL|invalid URI|must be of type "
        r"string\. Received undefined|too many colons in address|missing port in address|invalid port|"
        r"(unable to|failed to|cannot|could not) (load|read|open) (the )?(certificate|"
-       r"private key|key ?store|trust ?store|tls|ssl)|misconfigur|not configured",
+       r"private key|key ?store|trust ?store|tls|ssl)|misconfigur|not configured|is not a valid|must be one of|"
+       r"found duplicate key|already defined|is not allowed|UnrecognizedPropertyException|Could not find or load "
+       r"main class|no main manifest attribute|cannot assign requested address|unknown time ?zone|invalid timezone|"
+       r"invalid duration",
        "a value of its configuration is missing or malformed"),
     _p("port_in_use", "config_error", "error", r"address already in use|EADDRINUSE|bind: address",
        "the port it listens on is taken"),
