@@ -121,7 +121,7 @@ def analyze(objects: list[dict[str, Any]], events: list[dict[str, Any]], logs: d
                          RECOMMENDED["unknown"], pods, hypotheses, missing=missing)
     top = ranked[0]
     second = scores[ranked[1]] if len(ranked) > 1 else 0.0
-    confidence = _confidence(scores[top], second, top, missing)
+    confidence = _confidence(scores[top], second, missing)
     hypotheses = [_hypothesis(c, scores[c], support[c]) for c in ranked]
     best = support[top][0]
     chain = _chain(support[top], findings)
@@ -156,19 +156,21 @@ def _scores(findings: list[Finding]) -> tuple[dict[str, float], dict[str, list[F
     support: dict[str, list[Finding]] = {}
     for f in findings:
         for category, strength in f.supports.items():
-            weight = f.weight * f.line * (EXPLAINED_WEIGHT if f.explained_by is not None else 1.0)
-            if category != f.category:
-                weight *= 0.8  # what a finding supports besides its main reading
+            weight = _weight(f) * (1.0 if category == f.category else 0.8)  # 0.8: what it supports besides
             remaining[category] = remaining.get(category, 1.0) * (1 - min(strength * weight, 0.99))
             support.setdefault(category, []).append(f)
     scores = {c: round(1 - r, 4) for c, r in remaining.items()}
     for category, found in support.items():
-        found.sort(key=lambda f: -(f.supports[category] * f.weight * f.line
-                                   * (EXPLAINED_WEIGHT if f.explained_by is not None else 1.0)))
+        found.sort(key=lambda f: -(f.supports[category] * _weight(f)))
     return scores, support
 
 
-def _confidence(top: float, second: float, category: str, missing: list[str]) -> float:
+def _weight(f: Finding) -> float:
+    """How much a finding counts: its subject's weight, how late in its log, less once a cause explains it."""
+    return f.weight * f.line * (EXPLAINED_WEIGHT if f.explained_by is not None else 1.0)
+
+
+def _confidence(top: float, second: float, missing: list[str]) -> float:
     margin = min(1.0, (top - second) / 0.3)
     confidence = top * (0.6 + 0.4 * margin)
     confidence *= 0.85 ** len(missing)
