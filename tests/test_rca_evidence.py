@@ -158,3 +158,15 @@ def test_malformed_evidence_is_skipped_and_said_never_a_crash():
         assert 0 <= report.confidence <= 1 and json.dumps(report.as_dict())
         said += any("malformed" in m for m in report.missing)
     assert said  # what could not be read is said, not hidden
+
+
+def test_a_crash_whose_last_error_speaks_of_configuration_is_read_as_configuration():
+    def verdict(last: str) -> str:
+        p = pod("api-7d9f8b6c5-m4n5b", "shop", [container(**crashloop(1))])
+        return analyze([p], [], {log_key(p, previous=True): f"starting api 2.4.1\nloading /etc/api/api.conf\n{last}\n"}
+                       ).category
+
+    assert verdict("FATAL: the value of option 'listen' in /etc/api/api.conf is wrong") == "config_error"
+    assert verdict("error: parameter max_workers must be a whole number") == "config_error"
+    # A program's own bug that happens to say "properties" is not configuration.
+    assert verdict("TypeError: Cannot read properties of undefined (reading 'id')") == "application_crash"

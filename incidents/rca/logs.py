@@ -31,7 +31,30 @@ CRASH_MARKS = {"go_panic", "python_traceback", "java_exception", "node_exception
 
 
 def from_log_text(subject: str, key: str, text: str, container: str = "") -> Iterator[Finding]:
-    yield from from_log(subject, key, analyze_logs(text), container)
+    analysis = analyze_logs(text)
+    yield from from_log(subject, key, analysis, container)
+    if key.endswith((":previous", "termination message")) and (line := last_words_about_config(text)):
+        yield Finding(subject, "log", bounded(f"{key}: {line}", 500), {"config_error": 0.52},
+                      f"{key}: its last error speaks of its configuration", container=container)
+
+
+_ERROR_WORD = re.compile(r"\b(error|fatal|invalid|failed|cannot|can't|unable|missing|unknown|not found|must|"
+                         r"required|not set|no such|refused)\b", re.I)
+_CONFIG_WORD = re.compile(r"\b(config(uration)?|settings?|options?|flags?|arguments?|parameters?|propert(y|ies)|"
+                          r"env(ironment)?|variables?|directives?|fields?|ya?ml|json|toml|ini|conf|url|uri|"
+                          r"secrets?|credentials?|certificates?)\b", re.I)
+# ... but not the words of a program's own bug (a JavaScript object's properties, a nil map's keys).
+_BUG_WORDS = re.compile(r"cannot read propert|is not a function|undefined is not|null ?pointer|index out of range|"
+                        r"nil map|NoneType", re.I)
+
+
+def last_words_about_config(text: str) -> str:
+    """The last error line of a terminated container, if it speaks of configuration, else ""."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()][-6:]
+    for line in reversed(lines):
+        if _ERROR_WORD.search(line):
+            return line if _CONFIG_WORD.search(line) and not _BUG_WORDS.search(line) else ""
+    return ""
 
 
 # Marks that busy, healthy servers log all day (clients closing connections): noise however often they repeat.
