@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from aiops_project.env import namespace_names, split_names
 from incidents.matching import RuleError, compile_rule, compile_silence
-from incidents.rca.engine import CATEGORIES
+from incidents.rca.conditions import validate_rca_categories
 
 
 class Severity(models.TextChoices):
@@ -232,14 +232,6 @@ class ClusterEvent(models.Model):
         }
 
 
-def validate_rca_categories(value: Any) -> None:
-    """A list of root-cause categories (see incidents.rca.engine.CATEGORIES)."""
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValidationError("a list of root-cause categories")
-    if unknown := [v for v in value if v not in CATEGORIES]:
-        raise ValidationError(f"unknown root-cause categories {', '.join(unknown)}: one of {', '.join(CATEGORIES)}")
-
-
 class Rule(models.Model):
     """Which events open an incident, notify, run an RCA or start a playbook, and how often (YAML or admin)."""
 
@@ -278,10 +270,8 @@ class Rule(models.Model):
         "remediation.Playbook", null=True, blank=True, on_delete=models.PROTECT, related_name="rules"
     )
     run_rca = models.BooleanField(default=False, help_text="Run a root-cause analysis of the incident.")
-    rca_in = models.JSONField(
-        default=list, blank=True, validators=[validate_rca_categories],
-        help_text="RCA categories: the playbook runs only when the incident's root cause is one of them (it is "
-                  "analysed before the first step); otherwise the run is skipped and the operators are told why.")
+    rca_in = models.JSONField(default=list, blank=True, validators=[validate_rca_categories], help_text=(
+        "RCA categories: the playbook runs only for these root causes (analysed before its first step)."))
     notify = models.BooleanField(
         default=False, help_text="Tell the operators when it matches: on the web console, and on the chat "
                                  "channels that are configured.")

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from incidents.models import validate_rca_categories
+from incidents.rca.conditions import validate_rca_categories
 from mcp_bridge.registry import step_problems
 
 

@@ -153,7 +153,7 @@ def test_a_rule_can_start_its_playbook_only_for_some_root_causes(tmp_path, heard
 def test_root_cause_conditions_name_known_categories():
     from django.core.exceptions import ValidationError
 
-    from incidents.models import validate_rca_categories
+    from incidents.rca.conditions import validate_rca_categories
     from remediation.definitions import StepSpec
 
     validate_rca_categories(["dependency_unreachable", "config_error"])
