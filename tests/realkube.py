@@ -14,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -82,19 +83,20 @@ class RealKube:
         """A client with the credentials of that kubeconfig (e.g. a ServiceAccount's token)."""
         return config.new_client_from_config(config_file=str(kubeconfig))
 
-    def restart_apiserver(self) -> None:
-        self.script("stop.sh", "apiserver")
-        self.script("start.sh", "apiserver")
-
     def stop_apiserver(self) -> None:
         self.script("stop.sh", "apiserver")
 
     def start_apiserver(self) -> None:
         self.script("start.sh", "apiserver")
 
-    def compact(self) -> int:
-        """Compact etcd's history up to its current revision (older resourceVersions answer 410); returns it."""
+    def compact(self, *, advance: bool = False) -> int:
+        """Compact etcd's history up to its current revision (older resourceVersions answer 410); returns it.
+
+        `advance`: write a key outside the API server's prefix first, so the compacted revision is newer
+        than any resourceVersion a client may hold (with the API server stopped, none can catch up)."""
         etcdctl = ["etcdctl", "--endpoints", f"127.0.0.1:{self.etcd_port}"]
+        if advance:
+            self._run([*etcdctl, "put", "aiops-tests/revision", str(time.time())])
         status = json.loads(self._run([*etcdctl, "endpoint", "status", "-w", "json"]))
         revision = int(status[0]["Status"]["header"]["revision"])
         self._run([*etcdctl, "compact", str(revision), "--physical"])
