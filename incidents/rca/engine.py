@@ -137,7 +137,7 @@ def _link(findings: list[Finding]) -> None:
     """Each symptom is explained by the strongest cause of the same subject (pod, or its workload)."""
     causes: dict[str, list[Finding]] = {}
     for f in findings:
-        if not f.symptom and f.strength >= EXPLAINS_FROM * f.weight and f.supports[f.category] >= EXPLAINS_FROM:
+        if not f.symptom and f.supports[f.category] >= EXPLAINS_FROM:
             causes.setdefault(f.subject, []).append(f)
     for f in findings:
         if not f.symptom:

@@ -121,6 +121,11 @@ def classify_message(text: str) -> tuple[str, float, str] | None:
     return None
 
 
+def container_statuses(status: dict[str, Any]) -> list[dict[str, Any]]:
+    """A pod status's init and regular container statuses, in that order (malformed entries as empty)."""
+    return [mapping(s) for s in [*listed(status.get("initContainerStatuses")),
+                                 *listed(status.get("containerStatuses"))]]
+
 
 def parse_time(value: Any) -> float | None:
     try:
@@ -141,8 +146,7 @@ def pod_health(pod: dict[str, Any], now: float | None = None) -> float:
     """A pod's weight: 1 when it fails, HEALTHY_WEIGHT when it runs ready without a recent restart (`now`: the
     newest mark of the incident, so that a restart an hour or more before it is history)."""
     status = mapping(pod.get("status"))
-    statuses = [mapping(s) for s in [*listed(status.get("initContainerStatuses")),
-                                     *listed(status.get("containerStatuses"))]]
+    statuses = container_statuses(status)
     containers = [mapping(s) for s in listed(status.get("containerStatuses"))]
     healthy = (status.get("phase") in {"Running", "Succeeded"} and containers
                and all(s.get("ready") or status.get("phase") == "Succeeded" for s in containers)
@@ -158,8 +162,8 @@ def newest_mark(objects: list[dict[str, Any]], events: list[dict[str, Any]]) -> 
         status = mapping(obj.get("status"))
         times += [t for c in listed(status.get("conditions"))
                   if (t := parse_time(mapping(c).get("lastTransitionTime"))) is not None]
-        for cs in [*listed(status.get("initContainerStatuses")), *listed(status.get("containerStatuses"))]:
-            for state in (mapping(mapping(cs).get("state")), mapping(mapping(cs).get("lastState"))):
+        for cs in container_statuses(status):
+            for state in (mapping(cs.get("state")), mapping(cs.get("lastState"))):
                 for detail in state.values():
                     times += [t for key in ("startedAt", "finishedAt")
                               if (t := parse_time(mapping(detail).get(key))) is not None]
@@ -170,9 +174,7 @@ def container_health(pod: dict[str, Any], container: str, now: float | None = No
     """A container's weight: HEALTHY_WEIGHT when it (or its whole pod) runs ready without a restart."""
     if pod_health(pod, now) < 1:
         return HEALTHY_WEIGHT
-    status = mapping(pod.get("status"))
-    for cs in [*listed(status.get("initContainerStatuses")), *listed(status.get("containerStatuses"))]:
-        cs = mapping(cs)
+    for cs in container_statuses(mapping(pod.get("status"))):
         if cs.get("name") == container:
             running = "running" in mapping(cs.get("state"))
             return HEALTHY_WEIGHT if running and cs.get("ready") and not _restarted_lately(cs, now) else 1.0

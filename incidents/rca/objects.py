@@ -12,6 +12,7 @@ from incidents.rca.findings import (
     Finding,
     bounded,
     classify_message,
+    container_statuses,
     listed,
     mapping,
     name_of,
@@ -38,8 +39,7 @@ def from_pod(pod: dict[str, Any], now: float | None = None) -> Iterator[Finding]
     subject, weight = name_of(pod), pod_health(pod, now)
     status = mapping(pod.get("status"))
     inits = {mapping(c).get("name") for c in listed(mapping(pod.get("spec")).get("initContainers"))}
-    for cs in [*listed(status.get("initContainerStatuses")), *listed(status.get("containerStatuses"))]:
-        cs = mapping(cs)
+    for cs in container_statuses(status):
         name = str(cs.get("name") or "")
         label = f"init container {name}" if name in inits else f"container {name}"
         for finding in _container(subject, label, pod, cs):
