@@ -26,7 +26,7 @@ FRESH = timedelta(minutes=10)  # an incident's report this recent is reused, not
 WAIT: Literal["wait"] = "wait"  # an analysis is under way: it advances the run when done
 START: Literal["start"] = "start"  # an analysis must start now (the caller enqueues `analyse_run`)
 
-_RESTART = ("restarting", {
+_RESTART = {
     "application_crash": ("fits", "a restart clears a crash that does not come back at once; if it does, roll "
                                   "back the change that introduced it"),
     "probe_failure": ("will_not_help", "restarting will likely not help: the probe is wrong, not the process"),
@@ -43,33 +43,33 @@ _RESTART = ("restarting", {
                                                    "placement rules"),
     "volume_mount_failure": ("will_not_help", "restarting will likely not help: the volume cannot be mounted"),
     "node_failure": ("partly", "a new pod may land on a healthy node; cordon the failing node first"),
-})
+}
 # What each changing tool can end, by RCA category: (fit, advice). Reading tools fit anything.
-FITS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
+FITS: dict[str, dict[str, tuple[str, str]]] = {
     "rollout_restart": _RESTART, "delete_pod": _RESTART,
-    "set_resources": ("changing resources", {
+    "set_resources": {
         "oom_killed": ("fits", "a higher memory limit ends the OOM kills, if the usage is not a leak"),
         "unschedulable_resources": ("partly", "fits if it lowers the requests; raising them makes it worse"),
         "quota_exceeded": ("partly", "fits if it brings the pods within the quota or LimitRange"),
-    }),
-    "rollout_undo": ("rolling back", {
+    },
+    "rollout_undo": {
         "application_crash": ("fits", "a rollback ends a crash the last rollout introduced"),
         "image_pull_error": ("fits", "a rollback returns to an image that could be pulled"),
         "config_error": ("partly", "fits if the last rollout changed the configuration"),
         "dependency_unreachable": ("will_not_help", "rolling back will likely not help: the dependency does not "
                                                     "answer"),
         "node_failure": ("will_not_help", "rolling back will likely not help: the node fails"),
-    }),
-    "update_image": ("changing the image", {
+    },
+    "update_image": {
         "image_pull_error": ("fits", "a correct image name or tag ends the pull errors"),
         "application_crash": ("partly", "fits if the new image fixes the crash"),
-    }),
-    "scale_deployment": ("scaling", {
+    },
+    "scale_deployment": {
         "unschedulable_resources": ("will_not_help", "scaling up will not help: no node has room for more pods"),
         "quota_exceeded": ("will_not_help", "scaling up will not help: the quota refuses the pods"),
-    }),
-    "cordon_node": ("cordoning", {"node_failure": ("fits", "no new pods land on the failing node")}),
-    "drain_node": ("draining", {"node_failure": ("fits", "its pods move to healthy nodes")}),
+    },
+    "cordon_node": {"node_failure": ("fits", "no new pods land on the failing node")},
+    "drain_node": {"node_failure": ("fits", "its pods move to healthy nodes")},
 }
 
 
@@ -128,10 +128,7 @@ def advice(tool: str, category: str | None) -> tuple[str, str]:
     """(fit, advice) of a tool against a root-cause category: fits, partly, will_not_help or unknown."""
     if category is None or category == "unknown":
         return "unknown", ""
-    _, table = FITS.get(tool, ("", {}))
-    if tool not in FITS:
-        return "unknown", ""
-    return table.get(category, ("unknown", ""))
+    return FITS.get(tool, {}).get(category, ("unknown", ""))
 
 
 def describe(step: StepRun, report: RootCauseReport | None) -> dict[str, Any]:
