@@ -130,6 +130,11 @@ def test_rca_eval_scores_the_held_part_apart_with_precision_recall_and_calibrati
     dev = re.search(r"^accuracy \(dev\): (\d+)/(\d+)$", text, re.M)
     assert held and dev and int(held.group(2)) + int(dev.group(2)) == len(list(CORPUS.glob("*/*.json")))
     assert text.rstrip().splitlines()[-1].startswith("accuracy (held):")
+    held_part = text[text.index("== held:"):]
+    assert "MISS" not in held_part and "ok  " not in held_part, "the held part is scored blind by default"
+    shown = StringIO()
+    call_command("rca_eval", str(CORPUS), "--split", "held", "--show-held", "--verbose", stdout=shown)
+    assert shown.getvalue().count("\n") > int(held.group(2)), "--show-held names every held scenario"
 
 
 def test_malformed_evidence_is_skipped_and_said_never_a_crash():
