@@ -5,13 +5,15 @@
 
 Plain Python, no Django: the bundled Kubernetes MCP server imports it (its `analyze_logs` tool), and so
 does root-cause analysis. Categories are those the RCA reports use. Evidence lines are redacted
-(passwords, tokens, credentials in URLs) before they leave this module.
+(aiops_project/redaction.py: passwords, tokens, keys, credentials in URLs) before they leave this module.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+from aiops_project.redaction import redact as redact  # re-exported: callers older than redaction.py
 
 MAX_LINES = 5000  # the tail that is read; logs are longest where they repeat themselves
 MAX_EVIDENCE = 3
@@ -220,22 +222,6 @@ PATTERNS: tuple[Pattern, ...] = (
        r"ErrImagePull|ImagePullBackOff|manifest unknown|pull access denied|repository does not exist",
        "an image could not be pulled"),
 )
-
-_REDACTIONS = (
-    (re.compile(r"(?i)\b([\w-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key)[\w-]*)"
-                r"(\s*[=:]\s*)(\"[^\"]*\"|'[^']*'|\S+)"), r"\1\2[REDACTED]"),
-    (re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://[^/\s:@]+:)[^@\s/]+@"), r"\1[REDACTED]@"),
-    (re.compile(r"(?i)\b(bearer|basic)\s+[a-z0-9._~+/=-]{8,}"), r"\1 [REDACTED]"),
-    (re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{5,}"), "[REDACTED-JWT]"),
-    (re.compile(r"\b(AKIA|ASIA)[A-Z0-9]{16}\b"), "[REDACTED-AWS-KEY]"),
-)
-
-
-def redact(text: str) -> str:
-    for regex, replacement in _REDACTIONS:
-        text = regex.sub(replacement, text)
-    return text
-
 
 @dataclass
 class LogFinding:

@@ -16,7 +16,7 @@ import structlog
 from django.conf import settings
 from django.utils import timezone
 
-from aiops_project.loganalysis import redact
+from aiops_project.redaction import redact
 from chat.messages import Reply, approval_buttons
 from chat.models import Conversation, Message
 from mcp_bridge.calls import run_tool

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from aiops_project.loganalysis import redact
+from aiops_project.redaction import redact
 
 # A healthy pod's noise (Running, Ready, never restarted) weighs this much beside a failing pod's marks.
 HEALTHY_WEIGHT = 0.35

@@ -20,7 +20,8 @@ import structlog
 from django.conf import settings
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
-from aiops_project.loganalysis import analyze_logs, redact
+from aiops_project.loganalysis import analyze_logs
+from aiops_project.redaction import redact
 from incidents.ports import playbook_names
 from incidents.rca.engine import CATEGORIES, Hypothesis, RcaReport
 from mcp_bridge.exceptions import McpBridgeError
