@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -25,7 +26,11 @@ from django.db import close_old_connections, connection
 if TYPE_CHECKING:
     import redis
 
-_CONNECT_TIMEOUT = _TIMEOUT = 2  # seconds: a probe's answer must come before the kubelet's timeout
+# A probe's answer must come before the kubelet's timeout (1 s by default) and /ready within 2 s whatever is down:
+# each check gets a second, the checks run side by side, and whatever has not answered by READY_DEADLINE is named
+# as not answering.
+_CONNECT_TIMEOUT = _TIMEOUT = 1.0
+READY_DEADLINE = 1.5
 _clients: dict[str, redis.Redis] = {}
 _clients_lock = threading.Lock()
 
@@ -43,18 +48,23 @@ def check_database() -> str | None:
 
 
 def redis_client(url: str) -> redis.Redis:
-    """The process's client for `url` (redis-py's URL forms), made once: its pool keeps the connections open."""
+    """The process's client for `url` (redis-py's URL forms), made once: its pool keeps the connections open.
+
+    Short timeouts and no retries: its callers (probes, heartbeats) answer what they see now, and a hung server
+    costs them a second, not redis-py's default retries with backoff (the pool already reconnects a connection that
+    the server closed, before using it)."""
     client = _clients.get(url)
     if client is None:
         import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
 
         with _clients_lock:
             client = _clients.get(url)
             if client is None:
-                # No retries: a probe answers what it sees now (the pool already reconnects a connection that the
-                # server closed, before using it).
                 client = redis.Redis.from_url(
-                    url, socket_connect_timeout=_CONNECT_TIMEOUT, socket_timeout=_TIMEOUT, retry=None
+                    url, socket_connect_timeout=_CONNECT_TIMEOUT, socket_timeout=_TIMEOUT,
+                    retry=Retry(NoBackoff(), 0), retry_on_error=[],
                 )
                 _clients[url] = client
     return client
@@ -88,10 +98,20 @@ def check_broker() -> str | None:
             from aiops_project.celery import app
 
             with app.connection_for_write() as conn:
-                conn.ensure_connection(max_retries=1, timeout=_TIMEOUT)
+                conn.ensure_connection(max_retries=1, timeout=int(_TIMEOUT))
     except Exception as exc:
         return f"broker unreachable at {_redacted(url)}: {exc}"
     return None
+
+
+def check_worker() -> str | None:
+    """A Celery worker beat within the last few beats (aiops_project/heartbeat.py)."""
+    from aiops_project.heartbeat import worker_failure
+
+    try:
+        return worker_failure()
+    except Exception as exc:
+        return f"no live worker known (heartbeats unreadable: {exc})"
 
 
 def _redacted(url: str) -> str:
@@ -105,6 +125,8 @@ def _redacted(url: str) -> str:
     return url
 
 
+# The checks that make /ready 503. "worker" only where READY_REQUIRES_WORKER says (checks() below): a web-only pod's
+# readiness must not follow the workers, or a worker outage would take every web pod out of its Service.
 CHECKS: dict[str, Callable[[], str | None]] = {
     "database": check_database,
     "redis": check_redis,
@@ -112,14 +134,48 @@ CHECKS: dict[str, Callable[[], str | None]] = {
 }
 
 
+def checks() -> dict[str, Callable[[], str | None]]:
+    return {**CHECKS, "worker": check_worker} if settings.READY_REQUIRES_WORKER else dict(CHECKS)
+
+
+# Threads for the checks that need no database connection of the caller's (the database check runs in the
+# caller's thread: its connection, and under the test client its transaction).
+_check_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ready-check")
+
+
 def failing_checks() -> dict[str, str]:
-    return {name: error for name, check in CHECKS.items() if (error := check()) is not None}
+    """Every check, side by side; what has not answered within READY_DEADLINE is named as not answering."""
+    deadline = time.monotonic() + READY_DEADLINE
+    pending = {name: _check_pool.submit(check) for name, check in checks().items() if check is not check_database}
+    results: dict[str, str | None] = {}
+    if "database" in checks():
+        results["database"] = CHECKS["database"]()
+    for name, future in pending.items():
+        try:
+            results[name] = future.result(timeout=max(0.0, deadline - time.monotonic()))
+        except FutureTimeout:
+            results[name] = f"no answer within {READY_DEADLINE:g}s"
+        except Exception as exc:
+            results[name] = f"check failed: {exc.__class__.__name__}: {exc}"
+    return {name: error for name, error in results.items() if error is not None}
 
 
 # What /ready shows beside the checks, filled by each app in its AppConfig.ready() (this layer imports no app):
 # name -> a function answering the app's state as JSON-able data. Informative: never a 503 by itself. State
 # only, never errors that may quote credentials, addresses or a server's output.
 READINESS_DETAILS: dict[str, Callable[[], Any]] = {}
+
+
+def _workers() -> dict[str, Any]:
+    from aiops_project.heartbeat import worker_state
+
+    try:
+        return {**worker_state(), "required": settings.READY_REQUIRES_WORKER}
+    except Exception:
+        return {"live": None, "required": settings.READY_REQUIRES_WORKER}
+
+
+READINESS_DETAILS["workers"] = _workers
 
 
 def readiness() -> tuple[dict[str, str], dict[str, Any]]:

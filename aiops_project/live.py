@@ -17,6 +17,8 @@ import structlog
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from aiops_project.circuit import Circuit
+
 CONSOLE_GROUP = "console"
 log = structlog.get_logger(__name__)
 _batch: ContextVar[list[dict[str, Any]] | None] = ContextVar("console_batch", default=None)
@@ -83,14 +85,27 @@ def merged(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return worded + changes
 
 
+# A notice waits at most this long for Redis; after a failure the notices of the next seconds are dropped at
+# once (the circuit), so a hung Redis neither piles notices up behind its timeouts nor writes a traceback each.
+SEND_TIMEOUT_SECONDS = 1.0
+_circuit = Circuit("console notices", open_seconds=5.0)
+
+
 async def _group_send(message: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
+    if not _circuit.allows():
+        return  # Redis failed moments ago: dropped (a notice is a hint to re-render; the next one will do)
     try:
-        await layer.group_send(CONSOLE_GROUP, {"type": "console.changed", **message})
-    except Exception:  # a lost notice must never undo or fail the change it reports
-        log.warning("console_broadcast_failed", topic=message.get("topic"), exc_info=True)
+        await asyncio.wait_for(layer.group_send(CONSOLE_GROUP, {"type": "console.changed", **message}),
+                               SEND_TIMEOUT_SECONDS)
+    except Exception as exc:  # a lost notice must never undo or fail the change it reports
+        _circuit.failed(exc if str(exc) else f"no answer within {SEND_TIMEOUT_SECONDS:g}s")
+        log.warning("console_broadcast_failed", topic=message.get("topic"), error=_circuit.why_open()[:300],
+                    skipping_seconds=_circuit.open_seconds)
+    else:
+        _circuit.succeeded()
 
 
 _sender = _Sender()

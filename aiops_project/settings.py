@@ -71,6 +71,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "aiops_project.middleware.PrometheusBeforeMiddleware",
     "aiops_project.middleware.RequestIdMiddleware",
+    "aiops_project.unavailable.DatabaseUnavailableMiddleware",  # a database outage answers 503 + Retry-After
     "aiops_project.middleware.ProbeHostMiddleware",  # probes and scrapes by pod IP (middleware.py)
     "aiops_project.middleware.SecurityMiddleware",
     "aiops_project.middleware.WhiteNoiseMiddleware",
@@ -113,14 +114,18 @@ except (ValueError, KeyError) as exc:
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # Several processes (web, worker, beat) share the file: WAL lets readers run beside the writer,
     # IMMEDIATE transactions take the write lock up front so two writers queue instead of
-    # failing with "database is locked" on lock upgrade, and the timeout is how long they queue.
+    # failing with "database is locked" on lock upgrade, and the timeout is how long they queue. Past it the
+    # request answers 503 with Retry-After (aiops_project/unavailable.py), before Alertmanager's own timeout
+    # (10 s by default) rather than a 500 after 30 s; normal contention queues for milliseconds
+    # (bench/outages.py measures a burst of concurrent intakes beside the worker).
     _db["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": 30,
+        "timeout": envint("AIOPS_SQLITE_BUSY_TIMEOUT_SECONDS", 5, minimum=1),
     }
-    # A file (not :memory:) so that a worker process started by a test sees the test database.
-    _db["TEST"] = {"NAME": str(VAR_DIR / "test_aiops.sqlite3")}
+    # A file (not :memory:) so that a worker process started by a test sees the test database (tests hand it
+    # connection.settings_dict["NAME"]); one per test run, so that two runs side by side never share one.
+    _db["TEST"] = {"NAME": str(VAR_DIR / f"test_aiops_{os.getpid()}.sqlite3")}
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     _db["CONN_HEALTH_CHECKS"] = True
     # Server-side parameter binding: values travel apart from the SQL, so psycopg does not quote and
@@ -158,6 +163,8 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "aiops",
+        # A hung Redis costs a cache call a second, not the default of no timeout at all.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 }
 CHANNEL_LAYERS = {
@@ -328,6 +335,13 @@ LEADER_LEASE_SECONDS = envint("AIOPS_LEADER_LEASE_SECONDS", 15, minimum=2)
 LEADER_IDENTITY = envstr("AIOPS_LEADER_IDENTITY", "")
 
 HTTP_PORT = envint("AIOPS_HTTP_PORT", 8000, minimum=1)
+# Whether /ready answers 503 while no Celery worker has beaten within the last few beats (aiops_project/heartbeat.py).
+# Off by default: where web pods are apart from the workers (Helm chart, compose), /ready is the web pods'
+# readiness, and a worker outage must not take every web pod out of its Service (alerts could not even be
+# recorded). `manage.py runstack`, one stack whose worker is part of it, turns it on. /ready always shows the
+# workers' state ("workers").
+READY_REQUIRES_WORKER = envbool("AIOPS_READY_REQUIRES_WORKER", False)
+WORKER_HEARTBEAT_KEY = "aiops:workers:heartbeat"
 METRICS_TOKEN = envstr("AIOPS_METRICS_TOKEN", "")
 
 # --- Logging: structlog JSON on stdout, stdlib logs routed through the same renderer ------------
