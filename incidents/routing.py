@@ -5,12 +5,10 @@ playbook to remediation (`incidents.ports.MATCH_HANDLERS`).
 
 from __future__ import annotations
 
-from functools import partial
-
 import structlog
-from django.db import transaction
 from django.utils import timezone
 
+from aiops_project import outbox
 from aiops_project.notices import Notice, publish
 from incidents.audit import audit
 from incidents.models import ClusterEvent, EventStatus, Incident, Rule, Signal
@@ -49,7 +47,7 @@ def route_event(event: ClusterEvent, *, rules: RuleSet | None = None) -> None:
         if rule.run_rca and incident is not None:
             from incidents import tasks
 
-            transaction.on_commit(partial(tasks.run_rca.delay, incident.pk))
+            outbox.enqueue(tasks.run_rca, incident.pk)
         if rule.playbook_id is not None and incident is not None:
             rule_matched(RuleMatch(rule, event, incident))  # remediation.triggers.remediate decides
 

@@ -10,6 +10,7 @@ import structlog
 from django.db import transaction
 from django.utils import timezone
 
+from aiops_project import outbox
 from aiops_project.live import notify_console
 from aiops_project.notices import Notice, publish
 from incidents.audit import audit
@@ -32,8 +33,9 @@ DONE = (StepRun.Status.SUCCEEDED, StepRun.Status.SKIPPED)
 
 
 def _enqueue(task: Any, *args: Any, countdown: float | None = None) -> None:
-    # After commit: a worker must never pick up an id whose row it cannot see yet.
-    transaction.on_commit(lambda: task.apply_async(args, countdown=countdown))
+    # Through the outbox, after commit: a worker never picks up an id whose row it cannot see yet, and a broker
+    # that cannot take the task now loses nothing (the outbox sends it when it answers again).
+    outbox.enqueue(task, *args, countdown=countdown)
 
 
 def budget_left(playbook: Playbook, incident: Incident) -> int | None:
@@ -455,7 +457,7 @@ def recover_stalled_steps() -> int:
     lost = PlaybookRun.objects.filter(rca_state=PlaybookRun.Rca.RUNNING,
                                       rca_requested_at__lt=now - RCA_WAIT - STALL_GRACE)
     for run_id in lost.values_list("pk", flat=True):
-        tasks.advance_run.delay(run_id)
+        _enqueue(tasks.advance_run, run_id)
         recovered += 1
     if recovered:
         log.warning("stalled_steps_recovered", count=recovered)

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from aiops_project import outbox
 from incidents import tasks as incident_tasks
 from incidents.models import AuditEntry, Incident
 from remediation.access import can_decide
@@ -73,7 +73,7 @@ def request_rca(request: HttpRequest, incident_id: int) -> HttpResponse:
     """The incident page's "Analyse root cause": queued; the report arrives on the page by itself."""
     incident = get_object_or_404(Incident, pk=incident_id)
     user_id = request.user.pk
-    transaction.on_commit(lambda: incident_tasks.run_rca.delay(incident.pk, requested_by_id=user_id, via="console"))
+    outbox.enqueue(incident_tasks.run_rca, incident.pk, requested_by_id=user_id, via="console")
     if request.headers.get("X-Requested-With") == "fetch":
         return JsonResponse({"ok": True, "message": f"Root-cause analysis of #{incident.pk} queued."})
     messages.success(request, f"Root-cause analysis of #{incident.pk} queued.")

@@ -171,8 +171,10 @@ def test_an_rca_asked_in_chat_is_queued_and_its_result_comes_back_to_that_chat(
 
     queued: list[tuple[Any, ...]] = []
     sent: list[tuple[Any, ...]] = []
-    monkeypatch.setattr(incident_tasks.run_rca, "delay", lambda *args, **kwargs: queued.append((args, kwargs)))
-    monkeypatch.setattr(chat_tasks.send_notification, "delay", lambda *args: sent.append(args))
+    monkeypatch.setattr(incident_tasks.run_rca, "apply_async",
+                        lambda args=(), kwargs=None, **options: queued.append((tuple(args), kwargs or {})))
+    monkeypatch.setattr(chat_tasks.send_notification, "apply_async",
+                        lambda args=(), kwargs=None, **options: sent.append(tuple(args)))
     alice = linked("alice", 1001)
     incident = Incident.objects.create(fingerprint="d" * 40, group_key="g", title="CrashLoopBackOff: shop/checkout",
                                        cluster=cluster, namespace="shop", object_kind="Deployment",

@@ -143,7 +143,8 @@ def test_an_approval_that_expires_says_so_in_the_channel(bot_api, settings, djan
 
     settings.TELEGRAM_NOTIFY_CHAT_ID = "-100500"
     approval = make_pending_approval(expires_in=timedelta(seconds=-1))
-    monkeypatch.setattr(tasks.send_notification, "delay", lambda *args: tasks.send_notification(*args))
+    monkeypatch.setattr(tasks.send_notification, "apply_async",
+                        lambda args=(), kwargs=None, **options: tasks.send_notification(*args))
     with django_capture_on_commit_callbacks(execute=True):
         assert expire_overdue_approvals() == 1
     [notice] = bot_api.sent("sendMessage")

@@ -70,7 +70,8 @@ def test_analyse_root_cause_is_queued_as_the_signed_in_user_and_the_timeline_say
 
     incident = Incident.objects.create(fingerprint="f" * 40, group_key="g" * 40, title="OOMKilled: shop/checkout")
     queued: list[tuple[tuple, dict]] = []
-    monkeypatch.setattr(incident_tasks.run_rca, "delay", lambda *args, **kwargs: queued.append((args, kwargs)))
+    monkeypatch.setattr(incident_tasks.run_rca, "apply_async",
+                        lambda args=(), kwargs=None, **options: queued.append((tuple(args), kwargs or {})))
     with django_capture_on_commit_callbacks(execute=True):
         answer = client.post(f"/console/incidents/{incident.pk}/rca/", HTTP_X_REQUESTED_WITH="fetch")
     assert answer.status_code == 200 and answer.json()["ok"]

@@ -39,7 +39,7 @@ def incidents(tmp_path: Path, monkeypatch, django_capture_on_commit_callbacks) -
 
     queued: list[int] = []
     monkeypatch.setattr(Task, "apply_async", lambda self, args=(), kwargs=None, **options: None)
-    monkeypatch.setattr(tasks.run_rca, "delay", queued.append)
+    monkeypatch.setattr(tasks.run_rca, "apply_async", lambda args=(), kwargs=None, **options: queued.append(args[0]))
     with simulated_cluster(tmp_path, SCENARIO) as kubeconfig:
         call_command("load_defaults")
         cluster = Cluster.objects.create(name="sim", kind=Cluster.Kind.KUBECONFIG, kubeconfig_path=str(kubeconfig))

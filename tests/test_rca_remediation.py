@@ -10,6 +10,7 @@ Tasks are called in order, as a worker would.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -66,7 +67,7 @@ def runs(tmp_path: Path, heard: list[Notice], django_capture_on_commit_callbacks
                 drive_run(run)
         # What would reach the sinks on commit (the notices; the enqueued tasks are run above, in order).
         for callback in callbacks:
-            if "deliver" in callback.__code__.co_names:
+            if not isinstance(callback, partial) and "deliver" in callback.__code__.co_names:
                 callback()
         yield found
 
@@ -138,7 +139,7 @@ def test_a_rule_can_start_its_playbook_only_for_some_root_causes(tmp_path, heard
         with django_capture_on_commit_callbacks() as callbacks:
             statuses = {name: drive_run(run) for name, run in found.items()}
     for callback in callbacks:
-        if "deliver" in callback.__code__.co_names:
+        if not isinstance(callback, partial) and "deliver" in callback.__code__.co_names:
             callback()
     # Nothing of the crashloop playbook runs for a dependency's crash, not even the LOW steps; the bug's run goes on.
     assert statuses["checkout"] == ["skipped", "skipped", "skipped"]
