@@ -12,13 +12,14 @@ nor keeps it from the other sinks.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import structlog
 from django.db import transaction
 
 from aiops_project.live import notify_console
+from aiops_project.redaction import redact
 
 log = structlog.get_logger(__name__)
 
@@ -67,6 +68,9 @@ def publish(notice: Notice) -> None:
 
 
 def deliver(notice: Notice) -> None:
+    """Hand `notice` to every sink, its text redacted: a step's result or an incident's message goes to Slack and
+    Telegram too."""
+    notice = replace(notice, text=redact(notice.text))
     for name, sink in list(_sinks.items()):
         try:
             sink(notice)

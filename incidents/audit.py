@@ -11,6 +11,7 @@ from typing import Any
 
 import structlog
 
+from aiops_project.redaction import redact, redact_data
 from incidents.models import AuditEntry, Incident
 from mcp_bridge.ports import Refusal
 
@@ -19,16 +20,17 @@ log = structlog.get_logger(__name__)
 
 def audit(action: str, *, message: str = "", actor: Any = None, actor_label: str = "system", via: str = "",
           incident: Incident | None = None, target: Any = None, **details: Any) -> AuditEntry:
+    """Record one entry; its message and details are redacted (a refused call's arguments, a tool's error)."""
     entry = AuditEntry.objects.create(
         action=action,
-        message=message,
+        message=redact(message),
         actor=actor,
         actor_label=actor_label if actor is None else actor.get_username(),
         via=via,
         incident=incident,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
-        details=details,
+        details=redact_data(details),
     )
     log.info("audit", action=action, incident_id=incident.pk if incident else None, via=via,
              target=entry.target_type, target_id=entry.target_id)

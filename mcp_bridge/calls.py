@@ -1,19 +1,23 @@
-"""The one way the product calls an MCP tool: policy, argument check, warm session, health, audit.
+"""The one way the product calls an MCP tool: policy, argument check, warm session, health, audit, redaction.
 
 Playbook steps, chat and the CLI all come through `run_tool`, so a refusal reads the same whoever asked,
-and no path can reach a MEDIUM or HIGH tool without an approval of that risk.
+and no path can reach a MEDIUM or HIGH tool without an approval of that risk. What a tool answers (its text,
+structured content and error) is redacted here, where it enters the product: a pod log holding a password
+is stored, shown, sent to chat or to a language model only as `[REDACTED]`.
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import structlog
 from django.conf import settings
 from django.utils import timezone
 
+from aiops_project.redaction import redact, redact_data
 from mcp_bridge.client import ToolResult
 from mcp_bridge.exceptions import McpBridgeError
 from mcp_bridge.manager import sessions
@@ -64,7 +68,14 @@ def run_tool(server: str, tool: str, arguments: dict[str, Any], *, caller: str, 
         except McpBridgeError:
             log.warning("mcp_tools_refresh_failed", server=stale, exc_info=True)
     log.info("mcp_tool_called", server=server, tool=tool, risk=verdict.risk, caller=caller, ok=result.ok)
-    return result
+    return redacted(result)
+
+
+def redacted(result: ToolResult) -> ToolResult:
+    """The result with every secret in its text, structured content and error replaced."""
+    return replace(result, text=redact(result.text),
+                   structured=redact_data(result.structured) if result.structured is not None else None,
+                   error=redact(result.error) if result.error else result.error)
 
 
 def coerce_arguments(schema: dict[str, Any], arguments: dict[str, Any]) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 import anyio
 import httpx2
 
+from aiops_project.redaction import redact
 from mcp_bridge.config import ServerConfig, get_server
 from mcp_bridge.exceptions import McpBridgeError, McpConfigError
 
@@ -205,7 +206,8 @@ def _stderr_tail(errlog: IO[bytes]) -> str:
 
 
 def _describe(config: ServerConfig, problem: str, errlog: IO[bytes]) -> str:
-    tail = _stderr_tail(errlog)
+    """The error of a server that cannot answer, with the end of its stderr (redacted: it is stored and shown)."""
+    tail = redact(_stderr_tail(errlog))
     return f"MCP server {config.name!r}: {problem}" + (f"; its stderr ends with:\n{tail}" if tail else "")
 
 

@@ -1,4 +1,4 @@
-"""Who may decide what: the one helper every path (console, API, Slack, Telegram) goes through."""
+"""Who may decide and see what: the one helper every path (console, API, /mcp, Slack, Telegram) goes through."""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ PERMISSION_FOR_RISK: dict[str, str] = {
     Risk.MEDIUM: "remediation.approve_medium",
     Risk.HIGH: "remediation.approve_high",
 }
+# What a step's tool answered (pod logs, descriptions, errors) is redacted, yet still more than everyone signed in
+# needs to read: Django's view permission on step runs, or a permission to decide steps, shows it.
+STEP_OUTPUT_PERMISSIONS = ("remediation.view_steprun", *PERMISSION_FOR_RISK.values())
 
 
 def decision_problem(user: Any, approval: Approval) -> str | None:
@@ -36,6 +39,13 @@ def decision_problem(user: Any, approval: Approval) -> str | None:
         return None
     where = f"cluster {cluster.name if cluster else '?'}, namespace {namespace or '?'}"
     return f"This approval ({where}) is outside your approval scope."
+
+
+def can_view_step_output(user: Any) -> bool:
+    """May `user` read what steps' tools answered (output, error, log lines)? Console pages and /mcp ask this."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return any(user.has_perm(permission) for permission in STEP_OUTPUT_PERMISSIONS)
 
 
 def can_decide(user: Any, approval: Approval) -> bool:

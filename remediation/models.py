@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from aiops_project.redaction import redact, redact_data
 from incidents.rca.conditions import validate_rca_categories
 from mcp_bridge.registry import step_problems
 
@@ -234,11 +235,12 @@ class StepRun(StepSettings):
         return bool(won)
 
     def log(self, line: str) -> None:
-        self.log_lines = [*self.log_lines, f"{timezone.now().isoformat()} {line}"]
+        self.log_lines = [*self.log_lines, f"{timezone.now().isoformat()} {redact(line)}"]
 
     def finish(self, *, ok: bool, output: str = "", error: str = "", structured: Any = None) -> None:
+        """Record the outcome; redacted again here (run_tool already did), since errors come from elsewhere too."""
         self.status = self.Status.SUCCEEDED if ok else self.Status.FAILED
-        self.output, self.error, self.structured = output, error, structured
+        self.output, self.error, self.structured = redact(output), redact(error), redact_data(structured)
         self.finished_at = timezone.now()
         self.save(update_fields=["status", "output", "error", "structured", "finished_at", "log_lines"])
 

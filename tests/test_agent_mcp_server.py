@@ -64,3 +64,65 @@ async def test_without_a_valid_token_nothing_is_read():
         forged = await client.post("/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"})
     assert anonymous.status_code == 401 and forged.status_code == 401
     assert anonymous.headers["www-authenticate"] == 'Bearer realm="mcp"'
+
+
+INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+              "params": {"protocolVersion": "2025-06-18", "capabilities": {},
+                         "clientInfo": {"name": "probe", "version": "1"}}}
+MCP_HEADERS = {"Accept": "application/json, text/event-stream"}
+
+
+async def test_a_forged_host_or_a_foreign_origin_is_refused_before_the_token_is_read():
+    """DNS rebinding: a page whose name resolves to this server sends its own Host and Origin."""
+    token = await sync_to_async(lambda: Token.objects.create(user=make_user("agent")).key)()
+    async with http(token) as client:
+        forged_host = await client.post("/mcp", json=INITIALIZE, headers={**MCP_HEADERS, "Host": "evil.example"})
+        foreign = await client.post("/mcp", json=INITIALIZE, headers={**MCP_HEADERS, "Origin": "http://evil.example"})
+        opaque = await client.post("/mcp", json=INITIALIZE, headers={**MCP_HEADERS, "Origin": "null"})
+        same = await client.post("/mcp", json=INITIALIZE, headers={**MCP_HEADERS, "Origin": "http://testserver"})
+        plain = await client.post("/mcp", json=INITIALIZE, headers=MCP_HEADERS)
+    async with http(None) as client:
+        anonymous_forged = await client.post("/mcp", json=INITIALIZE, headers={"Host": "evil.example"})
+    assert forged_host.status_code == 400 and "ALLOWED_HOSTS" in forged_host.json()["detail"]
+    assert anonymous_forged.status_code == 400  # as the REST API answers a forged Host
+    assert foreign.status_code == 403 and opaque.status_code == 403
+    assert same.status_code == 200 and plain.status_code == 200
+
+
+async def test_get_and_other_methods_answer_405_at_once():
+    token = await sync_to_async(lambda: Token.objects.create(user=make_user("agent")).key)()
+    async with http(token) as client:
+        get = await client.get("/mcp", headers={"Accept": "text/event-stream"})
+        delete = await client.delete("/mcp")
+    assert get.status_code == 405 and get.headers["allow"] == "POST"
+    assert delete.status_code == 405
+
+
+async def test_every_tool_declares_its_output_schema():
+    token = await sync_to_async(lambda: Token.objects.create(user=make_user("agent")).key)()
+    tools = {t.name: t for t in await session_call(token, "tools/list")}
+    for tool in tools.values():
+        assert tool.output_schema and tool.output_schema.get("properties"), tool.name
+    assert set(tools["list_incidents"].output_schema["properties"]) == {"incidents"}
+    assert {"events", "runs", "timeline", "title"} <= set(tools["get_incident"].output_schema["properties"])
+
+
+async def test_step_output_is_shown_only_to_a_token_whose_user_may_read_it():
+    approval = await sync_to_async(make_pending_approval)()
+
+    def finished_step() -> int:
+        step = approval.step_run
+        step.output = "checkout restarted; DATABASE_PASSWORD=mcpSeedPw1"
+        step.save(update_fields=["output"])
+        return step.run.incident_id
+
+    incident_id = await sync_to_async(finished_step)()
+    plain = await sync_to_async(lambda: Token.objects.create(user=make_user("agent")).key)()
+    reader = await sync_to_async(
+        lambda: Token.objects.create(user=make_user("reader", "remediation.view_steprun")).key)()
+    hidden = await session_call(plain, "get_incident", {"incident_id": incident_id})
+    shown = await session_call(reader, "get_incident", {"incident_id": incident_id})
+    hidden_output = hidden.structured_content["runs"][0]["steps"][0]["output"]
+    shown_output = shown.structured_content["runs"][0]["steps"][0]["output"]
+    assert "checkout restarted" not in hidden_output and "view_steprun" in hidden_output
+    assert "checkout restarted" in shown_output and "mcpSeedPw1" not in shown_output  # redacted on the way out

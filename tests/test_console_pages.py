@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def client() -> Client:
     client = Client()
-    client.force_login(make_user("oncall"))
+    client.force_login(make_user("oncall", "remediation.view_steprun"))  # may read what steps' tools answered
     return client
 
 
@@ -44,6 +44,24 @@ def test_the_incident_page_shows_events_steps_and_timeline(client):
     assert client.get(f"/console/incidents/{incident.pk}/panel/").status_code == 200
     console = client.get("/console/").content.decode()
     assert f'href="/console/incidents/{incident.pk}/"' in console and 'data-refresh="/console/panels/"' in console
+
+
+def test_step_output_is_hidden_from_a_user_without_the_permission_to_read_it():
+    event = make_event()
+    incident = Incident.objects.create(fingerprint=event.fingerprint, group_key=event.group_key, title="t")
+    run = PlaybookRun.objects.create(playbook=make_playbook("logs"), incident=incident, trigger_event=event)
+    StepRun.objects.create(run=run, order=1, name="Logs", server="kubernetes", tool="get_pod_logs", risk="LOW",
+                           status="succeeded", output="connecting to orders-db as checkout")
+    viewer = Client()
+    viewer.force_login(make_user("viewer"))
+    pages = [viewer.get(f"/console/incidents/{incident.pk}/").content.decode(),
+             viewer.get(f"/console/incidents/{incident.pk}/panel/").content.decode(),
+             viewer.get("/console/panels/").content.decode()]
+    for page in pages:
+        assert "connecting to orders-db" not in page and "Output hidden" in page
+    approver = Client()
+    approver.force_login(make_user("approver", "remediation.approve_medium"))
+    assert "connecting to orders-db" in approver.get(f"/console/incidents/{incident.pk}/").content.decode()
 
 
 def test_an_unknown_incident_is_404_and_the_page_needs_a_login(client):

@@ -9,6 +9,11 @@ the current and previous logs of every container, init containers included.
 
 What could not be read is named rather than fatal: a 403 (RBAC) or 404 on one of the optional kinds, the logs of
 a pod that restarted, or the events, lands in `unavailable` and the analysis goes on with the rest.
+
+Secrets: the logs are held as read, in memory only, for the engine: a line like "token: invalid" is evidence
+(redacting before the analysis cost 3 right answers of the corpus). They are never stored or sent as they are:
+every text the engine emits (`incidents/rca/findings.py`) and the language model's prompt
+(`incidents/rca/llm.py`) go through `aiops_project.redaction.redact`; tests/test_secret_seeds.py checks both.
 """
 
 from __future__ import annotations
