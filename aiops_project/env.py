@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import stat
+from pathlib import Path
 from typing import overload
 
 from django.core.exceptions import ImproperlyConfigured
@@ -90,3 +93,21 @@ def envnamespaces(name: str) -> list[str]:
         return namespace_names(os.environ.get(name, ""))
     except ValueError as exc:
         raise ImproperlyConfigured(f"Environment variable {name}: {exc}.") from None
+
+
+def private_dir(path: Path) -> Path:
+    """Create `path` readable by this user only (0700) and take group and other access off what it holds already.
+
+    For var/: the SQLite database (API tokens, session keys), the secret key, the admin password, logs. Files made
+    later by the processes `runstack` starts are 0600 by their umask (077); whatever else writes there is still
+    shut off by the directory's mode, and loses group/other bits at the next start. Paths this user does not own
+    (a mounted volume) are left as they are.
+    """
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for root, dirs, files in os.walk(path):
+        for name in [root, *(os.path.join(root, d) for d in dirs), *(os.path.join(root, f) for f in files)]:
+            with contextlib.suppress(OSError):  # not ours, or gone meanwhile (a socket, a temporary file)
+                mode = os.lstat(name).st_mode
+                if not stat.S_ISLNK(mode) and mode & 0o077:
+                    os.chmod(name, stat.S_IMODE(mode) & ~0o077 | (0o700 if stat.S_ISDIR(mode) else 0))
+    return path

@@ -16,11 +16,11 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from aiops_project.env import envbool, envchoice, envint, envlist, envnamespaces, envstr
+from aiops_project.env import envbool, envchoice, envint, envlist, envnamespaces, envstr, private_dir
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(envstr("AIOPS_VAR_DIR", str(BASE_DIR / "var"))).resolve()
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+# 0700, its files 0600 (aiops_project/env.py private_dir): the SQLite database holds API tokens and session keys.
+VAR_DIR = private_dir(Path(envstr("AIOPS_VAR_DIR", str(BASE_DIR / "var"))).resolve())
 
 AIOPS_ENV = envchoice("AIOPS_ENV", "local", {"local", "production"})
 PRODUCTION = AIOPS_ENV == "production"

@@ -53,6 +53,9 @@ class Command(BaseCommand):
                                  "the web process's start when there is nothing to migrate.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Every file the stack writes (the SQLite database, Redis's socket and dump, leader locks, the admin
+        # password) is this user's alone; the processes started here inherit the mask.
+        os.umask(0o077)
         self.children: list[Child] = []
         self.stopping = False
         signal.signal(signal.SIGINT, self._on_signal)
