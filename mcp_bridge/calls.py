@@ -60,7 +60,7 @@ def run_tool(server: str, tool: str, arguments: dict[str, Any], *, caller: str, 
     try:
         result = manager.call_tool(config, tool, arguments, env=env, timeout=min(timeout or limit, limit))
     finally:
-        _record_health(server)
+        record_health(server)
     for stale in manager.take_stale_tools():
         try:
             refresh_tools(stale)
@@ -100,7 +100,8 @@ def coerce_arguments(schema: dict[str, Any], arguments: dict[str, Any]) -> dict[
     return coerced
 
 
-def _record_health(server: str) -> None:
+def record_health(server: str) -> None:
+    """Write what this process last saw of `server` (up, or down with why) for /ready, the CLI and the admin."""
     health = sessions().health.get(server)
     if health is None or _recorded.get(server) == (health.state, health.error):
         return

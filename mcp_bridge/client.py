@@ -40,6 +40,23 @@ logger = logging.getLogger(__name__)
 
 _T = TypeVar("_T")
 STDERR_TAIL = 2000  # bytes of a server's stderr quoted in an error
+CLIENT_NAME = "aiops-agent"  # our clientInfo in `initialize`: servers' logs name us, not the SDK
+SDK_HTTP_ERROR = "Server returned an error response"  # the SDK's words for any HTTP error status of a POST
+# The last HTTP error status each streamable HTTP server answered ("HTTP 401 Unauthorized from <url>"): the SDK
+# turns it into a bare JSON-RPC error (-32603), so the transport's response hook keeps it for `_explain`.
+_http_failures: dict[str, str] = {}
+
+
+def client_info() -> Any:
+    from importlib.metadata import PackageNotFoundError, version
+
+    from mcp_types import Implementation
+
+    try:
+        ours = version("aiops-agent")
+    except PackageNotFoundError:
+        ours = "0"
+    return Implementation(name=CLIENT_NAME, version=ours)
 
 
 @dataclass(frozen=True)
@@ -126,7 +143,7 @@ def _run(
         with tempfile.TemporaryFile() as errlog:
             try:
                 with anyio.fail_after(timeout):
-                    async with Client(_transport(config, env, errlog, timeout)) as client:
+                    async with Client(_transport(config, env, errlog, timeout), client_info=client_info()) as client:
                         return await action(client)
             except TimeoutError as exc:
                 raise McpBridgeError(_describe(config, f"no answer within {timeout:g} s", errlog)) from exc
@@ -164,8 +181,14 @@ def _transport(
 async def _streamable_http(url: str, headers: dict[str, str], timeout: float) -> AsyncIterator[Any]:
     from mcp.client.streamable_http import streamable_http_client
 
+    async def keep_failure(response: httpx2.Response) -> None:
+        if response.status_code >= 400:
+            _http_failures[url] = f"HTTP {response.status_code} {response.reason_phrase} from {redact(url)}"
+
+    _http_failures.pop(url, None)
     async with (
-        httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(timeout)) as http,
+        httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(timeout),
+                           event_hooks={"response": [keep_failure]}) as http,
         streamable_http_client(url, http_client=http) as streams,
     ):
         yield streams
@@ -192,6 +215,10 @@ def _explain(config: ServerConfig, exc: BaseException) -> str:
         return f"cannot start {config.command!r}: {exc.strerror or exc}"
     if isinstance(exc, MCPError) and exc.code == CONNECTION_CLOSED:
         return "the server closed the connection (did it exit?)"
+    if isinstance(exc, MCPError) and exc.message == SDK_HTTP_ERROR and config.url in _http_failures:
+        failure = _http_failures.pop(config.url)
+        hint = " (check the token or headers configured for it)" if failure.startswith(("HTTP 401", "HTTP 403")) else ""
+        return failure + hint
     if isinstance(exc, MCPError):
         return f"MCP error {exc.code}: {exc.message}"
     if isinstance(exc, httpx2.HTTPError):

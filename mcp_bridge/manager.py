@@ -37,7 +37,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
-from mcp_bridge.client import ToolResult, _describe, _explain, _transport, call_on, list_on
+from mcp_bridge.client import ToolResult, _describe, _explain, _transport, call_on, client_info, list_on
 from mcp_bridge.config import ServerConfig
 from mcp_bridge.exceptions import McpBridgeError
 
@@ -80,7 +80,7 @@ class _Session:
 
         try:
             client = Client(_transport(self.config, self.env, self.errlog, self.timeout),
-                            message_handler=self._on_message)
+                            message_handler=self._on_message, client_info=client_info())
             async with client:
                 listening = asyncio.Event()
                 listener = asyncio.get_running_loop().create_task(self._listen(client, listening))

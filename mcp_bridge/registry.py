@@ -41,8 +41,13 @@ def refresh_tools(server: str) -> list[ToolInfo]:
     McpConfigError, its subclass) when the server is unknown or cannot answer."""
     from mcp_bridge.manager import sessions
 
+    from mcp_bridge.calls import record_health  # calls.py imports this module
+
     config = configured_server(server)
-    listed = sessions().list_tools(config, timeout=config.timeout_seconds or settings.MCP_CALL_TIMEOUT_SECONDS)
+    try:
+        listed = sessions().list_tools(config, timeout=config.timeout_seconds or settings.MCP_CALL_TIMEOUT_SECONDS)
+    finally:
+        record_health(server)  # a server that refuses us (HTTP 401) shows as down, with why, on /ready
     _memo[str(settings.MCP_CONFIG_FILE), server] = (time.monotonic(), listed)
     _store(server, listed)
     return [_info(server, t) for t in listed]

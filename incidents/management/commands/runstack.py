@@ -1,6 +1,7 @@
 """Start the whole stack and supervise it: embedded Redis (when no REDIS_URL), the simulated cluster, the web
 process (uvicorn) and the background process (`runbackground`: a Celery worker with beat and the watcher beside it
-as threads). Ctrl-C (or SIGTERM) stops every process cleanly.
+as threads). A process that exits is started again (aiops_project/supervisor.py); Ctrl-C (or SIGTERM) stops every
+process cleanly.
 
 The layout is compact for one machine (five processes and one warm MCP server, ~1/3 of the memory of separate
 worker, beat and watcher processes: bench/embedded_stack.py); production runs them as processes of their own
@@ -38,6 +39,15 @@ EMBEDDED_LEASE_SECONDS = 60  # the background process's leases, unless AIOPS_LEA
 class Child:
     name: str
     process: subprocess.Popen[bytes]
+    env: dict[str, str] | None = None  # what its environment adds to this process's (the supervisor restarts it so)
+
+    def plan(self) -> dict[str, Any]:
+        """What the supervisor needs to start it again: its command line and the variables added for it."""
+        argv = self.process.args
+        own = {k: v for k, v in (self.env or {}).items() if os.environ.get(k) != v}
+        return {"name": self.name, "pid": self.process.pid,
+                "argv": [str(a) for a in argv] if isinstance(argv, list) else [], "env": own,
+                "quiet": self.name == "redis"}  # embedded_redis starts it with its stdout to /dev/null
 
 
 class Command(BaseCommand):
@@ -71,7 +81,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Stack is up: http://{options['host']}:{options['port']}/console/  (Ctrl-C stops it)")
         self.stdout.flush()
         sys.stderr.flush()
-        plan = json.dumps([[child.name, child.process.pid] for child in self.children])
+        plan = json.dumps([child.plan() for child in self.children])
         supervisor = str(settings.BASE_DIR / "aiops_project" / "supervisor.py")
         os.execv(sys.executable, [sys.executable, supervisor, "runstack", plan])  # noqa: S606 (our own script)
 
@@ -81,7 +91,7 @@ class Command(BaseCommand):
     def _spawn(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
         # A session of its own: Ctrl-C reaches only this supervisor, which stops children in order.
         process = subprocess.Popen(argv, env=env or os.environ.copy(), start_new_session=True)
-        self.children.append(Child(name, process))
+        self.children.append(Child(name, process, env))
         return process
 
     def _start_all(self, options: dict[str, Any]) -> None:
@@ -125,9 +135,12 @@ class Command(BaseCommand):
         return {child.name for child in self.children}
 
     def _start_web(self, options: dict[str, Any]) -> None:
-        # It needs neither the simulated cluster nor the worker to answer /ready.
+        # It needs neither the simulated cluster nor the worker to start; its /ready answers 200 once the worker
+        # beats (this stack's worker is part of it: without one, approved steps would never run).
+        env = os.environ.copy()
+        env.setdefault("AIOPS_READY_REQUIRES_WORKER", "true")
         self._spawn("web", [sys.executable, "-m", "uvicorn", *WEB_SERVER_OPTIONS, "--host", options["host"],
-                            "--port", str(options["port"]), "aiops_project.asgi:application"])
+                            "--port", str(options["port"]), "aiops_project.asgi:application"], env=env)
 
     def _start_simcluster(self) -> None:
         if "simcluster" in self.names() or not simulated_cluster_wanted():  # not beside a real cluster
