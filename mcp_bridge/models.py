@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.db import models
 from django.utils import timezone
 
@@ -82,10 +84,28 @@ class McpServerState(models.Model):
         return f"{self.server}: {self.state}"
 
 
+# The causes /ready may name: the kind of failure, never its text (which may quote a server's stderr or URL).
+_PUBLIC_CAUSES = tuple(re.compile(p) for p in (
+    r"HTTP [1-5]\d\d(?: [A-Z][A-Za-z-]*)*",  # the reason phrase's Title Case words: "HTTP 503 Service Unavailable"
+    r"no answer within [\d.]+ s", r"command not found", r"the server closed the connection",
+    r"(?<=: )[A-Za-z]*(?:Connect|Timeout)\w*"))
+
+
+def public_cause(error: str) -> str:
+    """The kind of a server's failure, fit for /ready ("HTTP 401 Unauthorized"); "" when it is not one of those."""
+    problem = error.split("; its stderr ends with:", 1)[0]
+    return next((m.group(0) for regex in _PUBLIC_CAUSES if (m := regex.search(problem))), "")
+
+
 def server_states() -> dict[str, dict[str, str]]:
-    """Each server's state for /ready. State only: the errors (which may quote a server's stderr) are for the
-    admin, not the world."""
-    return {s.server: {"state": s.state, "since": s.changed_at.isoformat()} for s in McpServerState.objects.all()}
+    """Each server's state for /ready, and for one that is down the kind of failure ("HTTP 401 Unauthorized"): the
+    errors themselves (which may quote a server's stderr) are for the admin, not the world."""
+    states: dict[str, dict[str, str]] = {}
+    for s in McpServerState.objects.all():
+        states[s.server] = {"state": s.state, "since": s.changed_at.isoformat()}
+        if s.state == "down" and (cause := public_cause(s.error)):
+            states[s.server]["cause"] = cause
+    return states
 
 
 class McpTool(models.Model):

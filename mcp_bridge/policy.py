@@ -3,8 +3,8 @@
 A tool's risk comes from the server's `policy.risk` override in `.mcp-config.json`, else from the
 tool's MCP annotations (`readOnlyHint` → LOW, `destructiveHint` → HIGH), else HIGH: a tool that says
 nothing about itself is treated as the most dangerous. A tool is refused when the server's
-`policy.deny` names it, when `policy.allow` is set and does not, and when it reads Secrets or exports
-credentials (by its name, or a `kind`/`resource` argument naming Secrets) unless
+`policy.deny` names it, when `policy.allow` is set and does not, and when it reads Secrets, exports
+credentials or dumps its environment (by its name, or a `kind`/`resource` argument naming Secrets) unless
 `policy.allow_sensitive` names it. A MEDIUM or HIGH call runs only with an approval of at least its
 risk (`approved_risk`); every refusal is handed to `mcp_bridge.ports.record_refusal` (the incidents app
 audits it).
@@ -27,7 +27,10 @@ from mcp_bridge.exceptions import McpBridgeError
 from mcp_bridge.ports import Refusal, record_refusal
 
 RISK_RANK = {"LOW": 0, "MEDIUM": 1, "HIGH": 2}
-SENSITIVE_NAMES = ("*secret*", "*credential*", "*password*", "*kubeconfig*", "*token*")
+# Tools that read Secrets or credentials, or dump a process's environment (where credentials live: the MCP
+# "everything" reference server's `get-env`, `printenv`, `get_environment_variables`...).
+SENSITIVE_NAMES = ("*secret*", "*credential*", "*password*", "*kubeconfig*", "*token*",
+                   "*env", "*env[-_]*", "*environ*")
 SENSITIVE_KINDS = {"secret", "secrets", "v1/secrets", "serviceaccounttoken", "tokenrequest"}
 
 
@@ -120,7 +123,8 @@ def _judge(server: str, tool: str, arguments: Mapping[str, Any] | None) -> Verdi
     if policy.allow and _matches(tool, policy.allow) is None:
         return refuse(f"not in the allow list of server {server!r}")
     if is_sensitive(tool, arguments) and _matches(tool, policy.allow_sensitive) is None:
-        return refuse("it can read Secrets or export credentials; list it in policy.allow_sensitive to allow it")
+        return refuse("it can read Secrets or export credentials (or dump its environment); list it in "
+                      "policy.allow_sensitive to allow it")
     tools = server_tools(server)
     if tool not in tools:
         return Verdict(server, tool, "HIGH", False,

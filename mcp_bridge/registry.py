@@ -39,9 +39,8 @@ class ToolInfo:
 def refresh_tools(server: str) -> list[ToolInfo]:
     """Ask the server for its tools now and replace its registry rows. Raises McpBridgeError (or
     McpConfigError, its subclass) when the server is unknown or cannot answer."""
-    from mcp_bridge.manager import sessions
-
     from mcp_bridge.calls import record_health  # calls.py imports this module
+    from mcp_bridge.manager import sessions
 
     config = configured_server(server)
     try:

@@ -204,3 +204,13 @@ def test_a_verdict_stands_for_the_arguments_as_judged_not_as_changed_since():
     arguments["kind"] = "Secret"
     with pytest.raises(ValueError):
         authorize("open", "describe", arguments, caller="chat", verdict=verdict)
+
+
+@pytest.mark.parametrize(("tool", "sensitive"), [
+    ("get-env", True), ("printEnv", True), ("getenv", True), ("get_environment_variables", True),
+    ("dump-env-vars", True), ("list_secrets", True), ("get_pod_logs", False), ("list_events", False),
+    ("inventory", False), ("envoy_stats", False), ("get_deployment", False),
+])
+def test_tools_that_dump_their_environment_are_sensitive_like_secret_readers(tool, sensitive):
+    """The MCP "everything" reference server's get-env answered the whole environment as a LOW tool."""
+    assert policy.is_sensitive(tool) is sensitive
