@@ -216,7 +216,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"alert_intake": ALERT_INTAKE_RATE},
+    # DRF's JSON parser and renderer, refusing bodies nested deeper than 64 levels (400, not a RecursionError) and
+    # writing a lone surrogate quoted back in an error as its escape (aiops_project/jsonbody.py).
+    "DEFAULT_PARSER_CLASSES": ["aiops_project.jsonbody.JSONParser", "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
+    "DEFAULT_RENDERER_CLASSES": ["aiops_project.jsonbody.JSONRenderer",
+                                 "rest_framework.renderers.BrowsableAPIRenderer"],
 }
+# The alert intakes read notifications up to this size (Alertmanager sends a whole alert group at once, about
+# 500 bytes an alert); larger ones get 413. Every other request keeps Django's 2.5 MB.
+ALERT_BODY_MAX_BYTES = envint("AIOPS_ALERT_BODY_MAX_BYTES", 32 * 1024 * 1024, minimum=1024 * 1024)
 SPECTACULAR_SETTINGS = {
     "TITLE": "AIOps agent API",
     "VERSION": "0.1.0",

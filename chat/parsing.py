@@ -57,7 +57,15 @@ def parse(text: str, *, last_read: str | None = None) -> Command:
 def number(word: str) -> int | None:
     """An id as people type it: 12 or #12."""
     digits = word.lstrip("#")
-    return int(digits) if digits.isdigit() else None
+    # ASCII only: isdigit() and int() also read other scripts' digits (Arabic-Indic or fullwidth 7 is 7).
+    return int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= 18 else None
+
+
+def ascii_int(word: str) -> int:
+    """A count typed in ASCII digits; ValueError otherwise (int() takes other scripts' digits, '+7' and '7_0')."""
+    if not (word.isascii() and word.isdigit()):
+        raise ValueError(f"Not a number: {word[:20]!r}.")
+    return int(word)
 
 
 # --- /k8s verbs ------------------------------------------------------------------------------------------
@@ -97,7 +105,7 @@ def k8s_call(verb: str, words: list[str], namespace: str) -> ToolCall:
     Raises KeyError for an unknown verb, IndexError or ValueError when words are missing or not numbers.
     """
     spec = K8S_READS.get(verb) or K8S_CHANGES[verb]
-    arguments: dict[str, Any] = {name: int(words[i]) if name == "replicas" else words[i]
+    arguments: dict[str, Any] = {name: ascii_int(words[i]) if name == "replicas" else words[i]
                                  for i, name in enumerate(spec.words)}
     named = words[len(spec.words)] if spec.namespaced and len(words) > len(spec.words) else None
     if spec.namespaced:
@@ -117,7 +125,7 @@ _PLAIN = [
 ]
 _DETAILS = re.compile(r"\b(show\s+)?(more\s+)?details?\b", re.I)
 _SECURITY = [
-    (re.compile(r"\bports?\s+(?P<ports>[\d, ]+)\s+(?:on|of|at)\s+(?P<host>[\w.:-]+)", re.I), "check_open_ports"),
+    (re.compile(r"\bports?\s+(?P<ports>[0-9, ]+)\s+(?:on|of|at)\s+(?P<host>[\w.:-]+)", re.I), "check_open_ports"),
     (re.compile(r"\b(?:tls|ssl|cert(?:ificate)?)\b\D*?(?:of|for|on)?\s+(?P<host>[a-z0-9][\w.-]*\.[a-z]{2,})\b", re.I),
      "check_tls_certificate"),
     (re.compile(r"\b(?:security\s+)?headers\s+(?:of|for|on)?\s*(?P<url>https?://\S+)", re.I), "check_security_headers"),

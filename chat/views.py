@@ -38,6 +38,10 @@ def webhook(request: HttpRequest, platform: str) -> HttpResponse:
     adapter = adapter_for(platform)
     if adapter is None:
         return JsonResponse({"detail": f"{platform} is not configured on this agent."}, status=404)
-    if len(request.body) > MAX_UPDATE_BYTES:
+    try:  # checked before the body is read: past Django's own limit, reading it would answer a bare 400
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > MAX_UPDATE_BYTES or len(request.body) > MAX_UPDATE_BYTES:
         return JsonResponse({"detail": f"A request is at most {MAX_UPDATE_BYTES} bytes."}, status=413)
     return adapter.handle_webhook(request)

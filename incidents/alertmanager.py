@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -13,6 +13,7 @@ import pydantic
 import structlog
 from rest_framework import serializers
 
+from aiops_project.jsonbody import unstorable
 from aiops_project.live import batched_notices
 from incidents.models import Cluster, EventSource, EventStatus, Severity, make_fingerprint
 from incidents.transitions import Transition, read_ahead, record_transitions, workload_group_key
@@ -31,6 +32,26 @@ DEPLOYMENT_POD = re.compile(rf"^(?P<deployment>.+)-{_NAME_CHARS}{{6,10}}-{_NAME_
 # Label names that identify the Kubernetes object an alert is about, most specific first.
 OBJECT_LABELS = (("pod", "Pod"), ("deployment", "Deployment"), ("statefulset", "StatefulSet"),
                  ("daemonset", "DaemonSet"), ("job_name", "Job"), ("node", "Node"), ("service", "Service"))
+
+
+# The labels whose values are stored as a Kubernetes name (an event's namespace and object name: columns of 253
+# characters, the longest name Kubernetes allows). Checked here because SQLite would store a longer value and
+# PostgreSQL refuse it (a 500 and the whole notification lost): both databases answer the same.
+NAME_LABELS = ("namespace", *(key for key, _ in OBJECT_LABELS))
+MAX_NAME_LENGTH = 253
+# \ud800 to \udfff in a JSON text: a UTF-16 surrogate, alone not text (no database stores it).
+SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def overlong_labels(labels: dict[str, Any]) -> list[str]:
+    return [key for key in NAME_LABELS if len(labels.get(key) or "") > MAX_NAME_LENGTH]
+
+
+def may_hold_unstorable(body: bytes) -> bool:
+    """Whether a JSON text may hold a string no database stores (NUL, a lone surrogate): JSON spells both as
+    escapes, so a body without them has none, and alerts need not be encoded again to look for them. A surrogate
+    pair (an emoji written as escapes) also says yes: the caller then only checks each alert."""
+    return b"\\u0000" in body or SURROGATE_ESCAPE.search(body) is not None
 
 
 class Validator(Protocol):
@@ -67,6 +88,9 @@ class AlertmanagerAlert(pydantic.BaseModel):
     def _has_alertname(cls, labels: dict[str, str]) -> dict[str, str]:
         if not labels.get("alertname"):
             raise ValueError("labels must include a non-empty alertname.")
+        if overlong := overlong_labels(labels):
+            raise ValueError(f"labels {', '.join(overlong)} are longer than a Kubernetes name "
+                             f"({MAX_NAME_LENGTH} characters).")
         return labels
 
 
@@ -179,26 +203,26 @@ class IntakeResult:
                 "duplicates": self.received - self.recorded - len(self.rejected), "rejected": self.rejected}
 
 
-def _refuse_nul(raw: Any) -> None:
-    """PostgreSQL cannot store U+0000 in text or JSON: refuse it here, with the alert, not the whole batch."""
-    if "\\u0000" in json.dumps(raw):
-        raise serializers.ValidationError({"non_field_errors": ["NUL characters (\\u0000) cannot be stored."]})
+def _refuse_unstorable(raw: Any) -> None:
+    """Refuse what no database stores (NUL, lone surrogates) with the alert, not the whole batch."""
+    if (reason := unstorable(raw)) is not None:
+        raise serializers.ValidationError({"non_field_errors": [reason]})
 
 
-def ingest_alerts(alerts: list[Any], validator: Validator, to_transition: Any, *, may_hold_nul: bool = True,
+def ingest_alerts(alerts: list[Any], validator: Validator, to_transition: Any, *, may_hold_unstorable: bool = True,
                   key: Key | None = None) -> IntakeResult:
     """Record every valid alert; report invalid ones by index. Redelivery is a no-op.
 
-    `may_hold_nul=False`: the caller knows no string holds U+0000 (JSON spells it \\u0000, so a body without
-    that text has none), which spares encoding each alert again to look for it.
+    `may_hold_unstorable=False`: the caller knows no string holds U+0000 or a lone surrogate (see
+    `may_hold_unstorable`), which spares encoding each alert again to look for them.
     """
     result = IntakeResult(received=len(alerts))
     valid: list[tuple[dict[str, Any], dict[str, Any]]] = []
     for index, raw in enumerate(alerts):
         try:
+            if may_hold_unstorable:  # first: a validation error would quote the value, which cannot be written
+                _refuse_unstorable(raw)
             alert = validator.run_validation(raw)  # one serializer instance: fields built once
-            if may_hold_nul:
-                _refuse_nul(raw)
             valid.append((alert, raw))
         except serializers.ValidationError as exc:
             result.rejected.append({"index": index, "fingerprint": raw.get("fingerprint") if isinstance(raw, dict)
@@ -228,14 +252,27 @@ def record_valid(result: IntakeResult, valid: list[tuple[dict[str, Any], dict[st
     return _rejections_logged(result)
 
 
+REFUSALS_LOGGED = 3  # examples in the one log line of a notification's refused alerts
+
+
+def refusals_summary(rejected: list[dict[str, Any]]) -> dict[str, Any]:
+    """A notification's refused alerts for a log line: how many, how many per field, and the first few. One line
+    whatever the count (a list of each alert's errors made 34 MB of log from one request of 100,000)."""
+    fields = Counter(name for refusal in rejected if isinstance(refusal.get("errors"), dict)
+                     for name in refusal["errors"])
+    return {"rejected": len(rejected), "rejected_fields": dict(fields.most_common(10)),
+            "examples": rejected[:REFUSALS_LOGGED]}
+
+
 def _rejections_logged(result: IntakeResult) -> IntakeResult:
     if result.rejected:
-        log.warning("alerts_rejected", rejected=result.rejected)
+        log.warning("alerts_rejected", **refusals_summary(result.rejected))
     return result
 
 
-def ingest_notification(alerts: list[Any], *, may_hold_nul: bool = True) -> IntakeResult:
-    return ingest_alerts(alerts, AlertValidator(), to_transition, may_hold_nul=may_hold_nul, key=alertmanager_key)
+def ingest_notification(alerts: list[Any], *, may_hold_unstorable: bool = True) -> IntakeResult:
+    return ingest_alerts(alerts, AlertValidator(), to_transition, may_hold_unstorable=may_hold_unstorable,
+                         key=alertmanager_key)
 
 
 def ingest_generic(alerts: list[Any]) -> IntakeResult:
@@ -250,10 +287,10 @@ class GenericAlertSerializer(serializers.Serializer):
     severity = serializers.ChoiceField(choices=sorted(SEVERITIES), required=False, default="warning")
     fingerprint = serializers.CharField(max_length=128, required=False, allow_blank=True, default="")
     message = serializers.CharField(required=False, allow_blank=True, default="")
-    cluster = serializers.CharField(required=False, allow_blank=True, default="")
-    namespace = serializers.CharField(required=False, allow_blank=True, default="")
-    object_kind = serializers.CharField(required=False, allow_blank=True, default="")
-    object_name = serializers.CharField(required=False, allow_blank=True, default="")
+    cluster = serializers.CharField(max_length=63, required=False, allow_blank=True, default="")
+    namespace = serializers.CharField(max_length=MAX_NAME_LENGTH, required=False, allow_blank=True, default="")
+    object_kind = serializers.CharField(max_length=63, required=False, allow_blank=True, default="")
+    object_name = serializers.CharField(max_length=MAX_NAME_LENGTH, required=False, allow_blank=True, default="")
     labels = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False, default=dict)
     occurred_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 

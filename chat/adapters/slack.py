@@ -6,21 +6,30 @@ within its 3 seconds. Replies go out through slack_sdk's WebClient at SLACK_API_
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
+import json
 import re
+import time
+import urllib.parse
 from typing import Any
 
 import structlog
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from aiops_project.jsonbody import check_depth
 from chat.adapters.base import BaseAdapter, split_text
 from chat.messages import IncomingMessage, Reply
 
 log = structlog.get_logger(__name__)
 SECTION_LIMIT = 3000  # characters of one Block Kit section
+MAX_AGE_SECONDS = 5 * 60  # a signed request older than this is a replay (Slack's own advice, and Bolt's check)
+# Fields Slack sends as objects, which Bolt reads as such (a number there raised inside Bolt).
+OBJECT_FIELDS = ("event", "team", "user", "channel", "container", "view", "message", "state")
 
 
 class SlackAdapter(BaseAdapter):
@@ -38,10 +47,18 @@ class SlackAdapter(BaseAdapter):
         return cls(settings.SLACK_BOT_TOKEN, settings.SLACK_API_BASE_URL)
 
     def handle_webhook(self, request: HttpRequest) -> HttpResponse:
-        """Bolt checks the signature and the timestamp (5 minutes), answers url_verification, and runs the
-        listener, which acknowledges and enqueues."""
+        """The signature and the timestamp (5 minutes) are checked here, then the body's shape; Bolt checks the
+        signature again, answers url_verification, and runs the listener, which acknowledges and enqueues.
+
+        Why before Bolt: it parses the body before it checks the signature, and a malformed body or timestamp
+        raised there (a 500 with a traceback, for anyone who can reach the URL)."""
         from slack_bolt.adapter.django import SlackRequestHandler
 
+        if (refusal := signature_refusal(request, settings.SLACK_SIGNING_SECRET)) is not None:
+            return JsonResponse({"detail": refusal}, status=401)
+        if (malformed := body_refusal(request)) is not None:
+            log.info("slack_request_refused", reason=malformed)
+            return JsonResponse({"detail": malformed}, status=400)
         if request.headers.get("X-Slack-Retry-Num"):
             log.info("slack_retry", retry=request.headers.get("X-Slack-Retry-Num"),
                      reason=request.headers.get("X-Slack-Retry-Reason"))
@@ -76,6 +93,49 @@ class SlackAdapter(BaseAdapter):
                      **({"style": b.style} if b.style in {"primary", "danger"} else {})} for b in reply.buttons]})
             self.client.chat_postMessage(channel=channel, text=piece[:300], blocks=blocks,
                                          thread_ts=thread_ts or None)  # the SDK leaves a None out
+
+
+def signature_refusal(request: HttpRequest, secret: str) -> str | None:
+    """Why a request is not signed by Slack (v0 signature of the timestamp and the body bytes, timestamp within 5
+    minutes); None when it is."""
+    stamp = request.headers.get("X-Slack-Request-Timestamp", "")
+    if not (stamp.isascii() and stamp.isdigit() and len(stamp) <= 12):
+        return "Missing or malformed X-Slack-Request-Timestamp."
+    if abs(time.time() - int(stamp)) > MAX_AGE_SECONDS:
+        return "Stale X-Slack-Request-Timestamp."
+    expected = "v0=" + hmac.new(secret.encode(), b"v0:" + stamp.encode() + b":" + request.body,
+                                hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected.encode(), request.headers.get("X-Slack-Signature", "").encode()):
+        return "Invalid X-Slack-Signature."
+    return None
+
+
+def body_refusal(request: HttpRequest) -> str | None:
+    """Why a signed body is not one Bolt can read, or None: UTF-8 text, and JSON (the body, or a form's
+    `payload`) that is an object of objects where Slack sends them."""
+    try:
+        text = request.body.decode()
+    except UnicodeDecodeError:
+        return "The body is not UTF-8."
+    if request.content_type == "application/json" or text.startswith("{"):
+        document: str | None = text
+    else:
+        document = dict(urllib.parse.parse_qsl(text, keep_blank_values=True)).get("payload") if "payload" in text \
+            else None
+    if document is None:
+        return None  # a form (a slash command): fields of text
+    try:
+        check_depth(document)
+        payload = json.loads(document)
+    except ValueError as exc:
+        return f"Not JSON: {exc}"
+    if not isinstance(payload, dict):
+        return "Not a Slack payload: a JSON object."
+    wrong = [key for key in OBJECT_FIELDS if key in payload and not isinstance(payload[key], dict)]
+    if isinstance(payload.get("authorizations"), list) and not all(
+            isinstance(item, dict) for item in payload["authorizations"]):
+        wrong.append("authorizations")
+    return f"Not a Slack payload: {', '.join(wrong)} must be objects." if wrong else None
 
 
 def escape(text: str) -> str:

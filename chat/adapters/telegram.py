@@ -16,6 +16,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import MessageLimit, ParseMode
 from telegram.helpers import escape_markdown
 
+from aiops_project.jsonbody import check_depth, unstorable
 from chat.adapters.base import BaseAdapter, split_text
 from chat.messages import IncomingMessage, Reply
 
@@ -43,11 +44,14 @@ class TelegramAdapter(BaseAdapter):
         if not hmac.compare_digest(sent.encode(), settings.TELEGRAM_WEBHOOK_SECRET.encode()):
             return JsonResponse({"detail": "Wrong or missing X-Telegram-Bot-Api-Secret-Token."}, status=403)
         try:
+            check_depth(request.body)
             payload = json.loads(request.body)
-        except ValueError as exc:
+        except ValueError as exc:  # TooDeep is one
             return JsonResponse({"detail": f"Not JSON: {exc}"}, status=400)
         if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
             return JsonResponse({"detail": "Not a Telegram update: an object with an integer update_id."}, status=400)
+        if (reason := unstorable(payload)) is not None:
+            return JsonResponse({"detail": reason}, status=400)
         transaction.on_commit(lambda: tasks.handle_update.delay(self.channel_type, payload))
         return JsonResponse({"ok": True})
 

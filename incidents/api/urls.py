@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from incidents.api.bodies import alert_body_limit
 from incidents.api.views import (
     AlertmanagerWebhookView,
     ClusterEventViewSet,
@@ -10,7 +11,8 @@ from incidents.api.views import (
     refusing_first,
 )
 
-alertmanager_webhook = refusing_first(AlertmanagerWebhookView.as_view(), refuse_without_alertmanager_token)
+alertmanager_webhook = refusing_first(alert_body_limit(AlertmanagerWebhookView.as_view()),
+                                      refuse_without_alertmanager_token)
 router = SimpleRouter()
 router.trailing_slash = "/?"  # `/api/v1/approvals/7/approve` and `.../approve/` both (the constructor takes a bool)
 router.register("v1/events", ClusterEventViewSet, basename="event")
@@ -18,7 +20,7 @@ router.register("v1/incidents", IncidentViewSet, basename="incident")
 
 urlpatterns = [
     *router.urls,
-    path("v1/alerts/generic", GenericAlertsView.as_view(), name="generic-alerts"),
+    path("v1/alerts/generic", alert_body_limit(GenericAlertsView.as_view()), name="generic-alerts"),
     path("v1/alerts/alertmanager", alertmanager_webhook, name="alertmanager-webhook"),
     # Upstream's path, kept so existing Alertmanager configurations keep working.
     path("alert/webhook", alertmanager_webhook, name="alertmanager-webhook-legacy"),

@@ -32,7 +32,9 @@ from incidents.alertmanager import (
     alertmanager_key,
     ingest_generic,
     ingest_notification,
+    may_hold_unstorable,
     record_valid,
+    refusals_summary,
     to_transition,
 )
 from incidents.api.serializers import (
@@ -191,9 +193,9 @@ class AlertmanagerWebhookView(APIView):
     )
     def post(self, request: Request) -> Response:
         body = request.body  # read before request.data, which parses the same bytes
-        may_hold_nul = b"\\u0000" in body
+        unstorable = may_hold_unstorable(body)
         # The common case, in one pass; any other media type goes to DRF's parsers, which answer 415.
-        if (request.content_type == "application/json" and not may_hold_nul
+        if (request.content_type == "application/json" and not unstorable
                 and (decoded := decode_valid(body)) is not None):
             group_key, valid = decoded
             result = record_valid(IntakeResult(received=len(valid)), valid, to_transition, key=alertmanager_key)
@@ -204,8 +206,9 @@ class AlertmanagerWebhookView(APIView):
             log.warning("alertmanager_payload_refused", errors=envelope.errors)
             return Response({"detail": "Invalid Alertmanager payload.", "errors": envelope.errors},
                             status=status.HTTP_422_UNPROCESSABLE_ENTITY)
-        result = ingest_notification(envelope.validated_data["alerts"], may_hold_nul=may_hold_nul)
-        log.info("alertmanager_notification", group_key=envelope.validated_data["groupKey"], **result.as_dict())
+        result = ingest_notification(envelope.validated_data["alerts"], may_hold_unstorable=unstorable)
+        log.info("alertmanager_notification", group_key=envelope.validated_data["groupKey"][:200],
+                 received=result.received, recorded=result.recorded, **refusals_summary(result.rejected))
         code = status.HTTP_422_UNPROCESSABLE_ENTITY if result.rejected else status.HTTP_200_OK
         return Response(result.as_dict(), status=code)
 
@@ -237,13 +240,33 @@ class Pages(PageNumberPagination):
     max_page_size = 500
 
 
+ID_FILTERS = {"incident"}  # filters on an id: ASCII digits (int() also reads other scripts' digits)
+MAX_ID_DIGITS = 18  # ids are 64-bit: more digits name no row (and overflow the database's integer)
+
+
+def filter_params(params: Any, names: list[str]) -> dict[str, str]:
+    """The query parameters among `names` that are set, checked: no NUL (PostgreSQL refuses it in a query),
+    ids in ASCII digits. 400 naming the parameter otherwise."""
+    found = {name: value for name in names if (value := params.get(name))}
+    errors = {name: "NUL characters (%00) are not allowed." for name, value in found.items() if "\x00" in value}
+    errors |= {name: "Use an id: ASCII digits." for name, value in found.items() if name in ID_FILTERS
+               and name not in errors and not (value.isascii() and value.isdigit() and len(value) <= MAX_ID_DIGITS)}
+    if errors:
+        raise exceptions.ValidationError(errors)
+    return found
+
+
 def _filter(queryset: QuerySet[Any], params: Any, fields: dict[str, str]) -> QuerySet[Any]:
     """Exact-match filters from query parameters (`?status=firing&namespace=shop`); `since` on time."""
+    found = filter_params(params, [*fields, "since"])
     for param, lookup in fields.items():
-        if value := params.get(param):
-            queryset = queryset.filter(**{lookup: value})
-    if since := params.get("since"):
-        moment = parse_datetime(since)
+        if param in found:
+            queryset = queryset.filter(**{lookup: found[param]})
+    if since := found.get("since"):
+        try:
+            moment = parse_datetime(since)
+        except ValueError:  # well formed but no such moment (February 30th)
+            moment = None
         if moment is None:
             raise exceptions.ValidationError({"since": "Use an ISO 8601 date-time, e.g. 2026-11-28T10:00:00Z."})
         queryset = queryset.filter(**{f"{queryset.model.TIME_FIELD}__gte": moment})
@@ -256,6 +279,7 @@ class ClusterEventViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ClusterEventSerializer
     pagination_class = Pages
+    lookup_value_regex = "[0-9]+"  # ASCII: the integer field would read other scripts' digits
     FILTERS = {"source": "source", "status": "status", "reason": "reason", "severity": "severity",
                "cluster": "cluster__name", "namespace": "namespace", "fingerprint": "fingerprint",
                "group_key": "group_key", "incident": "incident_id"}
@@ -277,6 +301,7 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
     permission."""
 
     pagination_class = Pages
+    lookup_value_regex = "[0-9]+"  # ASCII: the integer field would read other scripts' digits
     FILTERS = {"severity": "severity", "cluster": "cluster__name", "namespace": "namespace"}
 
     def get_serializer_class(self) -> type[IncidentSerializer]:
@@ -284,7 +309,7 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Incident]:
         queryset = Incident.objects.select_related("cluster", "rule").order_by("-opened_at", "-id")
-        wanted = self.request.query_params.get("status")
+        wanted = filter_params(self.request.query_params, ["status"]).get("status")
         if wanted == "open":
             queryset = queryset.open()
         elif wanted:

@@ -12,6 +12,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from incidents.api.views import MAX_ID_DIGITS, filter_params
 from remediation.api.serializers import ApprovalSerializer, DecisionSerializer
 from remediation.models import Approval, DecisionClosed, DecisionNotAllowed
 from remediation.services import decide_approval
@@ -34,14 +35,14 @@ class ApprovalViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[Approval]:
         queryset = Approval.objects.select_related("step_run__run__playbook", "decided_by").order_by(
             "expires_at", "id")
-        if wanted := self.request.query_params.get("status"):
+        if wanted := filter_params(self.request.query_params, ["status"]).get("status"):
             queryset = queryset.filter(status=wanted)
         return queryset
 
     def get_object(self) -> Approval:
-        raw = self.kwargs[self.lookup_field]
-        if not str(raw).isdigit():
-            raise NotFound(f"Approval id must be a positive integer, not {str(raw)[:40]!r}.")
+        raw = str(self.kwargs[self.lookup_field])
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= MAX_ID_DIGITS):  # isdigit() takes other scripts' digits
+            raise NotFound(f"Approval id must be a positive integer in ASCII digits, not {raw[:40]!r}.")
         return super().get_object()
 
     @extend_schema(request=DecisionSerializer, responses=DECISION_RESPONSES)
