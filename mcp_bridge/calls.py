@@ -36,13 +36,14 @@ class ArgumentRefusal(McpBridgeError):
 
 def run_tool(server: str, tool: str, arguments: dict[str, Any], *, caller: str, approved_risk: str = "LOW",
              env: Mapping[str, str] | None = None, timeout: float | None = None, actor: Any = None,
-             incident: Any = None, verdict: Verdict | None = None) -> ToolResult:
+             incident: Any = None, verdict: Verdict | None = None, execution_key: str | None = None) -> ToolResult:
     """Call `server.tool` if the policy allows it at `approved_risk`.
 
     Raises PolicyRefusal or ArgumentRefusal (audited, nothing sent), or McpBridgeError when the server
     cannot answer; a tool that fails returns ToolResult(ok=False). `verdict`: the caller's verdict on this
     very call (`policy.judge` with these arguments) when it judged the call already to choose what to do;
-    the policy is not judged again, but a risk above `approved_risk` is refused as ever.
+    the policy is not judged again, but a risk above `approved_risk` is refused as ever. `execution_key`: the
+    same for every attempt of one action, so a tool that honours it acts once (mcp_bridge/execution.py).
     """
     verdict = authorize(server, tool, arguments, caller=caller, approved_risk=approved_risk, actor=actor,
                         incident=incident, verdict=verdict)
@@ -58,7 +59,8 @@ def run_tool(server: str, tool: str, arguments: dict[str, Any], *, caller: str, 
     limit = config.timeout_seconds or settings.MCP_CALL_TIMEOUT_SECONDS
     manager = sessions()
     try:
-        result = manager.call_tool(config, tool, arguments, env=env, timeout=min(timeout or limit, limit))
+        result = manager.call_tool(config, tool, arguments, env=env, timeout=min(timeout or limit, limit),
+                                   execution_key=execution_key)
     finally:
         record_health(server)
     for stale in manager.take_stale_tools():

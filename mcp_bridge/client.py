@@ -30,6 +30,7 @@ import httpx2
 from aiops_project.redaction import redact
 from mcp_bridge.config import ServerConfig, get_server
 from mcp_bridge.exceptions import McpBridgeError, McpConfigError
+from mcp_bridge.execution import EXECUTION_KEY, request_meta
 
 if TYPE_CHECKING:
     from mcp import Client
@@ -96,11 +97,12 @@ def list_tools(
     return _run(get_server(server, config_path), env, timeout, list_on)
 
 
-async def call_on(client: Client, tool: str, arguments: dict[str, Any]) -> ToolResult:
-    """One `tools/call` on an open session; a tool's own failure is ok=False, not an exception."""
+async def call_on(client: Client, tool: str, arguments: dict[str, Any], execution_key: str | None = None) -> ToolResult:
+    """One `tools/call` on an open session; a tool's own failure is ok=False, not an exception.
+    `execution_key`: the same for every attempt of one action (mcp_bridge/execution.py)."""
     from mcp_types import TextContent
 
-    result = await client.call_tool(tool, arguments)
+    result = await client.call_tool(tool, arguments, meta=request_meta(execution_key))  # type: ignore[arg-type]
     text = "\n".join(block.text for block in result.content if isinstance(block, TextContent))
     if result.is_error:
         text = text.removeprefix(f"Error executing tool {tool}: ")  # the Python SDK's words, before the tool's own
@@ -125,7 +127,9 @@ def _tool_dicts(tools: list[Any]) -> list[dict[str, Any]]:
             "name": t.name,
             "description": t.description or "",
             "input_schema": t.input_schema,
-            "annotations": t.annotations.model_dump(exclude_none=True) if t.annotations else {},
+            # With the annotations: whether the tool honours execution keys (its `_meta` says so).
+            "annotations": {**(t.annotations.model_dump(exclude_none=True) if t.annotations else {}),
+                            **({EXECUTION_KEY: True} if (t.meta or {}).get(EXECUTION_KEY) is True else {})},
         }
         for t in tools
     ]

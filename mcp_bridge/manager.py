@@ -170,9 +170,10 @@ class SessionManager:
     # -- public, synchronous ----------------------------------------------------------------------
 
     def call_tool(self, config: ServerConfig, tool: str, arguments: dict[str, Any], *,
-                  env: Mapping[str, str] | None = None, timeout: float = 60) -> ToolResult:
+                  env: Mapping[str, str] | None = None, timeout: float = 60,
+                  execution_key: str | None = None) -> ToolResult:
         return self._run(lambda: self._with_session(
-            config, env or {}, timeout, lambda client: call_on(client, tool, arguments)), timeout)
+            config, env or {}, timeout, lambda client: call_on(client, tool, arguments, execution_key)), timeout)
 
     def list_tools(self, config: ServerConfig, *, env: Mapping[str, str] | None = None,
                    timeout: float = 60) -> list[dict[str, Any]]:

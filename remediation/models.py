@@ -212,6 +212,8 @@ class StepRun(StepSettings):
     log_lines = models.JSONField(default=list, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True,
+                                  help_text="When a queued step is due to start (its retry backoff included).")
 
     class Meta:
         ordering = ["run", "order"]
@@ -223,6 +225,11 @@ class StepRun(StepSettings):
     @property
     def needs_approval(self) -> bool:
         return self.risk != Risk.LOW
+
+    @property
+    def execution_key(self) -> str:
+        """The same for every attempt of this step: a tool that honours it acts once however often it is called."""
+        return f"step-run-{self.pk}"
 
     def claim(self) -> bool:
         """Move QUEUED -> RUNNING; only one caller wins, so a redelivered task never runs a step twice."""

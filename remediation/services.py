@@ -22,7 +22,7 @@ from mcp_bridge.preflight import AccessDenied, AccessRefusal, access_denied
 from remediation.access import get_approval_for_decider
 from remediation.models import Approval, OnFailure, Playbook, PlaybookRun, Risk, StepRun, StepSettings
 from remediation.templating import TemplateRenderError, render_arguments
-from remediation.verdict import RCA_WAIT, START, describe, gate, verdict_line
+from remediation.verdict import START, describe, gate, verdict_line
 
 log = structlog.get_logger(__name__)
 MAX_OUTPUT_CHARS = 20_000
@@ -126,7 +126,7 @@ def request_action(*, user: Any, server: str, tool: str, arguments: dict[str, An
         audit("action.requested", actor=user, via=via, target=run, server=server, tool=tool, risk=verdict.risk,
               message=f"{user.get_username()} asked for {server}.{tool} {arguments} via {via} ({verdict.risk})")
         if verdict.risk == Risk.LOW:
-            StepRun.objects.filter(pk=step.pk).update(status=StepRun.Status.QUEUED)
+            StepRun.objects.filter(pk=step.pk).update(status=StepRun.Status.QUEUED, due_at=timezone.now())
             _enqueue(tasks.execute_step, step.pk)
         else:
             request_approval(step, run)
@@ -208,8 +208,8 @@ def _advance_run(run_id: int, tasks: Any) -> bool:
         if (decided := _await_cause(step, run, tasks)) is not None:
             return decided
         if step.risk == Risk.LOW:
-            step.status = StepRun.Status.QUEUED
-            step.save(update_fields=["status"])
+            step.status, step.due_at = StepRun.Status.QUEUED, timezone.now()
+            step.save(update_fields=["status", "due_at"])
             run.status = PlaybookRun.Status.RUNNING
             run.save(update_fields=["status"])
             _enqueue(tasks.execute_step, step.pk)
@@ -314,7 +314,7 @@ def decide_approval(*, approval_id: int, user: Any, approve: bool, via: str, rea
                       + (f": {reason}" if reason else ""))
         if approve:
             StepRun.objects.filter(pk=step.pk, status=StepRun.Status.WAITING_APPROVAL).update(
-                status=StepRun.Status.QUEUED)
+                status=StepRun.Status.QUEUED, due_at=timezone.now())
             PlaybookRun.objects.filter(pk=run.pk).update(status=PlaybookRun.Status.RUNNING)
             _enqueue(tasks.execute_step, step.pk)
         else:
@@ -358,6 +358,7 @@ def execute_step(step_run_id: int) -> None:
             step.server, step.tool, step.arguments, caller="playbook",
             approved_risk=step.risk if approved else Risk.LOW, incident=run.incident,
             env=cluster.tool_env() if cluster else None, timeout=step.timeout_seconds,
+            execution_key=step.execution_key,
         )
         ok, output, error = result.ok, result.text, result.error or ("" if result.ok else result.text)
         structured = result.structured
@@ -366,7 +367,7 @@ def execute_step(step_run_id: int) -> None:
     except McpBridgeError as exc:
         ok, output, error = False, "", str(exc)
     if not ok and not refused and step.attempts <= step.retries:
-        _retry_step(step, output, error)
+        retry_step(step, output, error)
         return
     if structured is not None and len(json.dumps(structured, default=str)) > MAX_OUTPUT_CHARS:
         structured = None  # too big to keep; the text output (truncated) says what it said
@@ -390,7 +391,7 @@ def execute_step(step_run_id: int) -> None:
     advance_run(run.pk)
 
 
-def _retry_step(step: StepRun, output: str, error: str) -> None:
+def retry_step(step: StepRun, output: str, error: str) -> None:
     """Queue the step again after its backoff (base, doubling with each attempt); the run waits for it."""
     from remediation import tasks
 
@@ -399,7 +400,7 @@ def _retry_step(step: StepRun, output: str, error: str) -> None:
     with transaction.atomic():
         StepRun.objects.filter(pk=step.pk, status=StepRun.Status.RUNNING).update(
             status=StepRun.Status.QUEUED, output=output[:MAX_OUTPUT_CHARS], error=error[:MAX_OUTPUT_CHARS],
-            log_lines=step.log_lines)
+            log_lines=step.log_lines, due_at=timezone.now() + timedelta(seconds=delay))
         audit("step.retrying", incident=step.run.incident, target=step,
               message=f"{step.name} ({step.tool}) failed (attempt {step.attempts} of {step.retries + 1}): "
                       f"{error[:300]}; retrying in {delay}s")
@@ -421,47 +422,6 @@ def verify_step(step_run_id: int) -> bool | None:
         audit("step.verified" if worked else "step.not_effective", incident=run.incident, target=step, message=text)
         notify_console("run", id=run.pk)
     return worked
-
-
-# A step still RUNNING this long past its timeout lost its worker (killed, OOM, machine gone): far beyond
-# what a live worker takes, as the MCP call itself is bounded by the timeout.
-STALL_GRACE = timedelta(seconds=60)
-
-
-def recover_stalled_steps() -> int:
-    """Resume runs whose worker died mid-step. Returns how many steps it moved on.
-
-    The redelivered task (acks_late) cannot claim a step left RUNNING, so without this the run would wait
-    forever. A step RUNNING past its timeout (plus a grace) counts as a failed attempt, "worker lost":
-    retried if it has retries left, else failed, and its run advances as on any failure.
-    """
-    from remediation import tasks
-
-    now = timezone.now()
-    recovered = 0
-    for step in StepRun.objects.filter(status=StepRun.Status.RUNNING).select_related("run__incident"):
-        if step.started_at is None or now - step.started_at < timedelta(seconds=step.timeout_seconds) + STALL_GRACE:
-            continue
-        error = f"worker lost: no outcome {step.timeout_seconds}s (+ {STALL_GRACE.seconds}s grace) after it started"
-        if step.attempts <= step.retries:
-            _retry_step(step, step.output, error)
-        else:
-            with transaction.atomic():
-                if not StepRun.objects.filter(pk=step.pk, status=StepRun.Status.RUNNING).update(
-                        status=StepRun.Status.FAILED, error=error, finished_at=now):
-                    continue  # it finished meanwhile
-                audit("step.failed", incident=step.run.incident, target=step, message=f"{step.name}: {error}")
-                _enqueue(tasks.advance_run, step.run_id)
-        recovered += 1
-    # A run whose root-cause analysis was lost (its worker died): advanced, it goes on without a verdict.
-    lost = PlaybookRun.objects.filter(rca_state=PlaybookRun.Rca.RUNNING,
-                                      rca_requested_at__lt=now - RCA_WAIT - STALL_GRACE)
-    for run_id in lost.values_list("pk", flat=True):
-        _enqueue(tasks.advance_run, run_id)
-        recovered += 1
-    if recovered:
-        log.warning("stalled_steps_recovered", count=recovered)
-    return recovered
 
 
 def expire_overdue_approvals() -> int:

@@ -6,7 +6,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from aiops_project.schedules import EXPIRE_APPROVALS_TASK, RECOVER_STEPS_TASK
-from remediation import services, verdict
+from remediation import recovery, services, verdict
 
 
 class StepTaskOptions(TypedDict):
@@ -62,4 +62,4 @@ def expire_approvals() -> None:
 
 @shared_task(name=RECOVER_STEPS_TASK, acks_late=True, ignore_result=True, expires=29)
 def recover_stalled_steps() -> None:
-    services.recover_stalled_steps()
+    recovery.recover_stalled_steps()

@@ -108,14 +108,24 @@ def test_verification_says_so_when_the_remediation_worked():
     assert AuditEntry.objects.get(action="step.verified").message.startswith("CrashLoopBackOff resolved within 5s")
 
 
-def test_a_step_whose_worker_died_is_retried_or_failed_so_the_run_never_hangs():
+def _lose_worker(step: StepRun) -> None:
+    """A worker took the step and died mid-call: RUNNING, started long ago."""
     from datetime import timedelta
 
     from django.utils import timezone
 
-    from remediation.services import recover_stalled_steps
+    assert step.claim()
+    StepRun.objects.filter(pk=step.pk).update(started_at=timezone.now() - timedelta(seconds=95))
 
-    run = run_of({**WORKS, "retries": 1, "timeout_seconds": 30}, WORKS)
+
+def test_a_lost_call_to_a_tool_safe_to_repeat_runs_again_then_fails_so_the_run_never_hangs():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from remediation.recovery import recover_stalled_steps
+
+    run = run_of({**WORKS, "retries": 0, "timeout_seconds": 30}, WORKS)  # get_current_time: read-only
     advance_run(run.pk)
     step = run.step_runs.get(order=1)
     assert step.claim()  # a worker took it ... and died
@@ -123,11 +133,56 @@ def test_a_step_whose_worker_died_is_retried_or_failed_so_the_run_never_hangs():
     StepRun.objects.filter(pk=step.pk).update(started_at=timezone.now() - timedelta(seconds=95))
     assert recover_stalled_steps() == 1
     step.refresh_from_db()
-    assert step.status == StepRun.Status.QUEUED and "worker lost" in step.error  # its one retry
-    assert step.claim()  # the retry's worker dies too
-    StepRun.objects.filter(pk=step.pk).update(started_at=timezone.now() - timedelta(seconds=95))
+    # No retries asked, yet an unknown outcome is not a failed attempt: one call more, with the same key.
+    assert step.status == StepRun.Status.QUEUED and "called again with the same execution key" in step.error
+    _lose_worker(step)  # the second worker dies too
     assert recover_stalled_steps() == 1
     step.refresh_from_db()
-    assert step.status == StepRun.Status.FAILED
+    assert step.status == StepRun.Status.FAILED and step.error.endswith("on every attempt")
     run = drive(run)
     assert run.status == PlaybookRun.Status.FAILED and statuses(run) == ["failed", "skipped"]
+
+
+def test_a_lost_call_to_a_tool_that_may_act_twice_is_never_repeated_whatever_its_retries():
+    from mcp_bridge.models import McpTool
+    from remediation.recovery import recover_stalled_steps
+
+    run = run_of({**WORKS, "retries": 3, "timeout_seconds": 30})
+    advance_run(run.pk)
+    # As a third-party server describes a tool that changes things: destructive, not idempotent, no keys.
+    McpTool.objects.filter(server="time", name="get_current_time").update(
+        annotations={"destructive_hint": True, "idempotent_hint": False})
+    step = run.step_runs.get()
+    StepRun.objects.filter(pk=step.pk).update(status="queued")
+    _lose_worker(step)
+    assert recover_stalled_steps() == 1
+    step.refresh_from_db()
+    assert step.status == StepRun.Status.FAILED and step.attempts == 1
+    assert step.error.startswith("outcome unknown") and "is not called again" in step.error
+    assert AuditEntry.objects.filter(action="step.failed", message__contains="outcome unknown").exists()
+
+
+def test_a_queued_step_whose_message_was_lost_is_sent_again_and_runs_once(django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from aiops_project.models import OutboxTask
+    from remediation.recovery import recover_stalled_steps
+
+    run = run_of(WORKS)
+    advance_run(run.pk)
+    step = run.step_runs.get()
+    assert step.status == StepRun.Status.QUEUED and step.due_at is not None
+    OutboxTask.objects.all().delete()  # the message is gone (a worker took it and died before starting it)
+    assert recover_stalled_steps() == 0  # not overdue yet
+    StepRun.objects.filter(pk=step.pk).update(due_at=timezone.now() - timedelta(seconds=61))
+    with django_capture_on_commit_callbacks(execute=False):
+        assert recover_stalled_steps() == 1
+        assert recover_stalled_steps() == 0  # sent again once per grace period, not at every sweep
+    [message] = OutboxTask.objects.all()
+    assert (message.task, message.args) == ("remediation.execute_step", [step.pk])
+    execute_step(step.pk)
+    execute_step(step.pk)  # the message the dead worker held, redelivered after all: the claim refuses it
+    step.refresh_from_db()
+    assert step.status == StepRun.Status.SUCCEEDED and step.attempts == 1

@@ -19,6 +19,7 @@ from remediation.templating import render_arguments
 from tests.helpers import eventually, free_port
 from tests.kubetools import (
     ROOT,
+    SERVER,
     TAINT,
     Tools,
     apply,
@@ -145,6 +146,33 @@ def test_rollout_restart_makes_the_controller_roll_a_new_replica_set(realkube: A
     eventually(lambda: "2" in replica_sets(apps, ns, "web"), "the controller's second ReplicaSet")
     assert tools("get_deployment", namespace=ns, name="web").structured["restarted_at"] == \
         restart.structured["restarted_at"]
+
+
+def test_a_restart_called_again_with_its_execution_key_restarts_nothing(realkube: Any, tools: Tools, core: Any,
+                                                                       apps: Any, ns: str, node: str) -> None:
+    """A worker died after the restart reached the API server; the step runs again with the same key."""
+    from mcp_bridge.execution import EXECUTION_KEY
+
+    deploy(realkube, core, ns, "web", node)
+    first = tools.manager.call_tool(SERVER, "rollout_restart", {"namespace": ns, "name": "web"}, env=tools.env,
+                                    timeout=60, execution_key="step-run-41")
+    eventually(lambda: "2" in replica_sets(apps, ns, "web"), "the restart's ReplicaSet")
+    generation = apps.read_namespaced_deployment("web", ns).metadata.generation
+
+    again = tools.manager.call_tool(SERVER, "rollout_restart", {"namespace": ns, "name": "web"}, env=tools.env,
+                                    timeout=60, execution_key="step-run-41")
+    other = tools.manager.call_tool(SERVER, "rollout_restart", {"namespace": ns, "name": "web"}, env=tools.env,
+                                    timeout=60, execution_key="step-run-42")
+
+    assert first.ok and again.ok and other.ok, (first.error, again.error, other.error)
+    assert again.structured == {**first.structured, "already_done": True}
+    assert again.text.endswith("not restarted again")
+    deployment = apps.read_namespaced_deployment("web", ns)
+    assert deployment.metadata.generation == generation + 1  # only the other step's restart changed it
+    assert deployment.spec.template.metadata.annotations[EXECUTION_KEY] == "step-run-42"
+    # tools/list says which tools honour execution keys; the bridge keeps it with their annotations.
+    listed = {t["name"]: t["annotations"] for t in tools.manager.list_tools(SERVER, env=tools.env, timeout=60)}
+    assert listed["rollout_restart"].get(EXECUTION_KEY) is True and EXECUTION_KEY not in listed["rollout_undo"]
 
 
 def test_update_image_history_and_undo_on_real_revisions(realkube: Any, tools: Tools, core: Any, apps: Any,

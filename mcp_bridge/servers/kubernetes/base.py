@@ -23,6 +23,8 @@ REQUEST_TIMEOUT = (5, 20)
 
 READ = ToolAnnotations(read_only_hint=True, open_world_hint=True)
 MUTATE = ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=False, open_world_hint=True)
+# A change that sets a value (a replica count, an image): made twice, it has no further effect.
+SET = ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=True, open_world_hint=True)
 
 Namespace = Annotated[str, Field(min_length=1, description="Kubernetes namespace")]
 Name = Annotated[str, Field(min_length=1, description="object name")]
@@ -30,6 +32,10 @@ Name = Annotated[str, Field(min_length=1, description="object name")]
 
 class NotFound(ToolError):
     """The API answered 404 for the object a tool named."""
+
+
+class Conflict(ToolError):
+    """The API answered 409: the object changed since it was read (a resourceVersion precondition failed)."""
 
 
 class Cluster:
@@ -86,7 +92,7 @@ class Cluster:
             response = method(*args, _preload_content=False, _request_timeout=REQUEST_TIMEOUT, **kwargs)
             return response.data
         except ApiException as exc:
-            error = NotFound if exc.status == 404 else ToolError
+            error = {404: NotFound, 409: Conflict}.get(exc.status, ToolError)
             raise error(api_error_message(what, exc.status, exc.body, exc.reason)) from exc
         except HTTPError as exc:
             host = self.api_client.configuration.host

@@ -8,12 +8,25 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
+from mcp.server.mcpserver import Context as Request
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult
 from pydantic import Field
 
-from mcp_bridge.servers.kubernetes.base import MUTATE, READ, Cluster, Context, Name, Namespace, compact, result
+from mcp_bridge.execution import EXECUTION_KEY, key_of
+from mcp_bridge.servers.kubernetes.base import (
+    MUTATE,
+    READ,
+    SET,
+    Cluster,
+    Conflict,
+    Context,
+    Name,
+    Namespace,
+    compact,
+    result,
+)
 from mcp_bridge.servers.kubernetes.summaries import (
     CHANGE_CAUSE,
     RESTARTED_AT,
@@ -34,6 +47,10 @@ def workload_api(cluster: Cluster, kind: str) -> tuple[Callable[..., Any], Calla
 
 def read_deployment(cluster: Cluster, namespace: str, name: str) -> dict[str, Any]:
     return cluster.json(f"deployment {namespace}/{name}", cluster.apps.read_namespaced_deployment, name, namespace)
+
+
+def template_annotations(deployment: dict[str, Any]) -> dict[str, Any]:
+    return ((((deployment.get("spec") or {}).get("template") or {}).get("metadata") or {}).get("annotations")) or {}
 
 
 def refuse_if_paused(deployment: dict[str, Any], doing: str, what: str) -> None:
@@ -162,20 +179,38 @@ def register_rollouts(mcp: MCPServer, ctx: Context) -> None:
     """rollout_restart, rollout_history, rollout_undo."""
     cluster = ctx.cluster
 
-    @mcp.tool(annotations=MUTATE)
-    def rollout_restart(namespace: Namespace, name: Name) -> CallToolResult:
-        """Restart a deployment's pods the way `kubectl rollout restart` does (refused in read-only mode)."""
+    @mcp.tool(annotations=MUTATE, meta={EXECUTION_KEY: True})
+    def rollout_restart(namespace: Namespace, name: Name, request: Request) -> CallToolResult:
+        """Restart a deployment's pods the way `kubectl rollout restart` does (refused in read-only mode).
+
+        Called again with the execution key of a restart already made, it restarts nothing and says so."""
         ctx.guard(namespace)
         ctx.refuse_if_read_only()
         what = f"deployment {namespace}/{name}"
-        refuse_if_paused(read_deployment(cluster, namespace, name), "restart", what)
-        # kubectl formats with Go's time.RFC3339; in UTC that is second precision with a Z suffix.
-        restarted_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        patch = {"spec": {"template": {"metadata": {"annotations": {RESTARTED_AT: restarted_at}}}}}
-        cluster.call(what, cluster.apps.patch_namespaced_deployment, name, namespace, patch,
-                     _content_type="application/strategic-merge-patch+json")
-        return result(f"{what} restarted ({RESTARTED_AT}={restarted_at})",
-                      {"namespace": namespace, "name": name, "restarted_at": restarted_at})
+        key = key_of(request.request_context.meta)
+        for _ in range(3):  # a conflict means someone changed the deployment between read and patch: read again
+            deployment = read_deployment(cluster, namespace, name)
+            marks = template_annotations(deployment)
+            if key and marks.get(EXECUTION_KEY) == key:
+                return result(f"{what} was already restarted by this execution ({RESTARTED_AT}="
+                              f"{marks.get(RESTARTED_AT)}); not restarted again",
+                              {"namespace": namespace, "name": name, "restarted_at": marks.get(RESTARTED_AT),
+                               "already_done": True})
+            refuse_if_paused(deployment, "restart", what)
+            # kubectl formats with Go's time.RFC3339; in UTC that is second precision with a Z suffix.
+            restarted_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            patch: dict[str, Any] = {"spec": {"template": {"metadata": {"annotations": {RESTARTED_AT: restarted_at}}}}}
+            if key:  # the key goes with the change, and the change applies only to the deployment as read
+                patch["spec"]["template"]["metadata"]["annotations"][EXECUTION_KEY] = key
+                patch["metadata"] = {"resourceVersion": (deployment.get("metadata") or {}).get("resourceVersion")}
+            try:
+                cluster.call(what, cluster.apps.patch_namespaced_deployment, name, namespace, patch,
+                             _content_type="application/strategic-merge-patch+json")
+            except Conflict:
+                continue
+            return result(f"{what} restarted ({RESTARTED_AT}={restarted_at})",
+                          {"namespace": namespace, "name": name, "restarted_at": restarted_at})
+        raise ToolError(f"{what} kept changing while it was being restarted; try again")
 
     @mcp.tool(annotations=READ)
     def rollout_history(namespace: Namespace, name: Name) -> CallToolResult:
@@ -219,7 +254,7 @@ def register_changes(mcp: MCPServer, ctx: Context) -> None:
     """scale_deployment, update_image, set_resources."""
     cluster = ctx.cluster
 
-    @mcp.tool(annotations=MUTATE)
+    @mcp.tool(annotations=SET)
     def scale_deployment(
         namespace: Namespace, name: Name, replicas: Annotated[int, Field(ge=0, le=1000)]
     ) -> CallToolResult:
@@ -233,7 +268,7 @@ def register_changes(mcp: MCPServer, ctx: Context) -> None:
         return result(f"{what} scaled from {before} to {replicas} replicas",
                       {"namespace": namespace, "name": name, "replicas_before": before, "replicas": replicas})
 
-    @mcp.tool(annotations=MUTATE)
+    @mcp.tool(annotations=SET)
     def update_image(namespace: Namespace, name: Name, container: Annotated[str, Field(min_length=1)],
                      image: Annotated[str, Field(min_length=1, pattern=r"^[^\s]+$")]) -> CallToolResult:
         """Set one container's image in a deployment, as `kubectl set image` does (refused in read-only mode)."""
