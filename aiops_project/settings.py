@@ -117,13 +117,14 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     # Several processes (web, worker, beat) share the file: WAL lets readers run beside the writer,
     # IMMEDIATE transactions take the write lock up front so two writers queue instead of
     # failing with "database is locked" on lock upgrade, and the timeout is how long they queue. Past it the
-    # request answers 503 with Retry-After (aiops_project/unavailable.py), before Alertmanager's own timeout
-    # (10 s by default) rather than a 500 after 30 s; normal contention queues for milliseconds
-    # (bench/outages.py measures a burst of concurrent intakes beside the worker).
+    # request answers 503 with Retry-After (aiops_project/unavailable.py) and changed nothing, instead of a 500
+    # after 30 s. Normal contention must fit well inside it: a burst of 8 clients posting 50 new alerts each
+    # beside the worker (bench/outages.py --burst-only, 2 busy cores) waited up to 6.3-9.0 s; with 5 s, 9 of
+    # its 200 notifications got a 503.
     _db["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": envint("AIOPS_SQLITE_BUSY_TIMEOUT_SECONDS", 5, minimum=1),
+        "timeout": envint("AIOPS_SQLITE_BUSY_TIMEOUT_SECONDS", 15, minimum=1),
     }
     # A file (not :memory:) so that a worker process started by a test sees the test database (tests hand it
     # connection.settings_dict["NAME"]); one per test run, so that two runs side by side never share one.

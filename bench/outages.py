@@ -8,14 +8,15 @@ worker with beat and the watcher, the simulated cluster). Then, one condition at
   redis stopped    SIGSTOP of the redis-server (a hung server: connections open, nothing answers), then SIGCONT
   redis killed     SIGKILL of the redis-server (connections refused), then a new one on the same socket
   sqlite locked    another connection holds the database's write lock (BEGIN IMMEDIATE) for 45 s
-  worker paused    SIGSTOP of the background process (worker, beat, watcher), then SIGCONT
+  worker paused    SIGSTOP of the background process (worker, beat, watcher), 1 s and 16 s, then SIGCONT
 
+Before the outages, a burst of concurrent intakes (normal contention, which the SQLite busy timeout must absorb)
 and in each: GET /health, GET /ready, GET /api/v1/events (token), POST of one new alert to the Alertmanager
 intake, POST /api/v1/approvals/<id>/approve (token, a fresh pending approval each time). Every request has a 60 s
 client timeout; the table gives its status (or "timeout"), seconds, and the start of its body. After the locked
 database it checks that the alert answered non-200 was not stored. Asserts nothing.
 
-Usage: .venv/bin/python bench/outages.py        (AIOPS_VAR_DIR, default /tmp/outage-var, is emptied first)
+Usage: .venv/bin/python bench/outages.py [--burst-only]   (AIOPS_VAR_DIR, default /tmp/outage-var, is emptied first)
 """
 
 from __future__ import annotations
@@ -200,9 +201,37 @@ class Bench:
                 self.rows.append((condition, name, status, seconds, text))
                 print(f"  {condition:16} {name:26} {status:>7} {seconds:7.2f} s  {text[:90]}", flush=True)
 
+    def burst(self, clients: int = 8, posts: int = 25, alerts: int = 50) -> None:
+        """Normal contention, for the SQLite busy timeout: `clients` posting notifications of `alerts` new alerts
+        at once, beside the worker, beat and watcher. Any 503 here would mean the timeout is too short."""
+        statuses: dict[str, int] = {}
+        times: list[float] = []
+        lock = threading.Lock()
+
+        def post() -> None:
+            for _ in range(posts):
+                body = notification(f"burst-{uuid.uuid4().hex[:12]}")
+                body["alerts"] = [{**body["alerts"][0], "labels": {**body["alerts"][0]["labels"],
+                                   "pod": f"burst-{uuid.uuid4().hex[:12]}"}} for _ in range(alerts)]
+                status, seconds, _ = request(f"{self.base}/api/v1/alerts/alertmanager", method="POST", body=body,
+                                             headers={"Authorization": f"Bearer {TOKEN}"})
+                with lock:
+                    statuses[status] = statuses.get(status, 0) + 1
+                    times.append(seconds)
+
+        threads = [threading.Thread(target=post) for _ in range(clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        times.sort()
+        print(f"  burst: {clients} clients x {posts} notifications of {alerts} new alerts: statuses {statuses}, "
+              f"p50 {times[len(times) // 2]:.2f} s, max {times[-1]:.2f} s", flush=True)
+
     # --- conditions ----------------------------------------------------------------------------------
     def run(self) -> None:
         self.measure("all up")
+        self.burst()
         self.redis.signal(signal.SIGSTOP)
         try:
             self.measure("redis stopped")
@@ -224,8 +253,12 @@ class Bench:
         background = self.background_pid()
         os.killpg(background, signal.SIGSTOP)
         try:
+            from aiops_project.heartbeat import STALE_SECONDS
+
             time.sleep(1)
-            self.measure("worker paused", {"GET /health", "GET /ready"})
+            self.measure("worker paused 1s", {"GET /health", "GET /ready"})
+            time.sleep(STALE_SECONDS)  # its last beat is stale now
+            self.measure(f"worker paused {STALE_SECONDS + 1:g}s", {"GET /health", "GET /ready"})
         finally:
             os.killpg(background, signal.SIGCONT)
 
@@ -309,6 +342,9 @@ def main() -> None:
     print(f"private stack: var {VAR}, redis {bench.redis.url}, web {bench.base}", flush=True)
     try:
         bench.setup()
+        if "--burst-only" in sys.argv:  # the busy timeout's measure alone (AIOPS_SQLITE_BUSY_TIMEOUT_SECONDS=...)
+            bench.burst()
+            return
         bench.run()
     finally:
         bench.stop()
