@@ -228,6 +228,8 @@ REST_FRAMEWORK = {
 # 500 bytes an alert); larger ones get 413. Every other request keeps Django's 2.5 MB.
 ALERT_BODY_MAX_BYTES = envint("AIOPS_ALERT_BODY_MAX_BYTES", 32 * 1024 * 1024, minimum=1024 * 1024)
 SPECTACULAR_SETTINGS = {
+    # The error answers every operation can give, documented once (aiops_project/openapi.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "aiops_project.openapi.error_responses"],
     "TITLE": "AIOps agent API",
     "VERSION": "0.1.0",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
@@ -235,6 +237,8 @@ SPECTACULAR_SETTINGS = {
         "EventStatusEnum": "incidents.models.EventStatus",
         "IncidentStatusEnum": "incidents.models.Incident.Status",
         "AlertStatusEnum": ["firing", "resolved"],
+        "SeverityEnum": "incidents.models.Severity",
+        "AlertSeverityEnum": "incidents.alertmanager.SEVERITY_NAMES",
     },
 }
 

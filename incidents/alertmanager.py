@@ -22,6 +22,7 @@ log = structlog.get_logger(__name__)
 
 SEVERITIES = {"critical": Severity.CRITICAL, "error": Severity.CRITICAL, "page": Severity.CRITICAL,
               "warning": Severity.WARNING, "info": Severity.INFO, "none": Severity.INFO}
+SEVERITY_NAMES = sorted(SEVERITIES)  # what an alert's severity may say
 # Label names that name a workload, as kube-state-metrics and most alert rules spell them.
 WORKLOAD_LABELS = (("deployment", "Deployment"), ("statefulset", "StatefulSet"), ("daemonset", "DaemonSet"),
                    ("cronjob", "CronJob"), ("job_name", "Job"))
@@ -284,7 +285,7 @@ class GenericAlertSerializer(serializers.Serializer):
 
     name = serializers.CharField(max_length=120)
     status = serializers.ChoiceField(choices=["firing", "resolved"])
-    severity = serializers.ChoiceField(choices=sorted(SEVERITIES), required=False, default="warning")
+    severity = serializers.ChoiceField(choices=SEVERITY_NAMES, required=False, default="warning")
     fingerprint = serializers.CharField(max_length=128, required=False, allow_blank=True, default="")
     message = serializers.CharField(required=False, allow_blank=True, default="")
     cluster = serializers.CharField(max_length=63, required=False, allow_blank=True, default="")

@@ -9,7 +9,8 @@ from incidents.models import AuditEntry, Cluster, ClusterEvent, Incident, Rule
 
 
 class ClusterEventSerializer(serializers.ModelSerializer):
-    cluster: serializers.SlugRelatedField[Cluster] = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    cluster: serializers.SlugRelatedField[Cluster] = serializers.SlugRelatedField(slug_field="name", read_only=True,
+                                                                                  allow_null=True)
 
     class Meta:
         model = ClusterEvent
@@ -25,8 +26,10 @@ class TimelineEntrySerializer(serializers.ModelSerializer):
 
 
 class IncidentSerializer(serializers.ModelSerializer):
-    cluster: serializers.SlugRelatedField[Cluster] = serializers.SlugRelatedField(slug_field="name", read_only=True)
-    rule: serializers.SlugRelatedField[Rule] = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    cluster: serializers.SlugRelatedField[Cluster] = serializers.SlugRelatedField(slug_field="name", read_only=True,
+                                                                                  allow_null=True)
+    rule: serializers.SlugRelatedField[Rule] = serializers.SlugRelatedField(slug_field="name", read_only=True,
+                                                                            allow_null=True)
 
     class Meta:
         model = Incident

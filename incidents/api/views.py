@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, status, viewsets
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.decorators import action
@@ -37,6 +37,7 @@ from incidents.alertmanager import (
     refusals_summary,
     to_transition,
 )
+from incidents.api.schema import EVENT_FILTERS, INCIDENT_FILTERS, INTAKE_RESPONSES, GenericAlertsBodySerializer
 from incidents.api.serializers import (
     ClusterEventSerializer,
     IncidentChangeSerializer,
@@ -184,13 +185,8 @@ class AlertmanagerWebhookView(APIView):
     throttle_classes = [IntakeThrottle]
     throttle_scope = "alert_intake"
 
-    @extend_schema(
-        request=EnvelopeSerializer,
-        responses={200: OpenApiResponse(description="All alerts recorded or recognised as repeats."),
-                   401: OpenApiResponse(description="Missing or wrong bearer token."),
-                   422: OpenApiResponse(description="Invalid envelope (nothing recorded) or invalid alerts "
-                                                    "(listed by index; the valid ones were recorded).")},
-    )
+    @extend_schema(request=EnvelopeSerializer, responses={
+        **INTAKE_RESPONSES, 401: OpenApiResponse(description="Missing or wrong bearer token.")})
     def post(self, request: Request) -> Response:
         body = request.body  # read before request.data, which parses the same bytes
         unstorable = may_hold_unstorable(body)
@@ -222,8 +218,7 @@ class GenericAlertsView(APIView):
     throttle_classes = [IntakeThrottle]
     throttle_scope = "alert_intake"
 
-    @extend_schema(request=None, responses={200: OpenApiResponse(description="Recorded."),
-                                            422: OpenApiResponse(description="Invalid alerts, listed by index.")})
+    @extend_schema(request=GenericAlertsBodySerializer, responses=INTAKE_RESPONSES)
     def post(self, request: Request) -> Response:
         alerts = request.data.get("alerts") if isinstance(request.data, dict) else None
         if not isinstance(alerts, list) or not alerts:
@@ -273,13 +268,28 @@ def _filter(queryset: QuerySet[Any], params: Any, fields: dict[str, str]) -> Que
     return queryset
 
 
-class ClusterEventViewSet(viewsets.ReadOnlyModelViewSet):
+class AsciiIdLookup:
+    """Objects by id in ASCII digits only: the database's integer field would take '+7', ' 7' and other scripts'
+    digits as 7, so another spelling of an id would reach the object."""
+
+    kwargs: dict[str, Any]
+    lookup_field: str
+
+    def get_object(self) -> Any:
+        raw = str(self.kwargs[self.lookup_field])
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= MAX_ID_DIGITS):
+            raise exceptions.NotFound(f"An id is a positive integer in ASCII digits, not {raw[:40]!r}.")
+        return super().get_object()  # type: ignore[misc]
+
+
+@extend_schema_view(list=extend_schema(parameters=EVENT_FILTERS))
+class ClusterEventViewSet(AsciiIdLookup, viewsets.ReadOnlyModelViewSet):
     """Events, newest first. Filters: source, status, reason, severity, cluster, namespace, fingerprint,
     group_key, incident, since."""
 
     serializer_class = ClusterEventSerializer
     pagination_class = Pages
-    lookup_value_regex = "[0-9]+"  # ASCII: the integer field would read other scripts' digits
+    lookup_value_regex = "[^/]+"  # a malformed id reaches get_object and gets a JSON 404 with a reason
     FILTERS = {"source": "source", "status": "status", "reason": "reason", "severity": "severity",
                "cluster": "cluster__name", "namespace": "namespace", "fingerprint": "fingerprint",
                "group_key": "group_key", "incident": "incident_id"}
@@ -293,7 +303,8 @@ CHANGE_RESPONSES = {200: IncidentSerializer, 403: OpenApiResponse(description="N
                     409: OpenApiResponse(description="Not in a state this change applies to.")}
 
 
-class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(list=extend_schema(parameters=INCIDENT_FILTERS))
+class IncidentViewSet(AsciiIdLookup, viewsets.ReadOnlyModelViewSet):
     """Incidents, newest first. Filters: status (open = not resolved), severity, cluster, namespace, since.
 
     POST .../acknowledge (someone is on it) and .../close (resolved by a person, with a reason) change one
@@ -301,7 +312,7 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
     permission."""
 
     pagination_class = Pages
-    lookup_value_regex = "[0-9]+"  # ASCII: the integer field would read other scripts' digits
+    lookup_value_regex = "[^/]+"  # a malformed id reaches get_object and gets a JSON 404 with a reason
     FILTERS = {"severity": "severity", "cluster": "cluster__name", "namespace": "namespace"}
 
     def get_serializer_class(self) -> type[IncidentSerializer]:

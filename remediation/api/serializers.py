@@ -19,10 +19,10 @@ class ApprovalSerializer(serializers.ModelSerializer):
     tool = serializers.CharField(source="step_run.tool", read_only=True)
     arguments = serializers.JSONField(source="step_run.arguments", read_only=True)
     risk = serializers.CharField(source="step_run.risk", read_only=True)
-    decided_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username",
-                                                                                  read_only=True)
-    first_approved_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username",
-                                                                                         read_only=True)
+    decided_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True)
+    first_approved_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True)
     may_decide = serializers.SerializerMethodField()
     verdict = serializers.JSONField(read_only=True, help_text=(
         "The incident's root cause when the approval was asked, and whether the step fits it: category, "

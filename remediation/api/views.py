@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from incidents.api.views import MAX_ID_DIGITS, filter_params
+from incidents.api.views import AsciiIdLookup, filter_params
 from remediation.api.serializers import ApprovalSerializer, DecisionSerializer
 from remediation.models import Approval, DecisionClosed, DecisionNotAllowed
 from remediation.services import decide_approval
@@ -26,7 +26,9 @@ DECISION_RESPONSES = {
 }
 
 
-class ApprovalViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter(
+    "status", OpenApiTypes.STR, description="pending, approved, rejected or expired. No NUL characters.")]))
+class ApprovalViewSet(AsciiIdLookup, viewsets.ReadOnlyModelViewSet):
     """Approvals, pending first by expiry. Filter: `status` (pending, approved, rejected, expired)."""
 
     serializer_class = ApprovalSerializer
@@ -38,12 +40,6 @@ class ApprovalViewSet(viewsets.ReadOnlyModelViewSet):
         if wanted := filter_params(self.request.query_params, ["status"]).get("status"):
             queryset = queryset.filter(status=wanted)
         return queryset
-
-    def get_object(self) -> Approval:
-        raw = str(self.kwargs[self.lookup_field])
-        if not (raw.isascii() and raw.isdigit() and len(raw) <= MAX_ID_DIGITS):  # isdigit() takes other scripts' digits
-            raise NotFound(f"Approval id must be a positive integer in ASCII digits, not {raw[:40]!r}.")
-        return super().get_object()
 
     @extend_schema(request=DecisionSerializer, responses=DECISION_RESPONSES)
     @action(detail=True, methods=["post"])
