@@ -189,7 +189,7 @@ CELERY_TASK_ROUTES = {"incidents.*": {"queue": "detection"}, "remediation.*": {"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Bounded waits on Redis: a send that cannot reach it fails within seconds (the outbox keeps the task) instead
 # of hanging a request for as long as the TCP stack waits; the worker reconnects on its own.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 2}
 # django-celery-beat's DatabaseScheduler, sending only while it leads the "beat" lease (aiops_project/beat.py).
 CELERY_BEAT_SCHEDULER = "aiops_project.beat:LeaderDatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
@@ -300,6 +300,9 @@ SLACK_BOT_TOKEN = envstr("SLACK_BOT_TOKEN", "")
 SLACK_SIGNING_SECRET = envstr("SLACK_SIGNING_SECRET", "")
 SLACK_API_BASE_URL = envstr("SLACK_API_BASE_URL", "https://slack.com/api/")
 # Where notifications go (incidents a rule notifies about, approval requests, step results, expiries).
+# How long past its timeout a running step counts as lost with its worker, and past its due time a queued step
+# as lost with its message, before the sweep (every 30 s) acts (remediation/recovery.py).
+STEP_LOST_GRACE_SECONDS = envint("AIOPS_STEP_LOST_GRACE_SECONDS", 60, minimum=1)
 SLACK_NOTIFY_CHANNEL = envstr("SLACK_NOTIFY_CHANNEL", "")
 TELEGRAM_NOTIFY_CHAT_ID = envstr("TELEGRAM_NOTIFY_CHAT_ID", "")
 TELEGRAM_BOT_TOKEN = envstr("TELEGRAM_BOT_TOKEN", "")

@@ -17,6 +17,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import structlog
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -30,22 +31,21 @@ from remediation.services import retry_step
 from remediation.verdict import RCA_WAIT
 
 log = structlog.get_logger(__name__)
-# A step still RUNNING this long past its timeout lost its worker (killed, OOM, machine gone): far beyond
-# what a live worker takes, as the MCP call itself is bounded by the timeout.
-STALL_GRACE = timedelta(seconds=60)
-# A step QUEUED this long past its due time was not picked up: its message is lost or held by a dead worker.
-QUEUE_GRACE = timedelta(seconds=60)
 
 
 def recover_stalled_steps() -> int:
     """Resume what a lost worker or message left behind. Returns how many steps and runs it moved on."""
     now = timezone.now()
-    recovered = _send_lost_messages(now) + _settle_lost_attempts(now)
+    # A step still RUNNING this long past its timeout lost its worker (killed, OOM, machine gone): far beyond what
+    # a live worker takes, as the MCP call itself is bounded by the timeout. One QUEUED this long past its due time
+    # was not picked up: its message is lost, or held by a dead worker.
+    grace = timedelta(seconds=settings.STEP_LOST_GRACE_SECONDS)
+    recovered = _send_lost_messages(now, grace) + _settle_lost_attempts(now, grace)
     # A run whose root-cause analysis was lost (its worker died): advanced, it goes on without a verdict.
     from remediation import tasks
 
     lost = PlaybookRun.objects.filter(rca_state=PlaybookRun.Rca.RUNNING,
-                                      rca_requested_at__lt=now - RCA_WAIT - STALL_GRACE)
+                                      rca_requested_at__lt=now - RCA_WAIT - grace)
     for run_id in lost.values_list("pk", flat=True):
         outbox.enqueue(tasks.advance_run, run_id)
         recovered += 1
@@ -63,11 +63,11 @@ def repeatable(step: StepRun) -> bool:
     return bool(hints.get("read_only_hint") or hints.get("idempotent_hint") or hints.get(EXECUTION_KEY_ANNOTATION))
 
 
-def _send_lost_messages(now: datetime) -> int:
+def _send_lost_messages(now: datetime, grace: timedelta) -> int:
     from remediation import tasks
 
     sent = 0
-    overdue = StepRun.objects.filter(Q(due_at__lt=now - QUEUE_GRACE) | Q(due_at__isnull=True),
+    overdue = StepRun.objects.filter(Q(due_at__lt=now - grace) | Q(due_at__isnull=True),
                                      status=StepRun.Status.QUEUED)
     for step in overdue.only("pk", "due_at"):
         with transaction.atomic():
@@ -80,14 +80,14 @@ def _send_lost_messages(now: datetime) -> int:
     return sent
 
 
-def _settle_lost_attempts(now: datetime) -> int:
+def _settle_lost_attempts(now: datetime, grace: timedelta) -> int:
     from remediation import tasks
 
     settled = 0
     for step in StepRun.objects.filter(status=StepRun.Status.RUNNING).select_related("run__incident"):
-        if step.started_at is None or now - step.started_at < timedelta(seconds=step.timeout_seconds) + STALL_GRACE:
+        if step.started_at is None or now - step.started_at < timedelta(seconds=step.timeout_seconds) + grace:
             continue
-        lost = f"worker lost: no outcome {step.timeout_seconds}s (+ {STALL_GRACE.seconds}s grace) after it started"
+        lost = f"worker lost: no outcome {step.timeout_seconds}s (+ {grace.seconds}s grace) after it started"
         safe = repeatable(step)
         # An unknown outcome is not a failed attempt: a tool safe to repeat gets one call more than its retries.
         if safe and step.attempts <= step.retries + 1:

@@ -66,14 +66,15 @@ def make_pending_approval(risk: str = Risk.MEDIUM, expires_in: timedelta = timed
     return Approval.objects.create(step_run=step, expires_at=timezone.now() + expires_in)
 
 
-def make_run(*steps: dict[str, Any], server: str | None = None) -> PlaybookRun:
-    """A started run of a new playbook with these steps, for a firing event and its incident."""
+def make_run(*steps: dict[str, Any], server: str | None = None, name: str = "p") -> PlaybookRun:
+    """A started run of a new playbook with these steps, for a firing event and its incident (`name`: the
+    playbook's, and the workload's if not "p", so that one database can hold several)."""
     from incidents.models import EventStatus, Signal
     from remediation.services import start_playbook
 
-    playbook = make_playbook("p", steps=[{"name": f"step {i}", **({"server": server} if server else {}), **step}
-                                         for i, step in enumerate(steps, start=1)])
-    event = make_event()
+    playbook = make_playbook(name, steps=[{"name": f"step {i}", **({"server": server} if server else {}), **step}
+                                          for i, step in enumerate(steps, start=1)])
+    event = make_event(**({} if name == "p" else {"object_name": f"{name}-abc"}))
     Signal.objects.create(fingerprint=event.fingerprint, group_key=event.group_key, source=event.source,
                           status=EventStatus.FIRING)
     incident = Incident.objects.create(fingerprint=event.fingerprint, group_key=event.group_key, title="t")

@@ -89,10 +89,11 @@ def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float) -> No
 
 
 @contextmanager
-def running_stack(tmp: Path, migrated_sqlite: Callable[[Path], Path] | None = None,
+def running_stack(tmp: Path, migrated_sqlite: Callable[[Path], Path] | None = None, *, own_redis: bool = False,
                   **extra_env: str) -> Iterator[Stack]:
     """`manage.py bootstrap`, then `manage.py runstack` until the block ends. With `migrated_sqlite` (the conftest
-    fixture) the SQLite database starts migrated, for a test whose subject is not the first migration."""
+    fixture) the SQLite database starts migrated, for a test whose subject is not the first migration. `own_redis`:
+    the stack's embedded Redis even where the tests use a server (a test that stops it)."""
     var_dir = tmp / "var"
     port = free_port()
     with _database_url(tmp) as database_url:
@@ -110,7 +111,7 @@ def running_stack(tmp: Path, migrated_sqlite: Callable[[Path], Path] | None = No
             env["DATABASE_URL"] = database_url
         elif migrated_sqlite is not None:
             migrated_sqlite(var_dir / "aiops.sqlite3")  # where settings put it under AIOPS_VAR_DIR
-        if redis_url := _redis_url():
+        if not own_redis and (redis_url := _redis_url()):
             env["REDIS_URL"] = redis_url
         stack = Stack(f"http://127.0.0.1:{port}", env, var_dir, tmp / "stack.log", None, 0.0)  # type: ignore[arg-type]
         stack.manage("bootstrap")

@@ -1,0 +1,158 @@
+"""Faults injected into the real stack (`manage.py runstack`: web, worker with beat, its own embedded Redis):
+a worker killed mid-call, Redis stopped while people approve and runs start. Each test counts what the outside
+world saw (a ledger the tool writes) and asserts nothing was lost, nothing ran twice, nothing is left stuck.
+
+The tool is a real MCP server over stdio (tests/fixtures/mcp/ledger_server.py) that takes seconds to answer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers import eventually
+from tests.stack import ROOT, Stack, running_stack
+
+# Separate processes; the subject is the stack's own processes, not the database engine: once per CI run.
+pytestmark = [pytest.mark.e2e]
+LEDGER_SERVER = ROOT / "tests" / "fixtures" / "mcp" / "ledger_server.py"
+
+
+def children(pid: int) -> dict[int, str]:
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found[int(entry.name)] = cmdline
+    return found
+
+
+def child(stack: Stack, marker: str) -> int:
+    return next(pid for pid, cmd in children(stack.process.pid).items() if marker in cmd)
+
+
+def shell(stack: Stack, code: str) -> Any:
+    """Run `code` in a Django shell of the stack (its database); it prints one JSON value, returned."""
+    return json.loads(stack.manage("shell", "-c", code).strip().splitlines()[-1])
+
+
+def steps(stack: Stack, run_id: int) -> list[dict[str, Any]]:
+    return shell(stack, "import json; from remediation.models import StepRun; print(json.dumps(list("
+                        f"StepRun.objects.filter(run_id={run_id}).order_by('order')"
+                        ".values('status', 'attempts', 'output', 'error'))))")
+
+
+def ledger(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+@pytest.fixture
+def stack(tmp_path: Path, migrated_sqlite: Any) -> Iterator[tuple[Stack, Path]]:
+    book = tmp_path / "ledger.jsonl"
+    servers = json.loads((ROOT / ".mcp-config.json").read_text())
+    servers["mcpServers"]["ledger"] = {
+        "type": "stdio", "command": "python", "args": [str(LEDGER_SERVER)], "cwd": str(ROOT),
+        "env": {"LEDGER_FILE": str(book), "LEDGER_SECONDS": "6", "PYTHONPATH": str(ROOT)},
+        "policy": {"risk": {"change": "LOW", "keyed_change": "LOW"}},
+    }
+    config = tmp_path / "mcp.json"
+    config.write_text(json.dumps(servers))
+    with running_stack(tmp_path, migrated_sqlite, own_redis=True, AIOPS_MCP_CONFIG=str(config),
+                       AIOPS_STEP_LOST_GRACE_SECONDS="3") as running:
+        yield running, book
+
+
+START_RUN = """
+from tests.factories import make_run
+print(make_run({steps}, server="ledger", name="{name}").pk)
+"""
+
+
+def test_a_worker_killed_mid_call_never_acts_twice_and_leaves_no_run_stuck(stack):
+    stack, book = stack
+    keyed = {"tool": "keyed_change", "arguments": {"name": "a"}, "risk": "LOW", "retries": 2, "timeout_seconds": 10}
+    plain = {"tool": "change", "arguments": {"name": "b"}, "risk": "LOW", "retries": 2, "timeout_seconds": 10}
+    run_id = shell(stack, START_RUN.format(steps=f"{keyed!r}, {plain!r}", name="killed"))
+
+    for name in ("a", "b"):
+        eventually(lambda n=name: any(line["name"] == n for line in ledger(book)), f"the call changing {name}",
+                   90, 0.1, explain=lambda: stack.log()[-3000:])
+        os.killpg(child(stack, "runbackground"), signal.SIGKILL)  # the worker, its pool and the stdio server
+    eventually(lambda: steps(stack, run_id)[1]["status"] not in ("pending", "queued", "running"),
+               "the run to settle", 180, 2, explain=lambda: f"{steps(stack, run_id)}\n{stack.log()[-4000:]}")
+
+    first, second = steps(stack, run_id)
+    # What the outside world saw: each change made once, whatever the retries and the recovery did.
+    assert [(line["tool"], line["name"]) for line in ledger(book)] == [("keyed_change", "a"), ("change", "b")]
+    # The keyed tool was called again with the same key, found its own change and did nothing: the step succeeded.
+    assert first["status"] == "succeeded" and "already changed by this execution" in first["output"]
+    # The other may have acted (it did): never called again, failed as unknown, and the run ends.
+    assert second["status"] == "failed" and second["attempts"] == 1 and second["error"].startswith("outcome unknown")
+    assert shell(stack, f"from remediation.models import PlaybookRun; print(repr(PlaybookRun.objects.get(pk={run_id})"
+                        ".status).replace(\"'\", '\"'))") == "failed"
+
+
+def approve(stack: Stack, approval_id: int, token: str) -> tuple[int, float]:
+    url = f"{stack.base_url}/api/v1/approvals/{approval_id}/approve"
+    headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+    request = urllib.request.Request(url, data=b"{}", method="POST", headers=headers)  # noqa: S310 (loopback)
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310 (loopback)
+            return answer.status, time.monotonic() - started
+    except urllib.error.HTTPError as exc:
+        return exc.code, time.monotonic() - started
+
+
+WAITING = """
+import json
+from remediation.models import Approval
+print(json.dumps(Approval.objects.filter(step_run__run_id={run_id}, status="pending").values_list("pk", flat=True)
+                 .first()))
+"""
+TOKEN = """
+from django.contrib.auth import get_user_model
+from rest_framework.authtoken.models import Token
+user = get_user_model().objects.create_superuser("oncall-faults", password=None)
+print('"' + Token.objects.create(user=user).key + '"')
+"""
+
+
+def test_redis_stopped_while_people_approve_and_runs_start_loses_nothing(stack):
+    stack, book = stack
+    waits = {"tool": "keyed_change", "arguments": {"name": "approved"}, "risk": "MEDIUM", "timeout_seconds": 20}
+    run_id = shell(stack, START_RUN.format(steps=repr(waits), name="approved"))
+    approval_id = eventually(lambda: shell(stack, WAITING.format(run_id=run_id)), "the approval request", 90, 1,
+                             explain=lambda: f"{steps(stack, run_id)}\n{stack.log()[-3000:]}")
+    token = shell(stack, TOKEN)
+
+    redis_server = child(stack, "redis-server")
+    os.kill(redis_server, signal.SIGSTOP)  # stopped, not gone: connections hang rather than fail
+    try:
+        status, _seconds = approve(stack, approval_id, token)
+        assert status == 200  # the decision is committed; its task waits in the outbox
+        later = {"tool": "change", "arguments": {"name": "started-during-outage"}, "risk": "LOW", "timeout_seconds": 20}
+        other_run = shell(stack, START_RUN.format(steps=repr(later), name="during-outage"))
+        assert not ledger(book)  # nothing ran: the worker cannot get work from a stopped broker
+    finally:
+        os.kill(redis_server, signal.SIGCONT)
+
+    eventually(lambda: [s["status"] for s in steps(stack, run_id) + steps(stack, other_run)] ==
+               ["succeeded", "succeeded"], "both runs' steps to run once the broker is back", 120, 1,
+               explain=lambda: f"{steps(stack, run_id)} {steps(stack, other_run)}\n{stack.log()[-4000:]}")
+    assert sorted(line["name"] for line in ledger(book)) == ["approved", "started-during-outage"]
