@@ -12,6 +12,7 @@ refused by auth through this chain.
 from __future__ import annotations
 
 import re
+import secrets
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -31,7 +32,9 @@ from django_prometheus.middleware import PrometheusAfterMiddleware as DjangoProm
 from django_prometheus.middleware import PrometheusBeforeMiddleware as DjangoPrometheusBeforeMiddleware
 from whitenoise.middleware import WhiteNoiseMiddleware as BaseWhiteNoiseMiddleware  # type: ignore[import-untyped]
 
-from aiops_project import views
+from aiops_project import logins, views
+
+log = structlog.get_logger(__name__)
 
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 Handler = Callable[[HttpRequest], Any]
@@ -248,3 +251,59 @@ class XFrameOptionsMiddleware(_Inline, DjangoXFrameOptionsMiddleware):
 
 class PrometheusAfterMiddleware(_Inline, DjangoPrometheusAfterMiddleware):
     """Counts requests by view, method, status and size (counters in memory), same metric names."""
+
+
+class LoginThrottleMiddleware(_SyncAndAsync):
+    """A login form posted for a name (or from an address) past its failed attempts answers 429 with
+    Retry-After, before the password is checked (aiops_project/logins.py counts the failures)."""
+
+    @staticmethod
+    def _refusal(request: HttpRequest) -> HttpResponse | None:
+        if request.method != "POST" or request.path_info not in logins.LOGIN_PATHS:
+            return None
+        wait = logins.retry_after(request, request.POST.get("username", ""))
+        if wait is None:
+            return None
+        log.warning("login_throttled", address=request.META.get("REMOTE_ADDR", ""), retry_after=wait)
+        response = HttpResponse(f"Too many failed logins: try again in {wait} seconds.\n", status=429,
+                                content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(wait)
+        return response
+
+    def call(self, request: HttpRequest) -> HttpResponse:
+        return self._refusal(request) or self.get_response(request)
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponse:
+        # A login form: its body is read and the cache asked, in a thread (both may block).
+        refusal = await sync_to_async(self._refusal)(request) if request.path_info in logins.LOGIN_PATHS else None
+        return refusal or await self.get_response(request)
+
+
+# The console's pages load their script and styles from this site with the nonce the templates carry; style
+# attributes stay allowed (the panels are re-rendered from HTML that uses them). No other origin, no framing.
+CSP = ("default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'nonce-{nonce}'; "
+       "style-src-attr 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; "
+       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+class ContentSecurityPolicyMiddleware(_SyncAndAsync):
+    """A Content-Security-Policy on every response (a view may set its own), with a nonce per request that the
+    templates put on their inline <script> and <style> (`request.csp_nonce`)."""
+
+    @staticmethod
+    def _nonce(request: HttpRequest) -> None:
+        request.csp_nonce = secrets.token_urlsafe(16)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def _header(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = CSP.format(nonce=request.csp_nonce)  # type: ignore[attr-defined]
+        return response
+
+    def call(self, request: HttpRequest) -> HttpResponse:
+        self._nonce(request)
+        return self._header(request, self.get_response(request))
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponse:
+        self._nonce(request)
+        return self._header(request, await self.get_response(request))

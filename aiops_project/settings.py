@@ -76,11 +76,13 @@ MIDDLEWARE = [
     "aiops_project.unavailable.DatabaseUnavailableMiddleware",  # a database outage answers 503 + Retry-After
     "aiops_project.middleware.ProbeHostMiddleware",  # probes and scrapes by pod IP (middleware.py)
     "aiops_project.middleware.SecurityMiddleware",
+    "aiops_project.middleware.ContentSecurityPolicyMiddleware",  # CSP with a nonce per request (middleware.py)
     "aiops_project.middleware.WhiteNoiseMiddleware",
     "aiops_project.middleware.SessionMiddleware",
     "aiops_project.middleware.CommonMiddleware",
     "aiops_project.middleware.CsrfViewMiddleware",
     "aiops_project.middleware.AuthenticationMiddleware",
+    "aiops_project.middleware.LoginThrottleMiddleware",  # 429 past the failed logins allowed (logins.py)
     "aiops_project.middleware.MessageMiddleware",
     "aiops_project.middleware.XFrameOptionsMiddleware",
     "aiops_project.middleware.PrometheusAfterMiddleware",
@@ -204,6 +206,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/console/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
+# Failed logins a user name may have from one address per window before its logins answer 429 (aiops_project/logins.py).
+LOGIN_FAILURES_LIMIT = envint("AIOPS_LOGIN_FAILURES_LIMIT", 5, minimum=1)
+LOGIN_FAILURES_WINDOW_SECONDS = envint("AIOPS_LOGIN_FAILURES_WINDOW_SECONDS", 15 * 60, minimum=1)
 
 # Bearer token Alertmanager sends (webhook_configs[].http_config.authorization.credentials); unset = intake refused.
 ALERTMANAGER_TOKEN = envstr("AIOPS_ALERTMANAGER_TOKEN", "")
