@@ -9,17 +9,22 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
+import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.helpers import eventually
+from tests.alertmanager_payloads import firing
+from tests.helpers import eventually, free_port
 from tests.stack import ROOT, Stack, running_stack
 
 # Separate processes; the subject is the stack's own processes, not the database engine: once per CI run.
@@ -156,3 +161,108 @@ def test_redis_stopped_while_people_approve_and_runs_start_loses_nothing(stack):
                ["succeeded", "succeeded"], "both runs' steps to run once the broker is back", 120, 1,
                explain=lambda: f"{steps(stack, run_id)} {steps(stack, other_run)}\n{stack.log()[-4000:]}")
     assert sorted(line["name"] for line in ledger(book)) == ["approved", "started-during-outage"]
+
+
+def notification(number: int) -> bytes:
+    labels = {"alertname": "FaultBurst", "severity": "warning", "namespace": "burst", "pod": f"burst-{number}"}
+    return json.dumps(firing(labels=labels, fingerprint=f"{number:016x}")).encode()
+
+
+def deliver(url: str, body: bytes, tries: list[int]) -> None:
+    """As Alertmanager does: again and again until a 2xx, on a refused connection, a timeout or a 5xx."""
+    headers = {"Authorization": "Bearer fault-token", "Content-Type": "application/json"}
+    for attempt in range(1, 200):
+        request = urllib.request.Request(url, data=body, method="POST", headers=headers)  # noqa: S310 (loopback)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 (loopback)
+                if 200 <= answer.status < 300:
+                    tries.append(attempt)
+                    return
+        except urllib.error.HTTPError as exc:
+            assert exc.code >= 500 or exc.code == 429, f"a valid alert refused with {exc.code}: {exc.read()[:300]!r}"
+        except (urllib.error.URLError, OSError):
+            pass  # the web process is down: Alertmanager retries
+        time.sleep(0.2)
+    raise AssertionError("never delivered")
+
+
+STORED = """
+import json
+from django.db.models import Count
+from incidents.models import ClusterEvent
+burst = ClusterEvent.objects.filter(reason="FaultBurst")
+print(json.dumps([burst.count(), burst.values("fingerprint").distinct().count(),
+                  burst.values("fingerprint").annotate(n=Count("id")).filter(n__gt=1).count()]))
+"""
+
+
+def test_the_web_killed_mid_burst_loses_no_alert_and_stores_none_twice(tmp_path, migrated_sqlite):
+    import threading
+
+    with running_stack(tmp_path, migrated_sqlite, AIOPS_ALERTMANAGER_TOKEN="fault-token") as stack:
+        url = f"{stack.base_url}/api/v1/alerts/alertmanager"
+        tries: list[int] = []
+        bodies = [notification(n) for n in range(300)]
+
+        def send(share: list[bytes]) -> None:
+            for body in share:
+                deliver(url, body, tries)
+
+        senders = [threading.Thread(target=send, args=(bodies[i::4],)) for i in range(4)]
+        for sender in senders:
+            sender.start()
+        eventually(lambda: len(tries) >= 60, "the burst to be under way", 60, 0.05)
+        os.kill(child(stack, "uvicorn"), signal.SIGKILL)
+        for sender in senders:
+            sender.join(timeout=300)
+        assert len(tries) == 300 and max(tries) > 1, "every notification delivered, some only after the restart"
+        assert shell(stack, STORED) == [300, 300, 0]  # every alert stored, none twice
+
+
+@contextmanager
+def private_postgresql() -> Iterator[tuple[str, Callable[[], None]]]:
+    """A PostgreSQL server of the test's own (the machine's binaries, run as the postgres user), to restart."""
+    bindir = max(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
+    home = Path(tempfile.mkdtemp(prefix="aiops-pg-", dir="/tmp"))
+    shutil.chown(home, "postgres")
+    data, port = home / "data", free_port()
+
+    def pg(*args: str) -> None:
+        subprocess.run(["runuser", "-u", "postgres", "--", *args], check=True, capture_output=True, timeout=120)
+
+    def ctl(*args: str) -> None:
+        pg(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(home / "log"), "-w", *args)
+
+    try:
+        pg(str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync")
+        ctl("-o", f"-p {port} -k {home} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+        yield f"postgres://postgres@127.0.0.1:{port}/postgres", lambda: ctl("-m", "fast", "restart")
+    finally:
+        with suppress(subprocess.CalledProcessError):
+            ctl("-m", "immediate", "stop")
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def test_postgresql_restarted_mid_burst_loses_no_alert_and_stores_none_twice(tmp_path):
+    import threading
+
+    with private_postgresql() as (database_url, restart), running_stack(
+            tmp_path, DATABASE_URL=database_url, AIOPS_ALERTMANAGER_TOKEN="fault-token") as stack:
+        url = f"{stack.base_url}/api/v1/alerts/alertmanager"
+        tries: list[int] = []
+        bodies = [notification(n) for n in range(300)]
+
+        def send(share: list[bytes]) -> None:
+            for body in share:
+                deliver(url, body, tries)
+
+        senders = [threading.Thread(target=send, args=(bodies[i::4],)) for i in range(4)]
+        for sender in senders:
+            sender.start()
+        eventually(lambda: len(tries) >= 60, "the burst to be under way", 60, 0.05)
+        restart()  # every connection of the stack is cut; the server is back a moment later
+        for sender in senders:
+            sender.join(timeout=300)
+        assert len(tries) == 300, "every notification delivered"
+        assert shell(stack, STORED) == [300, 300, 0]  # every alert stored, none twice
+        assert stack.process.poll() is None and "Traceback" not in stack.log()[-20000:]
