@@ -27,8 +27,8 @@ from tests.alertmanager_payloads import firing
 from tests.helpers import eventually, free_port
 from tests.stack import ROOT, Stack, running_stack
 
-# Separate processes; the subject is the stack's own processes, not the database engine: once per CI run.
-pytestmark = [pytest.mark.e2e]
+# Not marked e2e: the suite runs in both of CI's database passes (the issue asks for both); the PostgreSQL restart,
+# on a server of its own whatever the pass, runs once.
 LEDGER_SERVER = ROOT / "tests" / "fixtures" / "mcp" / "ledger_server.py"
 
 
@@ -243,6 +243,7 @@ def private_postgresql() -> Iterator[tuple[str, Callable[[], None]]]:
         shutil.rmtree(home, ignore_errors=True)
 
 
+@pytest.mark.once
 def test_postgresql_restarted_mid_burst_loses_no_alert_and_stores_none_twice(tmp_path):
     import threading
 
