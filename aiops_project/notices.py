@@ -35,6 +35,9 @@ class Notice:
     "approval.requested" notice). `audience`: "operators" is everyone on call (every notification channel
     and console) and the requester too; "requester" is only the conversation in `reply_to`, if any.
     `reply_to` names the conversation that asked for what this reports: {"channel_type", "conversation_id"}.
+    `detail`: what a tool answered (a step's output), for the channels of the people who approved or asked;
+    a console shows the notice to anyone signed in, so it leaves the detail out (the run's page shows it to
+    those allowed to read step output).
     """
 
     kind: str
@@ -43,6 +46,7 @@ class Notice:
     approval_id: int | None = None
     audience: Audience = "operators"
     reply_to: Mapping[str, str] | None = None
+    detail: str = ""
 
 
 Sink = Callable[[Notice], None]
@@ -70,7 +74,7 @@ def publish(notice: Notice) -> None:
 def deliver(notice: Notice) -> None:
     """Hand `notice` to every sink, its text redacted: a step's result or an incident's message goes to Slack and
     Telegram too."""
-    notice = replace(notice, text=redact(notice.text))
+    notice = replace(notice, text=redact(notice.text), detail=redact(notice.detail))
     for name, sink in list(_sinks.items()):
         try:
             sink(notice)

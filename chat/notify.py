@@ -17,7 +17,7 @@ def chat_sink(notice: Notice) -> None:
     """Registered in ChatConfig.ready(): called after commit with every published notice."""
     buttons = approval_buttons(notice.approval_id) if (
         notice.kind == "approval.requested" and notice.approval_id is not None) else ()
-    text = notice.text
+    text = f"{notice.text}:\n{notice.detail}" if notice.detail else notice.text
     if notice.kind == "incident.notified" and notice.incident_id is not None:  # where to read more, in chat
         text += f"\nIncident #{notice.incident_id}: /incident show {notice.incident_id}"
     notify_chat(text, buttons=buttons, reply_to=notice.reply_to,

@@ -103,7 +103,7 @@ def _settle_lost_attempts(now: datetime, grace: timedelta) -> int:
                 continue  # it finished meanwhile
             audit("step.failed", incident=step.run.incident, target=step, message=f"{step.name}: {error}")
             if step.needs_approval:
-                publish(Notice("step.finished", f"Step '{step.name}' ({step.server}.{step.tool}): {error}",
+                publish(Notice("step.finished", f"Step '{step.name}' ({step.server}.{step.tool}) failed", detail=error,
                                incident_id=step.run.incident_id, reply_to=step.run.reply_to, audience="operators"))
             outbox.enqueue(tasks.advance_run, step.run_id)
         settled += 1

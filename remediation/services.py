@@ -380,7 +380,7 @@ def execute_step(step_run_id: int) -> None:
         # Whoever approved or asked hears how it went: the channels for approved steps, and the
         # conversation that asked for it.
         publish(Notice("step.finished", f"Step '{step.name}' ({step.server}.{step.tool}) "
-                       f"{'succeeded' if ok else 'failed'}:\n{(output if ok else error)[:1500]}",
+                       f"{'succeeded' if ok else 'failed'}", detail=(output if ok else error)[:1500],
                        incident_id=run.incident_id, reply_to=run.reply_to,
                        audience="operators" if step.risk != Risk.LOW else "requester"))
     if ok and step.verify_after_seconds is not None:

@@ -56,3 +56,19 @@ def test_chat_presents_an_approval_request_with_buttons_and_a_requesters_notice_
     notify.chat_sink(Notice("incident.notified", "[critical] OOMKilled", incident_id=3))
     assert sent == [("Approval #7", ("approve:7", "reject:7"), True), ("done", (), False),
                     ("[critical] OOMKilled\nIncident #3: /incident show 3", (), True)]
+
+
+def test_a_steps_output_goes_to_chat_but_not_to_every_open_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A console shows notices to anyone signed in; who may read step output is decided on the run's page."""
+    from chat import notify
+
+    shown: list[dict[str, object]] = []
+    sent: list[str] = []
+    monkeypatch.setattr(notices, "notify_console", lambda topic, **fields: shown.append(fields))
+    monkeypatch.setattr(notify, "notify_chat", lambda text, **options: sent.append(text))
+    finished = Notice("step.finished", "Step 'logs' (kubernetes.get_pod_logs) succeeded", detail="order 7 paid",
+                      incident_id=3)
+    notices.console_sink(finished)
+    notify.chat_sink(finished)
+    assert [f["text"] for f in shown] == ["Step 'logs' (kubernetes.get_pod_logs) succeeded"]
+    assert sent == ["Step 'logs' (kubernetes.get_pod_logs) succeeded:\norder 7 paid"]
