@@ -300,14 +300,14 @@ DEFAULT_RULES_DIR = Path(envstr("AIOPS_RULES_DIR", str(BASE_DIR / "config" / "ru
 DEFAULT_PLAYBOOKS_DIR = Path(envstr("AIOPS_PLAYBOOKS_DIR", str(BASE_DIR / "config" / "playbooks")))
 MCP_CONFIG_FILE = Path(envstr("AIOPS_MCP_CONFIG", str(BASE_DIR / ".mcp-config.json")))
 MCP_CALL_TIMEOUT_SECONDS = envint("AIOPS_MCP_CALL_TIMEOUT_SECONDS", 60, minimum=1)
+# How long past its timeout a running step counts as lost with its worker, and past its due time a queued step
+# as lost with its message, before the sweep (every 30 s) acts (remediation/recovery.py).
+STEP_LOST_GRACE_SECONDS = envint("AIOPS_STEP_LOST_GRACE_SECONDS", 60, minimum=1)
 # Chat platforms: an adapter without its credentials is off (one log line), never an error.
 SLACK_BOT_TOKEN = envstr("SLACK_BOT_TOKEN", "")
 SLACK_SIGNING_SECRET = envstr("SLACK_SIGNING_SECRET", "")
 SLACK_API_BASE_URL = envstr("SLACK_API_BASE_URL", "https://slack.com/api/")
 # Where notifications go (incidents a rule notifies about, approval requests, step results, expiries).
-# How long past its timeout a running step counts as lost with its worker, and past its due time a queued step
-# as lost with its message, before the sweep (every 30 s) acts (remediation/recovery.py).
-STEP_LOST_GRACE_SECONDS = envint("AIOPS_STEP_LOST_GRACE_SECONDS", 60, minimum=1)
 SLACK_NOTIFY_CHANNEL = envstr("SLACK_NOTIFY_CHANNEL", "")
 TELEGRAM_NOTIFY_CHAT_ID = envstr("TELEGRAM_NOTIFY_CHAT_ID", "")
 TELEGRAM_BOT_TOKEN = envstr("TELEGRAM_BOT_TOKEN", "")

@@ -9,6 +9,7 @@ is stored, shown, sent to chat or to a language model only as `[REDACTED]`.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -92,7 +93,7 @@ def coerce_arguments(schema: dict[str, Any], arguments: dict[str, Any]) -> dict[
         if "string" in types:
             continue
         text = value.strip()
-        if "integer" in types and text.lstrip("-").isdigit():
+        if "integer" in types and re.fullmatch(r"-?[0-9]+", text):  # ASCII digits only, as ids are
             coerced[name] = int(text)
         elif "number" in types:
             with contextlib.suppress(ValueError):

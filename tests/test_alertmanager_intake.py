@@ -241,3 +241,27 @@ def test_a_client_over_the_intake_rate_gets_429_with_retry_after_and_its_alerts_
     other = api.post(URL, {**firing(), "alerts": [{**firing()["alerts"][0], "fingerprint": "other"}]},
                      format="json", REMOTE_ADDR=address + "0")
     assert other.status_code == 200  # another client has a counter of its own
+
+
+def test_a_dead_cache_lets_alerts_through_and_is_not_asked_again_for_a_moment(api, settings, caplog):
+    """The intake throttle counts in Redis; Redis gone costs one notification its timeout, not every one."""
+    from tests.helpers import free_port
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": f"redis://127.0.0.1:{free_port()}/0"}}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
+                               "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}),
+                                                          "alert_intake": "1000/minute"}}
+    from incidents.api import views
+
+    views._THROTTLE_CIRCUIT.succeeded()
+    try:
+        for number in range(3):
+            response = api.post(URL, firing(fingerprint=f"{number:016x}",
+                                            labels={**firing()["alerts"][0]["labels"], "pod": f"p-{number}"}),
+                                format="json")
+            assert response.status_code == 200, response.content
+        assert ClusterEvent.objects.count() == 3  # nothing lost for want of a throttle
+        assert caplog.text.count("alert_intake_throttle_unavailable") == 1  # asked once, then skipped
+    finally:
+        views._THROTTLE_CIRCUIT.succeeded()

@@ -203,3 +203,12 @@ def test_a_replica_count_in_another_digit_script_is_no_count():
     for word in ["\u0663", "\uff13", "+3", "3_0"]:
         with pytest.raises(ValueError):
             k8s_call("scale", ["web", word], "shop")
+
+
+def test_a_rendered_argument_in_another_digit_script_is_not_made_an_integer():
+    """U+0667 (ARABIC-INDIC SEVEN) is a digit to str.isdigit() and int(); as an argument it stays text."""
+    from mcp_bridge.calls import coerce_arguments
+
+    schema = {"properties": {"replicas": {"type": "integer"}}}
+    assert coerce_arguments(schema, {"replicas": "\u0667"}) == {"replicas": "\u0667"}
+    assert coerce_arguments(schema, {"replicas": " -7 "}) == {"replicas": -7}
