@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 
 
 class Circuit:
+    made: weakref.WeakSet[Circuit] = weakref.WeakSet()  # every circuit of the process (tests close them all)
+
     def __init__(self, name: str, open_seconds: float = 5.0) -> None:
         self.name = name
         self.open_seconds = open_seconds
         self._lock = threading.Lock()
         self._failed_at: float | None = None
         self._error = ""
+        Circuit.made.add(self)
 
     def allows(self) -> bool:
         """Whether to try the call now: closed, or open for longer than `open_seconds` (one call tries again)."""

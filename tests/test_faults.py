@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from tests.alertmanager_payloads import firing
-from tests.helpers import eventually, free_port
+from tests.helpers import child_pids, eventually, free_port
 from tests.stack import ROOT, Stack, running_stack
 
 # Not marked e2e: the suite runs in both of CI's database passes (the issue asks for both); the PostgreSQL restart,
@@ -32,23 +32,8 @@ from tests.stack import ROOT, Stack, running_stack
 LEDGER_SERVER = ROOT / "tests" / "fixtures" / "mcp" / "ledger_server.py"
 
 
-def children(pid: int) -> dict[int, str]:
-    found = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-            found[int(entry.name)] = cmdline
-    return found
-
-
 def child(stack: Stack, marker: str) -> int:
-    return next(pid for pid, cmd in children(stack.process.pid).items() if marker in cmd)
+    return next(pid for pid, cmd in child_pids(stack.process.pid).items() if marker in cmd)
 
 
 def shell(stack: Stack, code: str) -> Any:
@@ -196,25 +181,32 @@ print(json.dumps([burst.count(), burst.values("fingerprint").distinct().count(),
 """
 
 
-def test_the_web_killed_mid_burst_loses_no_alert_and_stores_none_twice(tmp_path, migrated_sqlite):
+def burst(stack: Stack, fault: Callable[[], None], notifications: int = 300, senders: int = 4) -> list[int]:
+    """Deliver `notifications` from `senders` threads as Alertmanager would, with `fault` a fifth of the way in;
+    the number of tries each took."""
     import threading
 
+    url = f"{stack.base_url}/api/v1/alerts/alertmanager"
+    tries: list[int] = []
+    bodies = [notification(n) for n in range(notifications)]
+
+    def send(share: list[bytes]) -> None:
+        for body in share:
+            deliver(url, body, tries)
+
+    threads = [threading.Thread(target=send, args=(bodies[i::senders],)) for i in range(senders)]
+    for thread in threads:
+        thread.start()
+    eventually(lambda: len(tries) >= notifications // 5, "the burst to be under way", 60, 0.05)
+    fault()
+    for thread in threads:
+        thread.join(timeout=300)
+    return tries
+
+
+def test_the_web_killed_mid_burst_loses_no_alert_and_stores_none_twice(tmp_path, migrated_sqlite):
     with running_stack(tmp_path, migrated_sqlite, AIOPS_ALERTMANAGER_TOKEN="fault-token") as stack:
-        url = f"{stack.base_url}/api/v1/alerts/alertmanager"
-        tries: list[int] = []
-        bodies = [notification(n) for n in range(300)]
-
-        def send(share: list[bytes]) -> None:
-            for body in share:
-                deliver(url, body, tries)
-
-        senders = [threading.Thread(target=send, args=(bodies[i::4],)) for i in range(4)]
-        for sender in senders:
-            sender.start()
-        eventually(lambda: len(tries) >= 60, "the burst to be under way", 60, 0.05)
-        os.kill(child(stack, "uvicorn"), signal.SIGKILL)
-        for sender in senders:
-            sender.join(timeout=300)
+        tries = burst(stack, lambda: os.kill(child(stack, "uvicorn"), signal.SIGKILL))
         assert len(tries) == 300 and max(tries) > 1, "every notification delivered, some only after the restart"
         assert shell(stack, STORED) == [300, 300, 0]  # every alert stored, none twice
 
@@ -245,25 +237,9 @@ def private_postgresql() -> Iterator[tuple[str, Callable[[], None]]]:
 
 @pytest.mark.once
 def test_postgresql_restarted_mid_burst_loses_no_alert_and_stores_none_twice(tmp_path):
-    import threading
-
     with private_postgresql() as (database_url, restart), running_stack(
             tmp_path, DATABASE_URL=database_url, AIOPS_ALERTMANAGER_TOKEN="fault-token") as stack:
-        url = f"{stack.base_url}/api/v1/alerts/alertmanager"
-        tries: list[int] = []
-        bodies = [notification(n) for n in range(300)]
-
-        def send(share: list[bytes]) -> None:
-            for body in share:
-                deliver(url, body, tries)
-
-        senders = [threading.Thread(target=send, args=(bodies[i::4],)) for i in range(4)]
-        for sender in senders:
-            sender.start()
-        eventually(lambda: len(tries) >= 60, "the burst to be under way", 60, 0.05)
-        restart()  # every connection of the stack is cut; the server is back a moment later
-        for sender in senders:
-            sender.join(timeout=300)
+        tries = burst(stack, restart)  # every connection of the stack is cut; the server is back a moment later
         assert len(tries) == 300, "every notification delivered"
         assert shell(stack, STORED) == [300, 300, 0]  # every alert stored, none twice
         assert stack.process.poll() is None and "Traceback" not in stack.log()[-20000:]

@@ -105,6 +105,9 @@ def test_medium_and_high_calls_need_an_approval_of_that_risk_and_refusals_are_au
 
 
 def test_run_tool_checks_arguments_before_sending_and_records_health():
+    from mcp_bridge import calls
+
+    calls._recorded.clear()  # what this process wrote for an earlier test's (rolled-back) database
     result = run_tool("shelf", "read_thing", {"name": "jar", "count": "3"}, caller="cli")
     assert result.ok and result.text == "read jar x3"  # "3" from a template: made an integer for the schema
     assert McpServerState.objects.get(server="shelf").state == "up"
@@ -189,13 +192,13 @@ def test_a_verdict_handed_to_run_tool_is_not_judged_again_but_still_needs_its_ap
     assert [(e.via, e.details["tool"]) for e in entries] == [("chat", "poke_thing"), ("chat", "delete_thing")]
 
 
-def test_a_verdict_on_other_arguments_is_not_taken_for_this_call():
+def test_a_verdict_on_other_arguments_is_not_taken_for_this_call(caplog):
     config_map = judge("open", "describe", {"kind": "ConfigMap", "name": "db"})
     with pytest.raises(ValueError, match=r"passed for open\.describe"):
         run_tool("open", "describe", {"kind": "Secret", "name": "db"}, caller="chat", verdict=config_map)
     with pytest.raises(ValueError, match=r"passed for shelf\.describe"):
         run_tool("shelf", "describe", {"kind": "ConfigMap", "name": "db"}, caller="chat", verdict=config_map)
-    assert not McpServerState.objects.exists()  # nothing was sent
+    assert "mcp_tool_called" not in caplog.text  # nothing was sent (listing the tools to judge is no call)
 
 
 def test_a_verdict_stands_for_the_arguments_as_judged_not_as_changed_since():

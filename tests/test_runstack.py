@@ -13,25 +13,10 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import eventually
+from tests.helpers import child_pids, eventually
 from tests.stack import running_stack, wait_ready
 
 pytestmark = [pytest.mark.e2e]
-
-
-def child_pids(pid: int) -> dict[int, str]:
-    found = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-            found[int(entry.name)] = cmdline
-    return found
 
 
 def alive(pid: int) -> bool:
