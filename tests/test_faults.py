@@ -57,7 +57,7 @@ def stack(tmp_path: Path, migrated_sqlite: Any) -> Iterator[tuple[Stack, Path]]:
     servers = json.loads((ROOT / ".mcp-config.json").read_text())
     servers["mcpServers"]["ledger"] = {
         "type": "stdio", "command": "python", "args": [str(LEDGER_SERVER)], "cwd": str(ROOT),
-        "env": {"LEDGER_FILE": str(book), "LEDGER_SECONDS": "6", "PYTHONPATH": str(ROOT)},
+        "env": {"LEDGER_FILE": str(book), "LEDGER_SECONDS": "4", "PYTHONPATH": str(ROOT)},
         "policy": {"risk": {"change": "LOW", "keyed_change": "LOW"}},
     }
     config = tmp_path / "mcp.json"
@@ -73,10 +73,24 @@ print(make_run({steps}, server="ledger", name="{name}").pk)
 """
 
 
+# The sweep for lost steps every 3 s instead of 30 (saved through the model, so beat sees the change): the test
+# waits for the recovery, not for the schedule.
+SWEEP_OFTEN = """
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
+every, _ = IntervalSchedule.objects.get_or_create(every=3, period="seconds")
+sweeps = list(PeriodicTask.objects.filter(task="remediation.recover_stalled_steps"))
+for task in sweeps:
+    task.interval = every
+    task.save()
+print(len(sweeps))
+"""
+
+
 def test_a_worker_killed_mid_call_never_acts_twice_and_leaves_no_run_stuck(stack):
     stack, book = stack
     keyed = {"tool": "keyed_change", "arguments": {"name": "a"}, "risk": "LOW", "retries": 2, "timeout_seconds": 10}
     plain = {"tool": "change", "arguments": {"name": "b"}, "risk": "LOW", "retries": 2, "timeout_seconds": 10}
+    assert shell(stack, SWEEP_OFTEN) == 1
     run_id = shell(stack, START_RUN.format(steps=f"{keyed!r}, {plain!r}", name="killed"))
 
     for name in ("a", "b"):
