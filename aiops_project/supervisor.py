@@ -53,6 +53,10 @@ def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def _unblock_waited_signals() -> None:
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, WAITED_SIGNALS)
+
+
 class Supervisor:
     def __init__(self, children: list[Child]) -> None:
         self.children = children
@@ -116,9 +120,12 @@ class Supervisor:
     def restart(self, child: Child) -> None:
         child.restart_at = None
         try:
-            # A session of its own, as runstack started it: Ctrl-C reaches only this supervisor.
+            # A session of its own, as runstack started it: Ctrl-C reaches only this supervisor. The signals this
+            # loop waits for are blocked here, and a child inherits the mask through exec: unblocked in the child,
+            # or it would never hear SIGTERM and be killed at every stop (a worker mid-task included).
             process = subprocess.Popen(child.argv, env={**os.environ, **child.env}, start_new_session=True,
-                                       stdout=subprocess.DEVNULL if child.quiet else None)
+                                       stdout=subprocess.DEVNULL if child.quiet else None,
+                                       preexec_fn=_unblock_waited_signals)
         except OSError as exc:
             say(f"{child.name} could not be started again: {exc}")
             child.pid = None

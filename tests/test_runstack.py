@@ -68,6 +68,15 @@ def test_a_killed_process_is_restarted_and_the_stack_keeps_serving(tmp_path, mig
         assert set(body["failed"]) == {"worker"}, body
         assert body["failed"]["worker"].startswith("no live worker (last heartbeat "), body
         wait_ready(stack.base_url, stack.process, timeout=60)
+        # A restarted process hears SIGINT and SIGTERM (the supervisor's own loop blocks them): stopping the
+        # stack stops it gracefully rather than killing it after the grace, mid-task.
+        assert not blocked_signals(new_background) & {signal.SIGINT, signal.SIGTERM}
+
+
+def blocked_signals(pid: int) -> set[int]:
+    mask = int(next(line.split()[1] for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                    if line.startswith("SigBlk:")), 16)
+    return {number for number in range(1, 65) if mask & (1 << (number - 1))}
 
 
 def test_a_process_that_keeps_dying_stops_the_whole_stack(tmp_path, migrated_sqlite):
