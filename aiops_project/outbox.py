@@ -94,7 +94,3 @@ def drain(limit: int = DRAIN_BATCH) -> int:
         log.info("outbox_drained", sent=sent, age_seconds=round((now - row.created_at).total_seconds(), 1))
     return sent
 
-
-def waiting() -> int:
-    """How many tasks wait in the outbox (for /ready's details and the metrics)."""
-    return OutboxTask.objects.count()

@@ -21,7 +21,6 @@ from django.utils import timezone
 
 from mcp_bridge.config import ServerConfig, load_config, parse_server, unknown_server
 from mcp_bridge.exceptions import McpBridgeError, McpConfigError
-from mcp_bridge.execution import EXECUTION_KEY
 from mcp_bridge.models import McpTool
 
 log = structlog.get_logger(__name__)
@@ -80,9 +79,6 @@ def _store(server: str, listed: list[dict[str, Any]]) -> None:
                 defaults={"description": tool["description"], "input_schema": tool["input_schema"] or {},
                           "annotations": tool["annotations"], "refreshed_at": now},
             )
-
-
-EXECUTION_KEY_ANNOTATION = EXECUTION_KEY  # kept with a tool's annotations when it honours execution keys
 
 
 def _info(server: str, tool: dict[str, Any]) -> ToolInfo:

@@ -25,7 +25,8 @@ from django.utils import timezone
 from aiops_project import outbox
 from aiops_project.notices import Notice, publish
 from incidents.audit import audit
-from mcp_bridge.registry import EXECUTION_KEY_ANNOTATION, server_tools
+from mcp_bridge.execution import EXECUTION_KEY
+from mcp_bridge.registry import server_tools
 from remediation.models import PlaybookRun, StepRun
 from remediation.services import retry_step
 from remediation.verdict import RCA_WAIT
@@ -60,7 +61,7 @@ def repeatable(step: StepRun) -> bool:
     if info is None:
         return False
     hints = info.annotations
-    return bool(hints.get("read_only_hint") or hints.get("idempotent_hint") or hints.get(EXECUTION_KEY_ANNOTATION))
+    return bool(hints.get("read_only_hint") or hints.get("idempotent_hint") or hints.get(EXECUTION_KEY))
 
 
 def _send_lost_messages(now: datetime, grace: timedelta) -> int:
