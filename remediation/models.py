@@ -175,6 +175,7 @@ class PlaybookRun(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        permissions = [("start_playbook", "Can start any playbook by hand, for an incident or a workload")]
 
     def __str__(self) -> str:
         return f"run #{self.pk} of {self.playbook.name}"
