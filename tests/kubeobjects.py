@@ -216,3 +216,20 @@ def restarted_pod(restarts: int, minutes_ago: float, reason: str = "Error") -> d
         "reason": reason, "exitCode": 137 if reason == "OOMKilled" else 2, "startedAt": ago(minutes_ago + 30),
         "finishedAt": ago(minutes_ago)}}
     return pod
+
+
+def finished_pod(name: str = "migrate-db", *, exit_code: int = 1, reason: str = "Error", phase: str = "Failed",
+                 owner: tuple[str, str] | None = None, message: str = "") -> dict[str, Any]:
+    """A pod whose only container ran to its end (restartPolicy Never), as the kubelet reports it: no controller
+    unless `owner` is given."""
+    pod = make_pod(name, owner=owner)
+    pod["metadata"]["labels"] = {"run": name}
+    pod["spec"]["restartPolicy"] = "Never"
+    terminated = {"exitCode": exit_code, "reason": reason, "startedAt": ago(20), "finishedAt": ago(10),
+                  "containerID": "containerd://9c2e", **({"message": message} if message else {})}
+    pod["status"] |= {"phase": phase, "containerStatuses": [
+        {"name": "app", "image": "shop/migrate:2", "ready": False, "started": False, "restartCount": 0,
+         "state": {"terminated": terminated}}]}
+    for type_ in ("Ready", "ContainersReady"):
+        set_condition(pod, type_, status="False", reason="PodCompleted" if phase == "Succeeded" else "PodFailed")
+    return pod

@@ -16,6 +16,7 @@ from tests.kubeobjects import (
     NOW,
     ago,
     changed,
+    finished_pod,
     make_daemonset,
     make_deployment,
     make_event,
@@ -45,7 +46,7 @@ def failing_objects() -> dict[str, list[dict[str, Any]]]:
         make_pod("a-3", waiting="ImagePullBackOff"), make_pod("a-4", waiting="ErrImagePull"),
         make_pod("a-5", waiting="CreateContainerConfigError", waiting_message='secret "db" not found'),
         make_pod("a-6", owner=("StatefulSet", "db"), waiting="CrashLoopBackOff", restarts=2),
-        not_ready_pod(12), evicted, unschedulable, init_crash, restarted_pod(5, 2),
+        not_ready_pod(12), evicted, unschedulable, init_crash, restarted_pod(5, 2), finished_pod(),
     ]
     for pod in pods:  # what list calls return beside what detectors read
         pod["metadata"]["managedFields"] = [{"manager": "kubelet", "fieldsV1": {"f:status": {}}}]
@@ -91,7 +92,7 @@ def test_every_detector_fires_on_the_fixtures() -> None:
     assert reasons >= {"CrashLoopBackOff", "OOMKilled", "ImagePullBackOff", "CreateContainerConfigError",
                        "Unschedulable", "Evicted", "ContainerNotReady", "NodeNotReady", "DiskPressure",
                        "ReplicaShortfall", "JobFailed", "FailedMount", "FailedScheduling", "BackOff",
-                       "FrequentRestarts"}
+                       "FrequentRestarts", "PodFailed"}
 
 
 def test_a_whole_projected_snapshot_finds_the_same() -> None:

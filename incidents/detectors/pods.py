@@ -1,8 +1,9 @@
-"""Pod detectors: container states, scheduling, eviction, readiness."""
+"""Pod detectors: container states, scheduling, eviction, readiness, bare pods that failed."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from incidents.detectors.base import Finding, Obj, _with_detail, condition, parse_time, pod_detector
@@ -17,6 +18,8 @@ RESTARTS_THRESHOLD = 3
 RESTARTS_WINDOW_MINUTES = 15
 # Waiting reasons that have a detector of their own: ContainerNotReady does not repeat them.
 _EXPLAINED_WAITING = frozenset({"CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "CreateContainerConfigError"})
+# How much of a failed container's termination message a PodFailed finding quotes.
+TERMINATION_MESSAGE_CHARS = 300
 
 
 
@@ -199,3 +202,35 @@ def detect_not_ready(pod: Obj, now: datetime) -> Iterable[Finding]:
             yield _pod_finding(pod, cs, reason="ContainerNotReady", severity=Severity.WARNING,
                                message=f"Container {cs.get('name')} has not been ready for {minutes} minutes: "
                                        f"{detail}")
+
+
+def _controlled(pod: Obj) -> bool:
+    """Whether a controller owns the pod (a ReplicaSet, a Job, a DaemonSet, a node for a static pod...)."""
+    return any(owner.get("controller") for owner in (pod.get("metadata") or {}).get("ownerReferences") or ())
+
+
+@pod_detector("failed_bare")
+def detect_failed_bare_pod(pod: Obj, now: datetime) -> Iterable[Finding]:
+    """A pod no controller owns that ended Failed, a container having exited non-zero: nobody will run it again.
+
+    A controller's pod is its controller's story: a Job retries it and reports JobFailed once out of retries, a
+    ReplicaSet replaces it. An eviction (Evicted) and an OOM kill (OOMKilled) have detectors of their own; a pod
+    stays Failed until someone deletes it, which resolves the finding.
+    """
+    status = pod.get("status") or {}
+    if status.get("phase") != "Failed" or status.get("reason") == "Evicted" or _controlled(pod):
+        return
+    failed = [(cs, terminated) for cs in _container_statuses(pod)
+              if (terminated := (cs.get("state") or {}).get("terminated") or {}).get("exitCode")
+              and terminated.get("reason") != "OOMKilled"]
+    if not failed:
+        return  # every container exited 0 (or was OOM-killed, or never ran: a pod-level reason only)
+    first, terminated = failed[0]
+    exits = ", ".join(f"{cs.get('name')} exited with code {t.get('exitCode')} ({t.get('reason') or 'Error'})"
+                      for cs, t in failed)
+    name = (pod.get("metadata") or {}).get("name", "")
+    # The container's termination message (up to 4 KiB, e.g. the last lines of its log), else the kubelet's.
+    detail = str(terminated.get("message") or status.get("message") or "").strip()[:TERMINATION_MESSAGE_CHARS]
+    finding = _pod_finding(pod, first, reason="PodFailed", severity=Severity.WARNING,
+                           message=_with_detail(f"Pod {name} (no controller) failed: {exits}", detail))
+    yield replace(finding, labels={**finding.labels, "exit_code": str(terminated.get("exitCode"))})
