@@ -48,6 +48,9 @@ RESOURCES: dict[str, tuple[str, bool, list[str], list[str]]] = {
 }
 
 ACCESS_REVIEWS = "authorization.k8s.io/v1/selfsubjectaccessreviews"
+# The Namespace objects' own paths: the list, one by name, its status and finalize subresources.
+NAMESPACE_PATH = re.compile(r"/api/v1/namespaces(/[^/]+(?:/status|/finalize)?)?/?")
+CLUSTER_SCOPE = "_cluster"  # not a DNS label: no namespace is called that
 
 
 def log(event: str, **fields: Any) -> None:
@@ -91,6 +94,12 @@ class SimCluster(kmock.KubernetesEmulator):
         # The official client sends `watch=True`; kmock only recognises `watch=true`.
         if raw_request.query.get("watch", "").lower() in {"true", "1"}:
             raw_request = raw_request.clone(rel_url=raw_request.rel_url.update_query(watch="true"))
+        if namespace_path := NAMESPACE_PATH.fullmatch(raw_request.rel_url.path):
+            # kmock reads every /api/v1/namespaces/X/... as "in namespace X" (the bare list fails with a 500):
+            # spelled as a namespaced path of a namespace no object can have, mapped back in `_handle`.
+            url = raw_request.rel_url
+            path = f"/api/v1/namespaces/{CLUSTER_SCOPE}/namespaces{namespace_path[1] or ''}"
+            raw_request = raw_request.clone(rel_url=url.with_path(path).with_query(url.query))
         try:
             return await super().__call__(raw_request)
         finally:
@@ -102,6 +111,8 @@ class SimCluster(kmock.KubernetesEmulator):
 
     async def _handle(self, request: kmock.Request) -> aiohttp.web.StreamResponse:
         original = request
+        if request.namespace == CLUSTER_SCOPE:
+            request = attrs.evolve(request, namespace=None)
         if request.resource is not None and isinstance(request.data, dict):
             if request.method == kmock.method.PUT and request.name:  # kmock ignores PUT: merge it
                 request = attrs.evolve(request, action=kmock.action.UPDATE)
