@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from aiops_project import outbox
 from chat import formatting
-from chat.context import IDENTITY_FIELDS, Context, current_cluster
+from chat.context import IDENTITY_FIELDS, Context, chosen_model, current_cluster, keep_model, unlinked_model
 from chat.llm import start_new_conversation
 from chat.messages import Reply
 from chat.models import ChatIdentity, LinkCode
@@ -23,11 +23,14 @@ from incidents.audit import audit
 from incidents.models import Cluster, Incident
 from incidents.services import acknowledge_incident, close_incident
 from mcp_bridge.calls import run_tool
+from mcp_bridge.client import ToolResult
 from mcp_bridge.exceptions import McpBridgeError
 from remediation.models import Approval, DecisionRefused
 from remediation.services import decide_approval, request_action
 
 MAX_REASON = 1000
+MAX_CLEANUP = 100  # pods in one /k8s fix request (delete_failed_pods takes that many)
+CRASHING = {"CrashLoopBackOff", "Error", "OOMKilled", "RunContainerError", "CreateContainerError"}
 
 
 def decide(context: Context, *, approve: bool, words: tuple[str, ...]) -> Reply:
@@ -85,6 +88,14 @@ def start_rca(context: Context, incident_id: int) -> Reply:
 
 def call_tool(context: Context, server: str, tool: str, arguments: dict[str, Any]) -> Reply:
     """One tool call under the policy (the reads; a change the policy ranks above LOW is refused there)."""
+    result = _read(context, server, tool, arguments)
+    if isinstance(result, Reply):
+        return result
+    return formatting.tool_result(tool, result.text, result.structured)
+
+
+def _read(context: Context, server: str, tool: str, arguments: dict[str, Any]) -> ToolResult | Reply:
+    """A tool's result, or the reply that says why there is none."""
     cluster = current_cluster(context) if server == "kubernetes" else None
     try:
         result = run_tool(server, tool, arguments, caller=context.via, actor=context.user,
@@ -93,7 +104,23 @@ def call_tool(context: Context, server: str, tool: str, arguments: dict[str, Any
         return Reply(f"{server}.{tool}: {exc}")
     if not result.ok:
         return Reply(f"{tool} failed: {result.error}")
-    return formatting.tool_result(tool, result.text, result.structured)
+    return result
+
+
+def offer_cleanup(context: Context, namespace: str) -> list[Reply]:
+    """/k8s fix: the pods of a namespace that ended Failed (Evicted, Error, a finished bare pod...), offered for
+    deletion as one approval request, never deleted here. Crash-looping pods are named, not offered: a new pod
+    would crash the same way (their logs, a restart or a rollback are the way out)."""
+    listed = _read(context, "kubernetes", "list_pods", {"namespace": namespace})
+    if isinstance(listed, Reply):
+        return [listed]
+    pods = (listed.structured or {}).get("pods") or []
+    failed = [p["name"] for p in pods if p.get("phase") == "Failed"][:MAX_CLEANUP]
+    crashing = [p["name"] for p in pods if p.get("phase") != "Failed" and p.get("waiting_reason") in CRASHING]
+    replies = [Reply(formatting.cleanup_summary(namespace, failed, crashing))]
+    if failed:
+        replies.append(request_change(context, "delete_failed_pods", {"namespace": namespace, "names": failed}))
+    return replies
 
 
 def request_change(context: Context, tool: str, arguments: dict[str, Any]) -> Reply:
@@ -123,7 +150,8 @@ def link_account(context: Context, words: tuple[str, ...]) -> Reply:
         ChatIdentity.objects.filter(**{field: context.message.user_id}).update(**{field: None})
         identity, _ = ChatIdentity.objects.get_or_create(user=code.user)
         setattr(identity, field, context.message.user_id)
-        identity.save(update_fields=[field])
+        identity.preferred_model = identity.preferred_model or unlinked_model(context.message)  # chosen unlinked
+        identity.save(update_fields=[field, "preferred_model"])
         code.used_at = timezone.now()
         code.save(update_fields=["used_at"])
     audit("chat.linked", actor=code.user, via=context.via,
@@ -139,18 +167,23 @@ def use_cluster(context: Context, name: str) -> Reply:
 
 
 def choose_model(context: Context, words: tuple[str, ...]) -> Reply:
+    """`/model [name|default]`: kept for this person across conversations and /reset (see `chosen_model`)."""
     models = settings.LLM_MODELS
-    current = context.session.get("model") or settings.LLM_MODEL or "none"
+    current = chosen_model(context) or settings.LLM_MODEL or "none"
     if not words:
         return Reply(f"Model: {current}. Available: {', '.join(models) or 'none (no LLM configured)'}.")
+    if words[0] == "default":
+        keep_model(context, "")
+        return Reply(f"Model: the default ({settings.LLM_MODEL or 'none configured'}).")
     if words[0] not in models:
         return Reply(f"{words[0]!r} is not available; choose one of: {', '.join(models) or 'none configured'}.")
-    context.session["model"] = words[0]
-    return Reply(f"Model for this chat: {words[0]}.")
+    keep_model(context, words[0])
+    return Reply(f"Model for you from now on: {words[0]} (kept across conversations and /reset).")
 
 
 def reset(context: Context) -> Reply:
     context.session.clear()
     if context.user is not None:
         start_new_conversation(context.via, context.message.conversation_id, context.user)
-    return Reply("Forgotten: the conversation, and the namespace, cluster and pending approval of this chat.")
+    return Reply("Forgotten: the conversation, and the namespace, cluster and pending approval of this chat "
+                 "(your /model choice stays).")

@@ -1,10 +1,12 @@
-"""Who is asking, from which conversation, and what that conversation remembers (the shared cache)."""
+"""Who is asking, from which conversation, and what that conversation remembers (the shared cache); the model a
+person chose (kept beyond the conversation)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
 
@@ -18,8 +20,8 @@ IDENTITY_FIELDS = {"slack": "slack_user_id", "telegram": "telegram_user_id"}
 
 @dataclass
 class Context:
-    """One message being answered. `session` (namespace, cluster, last read, approval shown, model) is saved
-    back when the answer is done."""
+    """One message being answered. `session` (namespace, cluster, last read, approval shown) is saved back when
+    the answer is done."""
 
     message: IncomingMessage
     user: User | None
@@ -60,3 +62,31 @@ def current_cluster(context: Context) -> Cluster | None:
     clusters = Cluster.objects.filter(enabled=True).order_by("name")
     chosen = context.session.get("cluster")
     return (clusters.filter(name=chosen).first() if chosen else None) or clusters.first()
+
+
+def _model_key(message: IncomingMessage) -> str:
+    return f"chat:model:{message.channel_type}:{message.user_id}"
+
+
+def chosen_model(context: Context) -> str | None:
+    """The model this person chose with /model, None for the default. A linked person's choice is on their chat
+    identity (every platform and conversation, /reset included); an unlinked chat account's is kept for that
+    account in the shared cache, without expiry. A choice no longer offered (AIOPS_LLM_MODELS) counts as none."""
+    if context.user is not None:
+        chosen = ChatIdentity.objects.filter(user=context.user).values_list("preferred_model", flat=True).first()
+    else:
+        chosen = cache.get(_model_key(context.message))
+    return chosen if chosen and chosen in settings.LLM_MODELS else None
+
+
+def keep_model(context: Context, model: str) -> None:
+    """Remember `model` ("" for the default) as `chosen_model` reads it."""
+    if context.user is not None:
+        ChatIdentity.objects.filter(user=context.user).update(preferred_model=model)
+    else:
+        cache.set(_model_key(context.message), model, None)
+
+
+def unlinked_model(message: IncomingMessage) -> str:
+    """What this chat account chose before it was linked ("" if nothing)."""
+    return str(cache.get(_model_key(message)) or "")

@@ -1,10 +1,14 @@
-"""Read-only answers from the agent's own records: incidents, alerts, approvals waiting, status, clusters."""
+"""Read-only answers from the agent's own records: incidents, alerts, approvals waiting, status (and this person's
+model and conversation), clusters."""
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from chat import formatting
-from chat.context import Context
+from chat.context import Context, chosen_model
 from chat.messages import Reply
+from chat.models import Conversation
 from incidents.models import Cluster, ClusterEvent, Incident, Signal
 from mcp_bridge.models import McpServerState
 from remediation.models import Approval
@@ -38,9 +42,16 @@ def pending_approvals(context: Context) -> list[Reply]:
     return [formatting.approval_card(a) for a in pending]
 
 
-def status() -> Reply:
-    return formatting.status_line(Incident.objects.open().count(), Approval.objects.pending().count(),
+def status(context: Context) -> Reply:
+    """The agent's state, and this person's: the model they talk to and this conversation's stored messages."""
+    line = formatting.status_line(Incident.objects.open().count(), Approval.objects.pending().count(),
                                   McpServerState.objects.values_list("server", "state"))
+    chosen = chosen_model(context)
+    model = chosen or settings.LLM_MODEL
+    conversation = (Conversation.objects.filter(channel=context.via, external_id=context.message.conversation_id)
+                    .order_by("-started_at").first())
+    messages = conversation.messages.count() if conversation else 0
+    return Reply(f"{line.text}\n" + formatting.model_line(model, chosen=bool(chosen), messages=messages))
 
 
 def clusters() -> Reply:

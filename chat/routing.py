@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from chat import actions, queries
-from chat.context import Context, current_cluster
+from chat.context import Context, chosen_model, current_cluster
 from chat.formatting import HELP, not_linked
 from chat.llm import chat_with_llm, llm_configured
 from chat.messages import Reply
@@ -59,6 +59,14 @@ def _k8s(context: Context, command: Command) -> list[Reply]:
     if not command.args:
         return [Reply(HELP)]
     verb, words = command.args[0].lower(), list(command.args[1:])
+    if verb == "top":  # /k8s top pods [namespace], /k8s top nodes
+        if not words or words[0].lower() not in ("pods", "nodes"):
+            return [Reply("Use /k8s top pods [namespace] or /k8s top nodes (needs metrics-server in the cluster).")]
+        verb, words = f"top {words[0].lower()}", words[1:]
+    if verb == "fix":  # the failed pods, offered for deletion as one approval request
+        if words:
+            context.session["namespace"] = words[0]
+        return actions.offer_cleanup(context, words[0] if words else context.session.get("namespace") or "default")
     if verb == "clusters":
         return [queries.clusters()]
     if verb == "use" and words:
@@ -82,12 +90,12 @@ def _converse(context: Context, command: Command) -> list[Reply]:
         return [Reply("I did not understand that. No LLM is configured for free conversation (AIOPS_LLM_MODEL), "
                       f"so here is what works:\n\n{HELP}")]
     return chat_with_llm(channel=context.via, external_id=context.message.conversation_id, user=context.user,
-                         text=command.text, model=context.session.get("model"), cluster=current_cluster(context),
+                         text=command.text, model=chosen_model(context), cluster=current_cluster(context),
                          reply_to=context.reply_to)
 
 
 PUBLIC: dict[str, Route] = {
-    "help": lambda context, command: [Reply(HELP)],
+    "help": lambda context, command: [Reply(command.text or HELP)],  # text: a clarifying answer
     "/reset": lambda context, command: [actions.reset(context)],
     "/model": lambda context, command: [actions.choose_model(context, command.args)],
     "/link": lambda context, command: [actions.link_account(context, command.args)],
@@ -99,7 +107,7 @@ LINKED: dict[str, Route] = {
     "/rca": _rca,
     "/approval": lambda context, command: queries.pending_approvals(context),
     "/alert": lambda context, command: [queries.firing_alerts()],
-    "/status": lambda context, command: [queries.status()],
+    "/status": lambda context, command: [queries.status(context)],
     "security": lambda context, command: [actions.call_tool(context, "security", command.tool, command.arguments)],
     "chat": _converse,
 }

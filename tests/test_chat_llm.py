@@ -58,7 +58,7 @@ def test_the_conversation_is_remembered_newest_messages_first_kept(llm, settings
     assert llm.requests[0]["auth"] == "Bearer sk-test" and llm.requests[0]["model"] == "tiny"
     assert Message.objects.count() == 6
 
-    assert "Model for this chat: large" in say("/model large")[0].text
+    assert "Model for you from now on: large" in say("/model large")[0].text
     llm.script = [{"content": "big answer"}]
     say("again")
     assert llm.requests[-1]["model"] == "large"

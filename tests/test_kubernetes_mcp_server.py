@@ -170,8 +170,10 @@ def test_tools_carry_read_only_and_destructive_hints(kubeconfig: Path) -> None:
     reads = {"list_pods", "get_pod_logs", "describe_pod", "get_deployment", "list_events", "describe_node"}
     reads |= {"rollout_history", "list_namespaces", "get_pod", "list_nodes", "list_deployments", "list_services",
               "describe", "top_pods", "top_nodes", "rollout_status", "exec_readonly", "analyze_logs", "check_access"}
+    reads |= {"list_contexts", "current_context"}
     mutations = {"rollout_restart", "scale_deployment", "set_resources", "cordon_node", "uncordon_node",
                  "rollout_undo", "update_image", "delete_pod", "drain_node", "label"}
+    mutations |= {"delete_failed_pods"}
     assert set(tools) == reads | mutations
     assert all(tools[name]["annotations"]["read_only_hint"] is False for name in mutations)
     assert all(tools[name]["annotations"]["read_only_hint"] is True for name in reads)

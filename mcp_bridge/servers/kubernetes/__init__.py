@@ -13,7 +13,8 @@ Responses are read raw (`_preload_content=False`) and summarised from plain JSON
 building the generated pydantic models, and indifferent to fields those models do not expect.
 
 One module per group of tools, each with `register(mcp, ctx)`: `pods`, `podexec`, `deployments`, `nodes`,
-`objects`, `metrics`, `access` (check_access: what each mutating tool needs, asked with SelfSubjectAccessReviews);
+`objects`, `metrics`, `access` (check_access: what each mutating tool needs, asked with SelfSubjectAccessReviews),
+`contexts` (list_contexts, current_context: the kubeconfig's contexts and the one in use, never credentials);
 `base` holds the API chokepoint and the server's limits, `rbac` how a missing permission reads and which shipped
 RBAC grants it, `summaries` the pure functions from API objects to what the tools return, `server` builds the
 server and reads the command line.

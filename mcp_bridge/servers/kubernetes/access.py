@@ -65,6 +65,11 @@ def _pod(verb: str, sub: str = "") -> Callable[[Arguments], list[Need]]:
     return needs
 
 
+def _delete_failed_pods(arguments: Arguments) -> list[Need]:
+    ns, _ = _in(arguments)
+    return [Need("get", "", "pods", "", ns), Need("delete", "", "pods", "", ns)]
+
+
 def _node(arguments: Arguments) -> list[Need]:
     _, name = _in(arguments)
     return [Need("get", "", "nodes", "", "", name), Need("patch", "", "nodes", "", "", name)]
@@ -90,6 +95,7 @@ NEEDS: dict[str, Callable[[Arguments], list[Need]]] = {
     "rollout_undo": _rollout_undo,
     "set_resources": _set_resources,
     "delete_pod": _pod("delete"),
+    "delete_failed_pods": _delete_failed_pods,
     "exec_readonly": _pod("get", "exec"),
     "cordon_node": _node,
     "uncordon_node": _node,

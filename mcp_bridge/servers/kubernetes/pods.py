@@ -1,4 +1,4 @@
-"""Pod tools: list, get, describe, logs, log analysis, delete.
+"""Pod tools: list, get, describe, logs, log analysis, delete, delete the failed ones.
 
 Those that name one pod also take its `workload`: when the pod is gone, they act on the workload's current pod
 and say so first in their output (see `workloads`).
@@ -13,7 +13,18 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult
 from pydantic import Field
 
-from mcp_bridge.servers.kubernetes.base import MUTATE, READ, Cluster, Context, Name, Namespace, compact, result
+from mcp_bridge.servers.kubernetes.base import (
+    MUTATE,
+    READ,
+    Cluster,
+    Conflict,
+    Context,
+    Name,
+    Namespace,
+    NotFound,
+    compact,
+    result,
+)
 from mcp_bridge.servers.kubernetes.summaries import container_status, pod_summary, recent_events
 from mcp_bridge.servers.kubernetes.workloads import Target, Workload, parse_workload, resolve_pod
 
@@ -198,7 +209,7 @@ def register_details(mcp: MCPServer, ctx: Context) -> None:
 
 
 def register_delete(mcp: MCPServer, ctx: Context) -> None:
-    """delete_pod."""
+    """delete_pod, delete_failed_pods."""
     cluster = ctx.cluster
 
     @mcp.tool(annotations=MUTATE)
@@ -223,3 +234,39 @@ def register_delete(mcp: MCPServer, ctx: Context) -> None:
             return result(text, {"namespace": namespace, "name": name})
         return result(f"{target.note}\n{text}",
                       {"namespace": namespace, "name": target.name, "deleted": target.name, "note": target.note})
+
+    @mcp.tool(annotations=MUTATE)
+    def delete_failed_pods(
+        namespace: Namespace,
+        names: Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1, max_length=100)],
+    ) -> CallToolResult:
+        """Delete the named pods that ended in phase Failed (Evicted, Error, OOM-killed bare pods...), as a cleanup;
+        each is read again first and kept unless it is still that same failed pod (refused in read-only mode)."""
+        ctx.guard(namespace)
+        ctx.refuse_if_read_only()
+        deleted: list[str] = []
+        kept: list[dict[str, str]] = []
+        for name in dict.fromkeys(names):
+            what = f"pod {namespace}/{name}"
+            try:
+                pod = cluster.json(what, cluster.core.read_namespaced_pod, name, namespace)
+            except NotFound:
+                kept.append({"name": name, "why": "gone already"})
+                continue
+            phase = (pod.get("status") or {}).get("phase")
+            if phase != "Failed":
+                kept.append({"name": name, "why": f"phase {phase}, not Failed"})
+                continue
+            # Only the pod read above: a new pod of the same name (a StatefulSet's) is not deleted.
+            uid = (pod.get("metadata") or {}).get("uid")
+            try:
+                cluster.call(what, cluster.core.delete_namespaced_pod, name, namespace,
+                             body={"preconditions": {"uid": uid}} if uid else None)
+            except (NotFound, Conflict):
+                kept.append({"name": name, "why": "gone or replaced meanwhile"})
+                continue
+            deleted.append(name)
+        text = f"deleted {len(deleted)} failed pod(s) in {namespace}" + (f": {', '.join(deleted)}" if deleted else "")
+        if kept:
+            text += "; kept " + "; ".join(f"{k['name']} ({k['why']})" for k in kept)
+        return result(text, {"namespace": namespace, "deleted": deleted, "kept": kept})
