@@ -143,7 +143,7 @@ _NAME = r"[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?"
 # Words that are no name: "scale to 3", "drain the node", "restart everything" are asked back, never guessed.
 _NOT_A_NAME = r"(?!(?:to|the|a|an|all|every\w*|it|them|this|that|up|down|pods?|nodes?|deployments?|my|our|some|any)\b)"
 _ASKING = r"^\s*(?:(?:please|pls|kindly|can\s+you|could\s+you|would\s+you)\s+)*"
-_END = r"[\s.!?]*$"
+_END = r"(?:\s*,?\s*(?:please|pls|thanks|thank\s+you))?[\s.!?]*$"
 _WORKLOAD = rf"(?:\s+(?:the\s+)?(?:deployment|deploy))?\s+{_NOT_A_NAME}(?P<name>{_NAME})(?:\s+deployment)?"
 WORD_NUMBERS = {word: n for n, word in enumerate((
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",

@@ -29,6 +29,7 @@ ALL_COMMON = list(COMMON_PORTS)
     ("Please scale up the deployment Checkout to twelve pods", ("scale", "checkout", "12")),
     ("scale checkout deployment to zero", ("scale", "checkout", "0")),
     ("restart checkout", ("restart", "checkout")),
+    ("restart checkout in shop, please!", ("restart", "checkout", "shop")),
     ("could you restart deployment checkout in namespace shop?", ("restart", "checkout", "shop")),
     ("roll back checkout", ("rollback", "checkout")),
     ("rollback checkout in shop", ("rollback", "checkout", "shop")),
