@@ -69,9 +69,15 @@ def is_sensitive(tool: str, arguments: Mapping[str, Any] | None = None) -> bool:
         return True
     for key in ("kind", "resource", "resource_type", "type"):
         value = (arguments or {}).get(key)
-        if isinstance(value, str) and value.strip().lower() in SENSITIVE_KINDS:
+        if isinstance(value, str) and {value.strip().lower(), kind_word(value)} & SENSITIVE_KINDS:
             return True
     return False
+
+
+def kind_word(value: str) -> str:
+    """The kind itself, without version or API group: `secret` of `v1/Secret`, `core/v1/secrets`, `secrets.v1.`,
+    `Secret.core`."""
+    return value.strip().lower().rpartition("/")[2].partition(".")[0]
 
 
 def risk_of(config: ServerConfig, tool: str, annotations: Mapping[str, Any] | None) -> tuple[str, str]:

@@ -173,6 +173,7 @@ def test_tools_carry_read_only_and_destructive_hints(kubeconfig: Path) -> None:
     reads |= {"list_contexts", "current_context"}
     mutations = {"rollout_restart", "scale_deployment", "set_resources", "cordon_node", "uncordon_node",
                  "rollout_undo", "update_image", "delete_pod", "drain_node", "label"}
+    mutations |= {"patch_resource"}
     mutations |= {"delete_failed_pods"}
     assert set(tools) == reads | mutations
     assert all(tools[name]["annotations"]["read_only_hint"] is False for name in mutations)

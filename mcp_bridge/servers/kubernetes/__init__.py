@@ -18,6 +18,7 @@ One module per group of tools, each with `register(mcp, ctx)`: `pods`, `podexec`
 `base` holds the API chokepoint and the server's limits, `rbac` how a missing permission reads and which shipped
 RBAC grants it, `summaries` the pure functions from API objects to what the tools return, `server` builds the
 server and reads the command line.
+`patch` (patch_resource: one generic patch of an allow-listed built-in kind, never a Secret) is one as well.
 """
 
 from mcp_bridge.servers.kubernetes.base import REQUEST_TIMEOUT, Cluster, Context, api_error_message

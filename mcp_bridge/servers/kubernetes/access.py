@@ -18,6 +18,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult
 from pydantic import Field
 
+from mcp_bridge.servers.kubernetes import patch
 from mcp_bridge.servers.kubernetes.base import READ, Context, compact, result
 from mcp_bridge.servers.kubernetes.rbac import CLUSTER_SCOPED, Need, fixes, may_not
 
@@ -101,6 +102,7 @@ NEEDS: dict[str, Callable[[Arguments], list[Need]]] = {
     "uncordon_node": _node,
     "drain_node": _drain_node,
     "label": _label,
+    "patch_resource": patch.needs,
 }
 CHANGES = set(NEEDS) - {"exec_readonly"}  # refused by a read-only server
 NODE_CHANGES = {"cordon_node": "cordoning", "uncordon_node": "uncordoning", "drain_node": "draining"}
@@ -114,7 +116,10 @@ def server_limit(ctx: Context, tool: str, arguments: Arguments) -> str | None:
     try:
         if tool in CHANGES:
             ctx.refuse_if_read_only()
-        if tool in NODE_CHANGES:
+        if tool == "patch_resource":
+            kind_of = patch.resolve_kind(str(arguments.get("kind") or ""))
+            patch.check_scope(ctx, kind_of, name, namespace or None)
+        elif tool in NODE_CHANGES:
             ctx.cluster_wide_change(f"{NODE_CHANGES[tool]} node {name}")
         elif tool == "label" and kind == "node":
             ctx.cluster_wide_change(f"labelling node {name}")
