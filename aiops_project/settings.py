@@ -313,6 +313,14 @@ TELEGRAM_NOTIFY_CHAT_ID = envstr("TELEGRAM_NOTIFY_CHAT_ID", "")
 TELEGRAM_BOT_TOKEN = envstr("TELEGRAM_BOT_TOKEN", "")
 TELEGRAM_WEBHOOK_SECRET = envstr("TELEGRAM_WEBHOOK_SECRET", "")
 TELEGRAM_API_BASE_URL = envstr("TELEGRAM_API_BASE_URL", "https://api.telegram.org")
+# How Telegram's updates arrive: "webhook" (POST /api/webhook/telegram, needs TELEGRAM_WEBHOOK_SECRET) or "polling"
+# (getUpdates, manage.py telegram_poll: no public URL needed); "auto" = webhook when TELEGRAM_WEBHOOK_SECRET is set.
+TELEGRAM_MODE = envchoice("TELEGRAM_MODE", "auto", {"auto", "webhook", "polling"})
+TELEGRAM_POLLING = bool(TELEGRAM_BOT_TOKEN) and (
+    TELEGRAM_MODE == "polling" or (TELEGRAM_MODE == "auto" and not TELEGRAM_WEBHOOK_SECRET))
+if TELEGRAM_BOT_TOKEN and TELEGRAM_MODE == "webhook" and not TELEGRAM_WEBHOOK_SECRET:
+    raise ImproperlyConfigured("Environment variable TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_SECRET (the "
+                               "secret_token given to setWebhook); unset it or TELEGRAM_MODE=polling to poll instead.")
 # The LLM: the openai SDK reads OPENAI_BASE_URL and OPENAI_API_KEY itself; no model = no free chat.
 LLM_MODEL = envstr("AIOPS_LLM_MODEL", "")
 LLM_MODELS = [m.strip() for m in envstr("AIOPS_LLM_MODELS", "").split(",") if m.strip()] or (

@@ -1,5 +1,6 @@
 """The supervisor: a process of the stack that dies is started again (and the log says so); one that keeps dying
-stops everything, and the exit code says so."""
+stops everything, and the exit code says so. With a Telegram bot token and no webhook, Telegram's poller is one of
+the processes (the loopback Bot API answers it)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.botapi import telegram_bot_api
 from tests.helpers import child_pids, eventually
 from tests.stack import running_stack, wait_ready
 
@@ -38,8 +40,15 @@ def get(url: str) -> tuple[int, dict[str, Any]]:
 
 
 def test_a_killed_process_is_restarted_and_the_stack_keeps_serving(tmp_path, migrated_sqlite):
-    with running_stack(tmp_path, migrated_sqlite) as stack:
+    with telegram_bot_api() as telegram, running_stack(tmp_path, migrated_sqlite, TELEGRAM_BOT_TOKEN=telegram.token,
+                                                       TELEGRAM_API_BASE_URL=telegram.url) as stack:
         children = child_pids(stack.process.pid)
+        assert [cmd for cmd in children.values() if "telegram_poll" in cmd], "polling: no webhook is configured"
+        telegram.send_update({"update_id": 301, "message": {
+            "message_id": 1, "date": 1764400000, "chat": {"id": 42, "type": "private"}, "text": "/help",
+            "from": {"id": 42, "is_bot": False, "first_name": "Ana"}}})
+        [answer] = eventually(lambda: telegram.sent("sendMessage"), "the poller's update answered by the worker", 30)
+        assert int(answer["chat_id"]) == 42 and "approve <id\\>" in answer["text"]
         background = next(pid for pid, cmd in children.items() if "runbackground" in cmd)
         web = next(pid for pid, cmd in children.items() if "uvicorn" in cmd)
         assert get(f"{stack.base_url}/ready")[1]["workers"]["required"] is True  # runstack's web needs its worker
@@ -71,6 +80,8 @@ def test_a_killed_process_is_restarted_and_the_stack_keeps_serving(tmp_path, mig
         # A restarted process hears SIGINT and SIGTERM (the supervisor's own loop blocks them): stopping the
         # stack stops it gracefully rather than killing it after the grace, mid-task.
         assert not blocked_signals(new_background) & {signal.SIGINT, signal.SIGTERM}
+    # The poller stopped cleanly with the stack: it confirmed the update it handed over (offset = its id + 1).
+    assert int(telegram.sent("getUpdates")[-1]["offset"]) == 302 and "telegram exited" not in stack.log()
 
 
 def blocked_signals(pid: int) -> set[int]:

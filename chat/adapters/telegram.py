@@ -1,6 +1,7 @@
-"""Telegram through python-telegram-bot, in webhook mode: updates arrive at POST /api/webhook/telegram
-(checked against TELEGRAM_WEBHOOK_SECRET, which Telegram sends as X-Telegram-Bot-Api-Secret-Token);
-replies go out through the Bot API at TELEGRAM_API_BASE_URL (default Telegram's own)."""
+"""Telegram through python-telegram-bot. Updates arrive at POST /api/webhook/telegram (checked against
+TELEGRAM_WEBHOOK_SECRET, which Telegram sends as X-Telegram-Bot-Api-Secret-Token), or, without a public URL,
+by long polling (chat/telegram_poller.py); either way through `enqueue_update`. Replies go out through the
+Bot API at TELEGRAM_API_BASE_URL (default Telegram's own)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from aiops_project.jsonbody import check_depth, unstorable
 from chat.adapters.base import BaseAdapter, split_text
 from chat.messages import IncomingMessage, Reply
 
+ALLOWED_UPDATES = ["message", "callback_query"]  # the updates the agent reads (setWebhook's and getUpdates')
+
 
 class TelegramAdapter(BaseAdapter):
     channel_type = "telegram"
@@ -31,15 +34,18 @@ class TelegramAdapter(BaseAdapter):
 
     @classmethod
     def from_settings(cls) -> TelegramAdapter | None:
-        if not settings.TELEGRAM_BOT_TOKEN or not settings.TELEGRAM_WEBHOOK_SECRET:
-            cls.disabled("TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET")
+        if not settings.TELEGRAM_BOT_TOKEN:  # the webhook also wants TELEGRAM_WEBHOOK_SECRET; polling does not
+            cls.disabled("TELEGRAM_BOT_TOKEN")
             return None
         return cls(settings.TELEGRAM_BOT_TOKEN, settings.TELEGRAM_API_BASE_URL)
 
     def handle_webhook(self, request: HttpRequest) -> HttpResponse:
-        """Telegram sends the secret given to setWebhook back in X-Telegram-Bot-Api-Secret-Token."""
-        from chat import tasks
-
+        """Telegram sends the secret given to setWebhook back in X-Telegram-Bot-Api-Secret-Token; without a secret
+        configured there is no webhook (the agent polls, or Telegram is reached by nobody)."""
+        if not settings.TELEGRAM_WEBHOOK_SECRET:
+            return JsonResponse({"detail": "Telegram's webhook is off on this agent: TELEGRAM_WEBHOOK_SECRET is "
+                                           "unset (updates are fetched by polling, manage.py telegram_poll)."},
+                                status=404)
         sent = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
         if not hmac.compare_digest(sent.encode(), settings.TELEGRAM_WEBHOOK_SECRET.encode()):
             return JsonResponse({"detail": "Wrong or missing X-Telegram-Bot-Api-Secret-Token."}, status=403)
@@ -48,11 +54,9 @@ class TelegramAdapter(BaseAdapter):
             payload = json.loads(request.body)
         except ValueError as exc:  # TooDeep is one
             return JsonResponse({"detail": f"Not JSON: {exc}"}, status=400)
-        if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
-            return JsonResponse({"detail": "Not a Telegram update: an object with an integer update_id."}, status=400)
-        if (reason := unstorable(payload)) is not None:
+        if (reason := update_refusal(payload)) is not None:
             return JsonResponse({"detail": reason}, status=400)
-        transaction.on_commit(lambda: tasks.handle_update.delay(self.channel_type, payload))
+        transaction.on_commit(lambda: enqueue_update(payload))
         return JsonResponse({"ok": True})
 
     def bot(self) -> Bot:
@@ -95,3 +99,19 @@ class TelegramAdapter(BaseAdapter):
                                                         for b in reply.buttons]])
                     await bot.send_message(chat_id=int(chat_id), text=text, parse_mode=ParseMode.MARKDOWN_V2,
                                            reply_markup=markup)
+
+
+def update_refusal(payload: Any) -> str | None:
+    """Why `payload` is not an update the agent takes (the webhook answers 400 with it); None when it is."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
+        return "Not a Telegram update: an object with an integer update_id."
+    return unstorable(payload)
+
+
+def enqueue_update(payload: dict[str, Any]) -> None:
+    """Hand one update to the worker. The webhook (after its request's commit) and the poller both come here: an
+    update is answered the same, and handled once by its update_id (chat.tasks.handle_update), whichever way and
+    however often it arrives."""
+    from chat import tasks
+
+    tasks.handle_update.delay(TelegramAdapter.channel_type, payload)

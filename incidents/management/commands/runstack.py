@@ -1,7 +1,7 @@
 """Start the whole stack and supervise it: embedded Redis (when no REDIS_URL), the simulated cluster, the web
-process (uvicorn) and the background process (`runbackground`: a Celery worker with beat and the watcher beside it
-as threads). A process that exits is started again (aiops_project/supervisor.py); Ctrl-C (or SIGTERM) stops every
-process cleanly.
+process (uvicorn), the background process (`runbackground`: a Celery worker with beat and the watcher beside it
+as threads) and, when Telegram is configured without a webhook, Telegram's poller (`telegram_poll`). A process that
+exits is started again (aiops_project/supervisor.py); Ctrl-C (or SIGTERM) stops every process cleanly.
 
 The layout is compact for one machine (five processes and one warm MCP server, ~1/3 of the memory of separate
 worker, beat and watcher processes: bench/embedded_stack.py); production runs them as processes of their own
@@ -119,6 +119,7 @@ class Command(BaseCommand):
             kubeconfig = settings.SIMCLUSTER_KUBECONFIG
             self._wait_for(lambda: kubeconfig.exists(), "simcluster", "the simulated cluster to listen")
         self._start_background(options)
+        self._start_telegram()
 
     def _start_redis(self) -> None:
         if not settings.EMBEDDED_REDIS:
@@ -166,6 +167,12 @@ class Command(BaseCommand):
         self._spawn("background", [sys.executable, str(settings.BASE_DIR / "manage.py"), "runbackground",
                                    "--concurrency", str(options["concurrency"]),
                                    "--hostname", f"worker-{os.getpid()}@%h"], env=env)
+
+    def _start_telegram(self) -> None:
+        """Telegram's long polling, when TELEGRAM_POLLING (a bot token and no webhook secret, or TELEGRAM_MODE=polling):
+        the stack answers Telegram from a laptop, with no public URL. Its worker is the background process."""
+        if settings.TELEGRAM_POLLING:
+            self._spawn("telegram", [sys.executable, str(settings.BASE_DIR / "manage.py"), "telegram_poll"])
 
     def _wait_for(self, ready: Any, name: str, what: str, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
