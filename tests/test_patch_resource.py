@@ -17,6 +17,8 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_bridge.calls import ArgumentRefusal, run_tool
 from mcp_bridge.manager import SessionManager
 from mcp_bridge.policy import PolicyRefusal, authorize, judge
+from mcp_bridge.servers.kubernetes.access import server_limit
+from mcp_bridge.servers.kubernetes.base import Cluster, Context
 from mcp_bridge.servers.kubernetes.patch import PATCH_MAX_BYTES, changes, check_body, resolve_kind
 from tests.helpers import eventually
 from tests.kubetools import SERVER, Tools, apply, failure, namespace, workload
@@ -194,3 +196,17 @@ def test_changes_list_each_field_and_hide_configmap_values() -> None:
         {"path": "metadata.labels.b", "before": None, "after": "2"},
         {"path": "spec.replicas", "before": 1, "after": 3}]
     assert changes("ConfigMap", {"data": {"k": "old"}}, {"data": {"k": "new"}}) == [{"path": "data.k"}]
+
+
+def test_the_servers_own_limits_apply_to_patches_as_check_access_sees_them() -> None:
+    confined = Context(Cluster(None, None), allowed=frozenset({"shop"}))
+    assert server_limit(confined, "patch_resource", {"kind": "Deployment", "namespace": "shop", "name": "web"}) is None
+    assert server_limit(confined, "patch_resource", {"kind": "no", "name": "node-1"}) == (
+        "refused: patching node node-1 affects every namespace, and this server is limited to shop")
+    assert server_limit(confined, "patch_resource", {"kind": "Deployment", "namespace": "bank", "name": "web"}) == (
+        "refused: namespace 'bank' is not allowed (allowed: shop)")
+    assert server_limit(confined, "patch_resource", {"kind": "Deployment", "name": "web"}) == (
+        "Deployment is namespaced: give a namespace")
+    read_only = Context(Cluster(None, None), read_only=True)
+    assert server_limit(read_only, "patch_resource", {"kind": "Namespace", "name": "shop"}) == (
+        "refused: the server runs in --read-only mode")
