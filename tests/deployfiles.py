@@ -18,7 +18,7 @@ GRAFANA_DATASOURCES = ROOT / "deploy" / "grafana" / "provisioning" / "datasource
 GRAFANA_DASHBOARD_PROVIDER = ROOT / "deploy" / "grafana" / "provisioning" / "dashboards" / "aiops.yml"
 DASHBOARD = ROOT / "deploy" / "grafana" / "dashboards" / "aiops.json"
 
-APP_SERVICES = ("migrate", "web", "worker", "beat", "watcher")
+APP_SERVICES = ("migrate", "web", "worker", "beat", "watcher", "telegram")
 ALL_SERVICES = ("postgres", "redis", *APP_SERVICES, "prometheus", "alertmanager", "grafana")
 REQUIRED_SECRETS = ("SECRET_KEY", "POSTGRES_PASSWORD", "AIOPS_METRICS_TOKEN", "AIOPS_ALERTMANAGER_TOKEN",
                     "GRAFANA_ADMIN_PASSWORD")

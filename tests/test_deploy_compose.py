@@ -204,6 +204,20 @@ def test_secrets_are_required_not_defaulted():
     assert str(grafana_env["GF_AUTH_ANONYMOUS_ENABLED"]).lower() == "false"
 
 
+def test_the_telegram_poller_is_an_optional_service_with_the_apps_image_and_environment():
+    telegram = compose_services()["telegram"]
+    assert service_command(telegram) == ["python", "manage.py", "telegram_poll"]
+    assert (ROOT / "chat" / "management" / "commands" / "telegram_poll.py").is_file()
+    assert telegram["profiles"] == ["telegram"]  # COMPOSE_PROFILES=telegram, documented in .env.example
+    assert "COMPOSE_PROFILES=" in (ROOT / ".env.example").read_text()
+    assert depends_on(telegram) == {"migrate": "service_completed_successfully", "postgres": "service_healthy",
+                                    "redis": "service_healthy"}
+    assert telegram["healthcheck"] == {"disable": True}  # it serves no HTTP
+    env = telegram["environment"]
+    assert env["TELEGRAM_MODE"] == "${TELEGRAM_MODE:-auto}"
+    assert {"TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "TELEGRAM_NOTIFY_CHAT_ID"} <= set(env)
+
+
 def test_compose_header_explains_usage():
     header = COMPOSE_FILE.read_text().split("\n\n")[0]
     for needle in (
