@@ -378,6 +378,19 @@ READY_REQUIRES_WORKER = envbool("AIOPS_READY_REQUIRES_WORKER", False)
 WORKER_HEARTBEAT_KEY = "aiops:workers:heartbeat"
 METRICS_TOKEN = envstr("AIOPS_METRICS_TOKEN", "")
 
+# --- Prometheus (optional, upstream's PROMETHEUS_URL): the RCA reads trends from it; .mcp-config.json lists the
+# bundled "prometheus" MCP server only when it is set (mcp_bridge/servers/prometheus reads the same variables).
+PROMETHEUS_URL = envstr("PROMETHEUS_URL", "").strip()
+if PROMETHEUS_URL and not PROMETHEUS_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"Environment variable PROMETHEUS_URL={PROMETHEUS_URL!r} is not an http(s) URL.")
+PROMETHEUS_BEARER_TOKEN = envstr("PROMETHEUS_BEARER_TOKEN", "")
+PROMETHEUS_USERNAME = envstr("PROMETHEUS_USERNAME", "")
+PROMETHEUS_PASSWORD = envstr("PROMETHEUS_PASSWORD", "")
+if PROMETHEUS_BEARER_TOKEN and PROMETHEUS_USERNAME:
+    raise ImproperlyConfigured("Set PROMETHEUS_BEARER_TOKEN or PROMETHEUS_USERNAME/PROMETHEUS_PASSWORD, not both.")
+PROMETHEUS_CA_FILE = envstr("PROMETHEUS_CA_FILE", "")
+PROMETHEUS_TIMEOUT_SECONDS = envint("PROMETHEUS_TIMEOUT_SECONDS", 10, minimum=1)
+
 # --- Logging: structlog JSON on stdout, stdlib logs routed through the same renderer ------------
 LOG_LEVEL = envchoice("LOG_LEVEL", "info", {"debug", "info", "warning", "error"}).upper()
 LOG_FORMAT = envchoice("LOG_FORMAT", "json", {"json", "console"})

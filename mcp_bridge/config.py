@@ -11,6 +11,9 @@ the caller supplies per call (KUBECONFIG) need not exist in the worker's environ
 `python` or `python3` runs `sys.executable`, and a stdio server starts in `cwd` (default: the folder
 holding the file, so `-m mcp_bridge...` imports from the repository). Unknown keys are ignored.
 
+`"requires_env": ["PROMETHEUS_URL"]` (ours, ignored by other clients): the server is left out, as if the file did
+not name it, while any of these variables is unset or empty (an optional integration costs nothing when off).
+
 No Django here: the path is passed in, or comes from env AIOPS_MCP_CONFIG, or is the repository root's.
 """
 
@@ -133,9 +136,10 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise McpConfigError(f"{path}: cannot read the MCP config: {exc.strerror or exc}") from exc
-    servers = _parse(path, text, environ)
+    servers, required = _parse(path, text, environ)
     if time.time_ns() - stat.st_mtime_ns > RACY_NANOSECONDS:
-        variables = tuple((name, environ.get(name)) for name in sorted({name for name, _ in _VARIABLE.findall(text)}))
+        named = {name for name, _ in _VARIABLE.findall(text)} | required
+        variables = tuple((name, environ.get(name)) for name in sorted(named))
         with _parsed_lock:
             _parsed.pop(key, None)
             while len(_parsed) >= MAX_PARSED_FILES:
@@ -144,7 +148,8 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
     return dict(servers)
 
 
-def _parse(path: Path, text: str, environ: Mapping[str, str]) -> dict[str, ServerConfig]:
+def _parse(path: Path, text: str, environ: Mapping[str, str]) -> tuple[dict[str, ServerConfig], set[str]]:
+    """The servers whose required variables are set, and the names of every server's required variables."""
     try:
         document = json.loads(text)
     except ValueError as exc:
@@ -152,7 +157,20 @@ def _parse(path: Path, text: str, environ: Mapping[str, str]) -> dict[str, Serve
     servers = document.get("mcpServers") if isinstance(document, dict) else None
     if not isinstance(servers, dict):
         raise McpConfigError(f"{path}: the top level must be an object with an 'mcpServers' object")
-    return {name: _parse_server(path, name, entry, environ) for name, entry in servers.items()}
+    parsed, required = {}, set()
+    for name, entry in servers.items():
+        needs = _required(path, name, entry)
+        required |= needs
+        if all(environ.get(variable) for variable in needs):
+            parsed[name] = _parse_server(path, name, entry, environ)
+    return parsed, required
+
+
+def _required(path: Path, name: str, entry: Any) -> set[str]:
+    needs = entry.get("requires_env", []) if isinstance(entry, dict) else []
+    if not isinstance(needs, list) or not all(isinstance(n, str) and _VARIABLE.fullmatch(f"${{{n}}}") for n in needs):
+        raise McpConfigError(f"{path}: server {name!r}: field 'requires_env' must be a list of variable names")
+    return set(needs)
 
 
 def get_server(name: str, path: Path | None = None, environ: Mapping[str, str] | None = None) -> ServerConfig:

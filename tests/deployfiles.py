@@ -13,6 +13,7 @@ COMPOSE_FILE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "Dockerfile"
 PROMETHEUS_CONFIG = ROOT / "deploy" / "prometheus" / "prometheus.yml"
 PROMETHEUS_RULES = ROOT / "deploy" / "prometheus" / "alerts.yml"
+UPSTREAM_ALERT_RULES = ROOT / "deploy" / "prometheus" / "alert-rules.yml"  # upstream's twelve alerts, our metrics
 ALERTMANAGER_CONFIG = ROOT / "deploy" / "alertmanager" / "alertmanager.yml"
 GRAFANA_DATASOURCES = ROOT / "deploy" / "grafana" / "provisioning" / "datasources" / "prometheus.yml"
 GRAFANA_DASHBOARD_PROVIDER = ROOT / "deploy" / "grafana" / "provisioning" / "dashboards" / "aiops.yml"

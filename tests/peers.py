@@ -52,10 +52,11 @@ def everything_over_http(transport: str) -> Iterator[str]:
 
 
 def prometheus_tool(name: str) -> str:
-    """Path of a Debian Prometheus binary (prometheus-alertmanager, amtool, promtool); skips or fails without it."""
+    """Path of a Debian Prometheus binary (prometheus, promtool, prometheus-alertmanager, amtool); skips or fails
+    without it."""
     path = shutil.which(name) or (shutil.which("alertmanager") if name == "prometheus-alertmanager" else None)
     if path is None:
-        package = "prometheus" if name == "promtool" else "prometheus-alertmanager"
+        package = "prometheus" if name in {"promtool", "prometheus"} else "prometheus-alertmanager"
         if os.environ.get("AIOPS_REQUIRE_ALERTMANAGER"):
             pytest.fail(f"AIOPS_REQUIRE_ALERTMANAGER is set but {name} is not installed (apt-get install {package})")
         pytest.skip(f"Debian's {name} is not installed (apt-get install {package})")
@@ -77,5 +78,40 @@ def run_alertmanager(config: dict, workdir: Path) -> Iterator[str]:
     try:
         wait_listening(port, process, "alertmanager")
         yield url
+    finally:
+        stop(process, timeout=10)
+
+
+@contextmanager
+def run_prometheus(config: dict, workdir: Path, *, web_config: dict | None = None,
+                   history: str = "") -> Iterator[str]:
+    """Debian's real Prometheus with `config` on a free loopback port; yields its URL.
+
+    `history`: samples in the OpenMetrics text format (with timestamps, ending in `# EOF`), written into its
+    storage with `promtool tsdb create-blocks-from openmetrics` before it starts: past data without waiting for
+    scrapes. `web_config`: its --web.config.file (e.g. basic_auth_users, bcrypt hashes)."""
+    binary = prometheus_tool("prometheus")
+    storage = workdir / "data"
+    storage.mkdir(parents=True, exist_ok=True)
+    if history:
+        (workdir / "history.om").write_text(history)
+        made = subprocess.run([prometheus_tool("promtool"), "tsdb", "create-blocks-from", "openmetrics",
+                               str(workdir / "history.om"), str(storage)], capture_output=True, text=True)
+        assert made.returncode == 0, made.stdout + made.stderr
+    port = free_port()
+    config = {**config, "scrape_configs": [
+        {**job, "static_configs": [{"targets": [f"127.0.0.1:{port}" if t == "self" else t
+                                                for t in sc["targets"]]} for sc in job["static_configs"]]}
+        for job in config.get("scrape_configs", [])]}
+    (workdir / "prometheus.yml").write_text(yaml.safe_dump(config))
+    arguments = [binary, f"--config.file={workdir / 'prometheus.yml'}", f"--storage.tsdb.path={storage}",
+                 f"--web.listen-address=127.0.0.1:{port}"]
+    if web_config is not None:
+        (workdir / "web.yml").write_text(yaml.safe_dump(web_config))
+        arguments.append(f"--web.config.file={workdir / 'web.yml'}")
+    process = subprocess.Popen(arguments, stdout=subprocess.DEVNULL, stderr=(workdir / "prometheus.log").open("wb"))
+    try:
+        wait_listening(port, process, "prometheus")
+        yield f"http://127.0.0.1:{port}"
     finally:
         stop(process, timeout=10)

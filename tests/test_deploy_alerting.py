@@ -24,6 +24,7 @@ from tests.deployfiles import (
     PROMETHEUS_CONFIG,
     PROMETHEUS_RULES,
     ROOT,
+    UPSTREAM_ALERT_RULES,
     bind_mounts,
     compose_services,
     load_compose,
@@ -89,14 +90,15 @@ def test_prometheus_evaluates_the_shipped_rules_and_notifies_the_alertmanager_se
     assert host in services and f"127.0.0.1:{port}:{port}" in services[host]["ports"]
 
     mounts = {container: host_path for host_path, container in bind_mounts(services["prometheus"])}
-    assert config["rule_files"] == ["/etc/prometheus/alerts.yml"]
+    assert config["rule_files"] == ["/etc/prometheus/alerts.yml", "/etc/prometheus/alert-rules.yml"]
     assert (ROOT / mounts["/etc/prometheus/alerts.yml"]).resolve() == PROMETHEUS_RULES.resolve()
+    assert (ROOT / mounts["/etc/prometheus/alert-rules.yml"]).resolve() == UPSTREAM_ALERT_RULES.resolve()
     assert "alertmanager" in services["prometheus"]["depends_on"]
 
 
 def test_rules_only_use_exported_metrics_and_every_alert_has_a_severity_and_summary():
     rules = [rule for group in load_yaml(PROMETHEUS_RULES)["groups"] for rule in group["rules"]]
-    assert {rule["alert"] for rule in rules} >= {"Watchdog", "AiopsAgentDown"}
+    assert {rule["alert"] for rule in rules} >= {"Watchdog", "AiopsApprovalsPiling"}
     for rule in rules:
         assert promql_metric_names(rule["expr"]) <= ALLOWED_METRICS | {"up", "vector"}, rule["alert"]
         assert rule["labels"]["severity"] in {"none", "info", "warning", "critical"}, rule["alert"]

@@ -2,6 +2,7 @@
 
 - `service`: `run_root_cause_analysis`, the one way an analysis runs (console, chat, rules, CLI).
 - `evidence`: what the analysis reads from the incident's cluster (objects, events, logs).
+- `trends`: the pods' memory, CPU and restarts from Prometheus, when PROMETHEUS_URL is set.
 - `engine`: the deterministic engine, rules over that evidence; it always answers.
 - `llm`: the optional LLM's answer, anonymised and checked against the engine's categories.
 

@@ -72,6 +72,7 @@ class RcaReport:
     engine: str = "deterministic"
     chain: list[str] = field(default_factory=list)  # the cause, then the symptoms it explains
     missing: list[str] = field(default_factory=list)  # evidence that could not be read
+    metrics: list[str] = field(default_factory=list)  # what Prometheus showed (incidents/rca/trends.py), as read
 
     @property
     def runner_up(self) -> Hypothesis | None:
@@ -81,7 +82,7 @@ class RcaReport:
         runner = self.runner_up
         return {"engine": self.engine, "category": self.category, "summary": self.summary,
                 "root_cause": self.root_cause, "confidence": round(self.confidence, 2), "evidence": self.evidence,
-                "evidence_chain": self.chain, "missing": self.missing,
+                "evidence_chain": self.chain, "missing": self.missing, "metrics": self.metrics,
                 "runner_up": {"category": runner.category, "score": round(runner.score, 2),
                               "summary": runner.summary} if runner else None,
                 "recommended_actions": self.recommended_actions, "affected_resources": self.affected_resources,
@@ -99,13 +100,15 @@ EXPLAINS_FROM = 0.5
 
 
 def analyze(objects: list[dict[str, Any]], events: list[dict[str, Any]], logs: dict[str, str],
-            unavailable: Iterable[str] = ()) -> RcaReport:
+            unavailable: Iterable[str] = (), extra: Iterable[Finding] = ()) -> RcaReport:
     """The most likely cause of what `objects`, `events` and `logs` show. `unavailable` names what could not
-    be read (e.g. "logs", "events", "resourcequotas"): it lowers the confidence and the report says so."""
+    be read (e.g. "logs", "events", "resourcequotas"): it lowers the confidence and the report says so.
+    `extra`: findings read elsewhere about the same pods (Prometheus' trends, `incidents/rca/trends.py`)."""
     objects = [o for o in objects if isinstance(o, dict)] if isinstance(objects, list) else []
     events = [e for e in events if isinstance(e, dict)] if isinstance(events, list) else []
     logs = {k: v for k, v in logs.items() if isinstance(v, str)} if isinstance(logs, dict) else {}
     findings, malformed = all_findings(objects, events, logs)
+    findings += extra
     _link(findings)
     scores, support = _scores(findings)
     ranked = sorted(scores, key=lambda c: -scores[c])

@@ -24,6 +24,7 @@ from incidents.models import Incident, RootCauseReport
 from incidents.rca.engine import RcaReport, analyze
 from incidents.rca.evidence import gather_context
 from incidents.rca.llm import llm_root_cause
+from incidents.rca.trends import Trends, read_trends
 
 log = structlog.get_logger(__name__)
 
@@ -39,11 +40,15 @@ def run_root_cause_analysis(incident_id: int, *, requested_by: Any = None, via: 
     except (ClusterUnreachable, client.ApiException, urllib3.exceptions.HTTPError, OSError, ValueError) as exc:
         objects, events, logs, unavailable = [], [], {}, ["cluster"]
         problem = f"the cluster could not be read ({str(exc)[:300]})"
+    # The pods' memory, CPU and restarts, when a Prometheus is configured (PROMETHEUS_URL).
+    trends = read_trends(incident, objects) if not problem else Trends()
     # What could not be read (RBAC refusals, kinds not served, logs of restarted pods) lowers the confidence and
     # the report names it.
-    report: RcaReport = analyze(objects, events, logs, unavailable=unavailable)
+    report: RcaReport = analyze(objects, events, logs, unavailable=[*unavailable, *trends.unavailable],
+                                extra=trends.findings)
     if settings.LLM_MODEL and settings.RCA_USE_LLM and not problem:
         report = llm_root_cause(objects, events, logs, report)
+    report.metrics = trends.observations
     if problem:
         report.summary = f"{report.summary} Note: {problem}."
     stored = RootCauseReport.objects.create(incident=incident, engine=report.engine, category=report.category,

@@ -1,0 +1,3 @@
+from mcp_bridge.servers.prometheus.server import main
+
+main()
