@@ -111,8 +111,30 @@ class Pod(_Object, total=False):
     spec: PodSpec | None
 
 
+# Of a Deployment's annotations, only its revision (incidents.detectors.rollouts): others can be large (kubectl's
+# last-applied-configuration).
+RevisionAnnotations = TypedDict("RevisionAnnotations", {"deployment.kubernetes.io/revision": str | None},
+                                total=False)
+
+
+class DeploymentMeta(ObjectMeta, total=False):
+    annotations: RevisionAnnotations | None
+
+
 class Replicated(_Object, total=False):  # Deployment
+    metadata: DeploymentMeta | None  # type: ignore[misc]
     spec: ReplicasSpec | None
+
+
+class AutoscalerSpec(TypedDict, total=False):
+    scaleTargetRef: dict[str, Any] | None
+    minReplicas: int | None
+    maxReplicas: int | None
+    metrics: list[dict[str, Any]] | None
+
+
+class Autoscaler(_Object, total=False):  # HorizontalPodAutoscaler (autoscaling/v2)
+    spec: AutoscalerSpec | None
 
 
 class Tracked(_Object, total=False):
@@ -136,7 +158,7 @@ class Event(_Object, total=False):
 
 PROJECTIONS: dict[str, type] = {
     "Pod": Pod, "Node": _Object, "Event": Event, "Deployment": Replicated, "StatefulSet": Tracked,
-    "DaemonSet": Tracked, "Job": _Object,
+    "DaemonSet": Tracked, "Job": _Object, "HorizontalPodAutoscaler": Autoscaler,
 }
 _LIST_META = TypedDict("_LIST_META", {"resourceVersion": str | None, "continue": str | None}, total=False)
 
@@ -240,6 +262,9 @@ LISTED_KINDS: dict[str, ListedKind] = {
                             namespaced_method="list_namespaced_daemon_set"),
     "Job": ListedKind("BatchV1Api", "list_job_for_all_namespaces", "jobs", "batch",
                       namespaced_method="list_namespaced_job"),
+    "HorizontalPodAutoscaler": ListedKind(
+        "AutoscalingV2Api", "list_horizontal_pod_autoscaler_for_all_namespaces", "horizontalpodautoscalers",
+        "autoscaling", namespaced_method="list_namespaced_horizontal_pod_autoscaler"),
 }
 
 

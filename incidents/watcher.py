@@ -29,6 +29,7 @@ import threading
 import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import structlog
@@ -37,7 +38,8 @@ from django.db import DatabaseError, connection
 from aiops_project.leader import Elector
 from incidents import kube
 from incidents.detection import finding_transition, report_problems, resolved_transition, within
-from incidents.detectors import Finding, attribute_pod_events, detect_object, kinds_read
+from incidents.detectors import Finding, attribute_pod_events, attribute_rollouts, detect_object, kinds_read
+from incidents.detectors.rollouts import owner_replica_set
 from incidents.kindstream import EXPECTED_ERRORS, KindStream, ObjectKey, database_work, describe, object_key
 from incidents.models import Cluster, DetectionProblem, EventSource, EventStatus, Signal
 from incidents.transitions import Transition, record_transition
@@ -264,10 +266,19 @@ class ClusterWatch:
             if kind == "Event":
                 findings = attribute_pod_events(findings, lambda namespace, name: self.objects.get(
                     ("Pod", namespace, name)))
+            elif findings and kind in ("Pod", "Deployment"):
+                findings = attribute_rollouts(findings, lambda namespace, name: self.objects.get(
+                    ("Deployment", namespace, name)), self._pods_of, datetime.now(UTC))
         except Exception:  # one odd object must not stop the watch of its whole kind
             log.exception("detector_failed", object=object_key(kind, obj))
             return None
         return {finding_transition(self.cluster, f, EventStatus.FIRING).fingerprint: f for f in findings}
+
+    def _pods_of(self, namespace: str, replica_set: str) -> list[dict[str, Any]]:
+        """The last seen pods a ReplicaSet owns: a scan, made only for a failing pod or a Deployment short of
+        replicas."""
+        return [obj for (kind, ns, _), obj in list(self.objects.items())
+                if kind == "Pod" and ns == namespace and owner_replica_set(obj) == replica_set]
 
     def _apply(self, updates: Mapping[ObjectKey, Produced | None], resource_version: str | None) -> None:
         known = {key: produced for key, produced in updates.items() if produced is not None}

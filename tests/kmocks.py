@@ -13,6 +13,7 @@ RESOURCES = {
     "v1/pods": ("Pod", True), "v1/nodes": ("Node", False), "v1/events": ("Event", True),
     "apps/v1/deployments": ("Deployment", True), "apps/v1/statefulsets": ("StatefulSet", True),
     "apps/v1/daemonsets": ("DaemonSet", True), "batch/v1/jobs": ("Job", True),
+    "autoscaling/v2/horizontalpodautoscalers": ("HorizontalPodAutoscaler", True),
 }
 
 

@@ -233,3 +233,25 @@ def finished_pod(name: str = "migrate-db", *, exit_code: int = 1, reason: str = 
     for type_ in ("Ready", "ContainersReady"):
         set_condition(pod, type_, status="False", reason="PodCompleted" if phase == "Succeeded" else "PodFailed")
     return pod
+
+
+def make_hpa(current: int = 4, maximum: int = 4, *, limited: str = "True",
+             reason: str = "TooManyReplicas") -> dict[str, Any]:
+    return {
+        "apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+        "metadata": {"name": "web-hpa", "namespace": "shop", "uid": "h-1", "creationTimestamp": ago(3000)},
+        "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
+                 "minReplicas": 2, "maxReplicas": maximum,
+                 "metrics": [{"type": "Resource", "resource": {
+                     "name": "cpu", "target": {"type": "Utilization", "averageUtilization": 60}}}]},
+        "status": {"currentReplicas": current, "desiredReplicas": current,
+                   "currentMetrics": [{"type": "Resource", "resource": {
+                       "name": "cpu", "current": {"averageUtilization": 135, "averageValue": "270m"}}}],
+                   "conditions": [
+                       {"type": "AbleToScale", "status": "True", "reason": "ReadyForNewScale",
+                        "lastTransitionTime": ago(60)},
+                       {"type": "ScalingActive", "status": "True", "reason": "ValidMetricFound",
+                        "lastTransitionTime": ago(60)},
+                       {"type": "ScalingLimited", "status": limited, "reason": reason, "lastTransitionTime": ago(3),
+                        "message": "the desired replica count is more than the maximum replica count"}]},
+    }

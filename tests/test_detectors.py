@@ -253,7 +253,8 @@ def test_normal_events_and_other_warnings_are_not_findings() -> None:
 
 
 def test_every_listed_kind_has_detectors() -> None:
-    assert set(DETECTORS) == {"Pod", "Node", "Deployment", "StatefulSet", "DaemonSet", "Job", "Event"}
+    assert set(DETECTORS) == {"Pod", "Node", "Deployment", "StatefulSet", "DaemonSet", "Job", "Event",
+                              "HorizontalPodAutoscaler"}
 
 
 def test_detect_snapshot_runs_every_kinds_detectors_and_ignores_unknown_kinds() -> None:

@@ -21,7 +21,7 @@ from tests.kmocks import declare_kinds, kubeconfig_for
 from tests.kubeobjects import make_node, make_pod
 from tests.threads import in_thread
 
-NAMESPACED_KINDS = ["Pod", "Event", "Deployment", "StatefulSet", "DaemonSet", "Job"]
+NAMESPACED_KINDS = ["Pod", "Event", "Deployment", "StatefulSet", "DaemonSet", "Job", "HorizontalPodAutoscaler"]
 FAST = WatchSettings(backoff_base=0.05, backoff_cap=0.5, stop_timeout=5)
 
 
@@ -103,7 +103,8 @@ async def test_the_poll_lists_each_kind_in_each_namespace_and_never_nodes(kmock:
     paths = sorted(request.url.path for request in kmock if request.method == "GET")
     assert paths == sorted(f"{prefix}/namespaces/{ns}/{plural}" for ns in ("billing", "shop") for prefix, plural in [
         ("/api/v1", "pods"), ("/api/v1", "events"), ("/apis/apps/v1", "deployments"),
-        ("/apis/apps/v1", "statefulsets"), ("/apis/apps/v1", "daemonsets"), ("/apis/batch/v1", "jobs")])
+        ("/apis/apps/v1", "statefulsets"), ("/apis/apps/v1", "daemonsets"), ("/apis/batch/v1", "jobs"),
+        ("/apis/autoscaling/v2", "horizontalpodautoscalers")])
     assert not await in_thread(lambda: DetectionProblem.objects.exists())  # nodes are no problem: not read
     assert await in_thread(lambda: Cluster.objects.get(pk=limited.pk).last_poll_error) == ""
 

@@ -166,6 +166,7 @@ async def test_a_poll_records_what_fails_and_the_next_poll_resolves_what_healed(
     assert sorted(request.url.path for request in lists) == sorted([
         "/api/v1/pods", "/api/v1/nodes", "/api/v1/events", "/apis/apps/v1/deployments",
         "/apis/apps/v1/statefulsets", "/apis/apps/v1/daemonsets", "/apis/batch/v1/jobs",
+        "/apis/autoscaling/v2/horizontalpodautoscalers",
     ])
     [events_list] = [request for request in lists if request.url.path == "/api/v1/events"]
     assert events_list.params.get("fieldSelector") == "type=Warning"
@@ -198,7 +199,7 @@ async def test_the_snapshot_holds_every_kind_and_warning_events_only(kmock: Any,
     listed = await in_thread(snapshot)
     assert {kind: [obj["metadata"]["name"] for obj in objs] for kind, objs in listed.items()} == {
         "Pod": [POD[2]], "Node": ["node-1", "node-2"], "Event": [BACKOFF[2]], "Deployment": [], "StatefulSet": [],
-        "DaemonSet": [], "Job": [JOB[2]],
+        "DaemonSet": [], "Job": [JOB[2]], "HorizontalPodAutoscaler": [],
     }
 
 @pytest.mark.parametrize(("answer", "problem", "detail"), [

@@ -20,6 +20,7 @@ from tests.kubeobjects import (
     make_daemonset,
     make_deployment,
     make_event,
+    make_hpa,
     make_job,
     make_node,
     make_pod,
@@ -65,6 +66,7 @@ def failing_objects() -> dict[str, list[dict[str, Any]]]:
         "StatefulSet": [make_statefulset(), make_statefulset(3, 1), changed(make_statefulset(3, 1), 90, ("", 1))],
         "DaemonSet": [make_daemonset(), make_daemonset(3, 2), changed(make_daemonset(3, 2), 90, ("status", 1))],
         "Job": [make_job(failed=False), make_job(failed=True), make_job(failed=True, cronjob="nightly-report")],
+        "HorizontalPodAutoscaler": [make_hpa(current=3), make_hpa()],
         "Event": [make_event(), make_event("FailedScheduling", kind="Pod", name="checkout-7d9f8b6c5-pend1"),
                   make_event("FailedMount", kind="Node", name="node-3"), stale_event, series_event],
     }
@@ -92,7 +94,7 @@ def test_every_detector_fires_on_the_fixtures() -> None:
     assert reasons >= {"CrashLoopBackOff", "OOMKilled", "ImagePullBackOff", "CreateContainerConfigError",
                        "Unschedulable", "Evicted", "ContainerNotReady", "NodeNotReady", "DiskPressure",
                        "ReplicaShortfall", "JobFailed", "FailedMount", "FailedScheduling", "BackOff",
-                       "FrequentRestarts", "PodFailed"}
+                       "FrequentRestarts", "PodFailed", "HPAMaxedOut"}
 
 
 def test_a_whole_projected_snapshot_finds_the_same() -> None:

@@ -93,7 +93,8 @@ subjects: [{{kind: ServiceAccount, name: {name}, namespace: {namespace}}}]
 
 READ_CORE = "- {apiGroups: [''], resources: [nodes, events], verbs: [list, watch]}"
 READ_PODS = "- {apiGroups: [''], resources: [pods], verbs: [list, watch]}"
-READ_APPS = "- {apiGroups: [apps], resources: [deployments, statefulsets, daemonsets], verbs: [list, watch]}"
+READ_APPS = ("- {apiGroups: [apps], resources: [deployments, statefulsets, daemonsets], verbs: [list, watch]}\n"
+             "- {apiGroups: [autoscaling], resources: [horizontalpodautoscalers], verbs: [list, watch]}")
 READ_JOBS = "- {apiGroups: [batch], resources: [jobs], verbs: [list, watch]}"
 
 

@@ -31,12 +31,13 @@ from tests.realkube import RealKube
 # Not about the database engine: CI runs this module in one database pass (pyproject: the `once` marker).
 pytestmark = [pytest.mark.once, pytest.mark.django_db(transaction=True)]
 QUICK = WatchSettings(backoff_base=0.2, backoff_cap=2.0, resync_seconds=1.0, stop_timeout=15)
-NAMESPACED_KINDS = {"Pod", "Event", "Deployment", "StatefulSet", "DaemonSet", "Job"}
+NAMESPACED_KINDS = {"Pod", "Event", "Deployment", "StatefulSet", "DaemonSet", "Job", "HorizontalPodAutoscaler"}
 # The read-only rules of deploy/kubernetes/rbac-readonly.yaml that a Role can hold (all but nodes and metrics).
 READ_ONLY_ROLE = """
 - {apiGroups: [''], resources: [pods, events], verbs: [get, list, watch]}
 - {apiGroups: [apps], resources: [deployments, statefulsets, daemonsets, replicasets], verbs: [get, list, watch]}
 - {apiGroups: [batch], resources: [jobs], verbs: [get, list, watch]}
+- {apiGroups: [autoscaling], resources: [horizontalpodautoscalers], verbs: [get, list, watch]}
 - {apiGroups: [''], resources: [pods/log], verbs: [get]}
 - {apiGroups: [''], resources: [persistentvolumeclaims, services, configmaps, namespaces], verbs: [get, list]}
 """
@@ -188,8 +189,8 @@ def test_a_namespace_without_a_role_is_a_problem_that_names_it(limited: Limited,
     watcher.refresh()
     watch = watcher.get(cluster.name)
     assert watch is not None
-    eventually(lambda: DetectionProblem.objects.filter(cluster=cluster, reporter="watch").count() == 6,
-               "each kind's problem from the watch")
+    eventually(lambda: DetectionProblem.objects.filter(cluster=cluster, reporter="watch").count()
+               == len(NAMESPACED_KINDS), "each kind's problem from the watch")
     resources = {kind: ".".join(filter(None, (kube.LISTED_KINDS[kind].plural, kube.LISTED_KINDS[kind].group)))
                  for kind in NAMESPACED_KINDS}
     assert {p.kind: p.summary for p in DetectionProblem.objects.filter(cluster=cluster)} == {
