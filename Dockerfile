@@ -18,9 +18,13 @@ RUN groupadd --system --gid 10001 aiops \
 
 WORKDIR /app
 
-# Dependencies first, pinned by the lock file, so that a code change does not reinstall them.
+# Dependencies first, pinned by the lock file, so that a code change does not reinstall them. AIOPS_EXTRAS: optional
+# dependencies to add, comma-separated; `tracing` for OpenTelemetry (aiops_project/tracing.py).
+ARG AIOPS_EXTRAS=""
 COPY pyproject.toml constraints.txt ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
+RUN python -c "import os, tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; \
+extras = [e.strip() for e in os.environ.get('AIOPS_EXTRAS', '').split(',') if e.strip()]; \
+print('\n'.join(p['dependencies'] + [d for e in extras for d in p['optional-dependencies'][e]]))" \
         > /tmp/requirements.txt \
  && pip install -c constraints.txt -r /tmp/requirements.txt \
  && rm /tmp/requirements.txt

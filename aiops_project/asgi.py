@@ -9,6 +9,10 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aiops_project.settings")
 django.setup(set_prefix=False)  # as django.core.asgi.get_asgi_application does
 
+from aiops_project import tracing  # noqa: E402
+
+tracing.setup("web")  # when on: before the handler below loads MIDDLEWARE, which it adds to
+
 from aiops_project.asgi_threads import WarmThreadsASGIHandler  # noqa: E402
 
 django_asgi_app = WarmThreadsASGIHandler()

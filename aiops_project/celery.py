@@ -4,7 +4,7 @@ import os
 from typing import Any
 
 from celery import Celery, bootsteps
-from celery.signals import setup_logging, task_prerun, worker_process_init
+from celery.signals import beat_init, setup_logging, task_prerun, worker_init, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aiops_project.settings")
 
@@ -23,6 +23,34 @@ def _freeze_startup_heap(**kwargs: object) -> None:
     from aiops_project.gc import freeze_startup_heap
 
     freeze_startup_heap()
+
+
+# Tracing (aiops_project/tracing.py), once the process that runs tasks exists: in each prefork child after the fork
+# (the SDK's export thread and sockets are the child's own), at the worker's start for a pool of threads
+# (runbackground).
+@worker_process_init.connect
+def _trace_pool_process(**kwargs: object) -> None:
+    from aiops_project import tracing
+
+    tracing.setup("worker")
+
+
+@worker_init.connect
+def _trace_worker(sender: Any = None, **kwargs: object) -> None:
+    from celery.concurrency import get_implementation
+    from django.conf import settings
+
+    if settings.TRACING_ENABLED and get_implementation(sender.pool_cls).__module__ != "celery.concurrency.prefork":
+        from aiops_project import tracing
+
+        tracing.setup("worker")
+
+
+@beat_init.connect
+def _trace_beat(**kwargs: object) -> None:
+    from aiops_project import tracing
+
+    tracing.setup("beat")  # in runbackground, beat is a thread of the worker's process: set up already
 
 
 @task_prerun.connect

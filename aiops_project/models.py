@@ -19,6 +19,9 @@ class OutboxTask(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # The trace context of the request or task that wrote it (traceparent, tracestate; empty with tracing off): a
+    # task the drain sends later still joins that trace (aiops_project/tracing.py).
+    trace = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -22,6 +22,7 @@ import structlog
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from aiops_project import tracing
 from aiops_project.models import OutboxTask
 
 log = structlog.get_logger(__name__)
@@ -35,7 +36,8 @@ _lock = threading.Lock()
 def enqueue(task: Any, *args: Any, countdown: float | None = None, **kwargs: Any) -> None:
     """Send `task(*args, **kwargs)` after the current transaction commits (at once outside one), surely."""
     due = timezone.now() + timedelta(seconds=countdown or 0)
-    row = OutboxTask.objects.create(task=task.name, args=list(args), kwargs=kwargs, due_at=due)
+    row = OutboxTask.objects.create(task=task.name, args=list(args), kwargs=kwargs, due_at=due,
+                                    trace=tracing.carrier())
     transaction.on_commit(partial(_send_now, task, row.pk, args, kwargs, countdown))
 
 
@@ -83,7 +85,8 @@ def drain(limit: int = DRAIN_BATCH) -> int:
             continue
         countdown = max((row.due_at - now).total_seconds(), 0.0)
         try:
-            task.apply_async(row.args, row.kwargs, countdown=countdown or None, retry=False)  # type: ignore[arg-type]
+            with tracing.resumed(row.trace):  # the message joins the trace of what wrote the row, not the drain's
+                task.apply_async(row.args, row.kwargs, countdown=countdown or None, retry=False)  # type: ignore[arg-type]
         except Exception as exc:
             OutboxTask.objects.filter(pk=row.pk).update(attempts=row.attempts + 1, last_error=str(exc)[:500])
             _pause(exc, row.task)

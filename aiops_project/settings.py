@@ -390,6 +390,13 @@ if PROMETHEUS_BEARER_TOKEN and PROMETHEUS_USERNAME:
     raise ImproperlyConfigured("Set PROMETHEUS_BEARER_TOKEN or PROMETHEUS_USERNAME/PROMETHEUS_PASSWORD, not both.")
 PROMETHEUS_CA_FILE = envstr("PROMETHEUS_CA_FILE", "")
 PROMETHEUS_TIMEOUT_SECONDS = envint("PROMETHEUS_TIMEOUT_SECONDS", 10, minimum=1)
+# --- Tracing: OpenTelemetry over OTLP/HTTP, on only where a collector is named (aiops_project/tracing.py) ---
+# The SDK reads the rest of its standard variables itself (OTEL_SERVICE_NAME, OTEL_TRACES_SAMPLER, ...).
+TRACING_ENABLED = bool(envstr("OTEL_EXPORTER_OTLP_ENDPOINT") or envstr("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")) \
+    and not envbool("OTEL_SDK_DISABLED", False)
+if TRACING_ENABLED:  # the one exporter installed; asked for gRPC, say so rather than send to a port that cannot read it
+    envchoice("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf", {"http/protobuf"})
+
 
 # --- Logging: structlog JSON on stdout, stdlib logs routed through the same renderer ------------
 LOG_LEVEL = envchoice("LOG_LEVEL", "info", {"debug", "info", "warning", "error"}).upper()

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from aiops_project import tracing
 from incidents.kindstream import database_work
 from incidents.models import Cluster
 from incidents.watcher import watch_until
@@ -37,6 +38,7 @@ class Command(BaseCommand):
             if missing := sorted(set(names) - known):
                 raise CommandError(f"no such cluster: {', '.join(missing)}")
 
+        tracing.setup("watcher")
         stop = threading.Event()
 
         def on_signal(signum: int, frame: Any) -> None:
