@@ -303,6 +303,11 @@ MCP_CALL_TIMEOUT_SECONDS = envint("AIOPS_MCP_CALL_TIMEOUT_SECONDS", 60, minimum=
 # How long past its timeout a running step counts as lost with its worker, and past its due time a queued step
 # as lost with its message, before the sweep (every 30 s) acts (remediation/recovery.py).
 STEP_LOST_GRACE_SECONDS = envint("AIOPS_STEP_LOST_GRACE_SECONDS", 60, minimum=1)
+# Upstream's switch, under its own name. On (our default, as this product always ran): a rule starts its playbook
+# and LOW steps run at once. Off (upstream's default, notify only): rules still open incidents, notify and analyse,
+# but start no playbook (the timeline names the one they would have started); a person starts it, and then
+# every step, LOW included, waits for an approval.
+AUTO_REMEDIATION_ENABLED = envbool("AUTO_REMEDIATION_ENABLED", True)
 # Chat platforms: an adapter without its credentials is off (one log line), never an error.
 SLACK_BOT_TOKEN = envstr("SLACK_BOT_TOKEN", "")
 SLACK_SIGNING_SECRET = envstr("SLACK_SIGNING_SECRET", "")

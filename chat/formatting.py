@@ -22,6 +22,7 @@ What I understand:
 • /k8s rollback <deployment> [namespace] · /k8s cordon|uncordon|drain <node> · /k8s fix [namespace] (failed pods)
 • /incident list · /incident show <id> · /incident ack <id> · /incident close <id> [reason]
 • /approval list · /alert list · /rca <incident> · /status · /help
+• /playbook list · /playbook run <name> <namespace>/<deployment> (or #<incident>): its steps wait for approvals
 • /model [name] · /reset (forget this conversation) · /link CODE (from the web console)
 • anything else goes to the LLM, when one is configured
 • plain words work too: "pods in shop", "logs of checkout-7d9f", "show details", "scale checkout to three",

@@ -15,6 +15,7 @@ from chat.formatting import HELP, not_linked
 from chat.llm import chat_with_llm, llm_configured
 from chat.messages import Reply
 from chat.parsing import K8S_CHANGES, K8S_READS, Command, k8s_call, number
+from chat.playbooks import playbook_command
 
 CLOSE_PERMISSION = "incidents.change_incident"
 Route = Callable[[Context, Command], list[Reply]]
@@ -105,6 +106,7 @@ LINKED: dict[str, Route] = {
     "/k8s": _k8s,
     "/incident": _incident,
     "/rca": _rca,
+    "/playbook": playbook_command,
     "/approval": lambda context, command: queries.pending_approvals(context),
     "/alert": lambda context, command: [queries.firing_alerts()],
     "/status": lambda context, command: [queries.status(context)],

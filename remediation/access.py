@@ -10,12 +10,16 @@ from django.shortcuts import get_object_or_404
 from remediation.models import Approval, ApproverScope, DecisionNotAllowed, Risk
 
 PERMISSION_FOR_RISK: dict[str, str] = {
+    # A LOW step waits for an approval only in notify-only mode (AUTO_REMEDIATION_ENABLED=false): whoever may
+    # approve MEDIUM steps may approve it.
+    Risk.LOW: "remediation.approve_medium",
     Risk.MEDIUM: "remediation.approve_medium",
     Risk.HIGH: "remediation.approve_high",
 }
+START_PERMISSION = "remediation.start_playbook"
 # What a step's tool answered (pod logs, descriptions, errors) is redacted, yet still more than everyone signed in
 # needs to read: Django's view permission on step runs, or a permission to decide steps, shows it.
-STEP_OUTPUT_PERMISSIONS = ("remediation.view_steprun", *PERMISSION_FOR_RISK.values())
+STEP_OUTPUT_PERMISSIONS = ("remediation.view_steprun", *sorted(set(PERMISSION_FOR_RISK.values())))
 
 
 def decision_problem(user: Any, approval: Approval) -> str | None:
@@ -39,6 +43,19 @@ def decision_problem(user: Any, approval: Approval) -> str | None:
         return None
     where = f"cluster {cluster.name if cluster else '?'}, namespace {namespace or '?'}"
     return f"This approval ({where}) is outside your approval scope."
+
+
+def start_problem(user: Any) -> str | None:
+    """Why `user` may not start a playbook by hand, or None if they may (console, API, chat, manage.py)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return "You must be signed in as an active user to start a playbook."
+    if not user.has_perm(START_PERMISSION):
+        return f"You are not allowed to start playbooks (needs the {START_PERMISSION} permission)."
+    return None
+
+
+def can_start_playbooks(user: Any) -> bool:
+    return start_problem(user) is None
 
 
 def can_view_step_output(user: Any) -> bool:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import structlog
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,7 +21,16 @@ from mcp_bridge.exceptions import McpBridgeError
 from mcp_bridge.policy import RISK_RANK, PolicyRefusal, Verdict, judge, judged
 from mcp_bridge.preflight import AccessDenied, AccessRefusal, access_denied
 from remediation.access import get_approval_for_decider
-from remediation.models import Approval, OnFailure, Playbook, PlaybookRun, Risk, StepRun, StepSettings
+from remediation.models import (
+    Approval,
+    OnFailure,
+    Playbook,
+    PlaybookRun,
+    PlaybookStep,
+    Risk,
+    StepRun,
+    StepSettings,
+)
 from remediation.templating import TemplateRenderError, render_arguments
 from remediation.verdict import START, describe, gate, verdict_line
 
@@ -54,8 +64,6 @@ def start_playbook(playbook: Playbook, *, incident: Incident, event: ClusterEven
     None when the playbook's remediation budget for this workload is spent (a circuit breaker: the same
     fix applied again and again is not fixing anything); the timeline says so.
     """
-    from remediation import tasks
-
     if budget_left(playbook, incident) == 0:
         audit("playbook.budget_exhausted", incident=incident, target=incident, playbook=playbook.name,
               event_id=event.pk,
@@ -65,13 +73,23 @@ def start_playbook(playbook: Playbook, *, incident: Incident, event: ClusterEven
         return None
 
     context = {"event": event.as_context(), "incident": {"id": incident.pk, "title": incident.title}}
+    only = f" (for root causes {', '.join(rca_in)} only, rule {rule})" if rca_in else ""
+    return create_run(playbook, context, f"Playbook {playbook.name} started{only}",
+                      incident=incident, trigger_event=event, rca_in=list(rca_in or []))
+
+
+def create_run(playbook: Playbook, context: dict[str, Any], message: str, *, actor: Any = None, via: str = "",
+               **fields: Any) -> PlaybookRun:
+    """The run (`fields`: PlaybookRun's) with every step's arguments rendered from `context` now; audited, shown
+    on the consoles, and handed to a worker after commit. A step that does not render fails, and the run with it."""
+    from remediation import tasks
+
     with transaction.atomic():
-        run = PlaybookRun.objects.create(playbook=playbook, incident=incident, trigger_event=event,
-                                         rca_in=list(rca_in or []))
+        run = PlaybookRun.objects.create(playbook=playbook, **fields)
         render_error = ""
         for step in playbook.steps.order_by("order"):
             try:
-                arguments = render_arguments(step.arguments, context)
+                arguments = render_step(step, context)
             except TemplateRenderError as exc:
                 arguments, render_error = step.arguments, str(exc)
             StepRun.objects.create(
@@ -82,12 +100,17 @@ def start_playbook(playbook: Playbook, *, incident: Incident, event: ClusterEven
             )
             if render_error:
                 break
-        only = f" (for root causes {', '.join(run.rca_in)} only, rule {rule})" if run.rca_in else ""
-        audit("playbook.started", message=f"Playbook {playbook.name} started{only}", incident=incident,
-              target=run, playbook=playbook.name, event_id=event.pk)
+        audit("playbook.started", message=message, actor=actor, via=via, incident=run.incident, target=run,
+              playbook=playbook.name, event_id=run.trigger_event_id)
         notify_console("run", id=run.pk)
         _enqueue(tasks.advance_run, run.pk)
     return run
+
+
+def render_step(step: PlaybookStep, context: dict[str, Any]) -> Any:
+    """A step's arguments as a run will call them (TemplateRenderError when they cannot be filled in): every run,
+    a rule's or a person's, and the check before a person's start, render through here."""
+    return render_arguments(step.arguments, context)
 
 
 ACTIONS_PLAYBOOK = "requested-actions"
@@ -207,7 +230,7 @@ def _advance_run(run_id: int, tasks: Any) -> bool:
             return True
         if (decided := _await_cause(step, run, tasks)) is not None:
             return decided
-        if step.risk == Risk.LOW:
+        if step.risk == Risk.LOW and settings.AUTO_REMEDIATION_ENABLED:  # notify-only: a person approves each step
             step.status, step.due_at = StepRun.Status.QUEUED, timezone.now()
             step.save(update_fields=["status", "due_at"])
             run.status = PlaybookRun.Status.RUNNING
@@ -376,13 +399,13 @@ def execute_step(step_run_id: int) -> None:
     audit("step.succeeded" if ok else "step.failed", incident=run.incident, target=step,
           message=f"{step.name} ({step.tool}) {'succeeded' if ok else 'failed: ' + error[:500]}"
                   + (f" after {step.attempts} attempts" if step.attempts > 1 else ""))
-    if step.risk != Risk.LOW or run.reply_to:
+    if approved or step.risk != Risk.LOW or run.reply_to:
         # Whoever approved or asked hears how it went: the channels for approved steps, and the
         # conversation that asked for it.
         publish(Notice("step.finished", f"Step '{step.name}' ({step.server}.{step.tool}) "
                        f"{'succeeded' if ok else 'failed'}", detail=(output if ok else error)[:1500],
                        incident_id=run.incident_id, reply_to=run.reply_to,
-                       audience="operators" if step.risk != Risk.LOW else "requester"))
+                       audience="operators" if approved or step.risk != Risk.LOW else "requester"))
     if ok and step.verify_after_seconds is not None:
         from remediation import tasks
 
@@ -411,9 +434,9 @@ def retry_step(step: StepRun, output: str, error: str) -> None:
 def verify_step(step_run_id: int) -> bool | None:
     """Record whether a succeeded step's remediation worked: did the triggering signal resolve? Once only."""
     step = StepRun.objects.select_related("run__incident", "run__trigger_event").get(pk=step_run_id)
-    if step.verified is not None or step.status != StepRun.Status.SUCCEEDED:
-        return step.verified
     run = step.run
+    if step.verified is not None or step.status != StepRun.Status.SUCCEEDED or run.trigger_event_id is None:
+        return step.verified  # no triggering signal (a run a person started for a workload): nothing to judge by
     worked = not _trigger_still_firing(run)
     reason = run.trigger_event.reason if run.trigger_event else "the trigger"
     text = (f"{reason} resolved within {step.verify_after_seconds}s of {step.name}" if worked else

@@ -11,4 +11,6 @@ urlpatterns = [
     path("incidents/<int:incident_id>/", views.incident, name="console-incident"),
     path("incidents/<int:incident_id>/panel/", views.incident_panel, name="console-incident-panel"),
     path("incidents/<int:incident_id>/rca/", views.request_rca, name="console-incident-rca"),
+    path("incidents/<int:incident_id>/start-playbook/", views.start_for_incident, name="console-incident-start"),
+    path("playbooks/start/", views.start_for_workload, name="console-start-playbook"),
 ]

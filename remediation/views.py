@@ -4,20 +4,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aiops_project import outbox
 from incidents import tasks as incident_tasks
-from incidents.models import AuditEntry, Incident
+from incidents.models import AuditEntry, Cluster, Incident
 from remediation.access import can_decide
+from remediation.manual import KINDS, StartRefused, known_playbooks, parse_workload, start_by_hand, summary
 from remediation.models import Approval, DecisionNotAllowed, DecisionRefused, PlaybookRun
 from remediation.services import decide_approval
+from remediation.triggers import SUGGESTED
 
 
 def _console_context(request: HttpRequest) -> dict[str, object]:
     approvals = list(
         Approval.objects.pending().select_related("step_run__run__incident", "step_run__run__playbook",
-                                                  "step_run__run__trigger_event", "first_approved_by")
+                                                  "step_run__run__trigger_event", "step_run__run__requested_by",
+                                                  "first_approved_by")
         .order_by("expires_at")
     )
     for approval in approvals:
@@ -25,7 +28,7 @@ def _console_context(request: HttpRequest) -> dict[str, object]:
     return {
         "approvals": approvals,
         "incidents": Incident.objects.open().select_related("cluster")[:50],
-        "runs": PlaybookRun.objects.select_related("playbook", "incident")
+        "runs": PlaybookRun.objects.select_related("playbook", "incident", "cluster", "requested_by")
         .prefetch_related("step_runs")[:10],
         "audit": AuditEntry.objects.select_related("actor")[:25],
     }
@@ -45,8 +48,12 @@ def console_panels(request: HttpRequest) -> HttpResponse:
 
 def _incident_context(incident_id: int) -> dict[str, object]:
     incident = get_object_or_404(Incident.objects.select_related("cluster"), pk=incident_id)
+    suggested = list(dict.fromkeys(AuditEntry.objects.filter(action=SUGGESTED, incident=incident)
+                                   .order_by("-at").values_list("details__playbook", flat=True)))
     return {
         "incident": incident,
+        "playbooks": known_playbooks(),
+        "suggested": suggested[0] if suggested else "",
         "events": incident.events.order_by("recorded_at", "id"),
         "runs": incident.playbook_runs.select_related("playbook").prefetch_related("step_runs").order_by("created_at"),
         "timeline": incident.timeline(),
@@ -103,4 +110,41 @@ def decide(request: HttpRequest, approval_id: int) -> HttpResponse:
     if by_script:
         return JsonResponse({"ok": True, "message": f"Approval #{approval_id}: {decision}d."})
     messages.success(request, f"Approval #{approval_id}: {decision}d.")
+    return redirect("console")
+
+
+STATUS_FOR = {"forbidden": 403, "not_found": 404, "busy": 409, "disabled": 409, "unavailable": 503}
+
+
+@login_required
+@require_POST
+def start_for_incident(request: HttpRequest, incident_id: int) -> HttpResponse:
+    """The incident page's "Start playbook" (and, in notify-only mode, the suggested one in one click)."""
+    try:
+        run = start_by_hand(user=request.user, playbook=request.POST.get("playbook", "").strip(),
+                            via=Approval.Via.WEB, incident_id=incident_id)
+    except StartRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, summary(run))
+    return redirect("console-incident", incident_id=incident_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start_for_workload(request: HttpRequest) -> HttpResponse:
+    """A playbook for a workload (cluster, namespace, kind/name): the form, and its outcome on the console."""
+    form = {key: request.POST.get(key, "").strip() for key in ("playbook", "cluster", "namespace", "kind", "name")}
+    context = {"form": form, "playbooks": known_playbooks(), "kinds": sorted(set(KINDS.values())),
+               "clusters": Cluster.objects.filter(enabled=True).order_by("name").values_list("name", flat=True)}
+    if request.method != "POST":
+        return render(request, "console/start_playbook.html", context)
+    try:
+        workload = parse_workload(f"{form['kind'] or 'Deployment'}/{form['name']}", form["namespace"])
+        run = start_by_hand(user=request.user, playbook=form["playbook"], via=Approval.Via.WEB, workload=workload,
+                            cluster=form["cluster"])
+    except StartRefused as exc:
+        messages.error(request, str(exc))
+        return render(request, "console/start_playbook.html", context, status=STATUS_FOR.get(exc.reason, 400))
+    messages.success(request, summary(run))
     return redirect("console")

@@ -8,8 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.conf import settings
 
 from remediation import access
+from remediation.manual import NOTIFY_ONLY
 
 register = template.Library()
 
@@ -17,3 +19,14 @@ register = template.Library()
 @register.filter
 def can_view_step_output(user: Any) -> bool:
     return access.can_view_step_output(user)
+
+
+@register.filter
+def can_start_playbooks(user: Any) -> bool:
+    return access.can_start_playbooks(user)
+
+
+@register.simple_tag
+def notify_only_banner() -> str:
+    """The console's banner when automatic remediation is off; empty otherwise."""
+    return "" if settings.AUTO_REMEDIATION_ENABLED else NOTIFY_ONLY
