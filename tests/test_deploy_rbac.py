@@ -57,7 +57,8 @@ def test_only_the_exec_opt_in_grants_exec_and_remediation_adds_no_reads():
                    for group in rule["apiGroups"] for resource in rule["resources"] for verb in rule["verbs"]}
     assert remediation == {("apps", "deployments", "patch"), ("apps", "deployments/scale", "patch"),
                            ("apps", "statefulsets", "patch"), ("apps", "daemonsets", "patch"),
-                           ("", "nodes", "patch"), ("", "pods/eviction", "create"), ("", "pods", "delete")}
+                           ("", "nodes", "patch"), ("", "pods/eviction", "create"), ("", "pods", "delete"),
+                           ("autoscaling", "horizontalpodautoscalers", "patch")}
 
 
 def test_the_kubernetes_server_names_the_file_that_grants_each_missing_permission():

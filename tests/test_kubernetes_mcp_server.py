@@ -175,6 +175,8 @@ def test_tools_carry_read_only_and_destructive_hints(kubeconfig: Path) -> None:
                  "rollout_undo", "update_image", "delete_pod", "drain_node", "label"}
     mutations |= {"patch_resource"}
     mutations |= {"delete_failed_pods"}
+    reads |= {"list_hpas", "get_hpa"}
+    mutations |= {"set_hpa_max_replicas"}
     assert set(tools) == reads | mutations
     assert all(tools[name]["annotations"]["read_only_hint"] is False for name in mutations)
     assert all(tools[name]["annotations"]["read_only_hint"] is True for name in reads)

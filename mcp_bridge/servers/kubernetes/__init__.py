@@ -17,7 +17,7 @@ One module per group of tools, each with `register(mcp, ctx)`: `pods`, `podexec`
 `contexts` (list_contexts, current_context: the kubeconfig's contexts and the one in use, never credentials);
 `base` holds the API chokepoint and the server's limits, `rbac` how a missing permission reads and which shipped
 RBAC grants it, `summaries` the pure functions from API objects to what the tools return, `server` builds the
-server and reads the command line.
+server and reads the command line. `autoscaling` (list_hpas, get_hpa, set_hpa_max_replicas) is a tool module too.
 `patch` (patch_resource: one generic patch of an allow-listed built-in kind, never a Secret) is one as well.
 """
 

@@ -89,6 +89,12 @@ def _label(arguments: Arguments) -> list[Need]:
     return [Need("patch", group, resource, "", "" if resource in CLUSTER_SCOPED else ns, name)]
 
 
+def _autoscaler(arguments: Arguments) -> list[Need]:
+    ns, name = _in(arguments)
+    return [Need("get", "autoscaling", "horizontalpodautoscalers", "", ns, name),
+            Need("patch", "autoscaling", "horizontalpodautoscalers", "", ns, name)]
+
+
 NEEDS: dict[str, Callable[[Arguments], list[Need]]] = {
     "rollout_restart": _deployment(("patch", "")),
     "update_image": _deployment(("patch", "")),
@@ -103,6 +109,7 @@ NEEDS: dict[str, Callable[[Arguments], list[Need]]] = {
     "drain_node": _drain_node,
     "label": _label,
     "patch_resource": patch.needs,
+    "set_hpa_max_replicas": _autoscaler,
 }
 CHANGES = set(NEEDS) - {"exec_readonly"}  # refused by a read-only server
 NODE_CHANGES = {"cordon_node": "cordoning", "uncordon_node": "uncordoning", "drain_node": "draining"}

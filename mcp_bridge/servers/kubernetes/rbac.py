@@ -17,7 +17,7 @@ CLUSTER_SCOPED = frozenset({"nodes", "namespaces"})
 REMEDIATION_GRANTS = frozenset({
     ("apps", "deployments", "patch"), ("apps", "deployments/scale", "patch"), ("apps", "statefulsets", "patch"),
     ("apps", "daemonsets", "patch"), ("", "nodes", "patch"), ("", "pods/eviction", "create"),
-    ("", "pods", "delete"),
+    ("", "pods", "delete"), ("autoscaling", "horizontalpodautoscalers", "patch"),
 })
 EXEC_GRANTS = frozenset({("", "pods/exec", "get"), ("", "pods/exec", "create")})
 READ_VERBS = frozenset({"get", "list", "watch"})

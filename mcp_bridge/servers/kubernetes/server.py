@@ -8,10 +8,21 @@ from collections.abc import Iterable
 
 from mcp.server.mcpserver import MCPServer
 
-from mcp_bridge.servers.kubernetes import access, contexts, deployments, metrics, nodes, objects, patch, podexec, pods
+from mcp_bridge.servers.kubernetes import (
+    access,
+    autoscaling,
+    contexts,
+    deployments,
+    metrics,
+    nodes,
+    objects,
+    patch,
+    podexec,
+    pods,
+)
 from mcp_bridge.servers.kubernetes.base import Cluster, Context
 
-TOOL_MODULES = (pods, deployments, nodes, objects, metrics, podexec, access, contexts, patch)
+TOOL_MODULES = (pods, deployments, autoscaling, nodes, objects, metrics, podexec, access, contexts, patch)
 
 
 def build_server(kubeconfig: str | None = None, context: str | None = None, *, read_only: bool = False,

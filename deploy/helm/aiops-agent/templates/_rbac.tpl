@@ -45,6 +45,9 @@
 - apiGroups: [""]
   resources: [pods]
   verbs: [delete]
+- apiGroups: [autoscaling]
+  resources: [horizontalpodautoscalers]
+  verbs: [patch]
 {{- end }}
 
 {{- define "aiops-agent.rules.exec" -}}
