@@ -31,6 +31,7 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 import structlog
+from kombu.exceptions import OperationalError as BrokerError
 from telegram import Bot, Update
 from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
@@ -173,8 +174,9 @@ class TelegramPoller:
                     "another process polls this bot: a second agent, or upstream's still running?")
             log.warning("telegram_poll_conflict", error=str(exc), retry_in=backoff, hint=hint)
             return backoff
-        # Network errors, Telegram's 5xx, a broker that cannot take the task (that update is fetched again).
-        (log.warning if isinstance(exc, TelegramError) else log.exception)(
+        # Network errors, Telegram's 5xx, a broker that cannot take the task (that update is fetched again): said in
+        # a line; anything else with its traceback.
+        (log.warning if isinstance(exc, TelegramError | BrokerError) else log.exception)(
             "telegram_poll_failed", error=describe(exc), retry_in=backoff, offset=self.offset)
         return backoff
 

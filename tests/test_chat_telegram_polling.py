@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from celery.app.task import Task
+from kombu.exceptions import OperationalError as BrokerError
 from structlog.testing import capture_logs
 
 from chat.adapters.telegram import TelegramAdapter
@@ -33,12 +34,25 @@ def bot_api(settings: Any) -> Iterator[BotApi]:
         yield api
 
 
+class Broker(list[tuple[Task, tuple[Any, ...]]]):
+    """What is sent to the worker (by the poller's thread or the webhook), for the test to run as the worker would;
+    while `down`, a send fails as Celery's does when Redis cannot be reached."""
+
+    down = 0
+
+
 @pytest.fixture
-def enqueued(monkeypatch: Any) -> list[tuple[Task, tuple[Any, ...]]]:
-    """What is sent to the worker (by the poller's thread or the webhook); the test runs it as the worker would."""
-    queue: list[tuple[Task, tuple[Any, ...]]] = []
-    monkeypatch.setattr(Task, "apply_async", lambda self, args=(), kwargs=None, **options: queue.append((self, args)))
-    return queue
+def enqueued(monkeypatch: Any) -> Broker:
+    broker = Broker()
+
+    def apply_async(self: Task, args: tuple[Any, ...] = (), kwargs: Any = None, **options: Any) -> None:
+        if broker.down:
+            broker.down -= 1
+            raise BrokerError("Error 111 connecting to redis:6379. Connection refused.")
+        broker.append((self, args))
+
+    monkeypatch.setattr(Task, "apply_async", apply_async)
+    return broker
 
 
 @contextmanager
@@ -57,7 +71,7 @@ def polling(identity: str) -> Iterator[TelegramPoller]:
         assert not thread.is_alive(), f"poller {identity} did not stop within 10 s"
 
 
-def work(enqueued: list[tuple[Task, tuple[Any, ...]]]) -> list[str]:
+def work(enqueued: Broker) -> list[str]:
     names = []
     while enqueued:
         task, args = enqueued.pop(0)
@@ -90,7 +104,8 @@ def test_a_message_by_polling_is_answered_as_by_the_webhook_and_an_update_id_is_
 
 
 @in_threads
-def test_a_webhook_set_meanwhile_a_revoked_token_or_no_api_never_end_the_poller(bot_api, enqueued, settings):
+def test_a_webhook_set_meanwhile_a_broker_or_api_away_or_a_revoked_token_never_end_the_poller(bot_api, enqueued,
+                                                                                              settings):
     with capture_logs() as logs, polling("only") as poller:
         eventually(lambda: bot_api.sent("getUpdates"), "the first long poll")
         bot_api.set_webhook("https://elsewhere.example.com/hook")  # the long poll under way gets 409
@@ -98,9 +113,15 @@ def test_a_webhook_set_meanwhile_a_revoked_token_or_no_api_never_end_the_poller(
         eventually(lambda: len(enqueued) == 1, "the update, once the webhook is deleted again", 15)
         assert bot_api.conflicts == [WEBHOOK_CONFLICT] and bot_api.webhook_url == ""
 
+        enqueued.down = 1  # Redis is away for a moment: the update stays unconfirmed, and is fetched again
+        bot_api.send_update(text_update(202, 42, "/help"))
+        eventually(lambda: len(enqueued) == 2, "the update, once the broker takes it", 15)
+        [failed] = [e for e in logs if e["event"] == "telegram_poll_failed"]
+        assert "OperationalError" in failed["error"] and failed["offset"] == 202 and "exc_info" not in failed
+
         bot_api.revoke_token()
         eventually(lambda: any(e["event"] == "telegram_token_refused" for e in logs), "the refusal said")
-        assert poller.offset == 202  # waiting 10 minutes for a better token; stop() still ends it at once
+        assert poller.offset == 203  # waiting 10 minutes for a better token; stop() still ends it at once
 
     settings.TELEGRAM_API_BASE_URL = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     with capture_logs() as logs, polling("only"):
