@@ -248,6 +248,8 @@ Secret for credentials given as values (the migrate hook reads a hook Secret of 
   value: {{ $v.settings.approvalTimeoutSeconds | int64 | quote }}
 - name: AIOPS_TWO_PERSON_HIGH
   value: {{ $v.settings.twoPersonHigh | quote }}
+- name: AUTO_REMEDIATION_ENABLED
+  value: {{ $v.settings.autoRemediationEnabled | quote }}
 - name: AIOPS_MCP_CALL_TIMEOUT_SECONDS
   value: {{ $v.settings.mcpCallTimeoutSeconds | int64 | quote }}
 - name: AIOPS_ALERT_INTAKE_RATE
