@@ -296,6 +296,11 @@ RULES_CACHE_SECONDS = float(envint("AIOPS_RULES_CACHE_SECONDS", 1, minimum=0))
 APPROVAL_TIMEOUT = timedelta(seconds=envint("AIOPS_APPROVAL_TIMEOUT_SECONDS", 300, minimum=10))
 # Two-person rule: a HIGH-risk step runs only once two different people with approve_high approved it.
 TWO_PERSON_HIGH = envbool("AIOPS_TWO_PERSON_HIGH", False)
+# Upstream's switch, under its own name. On (our default, as this product always ran): a rule starts its playbook
+# and LOW steps run at once. Off (upstream's default, notify only): rules still open incidents, notify and analyse,
+# but start no playbook (the timeline names the one they would have started); a person starts it, and then
+# every step, LOW included, waits for an approval.
+AUTO_REMEDIATION_ENABLED = envbool("AUTO_REMEDIATION_ENABLED", True)
 DEFAULT_RULES_DIR = Path(envstr("AIOPS_RULES_DIR", str(BASE_DIR / "config" / "rules")))
 DEFAULT_PLAYBOOKS_DIR = Path(envstr("AIOPS_PLAYBOOKS_DIR", str(BASE_DIR / "config" / "playbooks")))
 MCP_CONFIG_FILE = Path(envstr("AIOPS_MCP_CONFIG", str(BASE_DIR / ".mcp-config.json")))
@@ -303,11 +308,6 @@ MCP_CALL_TIMEOUT_SECONDS = envint("AIOPS_MCP_CALL_TIMEOUT_SECONDS", 60, minimum=
 # How long past its timeout a running step counts as lost with its worker, and past its due time a queued step
 # as lost with its message, before the sweep (every 30 s) acts (remediation/recovery.py).
 STEP_LOST_GRACE_SECONDS = envint("AIOPS_STEP_LOST_GRACE_SECONDS", 60, minimum=1)
-# Upstream's switch, under its own name. On (our default, as this product always ran): a rule starts its playbook
-# and LOW steps run at once. Off (upstream's default, notify only): rules still open incidents, notify and analyse,
-# but start no playbook (the timeline names the one they would have started); a person starts it, and then
-# every step, LOW included, waits for an approval.
-AUTO_REMEDIATION_ENABLED = envbool("AUTO_REMEDIATION_ENABLED", True)
 # Chat platforms: an adapter without its credentials is off (one log line), never an error.
 SLACK_BOT_TOKEN = envstr("SLACK_BOT_TOKEN", "")
 SLACK_SIGNING_SECRET = envstr("SLACK_SIGNING_SECRET", "")
