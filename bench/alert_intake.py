@@ -6,7 +6,11 @@ request path: middleware, DRF auth/throttle/validation, the service, the databas
 every repeat_interval). Uses a throwaway database: a temp SQLite file, or with
 DATABASE_URL=postgres://... a new database on that server.
 
-Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/alert_intake.py
+Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/alert_intake.py [--default-rules]
+
+--default-rules loads the shipped rules and playbooks first (config/): every new alert then goes through the
+default `alertmanager-notify` rule, and each notification with news writes its chat notice to the outbox (sent to
+the embedded Redis broker after commit, as in production).
 """
 
 from __future__ import annotations
@@ -52,6 +56,11 @@ def main() -> None:
 
     try:
         call_command("migrate", verbosity=0)
+        if "--default-rules" in sys.argv[1:]:
+            from remediation.definitions import load_definitions
+
+            playbooks, rules = load_definitions(settings.DEFAULT_PLAYBOOKS_DIR, settings.DEFAULT_RULES_DIR)
+            print(f"defaults: {playbooks} playbooks, {rules} rules")
         client = Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_HOST="127.0.0.1")
 
         def batch_of(batch: int) -> dict:

@@ -15,6 +15,7 @@ from rest_framework import serializers
 
 from aiops_project.jsonbody import unstorable
 from aiops_project.live import batched_notices
+from incidents.announce import collecting
 from incidents.models import Cluster, EventSource, EventStatus, Severity, make_fingerprint
 from incidents.transitions import Transition, read_ahead, record_transitions, workload_group_key
 
@@ -211,7 +212,7 @@ def _refuse_unstorable(raw: Any) -> None:
 
 
 def ingest_alerts(alerts: list[Any], validator: Validator, to_transition: Any, *, may_hold_unstorable: bool = True,
-                  key: Key | None = None) -> IntakeResult:
+                  key: Key | None = None, grouped: bool = False) -> IntakeResult:
     """Record every valid alert; report invalid ones by index. Redelivery is a no-op.
 
     `may_hold_unstorable=False`: the caller knows no string holds U+0000 or a lone surrogate (see
@@ -228,15 +229,16 @@ def ingest_alerts(alerts: list[Any], validator: Validator, to_transition: Any, *
         except serializers.ValidationError as exc:
             result.rejected.append({"index": index, "fingerprint": raw.get("fingerprint") if isinstance(raw, dict)
                                     else None, "errors": exc.detail})
-    return record_valid(result, valid, to_transition, key=key)
+    return record_valid(result, valid, to_transition, key=key, grouped=grouped)
 
 
 def record_valid(result: IntakeResult, valid: list[tuple[dict[str, Any], dict[str, Any]]], to_transition: Any,
-                 *, key: Key | None = None) -> IntakeResult:
+                 *, key: Key | None = None, grouped: bool = False) -> IntakeResult:
     """Record alerts already validated, each (validated fields, the alert as received).
 
     `key`: an alert's (fingerprint, status) as `to_transition` would record it, to recognise a redelivery of
-    nothing new by one read, before building anything.
+    nothing new by one read, before building anything. `grouped`: the alerts are one Alertmanager notification,
+    told to the operators in one message (incidents.announce).
     """
     ahead = read_ahead([key(alert) for alert, _ in valid]) if key is not None else None
     if ahead is not None and ahead.nothing_new:
@@ -248,8 +250,13 @@ def record_valid(result: IntakeResult, valid: list[tuple[dict[str, Any], dict[st
     transitions = [to_transition(alert, raw, clusters) for alert, raw in valid]
     # One transaction per notification (one commit, and consoles hear once); a few statements per chunk
     # of alerts, whether new or redelivered (what Alertmanager sends every repeat_interval).
-    with batched_notices():
-        result.recorded = len(record_transitions(transitions, ahead=ahead))
+    if not grouped:
+        with batched_notices():
+            result.recorded = len(record_transitions(transitions, ahead=ahead))
+        return _rejections_logged(result)
+    firing = sum(t.status == EventStatus.FIRING for t in transitions)
+    with batched_notices(), collecting(firing) as batch:
+        result.recorded = len(record_transitions(transitions, ahead=ahead, routed=batch.enqueue))
     return _rejections_logged(result)
 
 
@@ -273,7 +280,7 @@ def _rejections_logged(result: IntakeResult) -> IntakeResult:
 
 def ingest_notification(alerts: list[Any], *, may_hold_unstorable: bool = True) -> IntakeResult:
     return ingest_alerts(alerts, AlertValidator(), to_transition, may_hold_unstorable=may_hold_unstorable,
-                         key=alertmanager_key)
+                         key=alertmanager_key, grouped=True)
 
 
 def ingest_generic(alerts: list[Any]) -> IntakeResult:

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
 
 from aiops_project.schedules import POLL_TASK
 from incidents import detection
+from incidents.announce import announce
 
 
 @shared_task(
@@ -36,3 +39,11 @@ def run_rca(incident_id: int, requested_by_id: int | None = None, via: str = "",
         run_root_cause_analysis(incident_id, requested_by=requested_by, via=via, reply_to=reply_to)
     except Exception:  # an analysis that fails must not take the worker's task with it; it is logged
         structlog.get_logger(__name__).exception("rca_failed", incident_id=incident_id)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True, soft_time_limit=60, time_limit=90)
+def announce_alerts(firing: list[int], resolved: list[int], more: list[list[Any]], unchanged: int,
+                    shared: dict[str, str]) -> None:
+    """One Alertmanager notification's alerts told to the operators in one message (incidents.announce)."""
+    # Twice posts the message twice: a repeat beats a loss.
+    announce(firing, resolved, more, unchanged, shared)

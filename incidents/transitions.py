@@ -7,7 +7,7 @@ appended as a `ClusterEvent`, marked flapping when it keeps coming and going, an
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -136,7 +136,8 @@ def read_ahead(keys: Sequence[tuple[str, str]]) -> ReadAhead | None:
 
 
 def record_transitions(transitions: Sequence[Transition], *, rules: RuleSet | None = None,
-                       ahead: ReadAhead | None = None) -> list[ClusterEvent]:
+                       ahead: ReadAhead | None = None,
+                       routed: Callable[[list[ClusterEvent]], None] | None = None) -> list[ClusterEvent]:
     """Record many transitions as `record_transition` would one by one, with a few statements per chunk.
 
     Per chunk of fingerprints: one read of their current states, one write touching the repeats, one
@@ -145,7 +146,9 @@ def record_transitions(transitions: Sequence[Transition], *, rules: RuleSet | No
     `_flip_signal`), one read of the open incidents of their groups, one bulk INSERT of the events. Then
     each event is routed through the rules, in order. A fingerprint that appears again later in the same
     batch (firing, then resolved) is recorded after the others, one by one: nothing is dropped.
-    `ahead`: what `read_ahead` read of exactly these transitions.
+    `ahead`: what `read_ahead` read of exactly these transitions. `routed` is called with the events recorded,
+    once they are routed, inside the same transaction (the Alertmanager intake writes its notification's notice
+    there: incidents.announce).
     """
     now = timezone.now()
     first: dict[str, Transition] = {}
@@ -165,23 +168,30 @@ def record_transitions(transitions: Sequence[Transition], *, rules: RuleSet | No
     with transaction.atomic():
         for start in range(0, len(pending), CHUNK):
             events += _record_chunk(pending[start : start + CHUNK], now, states)
-        opened: dict[str, Incident] = {}
         if rules is None and (events or again):  # redeliveries record nothing: no rules needed
             rules = enabled_ruleset()
         _log_recorded(events)
-        for event in events:
-            if event.incident is None and (incident := opened.get(event.group_key)) is not None:
-                # Opened by an earlier event of this batch: the same link `open_incident` makes.
-                ClusterEvent.objects.filter(pk=event.pk).update(incident=incident)
-                event.incident = incident
-            route_event(event, rules=rules)
-            if event.incident is not None and event.incident.is_open:
-                opened[event.group_key] = event.incident
-            notify_console("event", id=event.pk)
+        _route_all(events, rules)
         for t in again:
             if recorded := record_transition(t, rules=rules):
                 events.append(recorded)
+        if routed is not None:
+            routed(events)
     return events
+
+
+def _route_all(events: list[ClusterEvent], rules: RuleSet | None) -> None:
+    """Route a batch's events in order; an incident one of them opened is joined by the next of its group."""
+    opened: dict[str, Incident] = {}
+    for event in events:
+        if event.incident is None and (incident := opened.get(event.group_key)) is not None:
+            # Opened by an earlier event of this batch: the same link `open_incident` makes.
+            ClusterEvent.objects.filter(pk=event.pk).update(incident=incident)
+            event.incident = incident
+        route_event(event, rules=rules)
+        if event.incident is not None and event.incident.is_open:
+            opened[event.group_key] = event.incident
+        notify_console("event", id=event.pk)
 
 
 def _log_recorded(events: list[ClusterEvent]) -> None:

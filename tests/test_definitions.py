@@ -59,7 +59,7 @@ def test_the_shipped_defaults_load_and_reload_idempotently():
     assert tools[("node-not-ready", "cordon_node")] == "HIGH"
     assert {risk for (name, _), risk in tools.items() if name == "imagepull-diagnosis"} == {"LOW"}
     assert set(Rule.objects.filter(notify=True).values_list("name", flat=True)) == {
-        "oomkilled-raise-memory", "image-pull-failure", "node-not-ready", "bare-pod-failed"}
+        "oomkilled-raise-memory", "image-pull-failure", "node-not-ready", "bare-pod-failed", "alertmanager-notify"}
     if settings.SIMCLUSTER_ENABLED:
         assert Cluster.objects.filter(kind=Cluster.Kind.SIMULATED).count() == 1
 

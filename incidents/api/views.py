@@ -201,7 +201,8 @@ class AlertmanagerWebhookView(APIView):
         if (request.content_type == "application/json" and not unstorable
                 and (decoded := decode_valid(body)) is not None):
             group_key, valid = decoded
-            result = record_valid(IntakeResult(received=len(valid)), valid, to_transition, key=alertmanager_key)
+            result = record_valid(IntakeResult(received=len(valid)), valid, to_transition, key=alertmanager_key,
+                                  grouped=True)
             log.info("alertmanager_notification", group_key=group_key, **result.as_dict())
             return Response(result.as_dict(), status=status.HTTP_200_OK)
         envelope = EnvelopeSerializer(data=request.data)
