@@ -17,6 +17,10 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from aiops_project.env import envbool, envchoice, envint, envlist, envnamespaces, envstr, private_dir
+from aiops_project.upstream_env import apply_upstream_names, django_database_url
+
+# Upstream's (simple-ai-agent's) variable names fill ours where ours are unset, before anything reads them.
+UPSTREAM_NAMES_READ = apply_upstream_names(os.environ)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # 0700, its files 0600 (aiops_project/env.py private_dir): the SQLite database holds API tokens and session keys.
@@ -110,7 +114,8 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
-DATABASE_URL = envstr("DATABASE_URL", f"sqlite:///{VAR_DIR / 'aiops.sqlite3'}")
+# Upstream's SQLAlchemy form (postgresql+asyncpg://...) is read too: the driver part is dropped.
+DATABASE_URL = django_database_url(envstr("DATABASE_URL", f"sqlite:///{VAR_DIR / 'aiops.sqlite3'}"))
 try:
     _db = dj_database_url.parse(DATABASE_URL, conn_max_age=0 if DATABASE_URL.startswith("sqlite") else 60)
 except (ValueError, KeyError) as exc:
@@ -212,6 +217,8 @@ LOGIN_FAILURES_WINDOW_SECONDS = envint("AIOPS_LOGIN_FAILURES_WINDOW_SECONDS", 15
 
 # Bearer token Alertmanager sends (webhook_configs[].http_config.authorization.credentials); unset = intake refused.
 ALERTMANAGER_TOKEN = envstr("AIOPS_ALERTMANAGER_TOKEN", "")
+# Or upstream's header: X-Alertmanager-Secret, the hex HMAC-SHA256 of the body with this secret. Either suffices.
+ALERTMANAGER_WEBHOOK_SECRET = envstr("ALERTMANAGER_WEBHOOK_SECRET", "")
 ALERT_INTAKE_RATE = envstr("AIOPS_ALERT_INTAKE_RATE", "6000/min")
 REST_FRAMEWORK = {
     # Token first: an API client without credentials gets 401 with WWW-Authenticate, not 403.

@@ -14,8 +14,9 @@ urlpatterns = [
     path("metrics", views.metrics, name="metrics"),
     path("console/", include("remediation.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("", include("chat.urls")),
+    # Before chat's api/webhook/<platform>: upstream's Alertmanager route, api/webhook/alertmanager, is the intake's.
     path("api/", include("incidents.api.urls")),
+    path("", include("chat.urls")),
     path("api/", include("remediation.api.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),

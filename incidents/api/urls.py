@@ -22,6 +22,8 @@ urlpatterns = [
     *router.urls,
     path("v1/alerts/generic", alert_body_limit(GenericAlertsView.as_view()), name="generic-alerts"),
     path("v1/alerts/alertmanager", alertmanager_webhook, name="alertmanager-webhook"),
-    # Upstream's path, kept so existing Alertmanager configurations keep working.
+    # Upstream's paths, so existing Alertmanager configurations keep working: the one its code and shipped
+    # config/alertmanager.yml use, and the one its README named.
+    path("webhook/alertmanager", alertmanager_webhook, name="alertmanager-webhook-upstream"),
     path("alert/webhook", alertmanager_webhook, name="alertmanager-webhook-legacy"),
 ]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import hmac
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -52,21 +53,46 @@ from incidents.services import acknowledge_incident, close_incident
 log = structlog.get_logger(__name__)
 
 
+SIGNATURE_HEADER = "X-Alertmanager-Secret"  # upstream's: the hex HMAC-SHA256 of the body with its secret
+
+
 def alertmanager_token_refusal(header: str) -> str | None:
-    """Why a request with this Authorization header may not use the Alertmanager intake; None when it may."""
+    """Why a request with this Authorization header may not use the Alertmanager intake on its bearer token; None
+    when it may."""
     expected = settings.ALERTMANAGER_TOKEN
     if not expected:
-        return "Alert intake is disabled: AIOPS_ALERTMANAGER_TOKEN is not set."
+        if settings.ALERTMANAGER_WEBHOOK_SECRET:
+            return f"Send {SIGNATURE_HEADER}: the hex HMAC-SHA256 of the body with ALERTMANAGER_WEBHOOK_SECRET."
+        return ("Alert intake is disabled: neither AIOPS_ALERTMANAGER_TOKEN nor ALERTMANAGER_WEBHOOK_SECRET "
+                "is set.")
     if not header.startswith("Bearer "):
-        return "Send Authorization: Bearer <token>."
+        also = f", or {SIGNATURE_HEADER}" if settings.ALERTMANAGER_WEBHOOK_SECRET else ""
+        return f"Send Authorization: Bearer <token>{also}."
     if not hmac.compare_digest(header.removeprefix("Bearer ").encode(), expected.encode()):
         return "Invalid token."
     return None
 
 
+def signature_refusal(signature: str, body: bytes) -> str | None:
+    """Why this X-Alertmanager-Secret does not sign this body (upstream's scheme); None when it does."""
+    secret = settings.ALERTMANAGER_WEBHOOK_SECRET
+    if not secret:
+        return f"{SIGNATURE_HEADER} is not accepted: ALERTMANAGER_WEBHOOK_SECRET is not set."
+    expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(signature.strip().lower().encode(), expected.encode()):
+        return f"Invalid {SIGNATURE_HEADER}: not the HMAC-SHA256 of the body with ALERTMANAGER_WEBHOOK_SECRET."
+    return None
+
+
+def _signed(request: HttpRequest) -> bool:
+    """A signature to check once the body is read (in the view's thread, after the body limit)."""
+    return bool(settings.ALERTMANAGER_WEBHOOK_SECRET) and SIGNATURE_HEADER in request.headers
+
+
 def refuse_without_alertmanager_token(request: HttpRequest) -> HttpResponse | None:
-    """The intake's 401, answered before the request goes to a thread (what DRF's authentication would answer)."""
-    if (refusal := alertmanager_token_refusal(request.headers.get("Authorization", ""))) is None:
+    """The intake's 401, answered before the request goes to a thread (what DRF's authentication would answer).
+    A request signed with X-Alertmanager-Secret goes on: its signature needs the body, read within the limit."""
+    if (refusal := alertmanager_token_refusal(request.headers.get("Authorization", ""))) is None or _signed(request):
         return None
     response = JsonResponse({"detail": refusal}, status=status.HTTP_401_UNAUTHORIZED)
     response["WWW-Authenticate"] = AlertmanagerTokenAuthentication.REALM
@@ -74,12 +100,17 @@ def refuse_without_alertmanager_token(request: HttpRequest) -> HttpResponse | No
 
 
 class AlertmanagerTokenAuthentication(BaseAuthentication):
-    """`Authorization: Bearer <AIOPS_ALERTMANAGER_TOKEN>`, what Alertmanager's http_config.authorization sends."""
+    """`Authorization: Bearer <AIOPS_ALERTMANAGER_TOKEN>`, what Alertmanager's http_config.authorization sends; or
+    upstream's `X-Alertmanager-Secret: <hex HMAC-SHA256 of the body with ALERTMANAGER_WEBHOOK_SECRET>`."""
 
     REALM = 'Bearer realm="alertmanager"'
 
     def authenticate(self, request: Request) -> tuple[Any, str]:
-        if (refusal := alertmanager_token_refusal(request.headers.get("Authorization", ""))) is not None:
+        refusal = alertmanager_token_refusal(request.headers.get("Authorization", ""))
+        if refusal is not None and _signed(request):
+            # The body was read by the intake's limit (incidents/api/bodies.py) before authentication runs.
+            refusal = signature_refusal(request.headers[SIGNATURE_HEADER], request.body)
+        if refusal is not None:
             raise exceptions.AuthenticationFailed(refusal)
         return AnonymousUser(), "alertmanager"
 
@@ -92,7 +123,9 @@ class AlertmanagerTokenScheme(OpenApiAuthenticationExtension):
     name = "alertmanagerToken"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
-        return {"type": "http", "scheme": "bearer", "description": "AIOPS_ALERTMANAGER_TOKEN"}
+        return {"type": "http", "scheme": "bearer", "description": (
+            "AIOPS_ALERTMANAGER_TOKEN. Instead, upstream's X-Alertmanager-Secret header is accepted: the hex "
+            "HMAC-SHA256 of the body with ALERTMANAGER_WEBHOOK_SECRET.")}
 
 
 class IntakeThrottle(ScopedRateThrottle):
@@ -193,7 +226,8 @@ class AlertmanagerWebhookView(APIView):
     throttle_scope = "alert_intake"
 
     @extend_schema(request=EnvelopeSerializer, responses={
-        **INTAKE_RESPONSES, 401: OpenApiResponse(description="Missing or wrong bearer token.")})
+        **INTAKE_RESPONSES,
+        401: OpenApiResponse(description="Missing or wrong bearer token (or X-Alertmanager-Secret).")})
     def post(self, request: Request) -> Response:
         body = request.body  # read before request.data, which parses the same bytes
         unstorable = may_hold_unstorable(body)
