@@ -48,12 +48,13 @@ def test_cluster_roles_equal_the_plain_manifests(role, file):
 
 def test_leader_election_role_equals_the_plain_manifest_and_leader_py():
     from aiops_project.leader import LEASE_PREFIX
+    from chat.telegram_poller import LEASE as TELEGRAM_LEASE
 
     docs = render([DEFAULT_VALUES], namespace=NS)
     role = find(docs, "Role", "aiops-agent-leader-election", NS)
     assert role["rules"] == manifest_rules("leader-election.yaml", "Role")
     names = role["rules"][0]["resourceNames"]
-    assert names == [LEASE_PREFIX + "watcher", LEASE_PREFIX + "beat"]
+    assert names == [LEASE_PREFIX + "watcher", LEASE_PREFIX + "beat", LEASE_PREFIX + TELEGRAM_LEASE]
     binding = find(docs, "RoleBinding", "aiops-agent-leader-election", NS)
     assert binding["roleRef"]["name"] == "aiops-agent-leader-election" and binding["subjects"] == SUBJECT
 

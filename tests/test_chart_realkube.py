@@ -215,11 +215,11 @@ def can_i(kube: RealKube, user: str, check: Check) -> bool:
 
 
 def leader_leases(home: str) -> dict[Check, bool]:
-    """Its own two Leases in its namespace (get, update; create), no other Lease, nowhere else."""
+    """Its own Leases in its namespace (get, update; create), no other Lease, nowhere else."""
     expected: dict[Check, bool] = {("create", LEASES, home, ""): True, ("create", LEASES, "default", ""): False,
                                    ("get", LEASES, home, "someone-elses"): False,
                                    ("update", LEASES, home, "someone-elses"): False}
-    for lease in ("aiops-watcher", "aiops-beat"):
+    for lease in ("aiops-watcher", "aiops-beat", "aiops-telegram"):
         expected |= {("get", LEASES, home, lease): True, ("update", LEASES, home, lease): True,
                      ("delete", LEASES, home, lease): False, ("update", LEASES, "default", lease): False}
     return expected

@@ -28,6 +28,7 @@ from tests.charts import (
     render,
     render_error,
 )
+from tests.deployfiles import compose_services, service_command
 
 pytestmark = pytest.mark.once
 
@@ -128,6 +129,27 @@ def test_image_tag_defaults_to_the_app_version_of_pyproject(default_docs):
         assert pod_spec(doc)["containers"][0]["image"] == f"aiops-agent:{version}"
 
 
+@pytest.mark.parametrize("telegram, polls", [
+    ({}, False),  # no bot token: no Telegram at all
+    ({"botToken": {"value": "1:t"}}, True),  # a token alone: polling, as upstream
+    ({"botToken": {"existingSecret": "tg"}, "webhookSecret": {"value": "s"}}, False),  # a webhook
+    ({"botToken": {"value": "1:t"}, "webhookSecret": {"existingSecret": "tg"}, "mode": "polling"}, True),
+])
+def test_the_telegram_poller_runs_only_when_telegram_is_polled(telegram, polls):
+    docs = render([DEFAULT_VALUES, {"telegram": telegram}], namespace=NS)
+    assert (("Deployment", "aiops-agent-telegram") in names(docs)) is polls
+    web_env = container_env(pod_spec(find(docs, "Deployment", "aiops-agent-web"))["containers"][0])
+    assert web_env["TELEGRAM_MODE"] == {"value": telegram.get("mode", "auto")}  # the app decides the same way
+    if polls:
+        poller = find(docs, "Deployment", "aiops-agent-telegram")
+        assert poller["spec"]["replicas"] == 1 and pod_spec(poller)["automountServiceAccountToken"] is True  # Lease
+        (container,) = pod_spec(poller)["containers"]
+        assert container["command"] == service_command(compose_services()["telegram"])
+        assert container_env(container) == web_env
+    (role,) = [r for r in of_kind(docs, "Role") if r["metadata"]["name"] == "aiops-agent-leader-election"]
+    assert "aiops-telegram" in role["rules"][0]["resourceNames"]
+
+
 # --- refusals -----------------------------------------------------------------------------------
 
 
@@ -155,6 +177,8 @@ def test_nothing_set_names_every_missing_value_at_once():
      "set database.url or database.existingSecret, not both"),
     ({"rbac": {"scope": "namespaced"}}, "rbac.namespaces is required"),
     ({"serviceMonitor": {"enabled": True}}, "metrics.token.value or metrics.token.existingSecret is required"),
+    ({"telegram": {"mode": "webhook", "botToken": {"value": "1:t"}}},
+     "telegram.webhookSecret.value or telegram.webhookSecret.existingSecret is required when telegram.mode is webhook"),
 ])
 def test_inconsistent_values_fail_naming_them(override, message):
     assert message in render_error([DEFAULT_VALUES, override])
@@ -166,6 +190,7 @@ def test_inconsistent_values_fail_naming_them(override, message):
     ({"slack": {"botToken": {"valeu": "x"}}}, "/slack/botToken"),
     ({"worker": {"replicas": 0}}, "/worker/replicas"),
     ({"rbac": {"scope": "everywhere"}}, "/rbac/scope"),
+    ({"telegram": {"mode": "hook"}}, "/telegram/mode"),
     ({"settings": {"logLevel": "verbose"}}, "/settings/logLevel"),
     ({"secretKey": {"value": "too-short"}}, "/secretKey/value"),
 ])

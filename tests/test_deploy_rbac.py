@@ -73,14 +73,16 @@ def test_the_kubernetes_server_names_the_file_that_grants_each_missing_permissio
     assert grants("rbac-exec.yaml") == EXEC_GRANTS
 
 
-def test_leader_election_grants_only_the_agents_two_leases_in_its_namespace():
+def test_leader_election_grants_only_the_agents_own_leases_in_its_namespace():
     docs = {doc["kind"]: doc for doc in yaml.safe_load_all((RBAC_DIR / "leader-election.yaml").read_text())}
     assert sorted(docs) == ["Role", "RoleBinding"]
     assert docs["Role"]["metadata"]["namespace"] == docs["RoleBinding"]["metadata"]["namespace"] == "aiops"
     from aiops_project.leader import LEASE_PREFIX
+    from chat.telegram_poller import LEASE as TELEGRAM_LEASE
 
     named, create = docs["Role"]["rules"]
     assert named == {"apiGroups": ["coordination.k8s.io"], "resources": ["leases"],
-                     "resourceNames": [f"{LEASE_PREFIX}watcher", f"{LEASE_PREFIX}beat"], "verbs": ["get", "update"]}
+                     "resourceNames": [f"{LEASE_PREFIX}watcher", f"{LEASE_PREFIX}beat", LEASE_PREFIX + TELEGRAM_LEASE],
+                     "verbs": ["get", "update"]}
     assert create == {"apiGroups": ["coordination.k8s.io"], "resources": ["leases"], "verbs": ["create"]}
     assert docs["RoleBinding"]["subjects"] == [AGENT_ACCOUNT]

@@ -1,8 +1,9 @@
-{{/* A Deployment of one process: (dict "root" $ "component" NAME "command" LIST "extra" YAML "grace" N)
-where "extra" is YAML merged into the container (ports, probes). */}}
+{{/* A Deployment of one process: (dict "root" $ "component" NAME "command" LIST "extra" YAML "grace" N "values" V)
+where "extra" is YAML merged into the container (ports, probes) and "values" the process's values (replicas,
+resources, pod placement) when they are not .Values.<component>. */}}
 {{- define "aiops-agent.deployment" -}}
 {{- $root := .root }}
-{{- $p := index $root.Values .component }}
+{{- $p := .values | default (index $root.Values .component) }}
 apiVersion: apps/v1
 kind: Deployment
 metadata:

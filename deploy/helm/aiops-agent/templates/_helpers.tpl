@@ -138,9 +138,21 @@ out. Runs the checks first, so that every template fails with the same message n
 {{- $errors = append $errors "metrics.token.value or metrics.token.existingSecret is required when serviceMonitor.enabled is true" }}
 {{- end }}
 {{- end }}
+{{- $t := .Values.telegram }}
+{{- if and (or $t.botToken.value $t.botToken.existingSecret) (eq $t.mode "webhook") (not (or $t.webhookSecret.value $t.webhookSecret.existingSecret)) }}
+{{- $errors = append $errors "telegram.webhookSecret.value or telegram.webhookSecret.existingSecret is required when telegram.mode is webhook" }}
+{{- end }}
 {{- if $errors }}
 {{- fail (printf "\n%s" (join "\n" $errors)) }}
 {{- end }}
+{{- end }}
+
+{{/* "true" when Telegram's updates are fetched by polling (the app's TELEGRAM_POLLING): a bot token, and mode
+polling, or auto without a webhook secret. */}}
+{{- define "aiops-agent.telegramPolling" -}}
+{{- $t := .Values.telegram }}
+{{- $secret := or $t.webhookSecret.value $t.webhookSecret.existingSecret }}
+{{- if and (or $t.botToken.value $t.botToken.existingSecret) (or (eq $t.mode "polling") (and (eq $t.mode "auto") (not $secret))) }}true{{ end }}
 {{- end }}
 
 {{/* Config files ------------------------------------------------------------------------------ */}}
@@ -262,6 +274,8 @@ Secret for credentials given as values (the migrate hook reads a hook Secret of 
   value: {{ $v.telegram.apiBaseUrl | quote }}
 - name: TELEGRAM_NOTIFY_CHAT_ID
   value: {{ $v.telegram.notifyChatId | quote }}
+- name: TELEGRAM_MODE
+  value: {{ $v.telegram.mode | quote }}
 {{- if $v.llm.baseUrl }}
 - name: OPENAI_BASE_URL
   value: {{ $v.llm.baseUrl | quote }}
