@@ -15,9 +15,11 @@ from incidents.models import Rule
 from incidents.rca.engine import CATEGORIES
 from mcp_bridge.registry import step_problems
 from remediation.models import Playbook, PlaybookStep, rollback_problem
-from remediation.templating import template_problems
+from remediation.templating import condition_problem, template_problems
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=100)]
+ParamName = Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_]*$", max_length=50)]
+ParamValue = bool | int | float | Annotated[str, StringConstraints(max_length=200)]
 RuleSource = Literal["kubernetes", "alertmanager", "webhook", ""]
 RcaCategory = Literal[CATEGORIES]  # type: ignore[valid-type]
 Severity = Literal["info", "warning", "critical"]
@@ -43,6 +45,8 @@ class StepSpec(_Strict):
     # these. A step with either waits for the analysis, as a MEDIUM/HIGH step does.
     rca_in: list[RcaCategory] = Field(default_factory=list)
     rca_not_in: list[RcaCategory] = Field(default_factory=list)
+    # A condition over event, incident and params (Jinja, e.g. `params.drain`): the step runs only when it holds.
+    when: Annotated[str, StringConstraints(max_length=500)] = ""
 
     def model_fields_for_db(self) -> dict[str, object]:
         return {**self.model_dump(exclude={"rollback"}), "is_rollback": self.rollback}
@@ -54,6 +58,8 @@ class PlaybookSpec(_Strict):
     enabled: bool = True
     approval_timeout_seconds: int | None = Field(default=None, ge=10)
     max_runs_per_hour: int | None = Field(default=None, ge=1)
+    # Named values its steps read as {{ params.NAME }} and test in `when` (e.g. `drain: false`).
+    parameters: dict[ParamName, ParamValue] = Field(default_factory=dict)
     steps: list[StepSpec] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -128,16 +134,21 @@ class RuleFile(_Strict):
     rules: list[RuleSpec]
 
 
-def _check_templates(value: object, path: Path, loc: tuple[int | str, ...]) -> None:
-    for where, why in template_problems(value, loc):
+def _check_templates(value: object, path: Path, loc: tuple[int | str, ...], params: list[str]) -> None:
+    for where, why in template_problems(value, loc, params):
         raise YamlFileError(f"{path}:{field_line(path, where)}: {'.'.join(map(str, where))}: {why}")
 
 
 def parse_playbook_file(path: Path) -> list[PlaybookSpec]:
     specs = load_yaml_model(path, PlaybookFile).playbooks
     for i, spec in enumerate(specs):
+        params = list(spec.parameters)
         for j, step in enumerate(spec.steps):
-            _check_templates(step.arguments, path, ("playbooks", i, "steps", j, "arguments"))
+            _check_templates(step.arguments, path, ("playbooks", i, "steps", j, "arguments"), params)
+            if step.when and (problem := condition_problem(step.when, params)) is not None:
+                at: tuple[int | str, ...] = ("playbooks", i, "steps", j, "when")
+                raise YamlFileError(f"{path}:{field_line(path, at)}: {'.'.join(map(str, at))} "
+                                    f"(playbook {spec.name}): {problem}")
             # Against the MCP tool registry: unknown servers and tools, and arguments the tool refuses.
             for where, why in step_problems(step.server, step.tool, step.arguments, step.risk):
                 loc: tuple[int | str, ...] = ("playbooks", i, "steps", j, *where)
@@ -210,7 +221,8 @@ def load_definitions(playbook_dir: Path, rule_dir: Path) -> tuple[int, int]:
                 name=spec.name,
                 defaults={"description": spec.description, "enabled": spec.enabled,
                           "approval_timeout_seconds": spec.approval_timeout_seconds,
-                          "max_runs_per_hour": spec.max_runs_per_hour, "source_file": str(path)},
+                          "max_runs_per_hour": spec.max_runs_per_hour, "parameters": spec.parameters,
+                          "source_file": str(path)},
             )
             playbook.steps.all().delete()
             PlaybookStep.objects.bulk_create(

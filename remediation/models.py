@@ -33,6 +33,11 @@ class Playbook(models.Model):
         help_text="Remediation budget: at most this many runs per workload (incident group) in any hour; "
                   "beyond it the playbook does not start and the timeline says why. Empty = no limit.",
     )
+    parameters = models.JSONField(
+        default=dict, blank=True,
+        help_text='Named values (true/false, numbers, text) its steps read as {{ params.NAME }} and test in their '
+                  '"when" conditions, e.g. {"drain": false}.',
+    )
     source_file = models.CharField(max_length=500, blank=True, editable=False)
 
     class Meta:
@@ -102,6 +107,11 @@ class PlaybookStep(StepSettings):
     tool = models.CharField(max_length=100)
     arguments = models.JSONField(default=dict, blank=True, help_text="Values may use {{ event.* }} templates.")
     risk = models.CharField(max_length=6, choices=Risk.choices, default=Risk.HIGH)
+    when = models.CharField(
+        max_length=500, blank=True,
+        help_text="A condition over event, incident and params (e.g. params.drain): the step runs only when it "
+                  "holds, else the run shows it skipped. Empty: always.",
+    )
 
     class Meta:
         ordering = ["playbook", "order"]
@@ -112,11 +122,14 @@ class PlaybookStep(StepSettings):
 
     def clean(self) -> None:
         """Refuse, when the step is saved, a template that could never render (not when it runs)."""
-        from remediation.templating import template_problems
+        from remediation.templating import condition_problem, template_problems
 
+        params = list((self.playbook.parameters or {}) if self.playbook_id else {})
         if problems := [f"{'.'.join(map(str, loc)) or 'arguments'}: {why}"
-                        for loc, why in template_problems(self.arguments)]:
+                        for loc, why in template_problems(self.arguments, params=params)]:
             raise ValidationError({"arguments": problems})
+        if self.when and (problem := condition_problem(self.when, params)) is not None:
+            raise ValidationError({"when": problem})
         errors: dict[str, list[str]] = {}
         for where, why in step_problems(self.server, self.tool, self.arguments or {}, self.risk):
             field = where[0]

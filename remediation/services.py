@@ -31,7 +31,7 @@ from remediation.models import (
     StepRun,
     StepSettings,
 )
-from remediation.templating import TemplateRenderError, render_arguments
+from remediation.templating import TemplateRenderError, condition_holds, render_arguments, with_params
 from remediation.verdict import START, describe, gate, verdict_line
 
 log = structlog.get_logger(__name__)
@@ -88,15 +88,19 @@ def create_run(playbook: Playbook, context: dict[str, Any], message: str, *, act
         run = PlaybookRun.objects.create(playbook=playbook, **fields)
         render_error = ""
         for step in playbook.steps.order_by("order"):
+            status, output = StepRun.Status.PENDING, ""
             try:
                 arguments = render_step(step, context)
+                if arguments is None:  # its `when` does not hold: shown skipped, with what it would have called
+                    status, output = StepRun.Status.SKIPPED, skipped_output(step)
+                    arguments = _rendered_or_raw(step, context)
             except TemplateRenderError as exc:
-                arguments, render_error = step.arguments, str(exc)
+                arguments, render_error, status = step.arguments, str(exc), StepRun.Status.FAILED
             StepRun.objects.create(
                 run=run, step=step, order=step.order, name=step.name, server=step.server, tool=step.tool,
                 arguments=arguments, risk=step.risk, **{name: getattr(step, name) for name in STEP_SETTINGS},
-                status=StepRun.Status.FAILED if render_error else StepRun.Status.PENDING,
-                error=render_error, finished_at=timezone.now() if render_error else None,
+                status=status, output=output, error=render_error,
+                finished_at=timezone.now() if status != StepRun.Status.PENDING else None,
             )
             if render_error:
                 break
@@ -108,9 +112,25 @@ def create_run(playbook: Playbook, context: dict[str, Any], message: str, *, act
 
 
 def render_step(step: PlaybookStep, context: dict[str, Any]) -> Any:
-    """A step's arguments as a run will call them (TemplateRenderError when they cannot be filled in): every run,
+    """A step's arguments as a run will call them, or None when its `when` does not hold (the step is skipped);
+    the playbook's parameters are `params` to both. TemplateRenderError when they cannot be filled in: every run,
     a rule's or a person's, and the check before a person's start, render through here."""
+    context = with_params(context, step.playbook.parameters)
+    if not condition_holds(step.when, context):
+        return None
     return render_arguments(step.arguments, context)
+
+
+def skipped_output(step: PlaybookStep) -> str:
+    return (f"Skipped: its condition `{step.when}` does not hold "
+            f"(playbook parameters: {json.dumps(step.playbook.parameters or {})}).")
+
+
+def _rendered_or_raw(step: PlaybookStep, context: dict[str, Any]) -> Any:
+    try:
+        return render_arguments(step.arguments, with_params(context, step.playbook.parameters))
+    except TemplateRenderError:
+        return step.arguments
 
 
 ACTIONS_PLAYBOOK = "requested-actions"

@@ -2,11 +2,13 @@
 
 The sandbox blocks attribute tricks and code execution; StrictUndefined makes a reference to a
 missing field an error instead of an empty string that would send a tool the wrong target.
+A playbook's parameters (`parameters:` in its YAML, e.g. `drain: false`) are `params` to its templates, and a
+step's `when` is a condition over the same names (`params.drain`): the step runs only when it holds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes
@@ -25,22 +27,30 @@ class TemplateReferenceError(ValueError):
     """A template names something the rendering context will never hold."""
 
 
-def template_fields() -> dict[str, frozenset[str] | None]:
-    """What a step's arguments may reference: the context `start_playbook` renders them with.
+def template_fields(params: Iterable[str] = ()) -> dict[str, frozenset[str] | None]:
+    """What a step's arguments may reference: the context `start_playbook` renders them with, `params` being the
+    names of its playbook's parameters.
 
     None: any key (labels are free-form; a label an event lacks still fails when the step renders).
     """
 
-    return {"event": frozenset(ClusterEvent(labels={}).as_context()), "incident": frozenset({"id", "title"})}
+    return {"event": frozenset(ClusterEvent(labels={}).as_context()), "incident": frozenset({"id", "title"}),
+            "params": frozenset(params)}
 
 
-def check_template(value: str) -> None:
-    """Refuse a template that does not parse, or references a field the context will never hold.
+def with_params(context: dict[str, Any], parameters: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The context a playbook's steps render with: `context` and the playbook's parameters as `params`."""
+    return {**context, "params": dict(parameters or {})}
+
+
+def check_template(value: str, params: Iterable[str] = ()) -> None:
+    """Refuse a template that does not parse, or references a field the context will never hold (`params`: the
+    names of the playbook's parameters).
 
     Raises jinja2.TemplateSyntaxError or TemplateReferenceError; nothing is rendered.
     """
     tree = _env.parse(value)
-    fields = template_fields()
+    fields = template_fields(params)
     defined = {node.name for node in tree.find_all(nodes.Name) if node.ctx in ("store", "param")}
     for name in tree.find_all(nodes.Name):
         if name.ctx == "load" and name.name not in fields and name.name not in defined:
@@ -57,20 +67,41 @@ def check_template(value: str) -> None:
                 f"{root.name}.{key} does not exist (known: {', '.join(sorted(known))})")
 
 
-def template_problems(arguments: Any, loc: tuple[int | str, ...] = ()) -> Iterator[tuple[tuple[int | str, ...], str]]:
+def template_problems(arguments: Any, loc: tuple[int | str, ...] = (), params: Iterable[str] = (),
+                      ) -> Iterator[tuple[tuple[int | str, ...], str]]:
     """Every template inside a JSON-like structure that `check_template` refuses: (where, why)."""
     if isinstance(arguments, str):
         if "{{" in arguments or "{%" in arguments:
             try:
-                check_template(arguments)
+                check_template(arguments, params)
             except (TemplateSyntaxError, TemplateReferenceError) as exc:
                 yield loc, str(exc)
     elif isinstance(arguments, dict):
         for key, value in arguments.items():
-            yield from template_problems(value, (*loc, key))
+            yield from template_problems(value, (*loc, key), params)
     elif isinstance(arguments, list):
         for i, value in enumerate(arguments):
-            yield from template_problems(value, (*loc, i))
+            yield from template_problems(value, (*loc, i), params)
+
+
+def condition_problem(expression: str, params: Iterable[str] = ()) -> str | None:
+    """Why a step's `when` could never be judged (its syntax, a name the context will never hold), or None."""
+    try:
+        _env.compile_expression(expression)
+        check_template(f"{{{{ {expression} }}}}", params)  # it parsed whole as one expression: safe to wrap
+    except (TemplateSyntaxError, TemplateReferenceError) as exc:
+        return str(exc)
+    return None
+
+
+def condition_holds(expression: str, context: dict[str, Any]) -> bool:
+    """Whether a step's `when` holds in the context its arguments render with (an empty one always does)."""
+    if not expression.strip():
+        return True
+    try:
+        return bool(_env.compile_expression(expression, undefined_to_none=False)(**context))
+    except TemplateError as exc:
+        raise TemplateRenderError(f"condition {expression!r}: {exc}") from None
 
 
 def render_arguments(arguments: Any, context: dict[str, Any]) -> Any:

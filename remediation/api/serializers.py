@@ -106,7 +106,7 @@ class StartPlaybookSerializer(serializers.Serializer):
 class PlaybookStepSerializer(serializers.ModelSerializer):
     class Meta:
         model = PlaybookStep
-        fields = ["order", "name", "server", "tool", "arguments", "risk", "is_rollback"]
+        fields = ["order", "name", "server", "tool", "arguments", "risk", "is_rollback", "when"]
         read_only_fields = fields
 
 
@@ -115,7 +115,7 @@ class PlaybookSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Playbook
-        fields = ["name", "description", "enabled", "steps"]
+        fields = ["name", "description", "enabled", "parameters", "steps"]
         read_only_fields = fields
 
 
