@@ -9,7 +9,10 @@ a second).
 The simulated health of a deployment lives here, not in the objects (a client must not be able
 to read the answer off an annotation): it starts as the scenario's `state`, and the first new
 ReplicaSet (a rollout restart or any other template change) switches it to healthy when the
-scenario says `on_restart: healthy`. Pods are always created in the deployment's current state.
+scenario says `on_restart: healthy`. Pods are always created in the deployment's current state, except for
+a template the scenario knows the health of: the `previous_image` a deployment was rolled out from runs healthy,
+so a rollback (the template of an older ReplicaSet again) brings healthy pods back. That ReplicaSet becomes the
+newest revision, as with the real controller. Autoscalers are kept by simcluster/autoscaling.py.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from simcluster import objects
+from simcluster import autoscaling, objects
 from simcluster.objects import Obj
 from simcluster.scenario import OnRestart, PodState
 from simcluster.server import SimCluster, api_path, log
@@ -40,6 +43,12 @@ class Controller:
         self.restart_every = restart_every
         scenario = cluster.scenario
         self.state = {(d.namespace, d.name): d.state for d in scenario.deployments}
+        # (namespace, name, pod-template-hash) -> the health of the pods of that template, whatever `state` says
+        self.template_state = {
+            (d.namespace, d.name, objects.template_hash(objects.with_image(objects.deployment(d), d.previous_image)
+                                                         ["spec"]["template"])): PodState.HEALTHY
+            for d in scenario.deployments if d.previous_image is not None}
+        self.autoscalers = autoscaling.Autoscalers(scenario.autoscalers)
         self.on_restart = {(d.namespace, d.name): d.on_restart for d in scenario.deployments}
         self.nodes = itertools.cycle([n.name for n in scenario.nodes if n.ready] or [scenario.nodes[0].name])
         self.last_restart = time.monotonic()
@@ -92,6 +101,7 @@ class Controller:
                 refs = obj["metadata"].get("ownerReferences", [])
                 if refs and not any(ref["uid"] in alive for ref in refs):
                     await self.delete(resource, obj)
+        await self.autoscalers.reconcile(self, deployments, self.live("autoscaling/v2/horizontalpodautoscalers"))
         if time.monotonic() - self.last_restart >= self.restart_every:
             self.last_restart = time.monotonic()
             await self.crash_again(pods)
@@ -101,7 +111,9 @@ class Controller:
         pods, older ReplicaSets scaled to zero, and the status of both."""
         meta, desired = deploy["metadata"], deploy["spec"].get("replicas", 1)
         current = await self.current_replica_set(deploy, replica_sets, desired)
-        state = self.state.get((meta["namespace"], meta["name"]), PodState.HEALTHY)
+        key = (meta["namespace"], meta["name"])
+        state = self.template_state.get((*key, current["metadata"]["labels"].get("pod-template-hash", "")),
+                                        self.state.get(key, PodState.HEALTHY))
         pods = await self.scale_pods(current, children[current["metadata"]["uid"]], desired, state)
         await self.retire_old(deploy, current, replica_sets, children)
         await self.update_status(deploy, current, pods, desired)
@@ -113,14 +125,19 @@ class Controller:
         current = next(
             (rs for rs in replica_sets if rs["metadata"]["labels"].get("pod-template-hash") == pod_hash), None
         )
+        newest = max((int(rs["metadata"]["annotations"].get(REVISION, 0)) for rs in replica_sets), default=0)
         if current is not None:
+            if int(current["metadata"]["annotations"].get(REVISION, 0)) < newest:  # a rollback: its revision is new
+                revision = {"metadata": {"annotations": {REVISION: str(newest + 1)}}}
+                await self.patch("apps/v1/replicasets", current, revision)
+                await self.patch("apps/v1/deployments", deploy, revision)
+                current["metadata"]["annotations"][REVISION] = str(newest + 1)
             return current
         key = (meta["namespace"], meta["name"])
         if replica_sets and self.on_restart.get(key) == OnRestart.HEALTHY:
             self.state[key] = PodState.HEALTHY
-        revision = 1 + max((int(rs["metadata"]["annotations"].get(REVISION, 0)) for rs in replica_sets), default=0)
-        current = await self.create("apps/v1/replicasets", objects.replica_set(deploy, revision))
-        await self.patch("apps/v1/deployments", deploy, {"metadata": {"annotations": {REVISION: str(revision)}}})
+        current = await self.create("apps/v1/replicasets", objects.replica_set(deploy, newest + 1))
+        await self.patch("apps/v1/deployments", deploy, {"metadata": {"annotations": {REVISION: str(newest + 1)}}})
         await self.record(deploy, f"Scaled up replica set {current['metadata']['name']} from 0 to {desired}")
         return current
 
@@ -170,9 +187,13 @@ class Controller:
         if before != desired or any(current["status"].get(k) != v for k, v in rs_status.items()):
             await self.patch("apps/v1/replicasets", current, {"spec": {"replicas": desired}, "status": rs_status})
         generation = deploy["metadata"].get("generation", 1)
-        status = objects.deployment_status(desired, len(pods), len(pods), ready, generation)
+        status = objects.deployment_status(desired, len(pods), len(pods), ready, generation,
+                                           current["metadata"]["name"])
         counters = ("observedGeneration", "replicas", "updatedReplicas", "readyReplicas", "availableReplicas")
-        if any(deploy.get("status", {}).get(k) != status[k] for k in counters):
+        progressing = [c.get("message") for c in deploy.get("status", {}).get("conditions", [])
+                       if c.get("type") == "Progressing"]
+        if any(deploy.get("status", {}).get(k) != status[k] for k in counters) or progressing != [
+                status["conditions"][1]["message"]]:
             await self.patch("apps/v1/deployments", deploy, {"status": status})
 
     async def crash_again(self, pods: list[Obj]) -> None:

@@ -15,7 +15,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from simcluster.scenario import DeploymentSpec, NodeSpec, PodState, Scenario
+from simcluster.scenario import AutoscalerSpec, DeploymentSpec, NodeSpec, PodState, Scenario
 
 Obj = dict[str, Any]
 # The alphabet Kubernetes uses for generated name suffixes (no vowels, no look-alikes).
@@ -170,9 +170,20 @@ def deployment(spec: DeploymentSpec) -> Obj:
     }
 
 
-def deployment_status(replicas: int, current: int, updated: int, ready: int, generation: int = 1) -> Obj:
+def with_image(deploy: Obj, image: str) -> Obj:
+    """The deployment with every container of its template on `image` (a copy)."""
+    other = copy.deepcopy(deploy)
+    for container in other["spec"]["template"]["spec"]["containers"]:
+        container["image"] = image
+    return other
+
+
+def deployment_status(replicas: int, current: int, updated: int, ready: int, generation: int = 1,
+                      replica_set: str = "") -> Obj:
+    """As the deployment controller reports it; its Progressing condition names the current ReplicaSet."""
     now = timestamp()
     available = ready >= replicas
+    named = f'ReplicaSet "{replica_set}"' if replica_set else "ReplicaSet"
     return {
         "observedGeneration": generation,
         "replicas": current,
@@ -195,7 +206,7 @@ def deployment_status(replicas: int, current: int, updated: int, ready: int, gen
                 "type": "Progressing",
                 "status": "True",
                 "reason": "NewReplicaSetAvailable" if available else "ReplicaSetUpdated",
-                "message": "ReplicaSet is progressing.",
+                "message": f"{named} has successfully progressed." if available else f"{named} is progressing.",
                 "lastUpdateTime": now,
                 "lastTransitionTime": now,
             },
@@ -396,23 +407,65 @@ def event(
     }
 
 
+def autoscaler(spec: AutoscalerSpec) -> Obj:
+    """A HorizontalPodAutoscaler on CPU, its target running `max_replicas` at `utilization` (its status as the
+    controller reports it: simcluster/autoscaling.py keeps it so)."""
+    return {
+        "apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+        "metadata": metadata(spec.name, spec.namespace, age=timedelta(days=3), generation=1),
+        "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": spec.deployment},
+                 "minReplicas": spec.min_replicas, "maxReplicas": spec.max_replicas,
+                 "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {
+                     "type": "Utilization", "averageUtilization": spec.target_utilization}}}]},
+        "status": autoscaler_status(spec.max_replicas, spec.max_replicas, spec.utilization * spec.max_replicas,
+                                    spec.target_utilization),
+    }
+
+
+def autoscaler_status(maximum: int, replicas: int, load: int, target: int) -> Obj:
+    """`load`: the utilisation (percent of requests) the pods would have were there one; spread over `replicas`."""
+    utilization, wanted = load // max(replicas, 1), -(-load // target)  # the controller rounds the count up
+    limited = wanted > maximum
+    condition = {"type": "ScalingLimited", "status": "True" if limited else "False",
+                 "reason": "TooManyReplicas" if limited else "DesiredWithinRange",
+                 "message": "the desired replica count is more than the maximum replica count" if limited
+                 else "the desired count is within the acceptable range", "lastTransitionTime": timestamp()}
+    return {"currentReplicas": replicas, "desiredReplicas": min(wanted, maximum),
+            "currentMetrics": [{"type": "Resource", "resource": {"name": "cpu", "current": {
+                "averageUtilization": utilization}}}],
+            "conditions": [{"type": "AbleToScale", "status": "True", "reason": "ReadyForNewScale",
+                            "lastTransitionTime": timestamp()},
+                           {"type": "ScalingActive", "status": "True", "reason": "ValidMetricFound",
+                            "lastTransitionTime": timestamp()}, condition]}
+
+
 def build(scenario: Scenario) -> list[tuple[str, Obj]]:
     """Every object of the scenario as (resource, object), in creation order."""
     result: list[tuple[str, Obj]] = [("v1/namespaces", namespace(name)) for name in scenario.all_namespaces]
     result += [("v1/nodes", node(spec, i)) for i, spec in enumerate(scenario.nodes)]
     nodes = [spec.name for spec in scenario.nodes if spec.ready] or [scenario.nodes[0].name]
     slots = itertools.cycle(nodes)
+    ceilings = {(a.namespace, a.deployment): a.max_replicas for a in scenario.autoscalers}
     for spec in scenario.deployments:
+        spec = spec.model_copy(update={"replicas": ceilings.get((spec.namespace, spec.name), spec.replicas)})
         deploy = deployment(spec)
         rs = replica_set(deploy, revision=1, age=timedelta(days=3))
+        age = timedelta(minutes=20)
+        if spec.previous_image is not None:  # rolled out minutes ago from the previous image, whose pods are gone
+            old = replica_set(with_image(deploy, spec.previous_image), revision=1, age=timedelta(days=3))
+            old["spec"]["replicas"] = 0
+            result.append(("apps/v1/replicasets", old))
+            rs, age = replica_set(deploy, revision=2, age=timedelta(minutes=5)), timedelta(minutes=4)
+            deploy["metadata"]["annotations"]["deployment.kubernetes.io/revision"] = "2"
+            deploy["metadata"]["generation"] = 2
         restarts = 6 if spec.state in (PodState.CRASHLOOP, PodState.OOMKILLED) else 0
-        pods = [
-            pod(rs, spec.state, next(slots), restarts=restarts, age=timedelta(minutes=20)) for _ in range(spec.replicas)
-        ]
+        pods = [pod(rs, spec.state, spec.node or next(slots), restarts=restarts, age=age) for _ in range(spec.replicas)]
         ready = spec.replicas if spec.state == PodState.HEALTHY else 0
-        deploy["status"] = deployment_status(spec.replicas, spec.replicas, spec.replicas, ready)
+        deploy["status"] = deployment_status(spec.replicas, spec.replicas, spec.replicas, ready,
+                                             deploy["metadata"]["generation"], rs["metadata"]["name"])
         rs["status"] |= {"replicas": spec.replicas, "readyReplicas": ready, "availableReplicas": ready}
         result += [("apps/v1/deployments", deploy), ("apps/v1/replicasets", rs)]
         result += [("v1/pods", p) for p in pods]
         result += [("v1/events", e) for p in pods for e in pod_events(p, spec.state)]
+    result += [("autoscaling/v2/horizontalpodautoscalers", autoscaler(spec)) for spec in scenario.autoscalers]
     return result

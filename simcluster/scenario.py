@@ -18,6 +18,19 @@ A scenario is a YAML mapping::
           Traceback (most recent call last): ...
         on_restart: healthy               # healthy | unchanged (default unchanged):
                                           # what the pods of a rollout restart come up as
+        previous_image: registry.example.com/shop/checkout:1.4.1   # optional: the deployment was rolled out
+                                          # from this image (revision 1, its pods healthy) to `image` (revision
+                                          # 2) a few minutes ago; a rollback to it brings healthy pods back
+        node: sim-node-2                  # optional: where its pods run at the start (even a node not ready);
+                                          # the pods that replace them go to ready nodes
+    autoscalers:                          # optional: HorizontalPodAutoscalers (autoscaling/v2) on CPU
+      - name: checkout                    # unique per namespace
+        namespace: shop
+        deployment: checkout              # its target, a deployment of the scenario
+        min_replicas: 1                   # optional, default 1
+        max_replicas: 4                   # the deployment runs this many at the start
+        target_utilization: 60            # percent of the CPU requests
+        utilization: 90                   # at the start; the load stays, spread over however many pods run
 
 Unknown keys are refused, so a typo never passes silently. `load_scenario` raises
 `ScenarioError` whose message reads ``<file>:<line>: <field>: <problem>``.
@@ -71,6 +84,18 @@ class DeploymentSpec(_Model):
     state: PodState = PodState.HEALTHY
     logs: str = ""
     on_restart: OnRestart = OnRestart.UNCHANGED
+    previous_image: Annotated[str, pydantic.Field(min_length=1)] | None = None
+    node: Name | None = None
+
+
+class AutoscalerSpec(_Model):
+    name: Name
+    namespace: Name = "default"
+    deployment: Name
+    min_replicas: Annotated[int, pydantic.Field(ge=1, le=20)] = 1
+    max_replicas: Annotated[int, pydantic.Field(ge=1, le=20)]
+    target_utilization: Annotated[int, pydantic.Field(ge=1, le=1000)]
+    utilization: Annotated[int, pydantic.Field(ge=0, le=10000)]
 
 
 class Scenario(_Model):
@@ -79,6 +104,7 @@ class Scenario(_Model):
     namespaces: list[Name] = []
     nodes: Annotated[list[NodeSpec], pydantic.Field(min_length=1)]
     deployments: list[DeploymentSpec] = []
+    autoscalers: list[AutoscalerSpec] = []
 
     @property
     def all_namespaces(self) -> list[str]:
@@ -104,8 +130,8 @@ def load_scenario(path: str | Path) -> Scenario:
 def _cross_check(scenario: Scenario) -> list[tuple[Loc, str]]:
     """Rules that span fields, reported with the location of the offending field."""
     problems: list[tuple[Loc, str]] = []
-    named: list[tuple[str, Sequence[NodeSpec | DeploymentSpec]]] = [("nodes", scenario.nodes),
-                                                                   ("deployments", scenario.deployments)]
+    named: list[tuple[str, Sequence[NodeSpec | DeploymentSpec | AutoscalerSpec]]] = [
+        ("nodes", scenario.nodes), ("deployments", scenario.deployments), ("autoscalers", scenario.autoscalers)]
     for kind, items in named:
         seen: set[tuple[str, str]] = set()
         for i, item in enumerate(items):
@@ -118,6 +144,15 @@ def _cross_check(scenario: Scenario) -> list[tuple[Loc, str]]:
             problems.append(
                 (("deployments", i, "namespace"), f"namespace {deployment.namespace!r} is not in `namespaces`")
             )
+        if deployment.node is not None and deployment.node not in {n.name for n in scenario.nodes}:
+            problems.append((("deployments", i, "node"), f"node {deployment.node!r} is not in `nodes`"))
+    deployments = {(d.namespace, d.name) for d in scenario.deployments}
+    for i, autoscaler in enumerate(scenario.autoscalers):
+        if (autoscaler.namespace, autoscaler.deployment) not in deployments:
+            problems.append((("autoscalers", i, "deployment"),
+                             f"deployment {autoscaler.namespace}/{autoscaler.deployment} is not in `deployments`"))
+        if autoscaler.min_replicas > autoscaler.max_replicas:
+            problems.append((("autoscalers", i, "min_replicas"), "min_replicas is above max_replicas"))
     return problems
 
 

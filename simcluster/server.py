@@ -2,9 +2,9 @@
 
 kmock serves list/get/create/patch/delete/watch from memory. On top of it this module adds what
 real clients rely on: `watch=True` (the official client's spelling), label and field selectors,
-watch `timeoutSeconds`, uid/resourceVersion/generation stamping, PUT, the scale subresource, pod logs
-and SelfSubjectAccessReviews (all allowed: there is no RBAC here). The controller (controller.py) runs
-in the same event loop and talks to it over HTTP.
+watch `timeoutSeconds`, uid/resourceVersion/generation stamping, PUT, the scale subresource, pod logs, pod
+evictions (the pod is deleted: no PodDisruptionBudgets) and SelfSubjectAccessReviews (all allowed: there is no RBAC
+here). The controller (controller.py) runs in the same event loop and talks to it over HTTP.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update
 RESOURCES: dict[str, tuple[str, bool, list[str], list[str]]] = {
     "v1/namespaces": ("Namespace", False, ["ns"], ["status"]),
     "v1/nodes": ("Node", False, ["no"], ["status"]),
-    "v1/pods": ("Pod", True, ["po"], ["log", "status"]),
+    "v1/pods": ("Pod", True, ["po"], ["log", "status", "eviction"]),
     "v1/events": ("Event", True, ["ev"], []),
     "v1/services": ("Service", True, ["svc"], ["status"]),
     "apps/v1/deployments": ("Deployment", True, ["deploy"], ["scale", "status"]),
@@ -41,6 +41,7 @@ RESOURCES: dict[str, tuple[str, bool, list[str], list[str]]] = {
     "apps/v1/daemonsets": ("DaemonSet", True, ["ds"], ["status"]),
     "batch/v1/jobs": ("Job", True, [], ["status"]),
     "batch/v1/cronjobs": ("CronJob", True, ["cj"], ["status"]),
+    "autoscaling/v2/horizontalpodautoscalers": ("HorizontalPodAutoscaler", True, ["hpa"], ["status"]),
     # Read by the root-cause analysis; a scenario has none, as a fresh namespace has none.
     "v1/resourcequotas": ("ResourceQuota", True, ["quota"], ["status"]),
     "v1/limitranges": ("LimitRange", True, ["limits"], []),
@@ -119,6 +120,9 @@ class SimCluster(kmock.KubernetesEmulator):
             if request.subresource == "scale" and request.action == kmock.action.UPDATE:
                 replicas = (request.data.get("spec") or {}).get("replicas")  # the rest is Scale, not Deployment
                 request = attrs.evolve(request, data={} if replicas is None else {"spec": {"replicas": replicas}})
+            if request.subresource == "eviction" and request.method == kmock.method.POST:
+                # An Eviction: no PodDisruptionBudget holds it here, so the pod goes (the drain_node tool's way).
+                request = attrs.evolve(request, action=kmock.action.DELETE, subresource=None, data={})
             self._stamp(request)
         self._relog(original, request)
         try:

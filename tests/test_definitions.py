@@ -53,13 +53,15 @@ def test_the_shipped_defaults_load_and_reload_idempotently():
     playbooks = dict(Rule.objects.filter(playbook__isnull=False).values_list("name", "playbook__name"))
     assert playbooks == {"crashloop-restart": "crashloop-remediation",
                          "oomkilled-raise-memory": "oomkilled-remediation",
-                         "image-pull-failure": "imagepull-diagnosis", "node-not-ready": "node-not-ready"}
+                         "image-pull-failure": "imagepull-diagnosis", "node-not-ready": "node-not-ready",
+                         "deployment-rollback": "deployment-rollback", "hpa-maxed-out-scale-up": "scale-up"}
     tools = {(s.playbook.name, s.tool): s.risk for s in PlaybookStep.objects.select_related("playbook")}
     assert tools[("oomkilled-remediation", "set_resources")] == "HIGH"
     assert tools[("node-not-ready", "cordon_node")] == "HIGH"
     assert {risk for (name, _), risk in tools.items() if name == "imagepull-diagnosis"} == {"LOW"}
     assert set(Rule.objects.filter(notify=True).values_list("name", flat=True)) == {
-        "oomkilled-raise-memory", "image-pull-failure", "node-not-ready", "bare-pod-failed", "alertmanager-notify"}
+        "oomkilled-raise-memory", "image-pull-failure", "node-not-ready", "bare-pod-failed", "deployment-rollback",
+        "hpa-maxed-out-scale-up", "alertmanager-notify"}
     if settings.SIMCLUSTER_ENABLED:
         assert Cluster.objects.filter(kind=Cluster.Kind.SIMULATED).count() == 1
 
@@ -284,11 +286,11 @@ def test_loading_unchanged_files_over_unchanged_definitions_is_skipped_and_an_ed
         call_command("load_defaults", stdout=out)
         return out.getvalue()
 
-    assert "Loaded 4 playbook(s)" in load()
+    assert "Loaded 6 playbook(s)" in load()
     assert "the files did not change since they were loaded" in load()
     Playbook.objects.filter(name="crashloop-remediation").update(description="edited in the admin")
-    assert "Loaded 4 playbook(s)" in load()  # the files win, as on every start before
+    assert "Loaded 6 playbook(s)" in load()  # the files win, as on every start before
     assert Playbook.objects.get(name="crashloop-remediation").description != "edited in the admin"
     PlaybookStep.objects.filter(playbook__name="crashloop-remediation").delete()
-    assert "Loaded 4 playbook(s)" in load()
+    assert "Loaded 6 playbook(s)" in load()
     assert Playbook.objects.get(name="crashloop-remediation").steps.count() == 3

@@ -267,6 +267,18 @@ deployments:
 """
 
 
+AUTOSCALER = """\
+autoscalers:
+  - name: checkout
+    namespace: shop
+    deployment: checkout
+    min_replicas: 2
+    max_replicas: 4
+    target_utilization: 60
+    utilization: 90
+"""
+
+
 @pytest.mark.parametrize(
     ("text", "line", "field"),
     [
@@ -275,6 +287,9 @@ deployments:
         (VALID.replace("state: crashloop", "state: exploded"), 9, "deployments[0].state"),
         (VALID.replace("namespace: shop", "namespace: shopp"), 7, "deployments[0].namespace"),
         (VALID.replace("  - name: node-1", "  - name: node-1\n    colour: red"), 5, "nodes[0].colour"),
+        (VALID.replace("state: crashloop", "state: crashloop\n    node: node-9"), 10, "deployments[0].node"),
+        (VALID + AUTOSCALER.replace("deployment: checkout", "deployment: cart"), 13, "autoscalers[0].deployment"),
+        (VALID + AUTOSCALER.replace("min_replicas: 2", "min_replicas: 5"), 14, "autoscalers[0].min_replicas"),
     ],
 )
 def test_a_malformed_scenario_names_file_line_and_field(tmp_path: Path, text: str, line: int, field: str) -> None:
