@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
 # Requests not traced by default: liveness and readiness probes, Prometheus' scrapes (regular expressions on the URL).
 UNTRACED_PATHS = r"/health$,/ready$,/metrics$"
+TRACING_MIDDLEWARE = "aiops_project.tracing_middleware.TracingMiddleware"
 _lock = threading.Lock()
 _process: str | None = None  # the kind of process set up, once tracing is on
 
@@ -82,15 +83,19 @@ def _start(process: str) -> None:
         OTELResourceDetector().detect())
     provider = TracerProvider(resource=resource)  # the sampler from OTEL_TRACES_SAMPLER(_ARG)
     provider.sampler = _without_orphan_calls(provider.sampler)
-    provider.add_span_processor(BatchSpanProcessor(_redacting(OTLPSpanExporter())))
+    provider.add_span_processor(BatchSpanProcessor(redacting(OTLPSpanExporter())))
     trace.set_tracer_provider(provider)
     if process == "web":
         from opentelemetry.instrumentation.django import DjangoInstrumentor
+        from opentelemetry.instrumentation.django.middleware.otel_middleware import _DjangoMiddleware
 
         # Its middleware goes first in MIDDLEWARE (before the handler loads it). Probes and scrapes, every few
         # seconds each, are not traced unless OTEL_PYTHON_DJANGO_EXCLUDED_URLS (or _PYTHON_EXCLUDED_URLS) says.
         chosen = os.environ.get("OTEL_PYTHON_DJANGO_EXCLUDED_URLS") or os.environ.get("OTEL_PYTHON_EXCLUDED_URLS")
         DjangoInstrumentor().instrument(excluded_urls=None if chosen else UNTRACED_PATHS)
+        # Ours in its place: the same middleware without its thread hops under ASGI (tracing_middleware.py).
+        theirs = f"{_DjangoMiddleware.__module__}.{_DjangoMiddleware.__qualname__}"
+        settings.MIDDLEWARE = [TRACING_MIDDLEWARE if entry == theirs else entry for entry in settings.MIDDLEWARE]
     CeleryInstrumentor().instrument()
     PsycopgInstrumentor().instrument()  # statements only: capture_parameters stays off
     RedisInstrumentor().instrument()  # each command's name, its arguments as "?"
@@ -144,7 +149,7 @@ def resumed(headers: Mapping[str, str] | None) -> Iterator[None]:
         context.detach(token)
 
 
-def _redacting(exporter: SpanExporter) -> SpanExporter:
+def redacting(exporter: SpanExporter) -> SpanExporter:
     """`exporter`, handed each span with the secrets of its attributes, events and status message redacted."""
     from opentelemetry.sdk.trace.export import SpanExporter
 

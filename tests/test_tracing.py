@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import connection
 
 from tests.alertmanager_payloads import firing
-from tests.helpers import eventually
+from tests.helpers import eventually, free_port
 from tests.otlp import Collector, Span, otlp_collector
 from tests.stack import ROOT, running_stack
 
@@ -49,22 +49,28 @@ async def call(method, path, headers=()):
 statuses = [asyncio.run(call("GET", "/health")), asyncio.run(call("GET", "/ready")),
             asyncio.run(call("POST", "/api/v1/alerts/alertmanager", [(b"authorization", b"Bearer wrong-s3cret")])),
             asyncio.run(call("GET", "/api/v1/incidents/", [(b"authorization", b"Token unknown-t0ken")]))]
-print(json.dumps({"statuses": statuses,
+from django.conf import settings
+print(json.dumps({"statuses": statuses, "first_middleware": settings.MIDDLEWARE[0],
                   "otel": sorted(name for name in sys.modules if name.split(".")[0] == "opentelemetry")}))
 """
 
 
-def web_process(tmp_path: Path, **env: str) -> dict[str, Any]:
+def run_django(script: str, **env: str) -> dict[str, Any]:
+    """Run `script` in a process of its own on the session's test database (migrated) and Redis; its last line."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
-    # The session's test database (migrated), which it only reads.
     name = connection.settings_dict["NAME"]
     clean["DATABASE_URL"] = urlunsplit(urlsplit(clean["DATABASE_URL"])._replace(path=f"/{name}")) if \
         settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" else f"sqlite:///{name}"
-    result = subprocess.run([sys.executable, "-c", WEB_PROCESS], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                            env={**clean, "AIOPS_VAR_DIR": str(tmp_path), "AIOPS_ALERTMANAGER_TOKEN": "the-token",
-                                 "LOG_LEVEL": "warning", **env})
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                            env={**clean, "AIOPS_VAR_DIR": str(settings.VAR_DIR), "DJANGO_SETTINGS_MODULE":
+                                 "aiops_project.settings", "LOG_LEVEL": "warning", **env})
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def web_process(tmp_path: Path, **env: str) -> dict[str, Any]:
+    """The web process: it only reads the test database."""
+    return run_django(WEB_PROCESS, AIOPS_ALERTMANAGER_TOKEN="the-token", **env)
 
 
 # What redis-py imports of OpenTelemetry by itself: the SDK's metrics, wherever the SDK is installed (as here, the
@@ -89,10 +95,14 @@ def test_tracing_off_loads_no_opentelemetry_and_on_makes_each_request_a_server_s
                          OTEL_PYTHON_DJANGO_EXCLUDED_URLS="/health$")
         spans = collector.snapshot()  # the provider flushed them as the process exited
     assert on["statuses"] == off["statuses"] and "opentelemetry.sdk.trace" in on["otel"]
+    # The instrumentation's middleware, run inline on the event loop (aiops_project/tracing_middleware.py).
+    assert on["first_middleware"] == "aiops_project.tracing_middleware.TracingMiddleware"
+    assert not off["first_middleware"].startswith(("aiops_project.tracing", "opentelemetry"))
     servers = {s.name: s for s in spans if s.kind == SERVER}
     assert sorted(servers) == ["GET api/v1/incidents/?$", "GET ready", "POST api/v1/alerts/alertmanager"]
     intake = servers["POST api/v1/alerts/alertmanager"]  # the early 401 runs inside the middleware chain
     assert intake.service == "aiops-web" and intake.attributes["http.status_code"] == 401
+    assert intake.attributes["http.route"] == "api/v1/alerts/alertmanager"  # process_view ran
     if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # psycopg under Django: the token's lookup is a span of its request, the statement without its parameters.
         queries = [s for s in spans if s.attributes.get("db.system") == "postgresql"]
@@ -101,6 +111,94 @@ def test_tracing_off_loads_no_opentelemetry_and_on_makes_each_request_a_server_s
     # Request headers are not recorded, nor query parameters: the tokens the client sent are nowhere.
     recorded = json.dumps([s.attributes for s in spans])
     assert "wrong-s3cret" not in recorded and "unknown-t0ken" not in recorded
+
+
+# A process writes an outbox row inside a span while the broker is down (the send fails, the row stays); another
+# process drains the outbox once the broker answers. Each prints its trace and span ids.
+WRITE_ROW_BROKER_DOWN = r"""
+import django, json
+django.setup()
+from django.db import transaction
+from aiops_project import outbox, tracing
+from aiops_project.models import OutboxTask
+from aiops_project.tasks import drain_outbox
+tracing.setup("web")
+from opentelemetry import trace
+with trace.get_tracer("test").start_as_current_span("request") as span:
+    with transaction.atomic():
+        outbox.enqueue(drain_outbox)
+context = span.get_span_context()
+print(json.dumps({"span": [f"{context.trace_id:032x}", f"{context.span_id:016x}"],
+                  "rows": list(OutboxTask.objects.values_list("trace", flat=True))}))
+"""
+DRAIN_LATER = r"""
+import django, json
+django.setup()
+from datetime import timedelta
+from django.utils import timezone
+from aiops_project import outbox, tracing
+from aiops_project.models import OutboxTask
+from aiops_project.tasks import drain_outbox  # registered, as in a worker
+tracing.setup("worker")
+OutboxTask.objects.update(created_at=timezone.now() - outbox.DRAIN_AFTER - timedelta(seconds=1))  # its sender's no more
+from opentelemetry import trace
+with trace.get_tracer("test").start_as_current_span("drain") as span:
+    sent = outbox.drain()
+context = span.get_span_context()
+print(json.dumps({"span": [f"{context.trace_id:032x}", f"{context.span_id:016x}"], "sent": sent,
+                  "rows": OutboxTask.objects.count()}))
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_the_outbox_sends_later_joins_the_trace_that_wrote_it(tmp_path):
+    with otlp_collector() as collector:
+        tracing = {"OTEL_EXPORTER_OTLP_ENDPOINT": collector.url, "OTEL_BSP_SCHEDULE_DELAY": "100"}
+        down = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+        wrote = run_django(WRITE_ROW_BROKER_DOWN, REDIS_URL=down, **tracing)
+        drained = run_django(DRAIN_LATER, **tracing)
+        spans = collector.snapshot()
+    (row,) = wrote["rows"]
+    assert row["traceparent"].split("-")[1:3] == wrote["span"]  # the writer's span, kept with the row
+    assert drained["sent"] == 1 and drained["rows"] == 0, drained
+    (sent,) = [s for s in spans if s.kind == PRODUCER and s.service == "aiops-worker"]
+    # Sent by the drain, in the trace (and under the span) of the request that wrote the row.
+    assert [sent.trace_id, sent.parent_id] == wrote["span"] != drained["span"]
+
+
+@pytest.mark.once
+def test_no_secret_leaves_in_a_span():
+    """Whatever an instrumentation recorded (a Telegram URL holds the bot's token, an exception's message anything),
+    the exporter gets it redacted; a span without secrets goes as it is."""
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+    from opentelemetry.trace import Status, StatusCode
+
+    from aiops_project.tracing import redacting
+    from tests.secret_seeds import SEEDED_LOG, leaks
+
+    exported = InMemorySpanExporter()
+    provider = TracerProvider()  # this test's own: the process's global provider stays unset
+    provider.add_span_processor(SimpleSpanProcessor(redacting(exported)))
+    tracer = provider.get_tracer(__name__)
+    bot = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawX"
+    with tracer.start_as_current_span("POST") as span:
+        span.set_attribute("http.url", f"https://api.telegram.org/bot{bot}/sendMessage")
+        span.set_attribute("http.request.header.authorization", ("Token seedHeaderT0ken77",))
+        span.set_attribute("tool.output", SEEDED_LOG.splitlines())
+        span.record_exception(RuntimeError(SEEDED_LOG))
+        span.set_status(Status(StatusCode.ERROR, SEEDED_LOG))
+    with tracer.start_as_current_span("SELECT") as span:
+        span.set_attribute("db.statement", "SELECT id FROM authtoken_token WHERE key = %s")
+    provider.shutdown()
+    dirty, clean = exported.get_finished_spans()
+    seen = json.dumps([dict(dirty.attributes), [dict(e.attributes) for e in dirty.events], dirty.status.description])
+    assert not leaks(seen) and bot not in seen and "seedHeaderT0ken77" not in seen
+    assert dirty.attributes["http.url"] == "https://api.telegram.org/bot[REDACTED]/sendMessage"
+    assert dirty.status.status_code == StatusCode.ERROR and dirty.events[0].name == "exception"
+    assert "starting checkout v1.4.2" in dirty.status.description  # only the secrets go
+    assert clean.attributes["db.statement"] == "SELECT id FROM authtoken_token WHERE key = %s"
 
 
 # The Alertmanager alert goes to the crash-loop playbook, whose first step (LOW) the worker runs at once.
