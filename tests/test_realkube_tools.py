@@ -15,7 +15,7 @@ import yaml
 from kubernetes import client
 
 from mcp_bridge.manager import SessionManager
-from remediation.templating import render_arguments
+from remediation.templating import render_arguments, with_params
 from tests.helpers import eventually, free_port
 from tests.kubetools import (
     ROOT,
@@ -369,10 +369,11 @@ def test_the_default_playbooks_with_workloads_pass_the_save_time_check() -> None
     for kind, expected in [("Deployment", "Deployment/web"), ("StatefulSet", "StatefulSet/web"), ("Pod", ""),
                            ("Node", "")]:
         event = {"namespace": "shop", "labels": {"pod": "web-1", "workload_kind": kind, "workload_name": "web",
-                                                 "container": "app", "node": "n1"}}
+                                                 "container": "app", "node": "n1", "hpa": "web", "max_replicas": "4"}}
         for spec in specs:
+            context = with_params({"event": event, "incident": {"id": 1, "title": ""}}, spec.parameters)
             for step in spec.steps:
-                arguments = render_arguments(step.arguments, {"event": event, "incident": {"id": 1, "title": ""}})
+                arguments = render_arguments(step.arguments, context)
                 if "workload" in arguments:
                     assert arguments["workload"] == expected, (spec.name, step.name)
                     assert argument_problems(step.tool, schemas[step.tool], arguments) == [], (spec.name, step.name)
