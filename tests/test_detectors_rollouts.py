@@ -118,3 +118,23 @@ def test_an_autoscaler_projected_as_detection_reads_it_finds_the_same() -> None:
     hpa = make_hpa()
     whole = detect_object("HorizontalPodAutoscaler", copy.deepcopy(hpa), NOW)
     assert detect_object("HorizontalPodAutoscaler", projected("HorizontalPodAutoscaler", [hpa])[0], NOW) == whole
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_watcher_labels_a_fresh_revisions_crash_loop_from_the_objects_it_holds() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from incidents.models import ClusterEvent
+    from incidents.watcher import ClusterWatch, WatchSettings
+    from tests.factories import make_cluster
+
+    watch = ClusterWatch(make_cluster("watched"), WatchSettings())  # not started: the test plays the streams
+    crashing = pod("a1", NEW_RS, minutes=0, crashing=True)
+    # The watcher judges at the wall clock's now: the pod was created six minutes before it.
+    crashing["metadata"]["creationTimestamp"] = (datetime.now(UTC) - timedelta(minutes=6)).strftime(
+        "%Y-%m-%dT%H:%M:%SZ")
+    watch.observe("Deployment", {("Deployment", "shop", "checkout"): rolled_out()}, resource_version="1", relist=True)
+    watch.observe("Pod", {("Pod", "shop", crashing["metadata"]["name"]): crashing}, resource_version="2",
+                  relist=True)
+    event = ClusterEvent.objects.get(reason="CrashLoopBackOff")
+    assert (event.labels["rollout_revision"], event.labels["rollout_replica_set"]) == ("5", NEW_RS)
