@@ -125,6 +125,7 @@ def pods_on(kubeconfig: Path, node: str) -> list[str]:
             if p["spec"].get("nodeName") == node]
 
 
+@pytest.mark.once  # the playbooks and the simulated cluster are its subject, not the database engine
 def test_a_failed_rollout_is_rolled_back_an_autoscaler_raised_and_a_node_drained(tmp_path: Path) -> None:
     call_command("load_defaults")
     Playbook.objects.filter(name="node-not-ready").update(parameters={"drain": True})  # an admin opts in
