@@ -11,6 +11,7 @@ import subprocess
 import sys
 import urllib.request
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -55,22 +56,29 @@ print(json.dumps({"statuses": statuses, "first_middleware": settings.MIDDLEWARE[
 """
 
 
-def run_django(script: str, **env: str) -> dict[str, Any]:
-    """Run `script` in a process of its own on the session's test database (migrated) and Redis; its last line."""
+@pytest.fixture
+def database_url(tmp_path: Path, migrated_sqlite: Callable[[Path], Path]) -> str:
+    """The database the test's processes use: on PostgreSQL the session's test database; on SQLite a migrated file
+    of their own (a second process on the file the test's own connection holds a transaction in finds it locked)."""
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        name = connection.settings_dict["NAME"]
+        return urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}"))
+    return f"sqlite:///{migrated_sqlite(tmp_path / 'processes.sqlite3')}"
+
+
+def run_django(script: str, database_url: str, **env: str) -> dict[str, Any]:
+    """Run `script` in a process of its own on `database_url` (migrated) and the session's Redis; its last line."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
-    name = connection.settings_dict["NAME"]
-    clean["DATABASE_URL"] = urlunsplit(urlsplit(clean["DATABASE_URL"])._replace(path=f"/{name}")) if \
-        settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" else f"sqlite:///{name}"
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                            env={**clean, "AIOPS_VAR_DIR": str(settings.VAR_DIR), "DJANGO_SETTINGS_MODULE":
-                                 "aiops_project.settings", "LOG_LEVEL": "warning", **env})
+                            env={**clean, "DATABASE_URL": database_url, "AIOPS_VAR_DIR": str(settings.VAR_DIR),
+                                 "DJANGO_SETTINGS_MODULE": "aiops_project.settings", "LOG_LEVEL": "warning", **env})
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def web_process(tmp_path: Path, **env: str) -> dict[str, Any]:
-    """The web process: it only reads the test database."""
-    return run_django(WEB_PROCESS, AIOPS_ALERTMANAGER_TOKEN="the-token", **env)
+def web_process(database_url: str, **env: str) -> dict[str, Any]:
+    """The web process: it only reads the database."""
+    return run_django(WEB_PROCESS, database_url, AIOPS_ALERTMANAGER_TOKEN="the-token", **env)
 
 
 # What redis-py imports of OpenTelemetry by itself: the SDK's metrics, wherever the SDK is installed (as here, the
@@ -80,8 +88,8 @@ OURS = ("opentelemetry.sdk.trace", "opentelemetry.instrumentation", "opentelemet
 
 
 @pytest.mark.django_db
-def test_tracing_off_loads_no_opentelemetry_and_on_makes_each_request_a_server_span(tmp_path):
-    off = web_process(tmp_path)
+def test_tracing_off_loads_no_opentelemetry_and_on_makes_each_request_a_server_span(database_url):
+    off = web_process(database_url)
     redis_own = json.loads(subprocess.run([sys.executable, "-c", REDIS_OWN], capture_output=True, text=True,
                                           check=True).stdout)
     # Nothing beyond redis-py's own: no tracer, no middleware, no receiver, no exporter, no cost.
@@ -91,7 +99,7 @@ def test_tracing_off_loads_no_opentelemetry_and_on_makes_each_request_a_server_s
 
     with otlp_collector() as collector:
         # /health untraced by this setting (the default leaves out /ready and /metrics too).
-        on = web_process(tmp_path, OTEL_EXPORTER_OTLP_ENDPOINT=collector.url, OTEL_BSP_SCHEDULE_DELAY="100",
+        on = web_process(database_url, OTEL_EXPORTER_OTLP_ENDPOINT=collector.url, OTEL_BSP_SCHEDULE_DELAY="100",
                          OTEL_PYTHON_DJANGO_EXCLUDED_URLS="/health$")
         spans = collector.snapshot()  # the provider flushed them as the process exited
     assert on["statuses"] == off["statuses"] and "opentelemetry.sdk.trace" in on["otel"]
@@ -151,12 +159,12 @@ print(json.dumps({"span": [f"{context.trace_id:032x}", f"{context.span_id:016x}"
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_task_the_outbox_sends_later_joins_the_trace_that_wrote_it(tmp_path):
+def test_a_task_the_outbox_sends_later_joins_the_trace_that_wrote_it(database_url):
     with otlp_collector() as collector:
         tracing = {"OTEL_EXPORTER_OTLP_ENDPOINT": collector.url, "OTEL_BSP_SCHEDULE_DELAY": "100"}
         down = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
-        wrote = run_django(WRITE_ROW_BROKER_DOWN, REDIS_URL=down, **tracing)
-        drained = run_django(DRAIN_LATER, **tracing)
+        wrote = run_django(WRITE_ROW_BROKER_DOWN, database_url, REDIS_URL=down, **tracing)
+        drained = run_django(DRAIN_LATER, database_url, **tracing)
         spans = collector.snapshot()
     (row,) = wrote["rows"]
     assert row["traceparent"].split("-")[1:3] == wrote["span"]  # the writer's span, kept with the row
