@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from io import StringIO
 from pathlib import Path
 
 import pytest
+import yaml
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -312,3 +314,15 @@ def test_loading_unchanged_files_over_unchanged_definitions_is_skipped_and_an_ed
     PlaybookStep.objects.filter(playbook__name="crashloop-remediation").delete()
     assert "Loaded 16 playbook(s)" in load()
     assert Playbook.objects.get(name="crashloop-remediation").steps.count() == 3
+
+
+def test_the_coverage_table_says_what_the_shipped_rules_do():
+    """docs/playbooks.md names every shipped rule with its priority and playbook, as config/rules says them."""
+    root = Path(__file__).resolve().parent.parent
+    rows = re.findall(r"^\|[^|\n]*\|[^|\n]*\| `([a-z0-9-]+)` \((\d+)\) \| (?:`([a-z0-9-]+)`|none)",
+                      (root / "docs" / "playbooks.md").read_text(), re.MULTILINE)
+    table = {name: (int(priority), playbook or None) for name, priority, playbook in rows}
+    shipped = {rule["name"]: (rule.get("priority", 100), rule.get("playbook"))
+               for rule in yaml.safe_load((root / "config" / "rules" / "default.yaml").read_text())["rules"]}
+    del shipped["alertmanager-notify"]  # said in words: it tells of every alert
+    assert table == shipped
