@@ -13,7 +13,8 @@ A deployment's `state` (simcluster/scenario.py) says which, for every pod of it:
   waiting ContainerCreating, FailedMount warning events);
 - unready: the container runs but has failed its readiness probe since the pod started (its probe events aged
   out);
-- probefail: the container's readiness probe fails since a minute ago (fresh Unhealthy warning events);
+- probefail: the container's readiness probe has just started failing (fresh Unhealthy warning events): twice so
+  far, under its failureThreshold of 3, so the pod is still ready;
 - forbidden: the ReplicaSet cannot create the pods at all (a ResourceQuota forbids them): the Deployment reports
   ReplicaFailure, the ReplicaSet FailedCreate warnings, and no pod exists.
 """
@@ -121,8 +122,8 @@ def fail(obj: Obj, state: PodState, started: datetime, nodes: int) -> None:
         status["conditions"][0]["status"] = "False"  # PodReadyToStartContainers: the sandbox waits for its volumes
         obj["spec"]["volumes"] = [{"name": "settings", "configMap": {"name": f"{name}-settings"}}]
         container["volumeMounts"] = [{"name": "settings", "mountPath": "/etc/app"}]
-    elif state in (PodState.UNREADY, PodState.PROBEFAIL):
-        _unready(status, started if state == PodState.UNREADY else now - timedelta(minutes=1))
+    elif state == PodState.UNREADY:
+        _unready(status, started)
 
 
 def unschedulable_message(nodes: int) -> str:
@@ -155,7 +156,7 @@ def pod_events(obj: Obj, state: PodState) -> list[Obj]:
                                                              f'configmap "{name}-settings" not found', 9)]
     if state == PodState.PROBEFAIL:
         return [objects.event(obj, "Warning", "Unhealthy", "Readiness probe failed: HTTP probe failed with "
-                                                           "statuscode: 503", 6, field_path=field_path)]
+                                                           "statuscode: 503", 2, field_path=field_path)]
     return []
 
 
