@@ -12,7 +12,10 @@ ReplicaSet (a rollout restart or any other template change) switches it to healt
 scenario says `on_restart: healthy`. Pods are always created in the deployment's current state, except for
 a template the scenario knows the health of: the `previous_image` a deployment was rolled out from runs healthy,
 so a rollback (the template of an older ReplicaSet again) brings healthy pods back. That ReplicaSet becomes the
-newest revision, as with the real controller. Autoscalers are kept by simcluster/autoscaling.py.
+newest revision, as with the real controller. A failed pod (evicted) no longer counts towards the replicas, and
+its replacement runs healthy; a deployment in state `forbidden` gets no pod at all (a quota refuses them), which
+its ReplicaFailure condition says. Pods a Job owns are left to it (simcluster/failures.py builds them). Autoscalers
+are kept by simcluster/autoscaling.py.
 """
 
 from __future__ import annotations
