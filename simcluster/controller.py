@@ -12,7 +12,10 @@ ReplicaSet (a rollout restart or any other template change) switches it to healt
 scenario says `on_restart: healthy`. Pods are always created in the deployment's current state, except for
 a template the scenario knows the health of: the `previous_image` a deployment was rolled out from runs healthy,
 so a rollback (the template of an older ReplicaSet again) brings healthy pods back. That ReplicaSet becomes the
-newest revision, as with the real controller. Autoscalers are kept by simcluster/autoscaling.py.
+newest revision, as with the real controller. A failed pod (evicted) no longer counts towards the replicas, and
+its replacement runs healthy; a deployment in state `forbidden` gets no pod at all (a quota refuses them), which
+its ReplicaFailure condition says. Pods a Job owns are left to it (simcluster/failures.py builds them). Autoscalers
+are kept by simcluster/autoscaling.py.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from simcluster import autoscaling, objects
+from simcluster import autoscaling, failures, objects
 from simcluster.objects import Obj
 from simcluster.scenario import OnRestart, PodState
 from simcluster.server import SimCluster, api_path, log
@@ -95,7 +98,7 @@ class Controller:
         for deploy in deployments:
             await self.sync(deploy, children[deploy["metadata"]["uid"]], children)
         # Garbage collection: dependents whose owner is gone go too (pods follow on the next tick).
-        alive = {obj["metadata"]["uid"] for obj in deployments + replica_sets}
+        alive = {obj["metadata"]["uid"] for obj in deployments + replica_sets + self.live("batch/v1/jobs")}
         for resource, objs in (("apps/v1/replicasets", replica_sets), ("v1/pods", pods)):
             for obj in objs:
                 refs = obj["metadata"].get("ownerReferences", [])
@@ -116,7 +119,7 @@ class Controller:
                                         self.state.get(key, PodState.HEALTHY))
         pods = await self.scale_pods(current, children[current["metadata"]["uid"]], desired, state)
         await self.retire_old(deploy, current, replica_sets, children)
-        await self.update_status(deploy, current, pods, desired)
+        await self.update_status(deploy, current, pods, desired, forbidden=state == PodState.FORBIDDEN)
 
     async def current_replica_set(self, deploy: Obj, replica_sets: list[Obj], desired: int) -> Obj:
         """The ReplicaSet of the deployment's template; created (a rollout: restart, image change...) if none."""
@@ -143,11 +146,15 @@ class Controller:
 
     async def scale_pods(self, current: Obj, owned: list[Obj], desired: int, state: PodState) -> list[Obj]:
         """Create or delete pods of the current ReplicaSet until it has `desired`; the pods it keeps."""
-        pods = sorted(owned, key=lambda p: p["metadata"]["creationTimestamp"])
-        for _ in range(desired - len(pods)):
-            pod = objects.pod(current, state, next(self.nodes), restarts=1 if state != PodState.IMAGEPULL else 0)
+        # A failed pod (evicted) stays until someone deletes it, but no longer counts: the ReplicaSet replaces it.
+        pods = sorted((p for p in owned if p.get("status", {}).get("phase") != "Failed"),
+                      key=lambda p: p["metadata"]["creationTimestamp"])
+        state = failures.replacement_state(state)
+        for _ in range(desired - len(pods) if state != PodState.FORBIDDEN else 0):  # a quota refuses them
+            pod = failures.pod(current, state, next(self.nodes), restarts=1 if state != PodState.IMAGEPULL else 0,
+                               nodes=len(self.cluster.scenario.nodes))
             pods.append(await self.create("v1/pods", pod))
-            for event in objects.pod_events(pod, state):
+            for event in failures.pod_events(pod, state):
                 await self.create("v1/events", event)
         for pod in pods[desired:]:  # scale down: newest first
             await self.delete("v1/pods", pod)
@@ -171,8 +178,10 @@ class Controller:
                     deploy, f"Scaled down replica set {old['metadata']['name']} from {old['spec']['replicas']} to 0"
                 )
 
-    async def update_status(self, deploy: Obj, current: Obj, pods: list[Obj], desired: int) -> None:
-        """The current ReplicaSet's replicas and status, and the deployment's status, patched when they differ."""
+    async def update_status(self, deploy: Obj, current: Obj, pods: list[Obj], desired: int, *,
+                            forbidden: bool = False) -> None:
+        """The current ReplicaSet's replicas and status, and the deployment's status, patched when they differ
+        (`forbidden`: the ReplicaSet cannot create its pods, which the Deployment's ReplicaFailure condition says)."""
         ready = sum(
             1
             for pod in pods
@@ -189,6 +198,8 @@ class Controller:
         generation = deploy["metadata"].get("generation", 1)
         status = objects.deployment_status(desired, len(pods), len(pods), ready, generation,
                                            current["metadata"]["name"])
+        if forbidden:
+            status["conditions"].append(failures.replica_failure(current))
         counters = ("observedGeneration", "replicas", "updatedReplicas", "readyReplicas", "availableReplicas")
         progressing = [c.get("message") for c in deploy.get("status", {}).get("conditions", [])
                        if c.get("type") == "Progressing"]

@@ -15,13 +15,22 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from simcluster.scenario import AutoscalerSpec, DeploymentSpec, NodeSpec, PodState, Scenario
+from simcluster.scenario import AutoscalerSpec, DeploymentSpec, NodeSpec, PodState
 
 Obj = dict[str, Any]
 # The alphabet Kubernetes uses for generated name suffixes (no vowels, no look-alikes).
 ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 FAILING_STATES = (PodState.CRASHLOOP, PodState.OOMKILLED, PodState.IMAGEPULL)
 _resource_versions = itertools.count(1000)
+# A node condition the kubelet reports True under pressure, and the taint the node lifecycle controller adds for it.
+PRESSURE: dict[str, tuple[Obj, str]] = {
+    "MemoryPressure": ({"status": "True", "reason": "KubeletHasInsufficientMemory",
+                        "message": "kubelet has insufficient memory available"}, "node.kubernetes.io/memory-pressure"),
+    "DiskPressure": ({"status": "True", "reason": "KubeletHasDiskPressure", "message": "kubelet has disk pressure"},
+                     "node.kubernetes.io/disk-pressure"),
+    "PIDPressure": ({"status": "True", "reason": "KubeletHasInsufficientPID",
+                     "message": "kubelet has insufficient PID available"}, "node.kubernetes.io/pid-pressure"),
+}
 
 
 def next_resource_version() -> str:
@@ -92,8 +101,10 @@ def node(spec: NodeSpec, index: int) -> Obj:
             "lastHeartbeatTime": now,
             "lastTransitionTime": now,
         }
+        | (PRESSURE[kind][0] if kind in spec.pressure else {})
         for kind in ("MemoryPressure", "DiskPressure", "PIDPressure")
     ]
+    taints = [{"key": PRESSURE[kind][1], "effect": "NoSchedule"} for kind in spec.pressure]
     labels = {"kubernetes.io/hostname": spec.name, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64"}
     capacity = {"cpu": "4", "memory": "16374624Ki", "pods": "110", "ephemeral-storage": "102687672Ki"}
     return {
@@ -101,7 +112,8 @@ def node(spec: NodeSpec, index: int) -> Obj:
         "kind": "Node",
         "metadata": metadata(spec.name, age=timedelta(days=12), labels=labels),
         "spec": {"podCIDR": f"10.244.{index}.0/24"}
-        | ({} if spec.ready else {"taints": [{"key": "node.kubernetes.io/unreachable", "effect": "NoSchedule"}]}),
+        | ({} if spec.ready else {"taints": [{"key": "node.kubernetes.io/unreachable", "effect": "NoSchedule"}]})
+        | ({"taints": taints} if taints and spec.ready else {}),
         "status": {
             "conditions": [*pressure, ready],
             "addresses": [
@@ -437,35 +449,3 @@ def autoscaler_status(maximum: int, replicas: int, load: int, target: int) -> Ob
                             "lastTransitionTime": timestamp()},
                            {"type": "ScalingActive", "status": "True", "reason": "ValidMetricFound",
                             "lastTransitionTime": timestamp()}, condition]}
-
-
-def build(scenario: Scenario) -> list[tuple[str, Obj]]:
-    """Every object of the scenario as (resource, object), in creation order."""
-    result: list[tuple[str, Obj]] = [("v1/namespaces", namespace(name)) for name in scenario.all_namespaces]
-    result += [("v1/nodes", node(spec, i)) for i, spec in enumerate(scenario.nodes)]
-    nodes = [spec.name for spec in scenario.nodes if spec.ready] or [scenario.nodes[0].name]
-    slots = itertools.cycle(nodes)
-    ceilings = {(a.namespace, a.deployment): a.max_replicas for a in scenario.autoscalers}
-    for spec in scenario.deployments:
-        spec = spec.model_copy(update={"replicas": ceilings.get((spec.namespace, spec.name), spec.replicas)})
-        deploy = deployment(spec)
-        rs = replica_set(deploy, revision=1, age=timedelta(days=3))
-        age = timedelta(minutes=20)
-        if spec.previous_image is not None:  # rolled out minutes ago from the previous image, whose pods are gone
-            old = replica_set(with_image(deploy, spec.previous_image), revision=1, age=timedelta(days=3))
-            old["spec"]["replicas"] = 0
-            result.append(("apps/v1/replicasets", old))
-            rs, age = replica_set(deploy, revision=2, age=timedelta(minutes=5)), timedelta(minutes=4)
-            deploy["metadata"]["annotations"]["deployment.kubernetes.io/revision"] = "2"
-            deploy["metadata"]["generation"] = 2
-        restarts = 6 if spec.state in (PodState.CRASHLOOP, PodState.OOMKILLED) else 0
-        pods = [pod(rs, spec.state, spec.node or next(slots), restarts=restarts, age=age) for _ in range(spec.replicas)]
-        ready = spec.replicas if spec.state == PodState.HEALTHY else 0
-        deploy["status"] = deployment_status(spec.replicas, spec.replicas, spec.replicas, ready,
-                                             deploy["metadata"]["generation"], rs["metadata"]["name"])
-        rs["status"] |= {"replicas": spec.replicas, "readyReplicas": ready, "availableReplicas": ready}
-        result += [("apps/v1/deployments", deploy), ("apps/v1/replicasets", rs)]
-        result += [("v1/pods", p) for p in pods]
-        result += [("v1/events", e) for p in pods for e in pod_events(p, spec.state)]
-    result += [("autoscaling/v2/horizontalpodautoscalers", autoscaler(spec)) for spec in scenario.autoscalers]
-    return result

@@ -8,12 +8,17 @@ A scenario is a YAML mapping::
     nodes:                                # at least one
       - name: sim-node-1
         ready: true                       # optional, default true
+        pressure: [MemoryPressure]        # optional: conditions the kubelet reports True (MemoryPressure,
+                                          # DiskPressure, PIDPressure), with their NoSchedule taints
     deployments:                          # optional, default none
       - name: checkout                    # DNS-1123 label, unique per namespace
         namespace: shop                   # must be listed in `namespaces` (or be "default")
         replicas: 1                       # optional, default 1
         image: registry.example.com/shop/checkout:1.4.2
-        state: crashloop                  # healthy | crashloop | imagepull | oomkilled (default healthy)
+        state: crashloop                  # healthy | crashloop | imagepull | oomkilled (default healthy), or
+                                          # configerror | unschedulable | evicted | restarting | mountfail |
+                                          # unready | probefail | forbidden (simcluster/failures.py says what
+                                          # each shows)
         logs: |                           # what the failing container prints (optional)
           Traceback (most recent call last): ...
         on_restart: healthy               # healthy | unchanged (default unchanged):
@@ -31,6 +36,19 @@ A scenario is a YAML mapping::
         max_replicas: 4                   # the deployment runs this many at the start
         target_utilization: 60            # percent of the CPU requests
         utilization: 90                   # at the start; the load stays, spread over however many pods run
+    pods:                                 # optional: pods no controller owns (`kubectl run`), in a state
+      - name: debug-shell                 # as a deployment's pods (default healthy), with `logs` likewise
+        namespace: shop
+        image: registry.example.com/tools/shell:1.0
+        state: crashloop
+    jobs:                                 # optional: Jobs (batch/v1) that ran to the end
+      - name: nightly-report              # unique per namespace
+        namespace: shop
+        image: registry.example.com/shop/report:2.0.1
+        failed: true                      # optional, default true: out of retries (BackoffLimitExceeded),
+                                          # its pods failed; false: complete
+        logs: |                           # what its failed container printed (optional)
+          error: ...
 
 Unknown keys are refused, so a typo never passes silently. `load_scenario` raises
 `ScenarioError` whose message reads ``<file>:<line>: <field>: <problem>``.
@@ -41,7 +59,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import pydantic
 
@@ -60,6 +78,14 @@ class PodState(StrEnum):
     CRASHLOOP = "crashloop"
     IMAGEPULL = "imagepull"
     OOMKILLED = "oomkilled"
+    CONFIGERROR = "configerror"
+    UNSCHEDULABLE = "unschedulable"
+    EVICTED = "evicted"
+    RESTARTING = "restarting"
+    MOUNTFAIL = "mountfail"
+    UNREADY = "unready"
+    PROBEFAIL = "probefail"
+    FORBIDDEN = "forbidden"
 
 
 class OnRestart(StrEnum):
@@ -74,6 +100,7 @@ class _Model(pydantic.BaseModel):
 class NodeSpec(_Model):
     name: Name
     ready: bool = True
+    pressure: list[Literal["MemoryPressure", "DiskPressure", "PIDPressure"]] = []
 
 
 class DeploymentSpec(_Model):
@@ -98,6 +125,22 @@ class AutoscalerSpec(_Model):
     utilization: Annotated[int, pydantic.Field(ge=0, le=10000)]
 
 
+class PodSpec(_Model):
+    name: Name
+    namespace: Name = "default"
+    image: Annotated[str, pydantic.Field(min_length=1)]
+    state: PodState = PodState.HEALTHY
+    logs: str = ""
+
+
+class JobSpec(_Model):
+    name: Name
+    namespace: Name = "default"
+    image: Annotated[str, pydantic.Field(min_length=1)]
+    failed: bool = True
+    logs: str = ""
+
+
 class Scenario(_Model):
     name: Annotated[str, pydantic.Field(min_length=1)]
     description: str = ""
@@ -105,6 +148,8 @@ class Scenario(_Model):
     nodes: Annotated[list[NodeSpec], pydantic.Field(min_length=1)]
     deployments: list[DeploymentSpec] = []
     autoscalers: list[AutoscalerSpec] = []
+    pods: list[PodSpec] = []
+    jobs: list[JobSpec] = []
 
     @property
     def all_namespaces(self) -> list[str]:
@@ -130,8 +175,9 @@ def load_scenario(path: str | Path) -> Scenario:
 def _cross_check(scenario: Scenario) -> list[tuple[Loc, str]]:
     """Rules that span fields, reported with the location of the offending field."""
     problems: list[tuple[Loc, str]] = []
-    named: list[tuple[str, Sequence[NodeSpec | DeploymentSpec | AutoscalerSpec]]] = [
-        ("nodes", scenario.nodes), ("deployments", scenario.deployments), ("autoscalers", scenario.autoscalers)]
+    named: list[tuple[str, Sequence[NodeSpec | DeploymentSpec | AutoscalerSpec | PodSpec | JobSpec]]] = [
+        ("nodes", scenario.nodes), ("deployments", scenario.deployments), ("autoscalers", scenario.autoscalers),
+        ("pods", scenario.pods), ("jobs", scenario.jobs)]
     for kind, items in named:
         seen: set[tuple[str, str]] = set()
         for i, item in enumerate(items):
@@ -139,13 +185,15 @@ def _cross_check(scenario: Scenario) -> list[tuple[Loc, str]]:
             if key in seen:
                 problems.append(((kind, i, "name"), f"duplicate name {item.name!r}"))
             seen.add(key)
-    for i, deployment in enumerate(scenario.deployments):
-        if deployment.namespace not in scenario.all_namespaces:
-            problems.append(
-                (("deployments", i, "namespace"), f"namespace {deployment.namespace!r} is not in `namespaces`")
-            )
-        if deployment.node is not None and deployment.node not in {n.name for n in scenario.nodes}:
-            problems.append((("deployments", i, "node"), f"node {deployment.node!r} is not in `nodes`"))
+    namespaced: list[tuple[str, Sequence[DeploymentSpec | PodSpec | JobSpec]]] = [
+        ("deployments", scenario.deployments), ("pods", scenario.pods), ("jobs", scenario.jobs)]
+    for kind, items in namespaced:
+        problems += [((kind, i, "namespace"), f"namespace {item.namespace!r} is not in `namespaces`")
+                     for i, item in enumerate(items) if item.namespace not in scenario.all_namespaces]
+    nodes = {n.name for n in scenario.nodes}
+    problems += [(("deployments", i, "node"), f"node {deployment.node!r} is not in `nodes`")
+                 for i, deployment in enumerate(scenario.deployments)
+                 if deployment.node is not None and deployment.node not in nodes]
     deployments = {(d.namespace, d.name) for d in scenario.deployments}
     for i, autoscaler in enumerate(scenario.autoscalers):
         if (autoscaler.namespace, autoscaler.deployment) not in deployments:

@@ -25,7 +25,8 @@ import kmock
 import yaml
 
 from simcluster import objects
-from simcluster.scenario import Scenario
+from simcluster.build import build
+from simcluster.scenario import DeploymentSpec, JobSpec, PodSpec, Scenario
 
 VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
 # resource -> (kind, namespaced, shortnames, subresources)
@@ -84,7 +85,7 @@ class SimCluster(kmock.KubernetesEmulator):
                 categories=["all"] if namespaced and kind != "Event" else [],
                 subresources=subresources,
             )
-        for resource, obj in objects.build(scenario):
+        for resource, obj in build(scenario):
             meta = obj["metadata"]
             self.objects[resource, meta.get("namespace"), meta["name"]] = obj
         self["get", kmock.resource("v1/pods"), kmock.subresource("log")] << self._serve_log
@@ -210,6 +211,11 @@ class SimCluster(kmock.KubernetesEmulator):
         pod = self.get_live(kmock.resource("v1/pods"), request.namespace, request.name)
         if pod is None:
             raise kmock.KubernetesError(404, "NotFound", f'pods "{request.name}" not found')
+        if not pod["status"].get("containerStatuses"):  # not scheduled: no container was ever created
+            container = pod["spec"]["containers"][0]["name"]
+            raise kmock.KubernetesError(
+                400, "BadRequest", f'container "{container}" in pod "{request.name}" is waiting to start: '
+                                   "ContainerCreating")
         status = pod["status"]["containerStatuses"][0]
         waiting = status.get("state", {}).get("waiting", {}).get("reason")
         container = status["name"]
@@ -220,20 +226,30 @@ class SimCluster(kmock.KubernetesEmulator):
                 f'container "{container}" in pod "{request.name}" is '
                 "waiting to start: trying and failing to pull image",
             )
+        if waiting in ("CreateContainerConfigError", "ContainerCreating"):
+            raise kmock.KubernetesError(
+                400, "BadRequest", f'container "{container}" in pod "{request.name}" is waiting to start: {waiting}')
         if request.params.get("previous") == "true" and not status.get("lastState"):
             raise kmock.KubernetesError(
                 400, "BadRequest", f'previous terminated container "{container}" in pod "{request.name}" not found'
             )
+        specs: list[DeploymentSpec | PodSpec | JobSpec] = [*self.scenario.deployments, *self.scenario.pods]
         spec = next(
             (
                 d
-                for d in self.scenario.deployments
+                for d in specs
                 if d.namespace == request.namespace and d.name == pod["metadata"].get("labels", {}).get("app")
             ),
             None,
         )
-        if waiting == "CrashLoopBackOff":
-            text = (spec.logs if spec else "") or "fatal: the process exited with status 1\n"
+        job = next((j for j in self.scenario.jobs if j.namespace == request.namespace
+                    and j.name == pod["metadata"].get("labels", {}).get("job-name")), None)
+        terminated = status.get("state", {}).get("terminated", {}).get("exitCode")
+        source: DeploymentSpec | PodSpec | JobSpec | None = job or spec
+        if waiting == "CrashLoopBackOff" or (job is not None and terminated):
+            text = (source.logs if source else "") or "fatal: the process exited with status 1\n"
+        elif request.params.get("previous") == "true" and spec is not None and spec.logs:
+            text = spec.logs  # the container that restarted: what it printed before it exited
         else:
             started = pod["status"].get("startTime", objects.timestamp())
             text = "".join(

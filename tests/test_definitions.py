@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from io import StringIO
 from pathlib import Path
 
 import pytest
+import yaml
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -54,14 +56,32 @@ def test_the_shipped_defaults_load_and_reload_idempotently():
     assert playbooks == {"crashloop-restart": "crashloop-remediation",
                          "oomkilled-raise-memory": "oomkilled-remediation",
                          "image-pull-failure": "imagepull-diagnosis", "node-not-ready": "node-not-ready",
-                         "deployment-rollback": "deployment-rollback", "hpa-maxed-out-scale-up": "scale-up"}
+                         "deployment-rollback": "deployment-rollback", "hpa-maxed-out-scale-up": "scale-up",
+                         "crashloop-diagnosis": "restarts-diagnosis", "oomkilled-diagnosis": "restarts-diagnosis",
+                         "container-config-error": "config-error-diagnosis",
+                         "pod-unschedulable": "unschedulable-diagnosis", "pod-evicted": "evicted-cleanup",
+                         "frequent-restarts": "restarts-diagnosis", "node-pressure": "node-pressure-diagnosis",
+                         "job-failed": "job-failed-diagnosis", "volume-mount-failure": "mount-failure-diagnosis",
+                         "probe-failure": "pod-not-ready", "container-not-ready": "pod-not-ready",
+                         "replica-shortfall": "replica-shortfall-diagnosis", "backoff-diagnosis": "restarts-diagnosis",
+                         "alert-pod-crashlooping": "restarts-diagnosis", "alert-pod-not-ready": "pod-not-ready",
+                         "alert-deployment-replicas": "replica-shortfall-diagnosis",
+                         "alert-job-failed": "job-failed-diagnosis", "alert-node-not-ready": "node-not-ready",
+                         "alert-node-pressure": "node-pressure-diagnosis", "alert-diagnosis": "alert-diagnosis"}
     tools = {(s.playbook.name, s.tool): s.risk for s in PlaybookStep.objects.select_related("playbook")}
     assert tools[("oomkilled-remediation", "set_resources")] == "HIGH"
     assert tools[("node-not-ready", "cordon_node")] == "HIGH"
     assert {risk for (name, _), risk in tools.items() if name == "imagepull-diagnosis"} == {"LOW"}
+    # Diagnosis only where no fix is safe; a fix waits for an approval.
+    for name in ("config-error-diagnosis", "unschedulable-diagnosis", "restarts-diagnosis", "node-pressure-diagnosis",
+                 "job-failed-diagnosis", "mount-failure-diagnosis", "replica-shortfall-diagnosis", "alert-diagnosis"):
+        assert {risk for (playbook, _), risk in tools.items() if playbook == name} == {"LOW"}, name
+    assert tools[("evicted-cleanup", "delete_failed_pods")] == tools[("pod-not-ready", "delete_pod")] == "MEDIUM"
     assert set(Rule.objects.filter(notify=True).values_list("name", flat=True)) == {
         "oomkilled-raise-memory", "image-pull-failure", "node-not-ready", "bare-pod-failed", "deployment-rollback",
-        "hpa-maxed-out-scale-up", "alertmanager-notify"}
+        "hpa-maxed-out-scale-up", "alertmanager-notify", "crashloop-diagnosis", "oomkilled-diagnosis",
+        "container-config-error", "pod-unschedulable", "pod-evicted", "frequent-restarts", "node-pressure",
+        "job-failed", "volume-mount-failure", "probe-failure", "container-not-ready", "replica-shortfall"}
     if settings.SIMCLUSTER_ENABLED:
         assert Cluster.objects.filter(kind=Cluster.Kind.SIMULATED).count() == 1
 
@@ -286,11 +306,23 @@ def test_loading_unchanged_files_over_unchanged_definitions_is_skipped_and_an_ed
         call_command("load_defaults", stdout=out)
         return out.getvalue()
 
-    assert "Loaded 6 playbook(s)" in load()
+    assert "Loaded 16 playbook(s)" in load()
     assert "the files did not change since they were loaded" in load()
     Playbook.objects.filter(name="crashloop-remediation").update(description="edited in the admin")
-    assert "Loaded 6 playbook(s)" in load()  # the files win, as on every start before
+    assert "Loaded 16 playbook(s)" in load()  # the files win, as on every start before
     assert Playbook.objects.get(name="crashloop-remediation").description != "edited in the admin"
     PlaybookStep.objects.filter(playbook__name="crashloop-remediation").delete()
-    assert "Loaded 6 playbook(s)" in load()
+    assert "Loaded 16 playbook(s)" in load()
     assert Playbook.objects.get(name="crashloop-remediation").steps.count() == 3
+
+
+def test_the_coverage_table_says_what_the_shipped_rules_do():
+    """docs/playbooks.md names every shipped rule with its priority and playbook, as config/rules says them."""
+    root = Path(__file__).resolve().parent.parent
+    rows = re.findall(r"^\|[^|\n]*\|[^|\n]*\| `([a-z0-9-]+)` \((\d+)\) \| (?:`([a-z0-9-]+)`|none)",
+                      (root / "docs" / "playbooks.md").read_text(), re.MULTILINE)
+    table = {name: (int(priority), playbook or None) for name, priority, playbook in rows}
+    shipped = {rule["name"]: (rule.get("priority", 100), rule.get("playbook"))
+               for rule in yaml.safe_load((root / "config" / "rules" / "default.yaml").read_text())["rules"]}
+    del shipped["alertmanager-notify"]  # said in words: it tells of every alert
+    assert table == shipped

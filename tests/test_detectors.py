@@ -185,6 +185,7 @@ def test_node_pressure_is_a_warning(pressure: str, message: str) -> None:
     [finding] = detect_object("Node", node, NOW)
     assert (finding.reason, finding.severity) == (pressure, "warning")
     assert finding.message == f"Node node-2 reports {pressure}: {message}"
+    assert finding.labels == {"node": "node-2", "condition": pressure}
 
 
 # --- Events -------------------------------------------------------------------------------------

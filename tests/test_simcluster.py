@@ -99,6 +99,10 @@ def test_shipped_scenarios_load() -> None:
     checkout = next(d for d in crashloop.deployments if d.name == "checkout")
     assert (checkout.namespace, checkout.state, checkout.on_restart) == ("shop", "crashloop", "healthy")
     assert "sqlite3.DatabaseError: database disk image is malformed" in checkout.logs
+    failures = load_scenario(REPO / "scenarios" / "failures.yaml")
+    shown = {d.state for d in failures.deployments} | {p.state for p in failures.pods}
+    assert shown == set(PodState) - {PodState.HEALTHY, PodState.IMAGEPULL}  # each once (crashloop: a bare pod's)
+    assert failures.jobs[0].failed and failures.nodes[1].pressure == ["MemoryPressure"]
     healthy = load_scenario(REPO / "scenarios" / "healthy.yaml")
     assert healthy.deployments
     assert all(d.state == PodState.HEALTHY for d in healthy.deployments)
@@ -290,6 +294,11 @@ autoscalers:
         (VALID.replace("state: crashloop", "state: crashloop\n    node: node-9"), 10, "deployments[0].node"),
         (VALID + AUTOSCALER.replace("deployment: checkout", "deployment: cart"), 13, "autoscalers[0].deployment"),
         (VALID + AUTOSCALER.replace("min_replicas: 2", "min_replicas: 5"), 14, "autoscalers[0].min_replicas"),
+        (VALID.replace("  - name: node-1", "  - name: node-1\n    pressure: [CPUPressure]"), 5, "nodes[0].pressure"),
+        (VALID + "jobs:\n  - {name: report, namespace: reports, image: example/report:1}\n", 11,
+         "jobs[0].namespace"),
+        (VALID + "pods:\n  - {name: shell, namespace: shop, image: example/shell:1, state: gone}\n", 11,
+         "pods[0].state"),
     ],
 )
 def test_a_malformed_scenario_names_file_line_and_field(tmp_path: Path, text: str, line: int, field: str) -> None:

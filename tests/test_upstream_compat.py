@@ -135,8 +135,9 @@ def test_a_client_signing_as_upstreams_did_reaches_the_chat_channels_in_one_mess
         "Content-Type": "application/json", "X-Alertmanager-Secret": signature(body)})
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback)
         assert json.loads(response.read())["recorded"] == 1  # resolving what never fired records nothing
-    assert worker() == ["incidents.tasks.announce_alerts", "chat.tasks.send_notification",
-                        "chat.tasks.send_notification"]
+    # The shipped rule alert-pod-crashlooping also starts its diagnosis (remediation's tasks): not this test's subject.
+    told = [task for task in worker() if not task.startswith("remediation.")]
+    assert told == ["incidents.tasks.announce_alerts", "chat.tasks.send_notification", "chat.tasks.send_notification"]
     [telegram], [slack] = live_channels.telegram_texts(), live_channels.slack_texts()
     assert telegram.startswith("Alertmanager: 1 firing (alertname=KubePodCrashLooping, namespace=shop, ")
     assert "🔥 [critical] KubePodCrashLooping · shop/checkout-7d9f8b6c5-x2x9q" in slack

@@ -30,11 +30,14 @@ def detect_node_not_ready(node: Obj, now: datetime) -> Iterable[Finding]:
 
 @detector("Node", "pressure")
 def detect_node_pressure(node: Obj, now: datetime) -> Iterable[Finding]:
+    """A pressure condition the kubelet reports True: one finding per condition (its reason, and the label
+    `condition`), resolved when it goes False again (or Unknown: a node that stopped reporting is NodeNotReady's)."""
     for cond in (node.get("status") or {}).get("conditions") or ():
         if cond.get("type") in _NODE_PRESSURES and cond.get("status") == "True":
             name = (node.get("metadata") or {}).get("name", "")
             yield _object_finding(
-                node, "Node", reason=cond["type"], severity=Severity.WARNING, labels={"node": name},
+                node, "Node", reason=cond["type"], severity=Severity.WARNING,
+                labels={"node": name, "condition": cond["type"]},
                 message=_with_detail(f"Node {name} reports {cond['type']}", cond.get("message")),
             )
 
