@@ -86,6 +86,7 @@ class Chart:
     height: int
     plot_x0: float
     plot_x1: float
+    now_x: float
     axis_y: float
     guides: list[Marker]
     description: str
@@ -116,7 +117,8 @@ def _signal_rows(incident: Incident, now: datetime) -> tuple[list[Row], Row | No
         if not row.label:
             where = "/".join(p for p in (event["namespace"], event["object_name"]) if p)
             row.label = f"{event['reason']} {where}".strip()
-            row.title = f"{event['reason']} · {event['object_kind']} {where} · {event['message'][:200]}".strip()
+            parts = (event["reason"], f"{event['object_kind']} {where}".strip(), event["message"][:200])
+            row.title = " · ".join(p for p in parts if p)
         if event["status"] == EventStatus.FIRING:
             opened.setdefault(event["fingerprint"], event["occurred_at"])
         elif (start := opened.pop(event["fingerprint"], None)) is not None:
@@ -197,11 +199,11 @@ def _bounds(incident: Incident, rows: list[Row], now: datetime) -> tuple[datetim
     return start - pad, end + pad
 
 
-def _merge(spans: list[Span], scale: TimeScale) -> list[Span]:
+def _merge(spans: list[Span], scale: TimeScale, now: datetime) -> list[Span]:
     """Spans less than a pixel apart become one drawn span (the text alternative keeps them all)."""
     merged: list[Span] = []
     for span in spans:
-        span.x, span.width = scale.span(span.start, span.end or scale.end)
+        span.x, span.width = scale.span(span.start, span.end or now)
         last = merged[-1] if merged else None
         if last is not None and span.x <= last.x + last.width + 1 and span.colour == last.colour:
             right = max(last.x + last.width, span.x + span.width)
@@ -225,7 +227,7 @@ def incident_chart(incident: Incident, now: datetime | None = None) -> Chart:
         row.y = TOP + index * ROW_HEIGHT
         for marker in row.markers:
             marker.x = scale.x(marker.at)
-        drawn = _merge(row.spans, scale)
+        drawn = _merge(row.spans, scale, now)
         row.more += max(len(row.spans) - MAX_LISTED, 0)
         row.spans, row.listed = drawn, row.spans[-MAX_LISTED:]
     axis_y = TOP + len(rows) * ROW_HEIGHT + 4
@@ -233,6 +235,8 @@ def incident_chart(incident: Incident, now: datetime | None = None) -> Chart:
     if incident.resolved_at:
         guides.append(Marker(incident.resolved_at, OK, f"Incident resolved {exact(incident.resolved_at)}",
                              "resolved"))
+    if end >= now:
+        guides.append(Marker(now, MUTED, f"Now: {exact(now)}", "now"))
     for guide in guides:
         guide.x = scale.x(guide.at)
     firing = sum(1 for r in signals if r.spans and r.spans[-1].end is None)
@@ -240,5 +244,5 @@ def incident_chart(incident: Incident, now: datetime | None = None) -> Chart:
                    f"({firing} still firing), {len(runs)} playbook runs, "
                    f"{len(approvals.markers) if approvals else 0} approval decisions.")
     return Chart(rows=rows, ticks=scale.ticks, start=start, end=end, now=now, width=WIDTH,
-                 height=int(axis_y + BOTTOM), plot_x0=scale.x0, plot_x1=scale.x1, axis_y=axis_y, guides=guides,
-                 description=description)
+                 height=int(axis_y + BOTTOM), plot_x0=scale.x0, plot_x1=scale.x1, now_x=scale.x(now), axis_y=axis_y,
+                 guides=guides, description=description)

@@ -29,6 +29,7 @@ from typing import Any
 
 from django.db.models import (
     Avg,
+    Case,
     Count,
     DateTimeField,
     DurationField,
@@ -40,6 +41,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Least, NullIf, TruncDate
 from django.utils import timezone
@@ -176,20 +178,23 @@ def acknowledged_at() -> Any:
     def first(queryset: QuerySet[Any], column: str) -> Subquery:
         return Subquery(queryset.order_by().values(column)[:1], output_field=DateTimeField())
 
-    decision = Approval.objects.filter(step_run__run__incident=OuterRef("pk"), decided_by__isnull=False)
-    first_of_two = Approval.objects.filter(step_run__run__incident=OuterRef("pk"), first_approved_at__isnull=False)
-    human_run = PlaybookRun.objects.filter(incident=OuterRef("pk"), requested_by__isnull=False)
-    candidates = [F("acknowledged_at"),
-                  first(decision.order_by().values("step_run__run__incident").annotate(at=Min("decided_at")), "at"),
-                  first(first_of_two.values("step_run__run__incident").annotate(at=Min("first_approved_at")), "at"),
-                  first(human_run.values("incident").annotate(at=Min("created_at")), "at")]
+    # A person's decision, or the first of a two-person approval: one subquery for both.
+    by_person = Least(Case(When(decided_by__isnull=False, then=F("decided_at")), default=never),
+                      Coalesce(F("first_approved_at"), never, output_field=DateTimeField()))
+    decision = (Approval.objects.filter(step_run__run__incident=OuterRef("pk"))
+                .filter(Q(decided_by__isnull=False) | Q(first_approved_at__isnull=False))
+                .values("step_run__run__incident").annotate(at=Min(by_person)))
+    human_run = (PlaybookRun.objects.filter(incident=OuterRef("pk"), requested_by__isnull=False)
+                 .values("incident").annotate(at=Min("created_at")))
+    candidates = [F("acknowledged_at"), first(decision, "at"), first(human_run, "at")]
     return NullIf(Least(*(Coalesce(c, never, output_field=DateTimeField()) for c in candidates)), never)
 
 
 def response_times(incidents: QuerySet[Incident]) -> dict[str, Any]:
     since_open = {"output_field": DurationField()}
-    acked = incidents.annotate(ack=acknowledged_at()).filter(ack__isnull=False)
-    ack = acked.aggregate(mean=Avg(ExpressionWrapper(F("ack") - F("opened_at"), **since_open)), n=Count("id"))
+    # No filter on the acknowledgement (it would be computed twice): AVG and COUNT leave its NULLs out.
+    ack = incidents.annotate(ack=acknowledged_at()).aggregate(
+        mean=Avg(ExpressionWrapper(F("ack") - F("opened_at"), **since_open)), n=Count("ack"))
     resolved = incidents.filter(resolved_at__isnull=False).aggregate(
         mean=Avg(ExpressionWrapper(F("resolved_at") - F("opened_at"), **since_open)), n=Count("id"))
     return {"ack_mean": _seconds(ack["mean"]), "ack_count": ack["n"],
@@ -226,10 +231,12 @@ def noisiest_workloads(incidents: QuerySet[Incident]) -> BarChart:
             events[tuple(row[f"incident__{k}"] for k in keys)] = row["n"]
     bars = []
     for row in top:
-        where = "/".join(p for p in (row["cluster__name"], row["namespace"]) if p)
-        label = f"{where} {row['object_kind']} {row['object_name']}".strip() or "(no object)"
+        where = "/".join(p for p in (row["namespace"], row["object_name"]) if p)
+        label = " ".join(p for p in (row["object_kind"], where, row["cluster__name"] and f"({row['cluster__name']})")
+                         if p) or "(no object)"
+        n = events.get(tuple(row[k] for k in keys), 0)
         bars.append(Bar(label, [Segment("incidents", row["n"], OUTCOME_COLOURS["firing"])],
-                        note=f"{events.get(tuple(row[k] for k in keys), 0)} events"))
+                        note=f"{n} event{'' if n == 1 else 's'}"))
     return row_chart(bars, [("incidents", OUTCOME_COLOURS["firing"])])
 
 

@@ -72,7 +72,7 @@ def test_the_incident_chart_draws_each_signal_run_and_decision_on_one_axis(clien
     assert [(s.start, s.end) for s in oom.spans] == [(base + timedelta(minutes=20), None)]
     # Drawn in time order, left to right: the resolved span ends before the still-firing one starts.
     assert crash.spans[0].x + crash.spans[0].width <= oom.spans[0].x < chart.plot_x1
-    assert oom.spans[0].x + oom.spans[0].width >= chart.plot_x1 - 1  # still firing: runs to now
+    assert abs(oom.spans[0].x + oom.spans[0].width - chart.now_x) <= 1 < chart.plot_x1 - chart.now_x  # to now
     assert crash.spans[0].x < run_row.spans[0].x < approvals.markers[0].x < approvals.markers[1].x
     assert [m.text.split(": ")[1].split(" at ")[0] for m in approvals.markers] == ["approved by alice via web",
                                                                                    "expired"]
@@ -137,6 +137,10 @@ def overview_data():
     run = make_run(third, restart, "expired", third.opened_at + timedelta(minutes=1))
     make_decision(run, "expired", third.opened_at + timedelta(minutes=2), third.opened_at + timedelta(minutes=12))
     make_run(third, scale, "failed", third.opened_at + timedelta(minutes=30), by=alice)
+    # ... but bob had given the first of two approvals of a HIGH step after 25 min: acknowledged at 25 min.
+    pending = make_decision(run, "pending", third.opened_at + timedelta(minutes=24))
+    Approval.objects.filter(pk=pending.pk).update(first_approved_by=bob,
+                                                  first_approved_at=third.opened_at + timedelta(minutes=25))
     # 4: outside the last 7 days, inside the last 90.
     old = make_incident(now - timedelta(days=40), severity="info", name="search")
     make_run(old, restart, "succeeded", old.opened_at, old.opened_at + timedelta(minutes=1))
@@ -166,16 +170,16 @@ def test_the_overview_shows_the_figures_worked_out_by_hand(client):
     assert by_day.count('<th scope="row">') == 7 and by_day.count("<td>0</td><td>0</td><td>0</td><td>0</td>") == \
         7 - len(expected)
 
-    # Acknowledged after 6, 20 and 30 min: 18 min 40 s. Resolved after 1 h and 3 h: 2 h.
-    assert '<strong id="mtta">18m 40s</strong>' in page and "over 3 acknowledged incidents" in page
+    # Acknowledged after 6, 20 and 25 min: 17 min. Resolved after 1 h and 3 h: 2 h.
+    assert '<strong id="mtta">17m</strong>' in page and "over 3 acknowledged incidents" in page
     assert '<strong id="mttr">2h 0m</strong>' in page and "over 2 resolved incidents" in page
-    # Two approved, one rejected, one expired; decided in 5, 15 and 1 min: mean 7 min, median 5 min.
+    # Two approved, one rejected, one expired, one pending; decided in 5, 15 and 1 min: mean 7 min, median 5 min.
     approvals = _table(page, "approvals")
-    assert '<th scope="row">Approvals</th><td>2</td><td>1</td><td>1</td><td>0</td><td>4</td>' in approvals
+    assert '<th scope="row">Approvals</th><td>2</td><td>1</td><td>1</td><td>1</td><td>5</td>' in approvals
     assert "mean <strong>7m</strong>, median <strong>5m</strong>" in page
     workloads = _table(page, "workloads")
-    assert "shop Deployment checkout</th><td>2</td><td>2</td><td>5 events</td>" in workloads
-    assert "shop Deployment &lt;script&gt;alert(1)&lt;/script&gt;</th><td>1</td><td>1</td><td>1 events</td>" \
+    assert "Deployment shop/checkout</th><td>2</td><td>2</td><td>5 events</td>" in workloads
+    assert "Deployment shop/&lt;script&gt;alert(1)&lt;/script&gt;</th><td>1</td><td>1</td><td>1 event</td>" \
         in workloads
     playbooks = _table(page, "playbooks")
     # Columns: succeeded, failed, rejected, expired, skipped, waiting, running; total; success rate.
