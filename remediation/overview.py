@@ -7,6 +7,7 @@ and the ten noisiest workloads. The charts are SVG written by templates, for the
 
 Definitions:
 - An incident belongs to the day (UTC) it opened; the period is the last N whole days, today included.
+  The figures are about the incidents opened, the approvals asked and the runs started in the period.
 - Time to acknowledge: from the incident's opening to the first sign that a person is on it, the earliest of
   its acknowledgement (`Incident.acknowledged_at`, from the API or a chat command), a person's decision on
   one of its approvals (either approval of a two-person one), or a playbook run a person started for it.
@@ -158,7 +159,7 @@ def _seconds(value: timedelta | None) -> float | None:
 
 def incidents_by_day(incidents: QuerySet[Incident], first_day: date, days: int) -> BarChart:
     counts: dict[tuple[date, str], int] = {}
-    for row in (incidents.annotate(day=TruncDate("opened_at")).order_by()
+    for row in (incidents.annotate(day=TruncDate("opened_at", tzinfo=UTC)).order_by()
                 .values("day", "severity").annotate(n=Count("id"))):
         counts[row["day"], row["severity"]] = counts.get((row["day"], row["severity"]), 0) + row["n"]
     severities = [Severity.CRITICAL, Severity.WARNING, Severity.INFO]
