@@ -92,7 +92,7 @@ class Chart:
     description: str
 
 
-def _signal_rows(incident: Incident, now: datetime) -> tuple[list[Row], Row | None]:
+def _signal_rows(incident: Incident) -> tuple[list[Row], Row | None]:
     events = ClusterEvent.objects.filter(incident=incident)
     counts = list(events.values("fingerprint").annotate(n=Count("id"), first=Min("occurred_at"))
                   .order_by("-n", "first")[: MAX_SIGNALS + 1])
@@ -126,7 +126,9 @@ def _signal_rows(incident: Incident, now: datetime) -> tuple[list[Row], Row | No
     for fingerprint, start in opened.items():
         rows[fingerprint].spans.append(_firing(rows[fingerprint].label, start, None))
     for count in shown:
-        rows[count["fingerprint"]].title += f" ({count['n']} events)"
+        row = rows[count["fingerprint"]]
+        row.label = row.label or f"signal {count['fingerprint'][:12]}"  # its events all older than MAX_EVENTS
+        row.title = f"{row.title or row.label} ({count['n']} events)"
     return list(rows.values()), more
 
 
@@ -216,7 +218,7 @@ def _merge(spans: list[Span], scale: TimeScale, now: datetime) -> list[Span]:
 
 def incident_chart(incident: Incident, now: datetime | None = None) -> Chart:
     now = now or timezone.now()
-    signals, more_signals = _signal_rows(incident, now)
+    signals, more_signals = _signal_rows(incident)
     runs, more_runs = _run_rows(incident)
     approvals = _approval_row(incident)
     rows = [*signals, *([more_signals] if more_signals else []), *runs, *([more_runs] if more_runs else []),

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from incidents.models import ClusterEvent, Incident, make_fingerprint
-from remediation.incident_chart import MAX_SIGNALS, incident_chart
+from remediation.incident_chart import MAX_RUNS, MAX_SIGNALS, incident_chart
 from remediation.models import Approval, PlaybookRun, StepRun
 from remediation.svg import exact
 from tests.factories import make_event, make_playbook, make_user
@@ -105,10 +105,14 @@ def test_an_incident_with_500_events_keeps_to_a_few_rows_and_queries(client, dja
                      object_kind="Pod", object_name=f"pod-{i % 40}", occurred_at=start + timedelta(seconds=30 * i),
                      incident=incident)
         for i in range(500)])
+    playbook = make_playbook("restart")
+    for minute in range(12):
+        make_run(incident, playbook, "failed", start + timedelta(minutes=minute), start + timedelta(minutes=minute + 1))
     with django_assert_max_num_queries(10):
         chart = incident_chart(incident)
-    assert [row.kind for row in chart.rows].count("signal") == MAX_SIGNALS
-    assert chart.rows[MAX_SIGNALS].kind == "more" and chart.rows[MAX_SIGNALS].label == "28 more signals"
+    kinds = [row.kind for row in chart.rows]
+    assert kinds == ["signal"] * MAX_SIGNALS + ["more"] + ["run"] * MAX_RUNS + ["more"]
+    assert chart.rows[MAX_SIGNALS].label == "28 more signals" and chart.rows[-1].label == "2 more runs"
     page = client.get(f"/console/incidents/{incident.pk}/")
     assert page.status_code == 200 and "28 more signals" in page.content.decode()
 
