@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from incidents.models import ClusterEvent, EventStatus, Incident
 from remediation.models import Approval, PlaybookRun
-from remediation.svg import BAD, MUTED, OK, OUTCOME_COLOURS, WARN, Tick, TimeScale, duration, exact, shorten
+from remediation.svg import ACCENT, BAD, MUTED, OK, OUTCOME_COLOURS, WARN, Tick, TimeScale, duration, exact, shorten
 
 MAX_SIGNALS, MAX_EVENTS, MAX_RUNS, MAX_APPROVALS, MAX_LISTED = 12, 5000, 10, 50, 20
 WIDTH, LABEL_WIDTH, ROW_HEIGHT, TOP, BOTTOM = 960, 250, 24, 8, 26
@@ -90,6 +90,9 @@ class Chart:
     axis_y: float
     guides: list[Marker]
     description: str
+    legend: tuple[tuple[str, str], ...] = (
+        (BAD, "firing, failed or rejected"), (OK, "succeeded or approved"), (WARN, "waiting for approval"),
+        (OUTCOME_COLOURS["expired"], "expired"), (ACCENT, "running"))
 
 
 def _signal_rows(incident: Incident) -> tuple[list[Row], Row | None]:
