@@ -211,6 +211,12 @@ def test_the_overview_of_an_empty_installation_says_so(client):
     assert 'id="overview-link"' in page
 
 
+def test_an_incident_with_nothing_yet_says_so_instead_of_an_empty_chart(client):
+    incident = make_incident(timezone.now())
+    page = client.get(f"/console/incidents/{incident.pk}/").content.decode()
+    assert 'id="incident-chart-empty"' in page and 'id="incident-chart"' not in page
+
+
 def test_the_pictures_need_a_login():
     incident = make_incident(timezone.now())
     anonymous = Client()
