@@ -13,6 +13,7 @@ from django.utils import timezone
 from incidents.models import ClusterEvent, Incident, make_fingerprint
 from remediation.incident_chart import MAX_RUNS, MAX_SIGNALS, incident_chart
 from remediation.models import Approval, PlaybookRun, StepRun
+from remediation.overview import figures
 from remediation.svg import exact
 from tests.factories import make_event, make_playbook, make_user
 
@@ -193,6 +194,17 @@ def test_the_overview_shows_the_figures_worked_out_by_hand(client, django_assert
     assert ('<th scope="row">scale-up</th><td>0</td><td>1</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td>'
             "<td>1</td><td>0% succeeded</td>") in playbooks
     assert SCRIPT not in page
+
+    # The pictures say the same: bar lengths in proportion to the counts, on a scale that fits the longest.
+    figures_of_the_week = figures(7)
+    by_day, playbook_bars = figures_of_the_week["by_day"], figures_of_the_week["playbooks"]
+    x0, y0, x1, y1 = by_day.plot
+    assert max(bar.total for bar in by_day.bars) == by_day.maximum
+    for bar in by_day.bars:
+        assert sum(s.height for s in bar.segments) == pytest.approx(bar.total / by_day.maximum * (y1 - y0), abs=0.2)
+    x0, y0, x1, y1 = playbook_bars.plot
+    assert [round(sum(s.width for s in bar.segments) / (x1 - x0) * playbook_bars.maximum)
+            for bar in playbook_bars.bars] == [3, 1]
 
     ninety = client.get("/console/overview/?days=90").content.decode()
     assert "Incidents per day, by severity (4)" in ninety and '<strong aria-current="page">90 days</strong>' in ninety
