@@ -174,9 +174,14 @@ def _approval_row(incident: Incident) -> Row | None:
     row = Row(kind="approvals", label="Approvals", title=f"{total} approval requests of this incident's steps")
     for approval in approvals.order_by("-requested_at", "-id").values(
             "id", "status", "requested_at", "decided_at", "decided_by__username", "decided_via",
-            "step_run__name", "step_run__run_id")[:MAX_APPROVALS]:
+            "step_run__name", "step_run__run_id", "first_approved_at", "first_approved_by__username"
+    )[:MAX_APPROVALS]:
         what = f"approval #{approval['id']} of {approval['step_run__name']} (run #{approval['step_run__run_id']})"
         asked = f"asked {exact(approval['requested_at'])}"
+        if first_at := approval["first_approved_at"]:  # the first of a two-person approval: a decision too
+            who = approval["first_approved_by__username"] or "someone since deleted"
+            first = f"{what}: first of two approvals by {who} at {exact(first_at)} ({asked})"
+            row.markers.append(Marker(first_at, OK, first, first))
         if approval["status"] == Approval.Status.PENDING:
             row.spans.append(Span(approval["requested_at"], None, WARN, f"{what}: {asked}, still pending",
                                   f"{what}: {asked}, still pending"))
@@ -185,11 +190,12 @@ def _approval_row(incident: Incident) -> Row | None:
             outcome = "expired"
         else:
             via = f" via {approval['decided_via']}" if approval["decided_via"] else ""
-            outcome = f"{approval['status']} by {approval['decided_by__username'] or 'someone since deleted'}{via}"
+            who = approval["decided_by__username"] or "someone since deleted"
+            outcome = f"{approval['status']} by {who}{via}"
         decided = approval["decided_at"] or approval["requested_at"]
         text = f"{what}: {outcome} at {exact(decided)} ({asked})"
         row.markers.append(Marker(decided, OUTCOME_COLOURS.get(approval["status"], MUTED), text, text))
-    row.markers.reverse()
+    row.markers.sort(key=lambda marker: marker.at)
     row.spans.reverse()
     row.more = max(total - MAX_APPROVALS, 0)
     return row
@@ -219,6 +225,10 @@ def _merge(spans: list[Span], scale: TimeScale, now: datetime) -> list[Span]:
     return merged
 
 
+def _count(n: int, thing: str) -> str:
+    return f"{n} {thing}{'' if n == 1 else 's'}"
+
+
 def incident_chart(incident: Incident, now: datetime | None = None) -> Chart:
     now = now or timezone.now()
     signals, more_signals = _signal_rows(incident)
@@ -245,9 +255,10 @@ def incident_chart(incident: Incident, now: datetime | None = None) -> Chart:
     for guide in guides:
         guide.x = scale.x(guide.at)
     firing = sum(1 for r in signals if r.spans and r.spans[-1].end is None)
-    description = (f"Incident #{incident.pk} from {exact(start)} to {exact(end)}: {len(signals)} signals "
-                   f"({firing} still firing), {len(runs)} playbook runs, "
-                   f"{len(approvals.markers) if approvals else 0} approval decisions.")
+    decisions = len(approvals.markers) if approvals else 0
+    description = (f"Incident #{incident.pk} from {exact(start)} to {exact(end)}: {_count(len(signals), 'signal')} "
+                   f"({firing} still firing), {_count(len(runs), 'playbook run')}, "
+                   f"{_count(decisions, 'approval decision')}.")
     return Chart(rows=rows, ticks=scale.ticks, start=start, end=end, now=now, width=WIDTH,
                  height=int(axis_y + BOTTOM), plot_x0=scale.x0, plot_x1=scale.x1, now_x=scale.x(now), axis_y=axis_y,
                  guides=guides, description=description)

@@ -63,11 +63,15 @@ def test_the_incident_chart_draws_each_signal_run_and_decision_on_one_axis(clien
                    base + timedelta(minutes=15))
     make_decision(run, "approved", base + timedelta(minutes=6), base + timedelta(minutes=8), by=alice)
     make_decision(run, "expired", base + timedelta(minutes=7), base + timedelta(minutes=17))
+    waiting = make_run(incident, make_playbook("drain"), "waiting_approval", base + timedelta(minutes=40))
+    pending = make_decision(waiting, "pending", base + timedelta(minutes=41))
+    Approval.objects.filter(pk=pending.pk).update(first_approved_by=make_user("bob"),
+                                                  first_approved_at=base + timedelta(minutes=42))
 
     chart = incident_chart(incident)
     kinds = [row.kind for row in chart.rows]
-    assert kinds == ["signal", "signal", "run", "approvals"]
-    crash, oom, run_row, approvals = chart.rows
+    assert kinds == ["signal", "signal", "run", "run", "approvals"]
+    crash, oom, run_row, waiting_row, approvals = chart.rows
     assert crash.label == "CrashLoopBackOff shop/checkout-abc" and oom.label == f"OOMKilled shop/{SCRIPT}"
     assert [(s.start, s.end) for s in crash.spans] == [(base, base + timedelta(minutes=10))]
     assert [(s.start, s.end) for s in oom.spans] == [(base + timedelta(minutes=20), None)]
@@ -75,21 +79,25 @@ def test_the_incident_chart_draws_each_signal_run_and_decision_on_one_axis(clien
     assert crash.spans[0].x + crash.spans[0].width <= oom.spans[0].x < chart.plot_x1
     assert abs(oom.spans[0].x + oom.spans[0].width - chart.now_x) <= 1 < chart.plot_x1 - chart.now_x  # to now
     assert crash.spans[0].x < run_row.spans[0].x < approvals.markers[0].x < approvals.markers[1].x
-    assert [m.text.split(": ")[1].split(" at ")[0] for m in approvals.markers] == ["approved by alice via web",
-                                                                                   "expired"]
+    assert [m.text.split(": ")[1].split(" at ")[0] for m in approvals.markers] == [
+        "approved by alice via web", "expired", "first of two approvals by bob"]
+    assert [(s.start, s.end) for s in approvals.spans] == [(base + timedelta(minutes=41), None)]  # still pending
+    assert [(s.start, s.end) for s in waiting_row.spans] == [(base + timedelta(minutes=40), None)]
     assert chart.ticks and all(chart.plot_x0 <= t.x <= chart.plot_x1 for t in chart.ticks)
 
     page = client.get(f"/console/incidents/{incident.pk}/").content.decode()
     svg = page[page.index('<svg id="incident-chart"'):page.index("</svg>", page.index('<svg id="incident-chart"'))]
-    assert svg.count('class="span"') == 3 and svg.count('data-still="1"') == 1 and svg.count('class="marker"') == 2
+    assert svg.count('class="span"') == 5 and svg.count('data-still="1"') == 3 and svg.count('class="marker"') == 3
     assert f"<title>CrashLoopBackOff shop/checkout-abc: firing {exact(base)} → resolved " in svg
-    assert "2 signals (1 still firing), 1 playbook runs, 2 approval decisions" in svg  # the <desc>
+    assert "2 signals (1 still firing), 2 playbook runs, 3 approval decisions" in svg  # the <desc>
     table = page[page.index('id="incident-chart-text"'):]
     for fact in (f"firing {exact(base)} → resolved {exact(base + timedelta(minutes=10))}",
                  f"firing {exact(base + timedelta(minutes=20))} → still firing",
                  f"Succeeded: started {exact(base + timedelta(minutes=5))} → ended "
                  f"{exact(base + timedelta(minutes=15))}",
                  f"approved by alice via web at {exact(base + timedelta(minutes=8))}",
+                 f"first of two approvals by bob at {exact(base + timedelta(minutes=42))}",
+                 f"asked {exact(base + timedelta(minutes=41))}, still pending",
                  f"Incident opened {exact(base)}"):
         assert fact in table, fact
     assert SCRIPT not in page and "OOMKilled shop/&lt;script&gt;alert(1)&lt;/script&gt;" in page
