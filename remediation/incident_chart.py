@@ -91,8 +91,8 @@ class Chart:
     guides: list[Marker]
     description: str
     legend: tuple[tuple[str, str], ...] = (
-        (BAD, "firing, failed or rejected"), (OK, "succeeded or approved"), (WARN, "waiting for approval"),
-        (OUTCOME_COLOURS["expired"], "expired"), (ACCENT, "running"))
+        (BAD, "firing or failed"), (OK, "succeeded or approved"), (OUTCOME_COLOURS["rejected"], "rejected"),
+        (WARN, "waiting for approval"), (OUTCOME_COLOURS["expired"], "expired"), (ACCENT, "running"))
 
 
 def _signal_rows(incident: Incident) -> tuple[list[Row], Row | None]:

@@ -105,6 +105,11 @@ class BarChart:
     ticks: list[tuple[int, float]] = field(default_factory=list)  # (value, x or y)
     plot: tuple[float, float, float, float] = (0, 0, 0, 0)  # x0, y0, x1, y1
 
+    @property
+    def min_width(self) -> int:
+        """The narrowest the chart is drawn (a narrower screen scrolls it sideways): its text stays readable."""
+        return min(640, int(self.width * 0.75))
+
     def table(self) -> list[tuple[str, list[int], int, str]]:
         names = [name for name, _ in self.series]
         return [(bar.label, [next((s.count for s in bar.segments if s.name == n), 0) for n in names], bar.total,
@@ -130,9 +135,11 @@ def column_chart(bars: list[Bar], series: list[tuple[str, str]]) -> BarChart:
     return chart
 
 
-def row_chart(bars: list[Bar], series: list[tuple[str, str]]) -> BarChart:
-    x0, x1, row = 270.0, WIDTH - 150.0, 24
-    chart = BarChart(bars, series, height=len(bars) * row + 30, plot=(x0, 4.0, x1, len(bars) * row + 6.0))
+def row_chart(bars: list[Bar], series: list[tuple[str, str]], width: int = WIDTH, labels: float = 270.0) -> BarChart:
+    """`labels`: the width left of the bars for their names; 140 to their right for the totals."""
+    x0, x1, row = labels, width - 140.0, 24
+    chart = BarChart(bars, series, width=width, height=len(bars) * row + 30,
+                     plot=(x0, 4.0, x1, len(bars) * row + 6.0))
     chart.maximum = nice_maximum(max((b.total for b in bars), default=0))
     chart.ticks = [(v, round(x0 + v / chart.maximum * (x1 - x0), 1)) for v in value_ticks(chart.maximum)]
     for index, bar in enumerate(bars):
@@ -216,7 +223,7 @@ def approval_figures(since: datetime) -> dict[str, Any]:
     middle = list(decided.order_by("took").values_list("took", flat=True)[(count - 1) // 2: count // 2 + 1]
                   if count else [])
     median = sum((m.total_seconds() for m in middle), 0.0) / len(middle) if middle else None
-    return {"chart": row_chart([bar], [(s.name, s.colour) for s in bar.segments]),
+    return {"chart": row_chart([bar], [(s.name, s.colour) for s in bar.segments], width=480, labels=76.0),
             "total": bar.total, "decided": count, "mean": duration(_seconds(totals["mean"])),
             "median": duration(median)}
 

@@ -18,7 +18,7 @@ OK, WARN, BAD, ACCENT, MUTED, GRID = "#3fb950", "#d29922", "#f85149", "#58a6ff",
 SEVERITY_COLOURS = {"critical": BAD, "warning": WARN, "info": ACCENT}
 OUTCOME_COLOURS = {
     "succeeded": OK, "approved": OK, "resolved": OK,
-    "failed": BAD, "rejected": BAD, "expired": "#db6d28",
+    "failed": BAD, "rejected": "#a371f7", "expired": "#db6d28",
     "running": ACCENT, "waiting_approval": WARN, "pending": WARN, "firing": BAD,
     "skipped": MUTED,
 }
@@ -117,9 +117,10 @@ def nice_maximum(value: float) -> int:
     return int(next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= value))
 
 
-def value_ticks(maximum: int, count: int = 4) -> list[int]:
-    """Whole-number ticks from 0 to `maximum` (at most count + 1 of them)."""
-    step = max(1, math.ceil(maximum / count))
+def value_ticks(maximum: int) -> list[int]:
+    """Whole-number ticks from 0 to a nice_maximum: 0-1, 0-2 by 1, 0-5 by 1, 0-10 by 2, 0-20 by 5, 0-50 by 10..."""
+    divisions = {1: 5, 2: 4, 5: 5}.get(int(str(maximum)[0]), 4)
+    step = maximum // divisions if maximum % divisions == 0 else 1
     return list(range(0, maximum + 1, step))
 
 
