@@ -4,7 +4,7 @@ with a table saying the same) and the overview page's figures, checked against d
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.test import Client
@@ -14,7 +14,7 @@ from incidents.models import ClusterEvent, Incident, make_fingerprint
 from remediation.incident_chart import MAX_RUNS, MAX_SIGNALS, incident_chart
 from remediation.models import Approval, PlaybookRun, StepRun
 from remediation.overview import figures
-from remediation.svg import exact
+from remediation.svg import TimeScale, exact, nice_maximum, value_ticks
 from tests.factories import make_event, make_playbook, make_user
 
 pytestmark = pytest.mark.django_db
@@ -243,3 +243,19 @@ def test_the_pictures_need_a_login():
     for url in ("/console/overview/", f"/console/incidents/{incident.pk}/"):
         response = anonymous.get(url)
         assert response.status_code == 302 and "/login" in response["Location"], url
+
+
+@pytest.mark.parametrize(("largest", "ticks"), [(0, [0, 1]), (2, [0, 1, 2]), (3, [0, 1, 2, 3, 4, 5]),
+                                                 (7, [0, 2, 4, 6, 8, 10]), (13, [0, 5, 10, 15, 20]),
+                                                 (180, [0, 50, 100, 150, 200])])
+def test_value_axes_go_up_in_round_steps_to_a_round_end(largest, ticks):
+    assert value_ticks(nice_maximum(largest)) == ticks
+
+
+def test_time_axes_write_the_date_where_the_day_changes():
+    start = datetime(2026, 12, 5, 22, 13, 7, tzinfo=UTC)
+    assert [t.label for t in TimeScale(start, start + timedelta(hours=5), 0, 700).ticks] == [
+        "Dec 05 23:00", "Dec 06 00:00", "01:00", "02:00", "03:00"]
+    assert [t.label for t in TimeScale(start, start + timedelta(minutes=7), 0, 700).ticks] == [
+        "22:14", "22:15", "22:16", "22:17", "22:18", "22:19", "22:20"]
+    assert TimeScale(start, start + timedelta(seconds=40), 0, 700).ticks[0].title == "2026-12-05 22:13:10 UTC"
