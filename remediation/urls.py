@@ -7,6 +7,7 @@ from remediation import views
 urlpatterns = [
     path("", views.console, name="console"),
     path("panels/", views.console_panels, name="console-panels"),
+    path("overview/", views.overview, name="console-overview"),
     path("approvals/<int:approval_id>/decide/", views.decide, name="console-decide"),
     path("incidents/<int:incident_id>/", views.incident, name="console-incident"),
     path("incidents/<int:incident_id>/panel/", views.incident_panel, name="console-incident-panel"),

@@ -10,8 +10,10 @@ from aiops_project import outbox
 from incidents import tasks as incident_tasks
 from incidents.models import AuditEntry, Cluster, Incident
 from remediation.access import can_decide
+from remediation.incident_chart import incident_chart
 from remediation.manual import KINDS, StartRefused, known_playbooks, parse_workload, start_by_hand, summary
 from remediation.models import Approval, DecisionNotAllowed, DecisionRefused, PlaybookRun
+from remediation.overview import figures, period_of
 from remediation.services import decide_approval
 from remediation.triggers import SUGGESTED
 
@@ -46,6 +48,13 @@ def console_panels(request: HttpRequest) -> HttpResponse:
     return render(request, "console/panels.html", _console_context(request))
 
 
+@login_required
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    """The last 7, 30 or 90 days in pictures (remediation/overview.py says what each figure means)."""
+    return render(request, "console/overview.html", figures(period_of(request.GET.get("days"))))
+
+
 def _incident_context(incident_id: int) -> dict[str, object]:
     incident = get_object_or_404(Incident.objects.select_related("cluster"), pk=incident_id)
     suggested = list(dict.fromkeys(AuditEntry.objects.filter(action=SUGGESTED, incident=incident)
@@ -58,6 +67,7 @@ def _incident_context(incident_id: int) -> dict[str, object]:
         "runs": incident.playbook_runs.select_related("playbook").prefetch_related("step_runs").order_by("created_at"),
         "timeline": incident.timeline(),
         "rca": incident.rca_reports.first(),
+        "chart": incident_chart(incident),
     }
 
 
