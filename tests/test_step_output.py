@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 from pathlib import Path
 
@@ -65,13 +66,15 @@ def test_real_tool_results_read_as_tables_marked_log_lines_and_errors_with_the_r
         step("describe_pod", **POD), step("get_pod_logs", **POD), step("describe", kind="Deployment",
                                                                         namespace="shop", name="checkout"),
         step("describe_node", name="sim-node-2"), step("list_pods", namespace="shop"),
+        step("analyze_logs", **POD), step("list_events", namespace="shop"), step("describe", kind="Namespace",
+                                                                                 name="shop"),
         step("describe_pod", namespace="shop", name="nope")])
     incident = an_incident()
     with simulated_cluster(tmp_path, SCENARIO) as kubeconfig:
         cluster = Cluster.objects.create(name="sim", kind=Cluster.Kind.KUBECONFIG, kubeconfig_path=str(kubeconfig))
         run = create_run(playbook, {}, "started", cluster=cluster, incident=incident)
-        assert drive_run(run) == ["succeeded"] * 5 + ["failed"]
-    pod, logs, deployment, node, pods, missing = run.step_runs.order_by("order")
+        assert drive_run(run) == ["succeeded"] * 8 + ["failed"]
+    pod, logs, deployment, node, pods, analysis, events, namespace, missing = run.step_runs.order_by("order")
     page = reader().get(f"/console/incidents/{incident.pk}/").content.decode()
 
     described = output_of(page, pod)
@@ -86,9 +89,9 @@ def test_real_tool_results_read_as_tables_marked_log_lines_and_errors_with_the_r
         "checkout", "shop/checkout:1.4.2", "no", str(pod.structured["restarts"]), "waiting (CrashLoopBackOff)",
         "terminated (Error)", "1", "Error"]
     assert "<caption>Recent events (2)</caption>" in described and "<td>BackOff</td>" in described
-    assert "<summary>Raw output</summary>" in described
-    assert html.escape(json.dumps(pod.structured["containers"][0]["last_state"], separators=(",", ":")),
-                       quote=True) in described  # the raw JSON, escaped
+    raw = re.search(r'<details class="step-raw"><summary>Raw output</summary><pre>(.*?)</pre>', described, re.S)
+    assert raw and json.loads(html.unescape(raw.group(1)).partition("\n")[2]) == pod.structured  # note, then JSON
+    assert "&quot;waiting_reason&quot;:&quot;CrashLoopBackOff&quot;" in raw.group(1)  # escaped
 
     log = output_of(page, logs)
     assert "<strong>go_panic</strong>" in log  # the analyzer's finding, named
@@ -115,6 +118,15 @@ def test_real_tool_results_read_as_tables_marked_log_lines_and_errors_with_the_r
     listed = output_of(page, pods)
     assert "<caption>Pods (1)</caption>" in listed and '<th scope="col">waiting reason</th>' in listed
     assert f"<td>{pod_name}</td><td>shop</td><td>Running</td><td>0/1</td>" in listed
+
+    analysed = output_of(page, analysis)
+    assert "<caption>Findings, current container</caption>" in analysed
+    assert ('<tr class="bad"><td>critical</td><td>go_panic</td><td>application_crash</td><td>2</td>' in analysed
+            and "<td>4: panic: cannot connect to postgres:5432, 5: goroutine 1 [running]:</td>" in analysed)
+    assert '<tr class="warn"><td>' in output_of(page, events) and "<td>BackOff</td>" in output_of(page, events)
+    generic = output_of(page, namespace)  # any other kind: its values, and the nested ones as JSON
+    assert "<strong>Namespace shop</strong>" in generic and "<dt>status</dt><dd>phase=Active</dd>" in generic
+    assert '<pre class="step-json">{\n  &quot;spec&quot;: {\n    &quot;finalizers&quot;: [' in generic
 
     failed = output_of(page, missing)
     assert '<p class="step-error"><strong>Error:</strong> pod shop/nope not found</p>' in failed
@@ -176,6 +188,20 @@ def test_a_description_with_500_events_shows_the_newest_few_and_the_rest_on_the_
     assert whole.count("<td>BackOff</td>") == 500 and "more rows not shown" not in whole
 
 
+def test_a_prometheus_answer_is_a_table_of_series() -> None:
+    from mcp_bridge.servers.prometheus.summaries import summarise
+
+    text, structured = summarise("vector", [
+        {"metric": {"__name__": "container_memory_working_set_bytes", "pod": "checkout-1"}, "value": [1, "2.5e8"]},
+        {"metric": {"__name__": "container_memory_working_set_bytes", "pod": "<checkout-2>"}, "value": [1, "1e8"]},
+    ], 20)
+    step = make_step("query", output=text, structured=structured)
+    box = output_of(reader().get(f"/console/incidents/{step.run.incident_id}/").content.decode(), step)
+    assert "<caption>Series (2)</caption>" in box
+    assert '<td>container_memory_working_set_bytes{pod=&quot;checkout-1&quot;}</td><td>250000000.0</td>' in box
+    assert "pod=&quot;&lt;checkout-2&gt;&quot;" in box and "2 series (instant" in box  # the raw text
+
+
 def test_unknown_results_are_pretty_json_text_stays_text_and_errors_read_as_errors() -> None:
     unknown = make_step("echo", output='{"answer": {"value": 42, "html": "<i>x</i>"}}')
     text = make_step("rollout_restart", output="deployment.apps/checkout restarted")
@@ -209,3 +235,52 @@ def test_the_whole_output_needs_the_permission_to_read_step_output() -> None:
     whole = approver.get(f"/console/steps/{step.pk}/output/")
     assert whole.status_code == 200 and "connecting to orders-db as checkout" in whole.content.decode()
     assert reader().get("/console/steps/999999/output/").status_code == 404
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_chromium_long_tokens_and_500_events_stay_inside_the_output_box(live_server: object) -> None:
+    if not CHROMIUM.exists():
+        if os.environ.get("AIOPS_REQUIRE_BROWSER"):
+            pytest.fail("AIOPS_REQUIRE_BROWSER is set but /usr/bin/chromium is missing (apt-get install chromium)")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium); .ci/run installs it")
+    from django.conf import settings
+    from playwright.sync_api import expect, sync_playwright
+
+    logs = make_step("get_pod_logs", output=f"booting\n{'z' * 1900}\n<script>window.pwned = 1</script>\n"
+                                            "panic: cannot connect to postgres:5432\n")
+    events = [{"type": "Warning", "reason": "BackOff", "message": f"{'m' * 400} {n}", "count": n} for n in range(500)]
+    described = {"name": "checkout-1", "namespace": "shop", "phase": "Running", "events": events}
+    StepRun.objects.create(run=logs.run, order=2, name="describe", server="kubernetes", tool="describe_pod",
+                           risk="LOW", status="succeeded", output=json.dumps(described), structured=described)
+    client = Client()
+    client.force_login(make_user("oncall", "remediation.view_steprun"))
+    url = f"{live_server.url}/console/incidents/{logs.run.incident_id}/"  # type: ignore[attr-defined]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1024, "height": 768})
+            context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": url,
+                                  "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
+            page = context.new_page()
+            page.goto(url)
+            box = page.locator(f"#step-output-{logs.pk}")
+            box.locator("details.log-all > summary").click()
+            box.locator("details.step-raw > summary").click()
+            expect(box.locator("details.step-raw pre")).to_contain_text("<script>window.pwned = 1</script>")
+            expect(box.locator("mark").first).to_have_text("panic: cannot connect to postgres:5432")
+            # The page does not scroll sideways; each output box stays within its section.
+            assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+            section = page.locator("section[aria-labelledby=h-steps]").bounding_box()
+            for step_box in page.locator(".step-output").all():
+                shape = step_box.bounding_box()
+                assert section and shape and shape["x"] + shape["width"] <= section["x"] + section["width"] + 1
+            assert page.locator(f"#step-output-{logs.pk} tr.hit mark").evaluate(
+                "mark => getComputedStyle(mark).backgroundColor") == "rgb(90, 30, 30)"  # the styles pass the CSP
+            assert page.evaluate("window.pwned") is None
+        finally:
+            browser.close()

@@ -64,7 +64,10 @@ def present_result(tool: str, output: str, structured: Any, error: str = "", *, 
 def _view(tool: str, output: str, structured: Any, limits: Limits, page: int) -> StepView:
     if tool in LOG_TOOLS and structured is None:
         return log_view(output, limits, page)
-    data = structured if structured is not None else _parsed(output)
+    # The text when it is the JSON: it keeps the tool's key order (PostgreSQL's jsonb sorts a structured copy's).
+    data = _parsed(output)
+    if data is None:
+        data = structured
     if data is None:
         kind = "text" if output.strip() else "empty"
         return StepView(kind, text=clip(output, limits.raw_chars))

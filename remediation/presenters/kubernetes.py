@@ -26,6 +26,8 @@ from remediation.presenters.base import (
 REVISION = "deployment.kubernetes.io/revision"
 EVENT_COLUMNS = ["last_seen", "type", "reason", "count", "message"]
 CONDITION_COLUMNS = ["type", "status", "reason", "message"]
+SERIES_COLUMNS = ["series", "value", "time", "points", "first", "last", "min", "max", "max_at", "mean", "change",
+                  "from", "to"]
 
 
 def events_table(data: dict[str, Any], limits: Limits) -> list[Table]:
@@ -240,7 +242,9 @@ def metrics_view(data: dict[str, Any], limits: Limits) -> StepView:
     view = StepView("metrics", facts=facts(data, ["result_type", "value", "time", "series_total", "start", "end",
                                                   "warnings"], limits))
     if rows:
-        view.tables.append(table(f"Series ({len(rows)})", rows, limits))
+        present = {key for row in rows for key in row}
+        view.tables.append(table(f"Series ({len(rows)})", rows, limits,
+                                 [key for key in SERIES_COLUMNS if key in present]))
     return view
 
 
