@@ -89,7 +89,8 @@ def test_real_tool_results_read_as_tables_marked_log_lines_and_errors_with_the_r
         "checkout", "shop/checkout:1.4.2", "no", str(pod.structured["restarts"]), "waiting (CrashLoopBackOff)",
         "terminated (Error)", "1", "Error"]
     assert "<caption>Recent events (2)</caption>" in described and "<td>BackOff</td>" in described
-    raw = re.search(r'<details class="step-raw"><summary>Raw output</summary><pre>(.*?)</pre>', described, re.S)
+    raw = re.search(rf'<details class="step-raw" id="step-raw-{pod.pk}"><summary>Raw output</summary><pre>(.*?)</pre>',
+                    described, re.S)
     assert raw and json.loads(html.unescape(raw.group(1)).partition("\n")[2]) == pod.structured  # note, then JSON
     assert "&quot;waiting_reason&quot;:&quot;CrashLoopBackOff&quot;" in raw.group(1)  # escaped
 
@@ -99,7 +100,7 @@ def test_real_tool_results_read_as_tables_marked_log_lines_and_errors_with_the_r
     assert '<td class="line-number">4</td><td class="line-text"><mark>panic: cannot connect to postgres:5432</mark>' \
         in log
     assert "<mark>goroutine 1 [running]:</mark>" in log
-    assert "<details class=\"log-all\"><summary>Log: lines 1 to 5 of 5</summary>" in log
+    assert f'<details class="log-all" id="step-log-{logs.pk}"><summary>Log: lines 1 to 5 of 5</summary>' in log
     assert "&lt;script&gt;alert(&#x27;log&#x27;)&lt;/script&gt;" in log and "<script>alert" not in page
     assert LONG_TOKEN in log  # whole: the box wraps it, the page does not cut it
 
@@ -206,7 +207,10 @@ def test_unknown_results_are_pretty_json_text_stays_text_and_errors_read_as_erro
     unknown = make_step("echo", output='{"answer": {"value": 42, "html": "<i>x</i>"}}')
     text = make_step("rollout_restart", output="deployment.apps/checkout restarted")
     failed = make_step("scale_deployment", error="refused: the server runs in --read-only mode", status="failed")
+    deep = make_step("echo2", output="[" * 100_000 + "]" * 100_000)  # deeper than Python's JSON parser goes
     client = reader()
+    deep_box = output_of(client.get(f"/console/incidents/{deep.run.incident_id}/").content.decode(), deep)
+    assert '<pre class="step-text">[[[[' in deep_box and "190000 more characters" in deep_box
     for step_run in (unknown, text, failed):
         box = output_of(client.get(f"/console/incidents/{step_run.run.incident_id}/").content.decode(), step_run)
         if step_run is unknown:

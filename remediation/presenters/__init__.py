@@ -52,7 +52,10 @@ def present_result(tool: str, output: str, structured: Any, error: str = "", *, 
     if error and (not output or output == error):
         view = StepView("error")
     else:
-        view = _view(tool, output, structured, limits, page)
+        try:
+            view = _view(tool, output, structured, limits, page)
+        except RecursionError:  # JSON nested deeper than anyone reads: shown as the text it is
+            view = StepView("text", text=clip(output, limits.raw_chars))
     view.error = clip(error, limits.raw_chars)
     raw = output
     if structured is not None and _parsed(output) is None:
@@ -113,6 +116,6 @@ def _parsed(output: str) -> Any:
         if candidate[:1] in ("{", "["):
             try:
                 return json.loads(candidate)
-            except ValueError:
+            except (ValueError, RecursionError):
                 continue
     return None
