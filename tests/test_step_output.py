@@ -109,16 +109,16 @@ def test_real_tool_results_read_as_tables_marked_log_lines_and_errors_with_the_r
                  "<dt>available</dt><dd>0</dd>", "<dt>revision</dt><dd>1</dd>"):
         assert fact in rolled, fact
     assert "<td>checkout</td><td>shop/checkout:1.4.2</td>" in rolled
-    assert '<tr class="bad"><td>Available</td><td>False</td><td>MinimumReplicasUnavailable</td>' in rolled
+    assert '<tr class="bad"><td>Available</td><td>False</td><td class="long">MinimumReplicasUnavailable</td>' in rolled
 
     unready = output_of(page, node)
     assert '<tr class="bad"><td>Ready</td><td>Unknown</td><td>NodeStatusUnknown</td>' in unready
-    assert "<td>node.kubernetes.io/unreachable</td><td></td><td>NoSchedule</td>" in unready
+    assert '<td class="long">node.kubernetes.io/unreachable</td><td></td><td>NoSchedule</td>' in unready
     assert "<td>cpu</td><td>4</td><td>4</td>" in unready
 
     listed = output_of(page, pods)
     assert "<caption>Pods (1)</caption>" in listed and '<th scope="col">waiting reason</th>' in listed
-    assert f"<td>{pod_name}</td><td>shop</td><td>Running</td><td>0/1</td>" in listed
+    assert f'<td class="long">{pod_name}</td><td>shop</td><td>Running</td><td>0/1</td>' in listed
 
     analysed = output_of(page, analysis)
     assert "<caption>Findings, current container</caption>" in analysed
@@ -199,7 +199,8 @@ def test_a_prometheus_answer_is_a_table_of_series() -> None:
     step = make_step("query", output=text, structured=structured)
     box = output_of(reader().get(f"/console/incidents/{step.run.incident_id}/").content.decode(), step)
     assert "<caption>Series (2)</caption>" in box
-    assert '<td>container_memory_working_set_bytes{pod=&quot;checkout-1&quot;}</td><td>250000000.0</td>' in box
+    assert ('<td class="long">container_memory_working_set_bytes{pod=&quot;checkout-1&quot;}</td>'
+            "<td>250000000.0</td>") in box
     assert "pod=&quot;&lt;checkout-2&gt;&quot;" in box and "2 series (instant" in box  # the raw text
 
 

@@ -27,10 +27,26 @@ FULL = Limits(rows=1_000, log_lines=1_000, raw_chars=200_000, cell_chars=10_000,
 PARSE_LIMIT = 1_000_000
 
 
+# A cell with a word longer than this may break anywhere; shorter words (names, times, reasons) stay whole.
+LONG_WORD = 24
+
+
+class Cell(str):
+    """A table cell's text, which knows whether it holds a word too long to keep whole (the template marks it so
+    that only such cells break inside words)."""
+
+    @property
+    def long(self) -> bool:
+        return any(len(word) > LONG_WORD for word in self.split())
+
+
 @dataclass
 class Row:
     cells: list[str]
     css: str = ""
+
+    def __post_init__(self) -> None:
+        self.cells = [Cell(value) for value in self.cells]
 
 
 @dataclass
@@ -116,6 +132,8 @@ def cell(value: Any, limit: int) -> str:
     if isinstance(value, dict):
         if "type" in value and "status" in value:
             return condition_text(value)
+        if any(isinstance(v, dict) for v in value.values()):  # resources: requests: cpu=100m; limits: ...
+            return clip("; ".join(f"{k}: {cell(v, limit)}" for k, v in value.items()), limit)
         return clip(", ".join(f"{k}={cell(v, limit)}" for k, v in value.items()), limit)
     if isinstance(value, list):
         return clip(", ".join(cell(item, limit) for item in value[:50]) + (" …" if len(value) > 50 else ""), limit)

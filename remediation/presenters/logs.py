@@ -31,7 +31,7 @@ def log_view(text: str, limits: Limits, page: int = 1) -> StepView:
     for number, line in enumerate(window, start=1):
         pattern = line_pattern(line)
         shown.append(LogLine(start + number, line, pattern.name if pattern else marked.get(number, "")))
-    findings = [Fact(finding.pattern, f"{finding.description}, {finding.count} times"
+    findings = [Fact(finding.pattern, f"{finding.description}, {finding.count} time{'s' if finding.count != 1 else ''}"
                      + (f" ({finding.detail})" if finding.detail else ""),
                      "bad" if finding.severity == "critical" else "warn") for finding in analysis.findings]
     log = LogView(lines=shown, matched=[line for line in shown if line.pattern], findings=findings, total=len(lines),
