@@ -310,3 +310,10 @@ def _add_last_exception(finding: LogFinding, lines: list[str]) -> None:
             if all(n != number for n, _ in finding.evidence):
                 finding.evidence.append((number, redact(text)[:500]))
             return
+
+
+def line_pattern(line: str) -> Pattern | None:
+    """The first known pattern one line matches (PATTERNS run roughly most severe first), else None: for showing
+    a log line by line with the lines that matter marked."""
+    lowered = line.lower()
+    return next((pattern for pattern in PATTERNS if pattern.regex.search(lowered)), None)

@@ -14,4 +14,5 @@ urlpatterns = [
     path("incidents/<int:incident_id>/rca/", views.request_rca, name="console-incident-rca"),
     path("incidents/<int:incident_id>/start-playbook/", views.start_for_incident, name="console-incident-start"),
     path("playbooks/start/", views.start_for_workload, name="console-start-playbook"),
+    path("steps/<int:step_id>/output/", views.step_output, name="console-step-output"),
 ]

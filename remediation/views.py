@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -9,11 +10,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from aiops_project import outbox
 from incidents import tasks as incident_tasks
 from incidents.models import AuditEntry, Cluster, Incident
-from remediation.access import can_decide
+from remediation.access import can_decide, can_view_step_output
 from remediation.incident_chart import incident_chart
 from remediation.manual import KINDS, StartRefused, known_playbooks, parse_workload, start_by_hand, summary
-from remediation.models import Approval, DecisionNotAllowed, DecisionRefused, PlaybookRun
+from remediation.models import Approval, DecisionNotAllowed, DecisionRefused, PlaybookRun, StepRun
 from remediation.overview import figures, period_of
+from remediation.presenters import FULL, present
 from remediation.services import decide_approval
 from remediation.triggers import SUGGESTED
 
@@ -82,6 +84,19 @@ def incident(request: HttpRequest, incident_id: int) -> HttpResponse:
 @require_GET
 def incident_panel(request: HttpRequest, incident_id: int) -> HttpResponse:
     return render(request, "console/incident_panel.html", _incident_context(incident_id))
+
+
+@login_required
+@require_GET
+def step_output(request: HttpRequest, step_id: int) -> HttpResponse:
+    """A step's whole output (the incident page shows part of a long one), a page of log lines at a time; for those
+    who may read steps' output, as on the incident page."""
+    if not can_view_step_output(request.user):
+        raise PermissionDenied("Reading a step's output needs the remediation.view_steprun permission.")
+    step = get_object_or_404(StepRun.objects.select_related("run"), pk=step_id)
+    page = request.GET.get("page", "1")
+    view = present(step, limits=FULL, page=int(page) if page.isdigit() and len(page) < 7 else 1)
+    return render(request, "console/step_output_page.html", {"step": step, "step_view": view})
 
 
 @login_required
