@@ -93,7 +93,12 @@ def console_server() -> Iterator[str]:
 
     # isort: split
     import uvicorn
+    from django.db import connections
 
+    # Every thread's connection closes when its request or websocket call ends (Django's close_old_connections):
+    # none is left open when the test database is dropped (PostgreSQL refuses while one is).
+    database = connections["default"].settings_dict
+    conn_max_age, database["CONN_MAX_AGE"] = database["CONN_MAX_AGE"], 0
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(asgi.application, host="127.0.0.1", port=port, lifespan="off",
                                            ws="websockets", log_level="warning", access_log=False))
@@ -109,6 +114,7 @@ def console_server() -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=15)
         asgi.django_asgi_app.threads.close()  # the request threads' database connections
+        database["CONN_MAX_AGE"] = conn_max_age
 
 
 def session_cookie(base_url: str, user: Any) -> dict[str, Any]:
