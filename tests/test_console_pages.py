@@ -97,3 +97,19 @@ def test_analyse_root_cause_is_queued_as_the_signed_in_user_and_the_timeline_say
     incident_tasks.run_rca(*args, **kwargs)  # the worker (the incident has no cluster: the engine still answers)
     entry = AuditEntry.objects.get(action="rca.completed", incident=incident)
     assert (entry.actor.username, entry.via) == ("oncall", "console")
+
+
+def test_every_severity_risk_and_status_has_a_badge_tone_and_times_read_as_how_long_ago():
+    from aiops_project.templatetags.console_ui import TONES, badge, relative
+    from incidents.models import EventStatus, Severity
+    from remediation.models import Approval, Risk, StepRun
+
+    for choices in (Severity, Risk, Incident.Status, EventStatus, PlaybookRun.Status, StepRun.Status,
+                    Approval.Status):
+        assert set(choices.values) <= set(TONES), choices
+    assert badge("failed") == '<span class="badge one-line tone-bad">failed</span>'
+    assert badge("succeeded", "Succeeded", id="run-<1>") == (
+        '<span class="badge one-line tone-ok" id="run-&lt;1&gt;">Succeeded</span>')
+    assert badge("<b>") == '<span class="badge one-line tone-neutral">&lt;b&gt;</span>'
+    assert [relative(s) for s in (3, 42, 185, 7200, 3 * 86400 + 5, -600)] == [
+        "just now", "42 s ago", "3 min ago", "2 h ago", "3 d ago", "in 10 min"]

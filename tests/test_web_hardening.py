@@ -94,8 +94,11 @@ def test_pages_send_a_content_security_policy_their_inline_script_and_style_sati
     html = response.content.decode()
     scripts = re.findall(r"<script([^>]*)>", html)
     styles = re.findall(r"<style([^>]*)>", html)
-    assert scripts and styles
+    assert scripts
     assert all(f'nonce="{nonce}"' in attributes for attributes in scripts + styles)
+    # The stylesheet and the scripts that are files come from the site itself ('self'), as the policy allows.
+    assert re.findall(r'<link rel="stylesheet" href="(/static/[^"]+)"', html)
+    assert all(src.startswith("/static/") for src in re.findall(r'<script[^>]* src="([^"]+)"', html))
     assert csp(client.get("/console/"))["script-src"] != policy["script-src"]  # a nonce per response
     assert "Content-Security-Policy" in client.get("/accounts/login/")
     assert "Content-Security-Policy" in client.get("/api/v1/events/")
