@@ -35,6 +35,7 @@ class Seed:
     user: Any
     incident_id: int
     approval_id: int
+    step_id: int  # a step whose output is a log
 
 
 class ConsolePage(NamedTuple):
@@ -49,6 +50,8 @@ PAGES = [
     ConsolePage("console", lambda seed: "/console/", shows=(".badge", "time.reltime", ".actor", ".approval")),
     ConsolePage("incident", lambda seed: f"/console/incidents/{seed.incident_id}/",
                 shows=(".badge", "time.reltime", ".actor", "#events tr", "pre")),
+    ConsolePage("step-output", lambda seed: f"/console/steps/{seed.step_id}/output/", shows=(".log-lines td",)),
+    ConsolePage("overview", lambda seed: "/console/overview/", shows=("svg", "#mtta")),
     ConsolePage("start-playbook", lambda seed: "/console/playbooks/start/", shows=("#start-workload",)),
     ConsolePage("link-code", lambda seed: "/console/chat-link/", shows=("#new-code",)),
     ConsolePage("link-code-issued", lambda seed: "/console/chat-link/", press="#new-code", shows=("#link-command",)),
@@ -116,7 +119,7 @@ def seed_console() -> Seed:
           message=f"restart-crashlooping-deployment for {incident.title}")
     audit("approval.requested", incident=incident, target=approval, actor=user, via="web",
           message=f"'Restart the deployment' waits for a MEDIUM approval; arguments {LONG_TOKEN}")
-    return Seed(user=user, incident_id=incident.pk, approval_id=approval.pk)
+    return Seed(user=user, incident_id=incident.pk, approval_id=approval.pk, step_id=made[0].pk)
 
 
 @pytest.fixture(scope="module")
