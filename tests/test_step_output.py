@@ -89,7 +89,7 @@ def test_real_tool_results_read_as_tables_marked_log_lines_and_errors_with_the_r
         "checkout", "shop/checkout:1.4.2", "no", str(pod.structured["restarts"]), "waiting (CrashLoopBackOff)",
         "terminated (Error)", "1", "Error"]
     assert "<caption>Recent events (2)</caption>" in described and "<td>BackOff</td>" in described
-    raw = re.search(rf'<details class="step-raw" id="step-raw-{pod.pk}"><summary>Raw output</summary><pre>(.*?)</pre>',
+    raw = re.search(rf'<details class="step-raw" id="step-raw-{pod.pk}"><summary>Raw output</summary><pre tabindex="0">(.*?)</pre>',
                     described, re.S)
     assert raw and json.loads(html.unescape(raw.group(1)).partition("\n")[2]) == pod.structured  # note, then JSON
     assert "&quot;waiting_reason&quot;:&quot;CrashLoopBackOff&quot;" in raw.group(1)  # escaped
@@ -127,7 +127,7 @@ def test_real_tool_results_read_as_tables_marked_log_lines_and_errors_with_the_r
     assert '<tr class="warn"><td>' in output_of(page, events) and "<td>BackOff</td>" in output_of(page, events)
     generic = output_of(page, namespace)  # any other kind: its values, and the nested ones as JSON
     assert "<strong>Namespace shop</strong>" in generic and "<dt>status</dt><dd>phase=Active</dd>" in generic
-    assert '<pre class="step-json">{\n  &quot;spec&quot;: {\n    &quot;finalizers&quot;: [' in generic
+    assert '<pre class="step-json" tabindex="0">{\n  &quot;spec&quot;: {\n    &quot;finalizers&quot;: [' in generic
 
     failed = output_of(page, missing)
     assert '<p class="step-error"><strong>Error:</strong> pod shop/nope not found</p>' in failed
@@ -211,14 +211,14 @@ def test_unknown_results_are_pretty_json_text_stays_text_and_errors_read_as_erro
     deep = make_step("echo2", output="[" * 100_000 + "]" * 100_000)  # deeper than Python's JSON parser goes
     client = reader()
     deep_box = output_of(client.get(f"/console/incidents/{deep.run.incident_id}/").content.decode(), deep)
-    assert '<pre class="step-text">[[[[' in deep_box and "190000 more characters" in deep_box
+    assert '<pre class="step-text" tabindex="0">[[[[' in deep_box and "190000 more characters" in deep_box
     for step_run in (unknown, text, failed):
         box = output_of(client.get(f"/console/incidents/{step_run.run.incident_id}/").content.decode(), step_run)
         if step_run is unknown:
-            assert '<pre class="step-json">{\n  &quot;answer&quot;: {\n    &quot;value&quot;: 42,' in box
+            assert '<pre class="step-json" tabindex="0">{\n  &quot;answer&quot;: {\n    &quot;value&quot;: 42,' in box
             assert "&lt;i&gt;x&lt;/i&gt;" in box and "<i>x</i>" not in box
         elif step_run is text:
-            assert '<pre class="step-text">deployment.apps/checkout restarted</pre>' in box
+            assert '<pre class="step-text" tabindex="0">deployment.apps/checkout restarted</pre>' in box
         else:
             assert '<p class="step-error"><strong>Error:</strong> refused: the server runs in --read-only mode' in box
 
