@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import InvalidPage, Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from aiops_project import outbox
 from incidents import tasks as incident_tasks
 from incidents.models import AuditEntry, Cluster, Incident
+from incidents.search import PAGE_SIZE, IncidentSearch, search_incidents, with_last_change
 from remediation.access import can_decide
 from remediation.manual import KINDS, StartRefused, known_playbooks, parse_workload, start_by_hand, summary
 from remediation.models import Approval, DecisionNotAllowed, DecisionRefused, PlaybookRun
@@ -44,6 +46,29 @@ def console(request: HttpRequest) -> HttpResponse:
 @require_GET
 def console_panels(request: HttpRequest) -> HttpResponse:
     return render(request, "console/panels.html", _console_context(request))
+
+
+@login_required
+@require_GET
+def incident_history(request: HttpRequest) -> HttpResponse:
+    """Every incident, searched and filtered as GET /api/v1/incidents/ is (incidents.search), PAGE_SIZE a page.
+    Refused parameters are shown on the page (400), with no results."""
+    search = IncidentSearch(request.GET)
+    others = request.GET.copy()
+    others.pop("page", None)
+    context: dict[str, object] = {"search": search, "query": others.urlencode()}
+    if not search.is_valid():
+        return render(request, "console/incidents.html", {**context, "problems": search.problems()}, status=400)
+    paginator = Paginator(search_incidents(search.cleaned_data), PAGE_SIZE)
+    wanted = request.GET.get("page") or "1"
+    try:
+        page = paginator.page(wanted)
+    except InvalidPage:
+        return render(request, "console/incidents.html", {**context, "problems": {"page": [
+            f"No page {wanted[:20]!r}: pages are numbered 1 to {paginator.num_pages}."]}}, status=400)
+    page.object_list = with_last_change(page.object_list)
+    return render(request, "console/incidents.html", {
+        **context, "page": page, "page_links": paginator.get_elided_page_range(page.number, on_each_side=2)})
 
 
 def _incident_context(incident_id: int) -> dict[str, object]:
