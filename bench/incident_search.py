@@ -6,7 +6,7 @@ The data: INCIDENTS incidents opened over the last 90 days in 3 clusters and 30 
 workload and a resolved one, with Kubernetes-like messages), 2 to 3 timeline entries each, a root-cause report
 for one in ten. Each request goes through Django's whole handler in this process (middleware, authentication,
 the search, the count, the template or the serializer), from a logged-in session for the page and with an API
-token for the API. One unmeasured warm-up per request, then REPEATS measured in turn.
+token for the API, 25 incidents a page. One unmeasured warm-up per request, then REPEATS measured in turn.
 
 The database: a temp SQLite file, or with DATABASE_URL=postgres://... a new database on that server (dropped
 afterwards), ANALYZEd after loading. Not a test: prints figures only.
@@ -117,7 +117,7 @@ def measure() -> dict[str, dict[str, list[float]]]:
     page = Client(HTTP_HOST="localhost")
     page.force_login(user)
     api = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    paths = {"page": (page, "/console/incidents/?"), "api": (api, "/api/v1/incidents/?page_size=25&")}
+    paths = {"page": (page, "/console/incidents/?page_size=25&"), "api": (api, "/api/v1/incidents/?page_size=25&")}
     times: dict[str, dict[str, list[float]]] = {label: {path: [] for path in paths} for label in QUERIES}
     for repeat in range(REPEATS + 1):
         for label, query in QUERIES.items():

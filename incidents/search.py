@@ -23,7 +23,7 @@ from incidents.models import AuditEntry, ClusterEvent, Incident, RootCauseReport
 STATUSES = [("open", "Open (not resolved)"), ("acknowledged", "Acknowledged"), ("resolved", "Resolved")]
 PERIODS = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30)}
 MAX_TEXT = 200  # longer search words find nothing an incident would hold in a title; refused instead
-PAGE_SIZE = 25  # the console's page of results (the API's page_size defaults to 50, up to 500)
+PAGE_SIZE, MAX_PAGE_SIZE = 50, 500  # incidents a page, in the console and the API (`page_size`, up to the most)
 DATE_HELP = "Use an ISO 8601 date-time, e.g. 2026-11-28T10:00:00Z (UTC when no offset is given)."
 
 
@@ -79,6 +79,16 @@ class IncidentSearch(forms.Form):
     def problems(self) -> dict[str, list[str]]:
         """Each refused parameter and why, for the API's 400 and the page's message."""
         return {name: [str(message) for message in messages] for name, messages in self.errors.items()}
+
+
+def page_size(raw: str | None) -> int:
+    """`page_size` as the API reads it (DRF's PageNumberPagination): a positive integer, MAX_PAGE_SIZE at most;
+    anything else is PAGE_SIZE."""
+    try:
+        size = int(raw or "")
+    except ValueError:
+        return PAGE_SIZE
+    return min(size, MAX_PAGE_SIZE) if size > 0 else PAGE_SIZE
 
 
 def with_last_change(incidents: Iterable[Incident]) -> list[Incident]:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from aiops_project import outbox
 from incidents import tasks as incident_tasks
 from incidents.models import AuditEntry, Cluster, Incident
-from incidents.search import PAGE_SIZE, IncidentSearch, search_incidents, with_last_change
+from incidents.search import IncidentSearch, page_size, search_incidents, with_last_change
 from remediation.access import can_decide
 from remediation.manual import KINDS, StartRefused, known_playbooks, parse_workload, start_by_hand, summary
 from remediation.models import Approval, DecisionNotAllowed, DecisionRefused, PlaybookRun
@@ -51,15 +51,15 @@ def console_panels(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def incident_history(request: HttpRequest) -> HttpResponse:
-    """Every incident, searched and filtered as GET /api/v1/incidents/ is (incidents.search), PAGE_SIZE a page.
-    Refused parameters are shown on the page (400), with no results."""
+    """Every incident, searched, filtered and paged as GET /api/v1/incidents/ (incidents.search: `page`,
+    `page_size`). Refused parameters are shown on the page (400), with no results."""
     search = IncidentSearch(request.GET)
     others = request.GET.copy()
     others.pop("page", None)
     context: dict[str, object] = {"search": search, "query": others.urlencode()}
     if not search.is_valid():
         return render(request, "console/incidents.html", {**context, "problems": search.problems()}, status=400)
-    paginator = Paginator(search_incidents(search.cleaned_data), PAGE_SIZE)
+    paginator = Paginator(search_incidents(search.cleaned_data), page_size(request.GET.get("page_size")))
     wanted = request.GET.get("page") or "1"
     try:
         page = paginator.page(wanted)

@@ -140,15 +140,22 @@ def test_a_search_word_is_echoed_escaped_in_the_form(world, browser):
 def test_results_come_in_pages_with_links_and_a_total(browser, api):
     everything = [make_incident(f"Incident {n}", name=f"app-{n}", age=timedelta(minutes=n)) for n in range(60)]
     newest_first = [incident.pk for incident in everything]
-    first = browser.get("/console/incidents/", {"namespace": "shop"})
+    first = browser.get("/console/incidents/", {"namespace": "shop", "page_size": 25})
     text = first.content.decode()
     assert page_ids(first) == newest_first[:25]
     assert "60 incidents; 1 to 25 shown" in text
-    assert 'href="?namespace=shop&amp;page=2"' in text and 'href="?namespace=shop&amp;page=3"' in text
-    assert page_ids(browser.get("/console/incidents/", {"namespace": "shop", "page": 3})) == newest_first[50:]
+    assert 'href="?namespace=shop&amp;page_size=25&amp;page=2"' in text
+    assert 'href="?namespace=shop&amp;page_size=25&amp;page=3"' in text
+    third = {"namespace": "shop", "page": 3, "page_size": 25}
+    assert page_ids(browser.get("/console/incidents/", third)) == newest_first[50:]
     answer = api.get("/api/v1/incidents/", {"namespace": "shop", "page": 2, "page_size": 25}).json()
     assert answer["count"] == 60 and api_ids_of(answer) == newest_first[25:50]
     assert "page=3" in answer["next"] and "namespace=shop" in answer["next"]
+    # The same pages by default (50), and the same reading of a page size out of bounds.
+    for query, expected in [({"page": 2}, newest_first[50:]), ({"page_size": 0}, newest_first[:50]),
+                            ({"page_size": "many"}, newest_first[:50]), ({"page_size": 10_000}, newest_first)]:
+        assert page_ids(browser.get("/console/incidents/", query)) == expected, query
+        assert api_ids(api.get("/api/v1/incidents/", query)) == expected, query
 
 
 def api_ids_of(answer: dict[str, Any]) -> list[int]:

@@ -48,7 +48,7 @@ from incidents.api.serializers import (
 )
 from incidents.models import ClusterEvent, Incident
 from incidents.notification import decode_valid
-from incidents.search import IncidentSearch, search_incidents, with_last_change
+from incidents.search import MAX_PAGE_SIZE, PAGE_SIZE, IncidentSearch, search_incidents, with_last_change
 from incidents.services import acknowledge_incident, close_incident
 
 log = structlog.get_logger(__name__)
@@ -273,9 +273,9 @@ class GenericAlertsView(APIView):
 
 
 class Pages(PageNumberPagination):
-    page_size = 50
+    page_size = PAGE_SIZE  # as the console's incident history pages (incidents.search)
     page_size_query_param = "page_size"
-    max_page_size = 500
+    max_page_size = MAX_PAGE_SIZE
 
 
 ID_FILTERS = {"incident"}  # filters on an id: ASCII digits (int() also reads other scripts' digits)
