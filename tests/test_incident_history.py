@@ -118,7 +118,7 @@ def test_the_page_and_the_api_find_the_same_incidents(world, browser, api):
 
 
 def test_the_page_shows_each_incident_escaped_with_its_times_and_links(world, browser):
-    audit("incident.acknowledged", incident=world["node"], target=world["node"], message="on it")
+    entry = audit("incident.acknowledged", incident=world["node"], target=world["node"], message="on it")
     text = browser.get("/console/incidents/").content.decode()
     assert "<script>alert(1)</script>" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text and "Ünïcødé" in text
@@ -127,7 +127,10 @@ def test_the_page_shows_each_incident_escaped_with_its_times_and_links(world, br
     row = row[:row.index("</tr>")]
     assert "Acknowledged" in row and "staging" in row and "node-7" in row
     opened, changed = re.findall(r'<time datetime="([^"]+)"', row)
-    assert opened < changed  # the last change is the timeline entry, days after it opened
+    assert (opened, changed) == (world["node"].opened_at.isoformat(), entry.at.isoformat())  # its newest entry
+    crash = text[text.index(f'id="history-{world["crash"].pk}"'):]
+    crash = crash[:crash.index("</tr>")]
+    assert crash.count(world["crash"].opened_at.isoformat()) == 2  # no timeline: it last changed when it opened
     assert "4 incidents" in text
     assert 'href="/console/incidents/"' in browser.get("/console/").content.decode()  # linked from the header
 
