@@ -3,8 +3,8 @@
 
 `IncidentSearch` checks the parameters (a form: each bad value gets a message under its name, which the API
 answers as 400 and the page shows); `search_incidents` turns valid ones into a queryset, newest first. Text
-is matched literally (the ORM escapes LIKE's `%`, `_` and `\\`), case-insensitively for ASCII letters (SQLite's
-LIKE folds only those; PostgreSQL's UPPER folds every script).
+is matched literally (the ORM escapes LIKE's `%`, `_` and `\\`), case-insensitively: SQLite's LIKE folds ASCII
+letters only, PostgreSQL's UPPER those of the database's locale (every script in a UTF-8 one).
 """
 
 from __future__ import annotations
