@@ -20,8 +20,6 @@ class Severity(models.TextChoices):
     CRITICAL = "critical", "Critical"
 
 
-
-
 class Cluster(models.Model):
     """A Kubernetes cluster the agent watches and acts on, and how to reach it (kubeconfig, secret or in-cluster)."""
 
@@ -203,6 +201,7 @@ class ClusterEvent(models.Model):
             models.Index(fields=["source", "reason"]),
             models.Index(fields=["occurred_at"]),
             models.Index(fields=["fingerprint", "recorded_at"]),  # flapping: transitions of one signal lately
+            models.Index(fields=["reason", "incident"]),  # the incidents with an event of a reason (incidents.search)
         ]
 
     def __str__(self) -> str:
@@ -388,6 +387,8 @@ class Incident(models.Model):
 
     class Meta:
         ordering = ["-opened_at"]
+        # The incident history, newest first (incidents.search): read in order, not sorted (bench/incident_search.py).
+        indexes = [models.Index(fields=["opened_at", "id"])]
         constraints = [
             # At most one unresolved incident per group, even with concurrent pollers.
             models.UniqueConstraint(

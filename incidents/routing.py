@@ -15,7 +15,13 @@ from incidents.audit import audit
 from incidents.models import ClusterEvent, EventSource, EventStatus, Incident, Rule, Signal
 from incidents.ports import RuleMatch, rule_matched
 from incidents.rules import RuleSet, claim_cooldown, enabled_ruleset
-from incidents.services import escalate_incident, open_incident, reopen_recent_incident, resolve_incident
+from incidents.services import (
+    escalate_incident,
+    open_incident,
+    reopen_recent_incident,
+    resolve_incident,
+    retitle_incident,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -31,6 +37,7 @@ def route_event(event: ClusterEvent, *, rules: RuleSet | None = None) -> None:
         return
     if event.incident is not None:
         escalate_incident(event.incident, event)
+        retitle_incident(event.incident, event)
     rules = enabled_ruleset() if rules is None else rules
     if (silence := rules.silenced_by(event, timezone.now())) is not None:
         # Recorded (the event row exists), but nothing acts on it during the maintenance window.

@@ -14,7 +14,8 @@ from django.utils import timezone
 from aiops_project.live import notify_console
 from incidents.audit import audit
 from incidents.matching import SEVERITY_RANK
-from incidents.models import ClusterEvent, Incident, Rule
+from incidents.models import ClusterEvent, EventStatus, Incident, Rule
+from incidents.titles import incident_title, outranks_the_others
 
 
 def reopen_recent_incident(event: ClusterEvent) -> Incident | None:
@@ -32,20 +33,9 @@ def reopen_recent_incident(event: ClusterEvent) -> Incident | None:
     event.incident = recent
     audit("incident.reopened", incident=recent, target=recent, event_id=event.pk,
           message=f"{event.reason} came back within {window.total_seconds():.0f}s of resolving: {event.message}")
-    if (title := incident_title(event)) != recent.title:
-        # Another failure of the same workload reopened it (OOMKilled after CrashLoopBackOff): say so.
-        previous, recent.title = recent.title, title
-        recent.save(update_fields=["title"])  # the reopen above claimed the row for this caller
-        audit("incident.retitled", incident=recent, target=recent, event_id=event.pk, previous=previous,
-              title=title, message=f"Title changed from {previous!r} to {title!r}: reopened by {event.reason}")
+    retitle_incident(recent, event, why=f"reopened by {event.reason}")
     notify_console("incident", id=recent.pk)
     return recent
-
-
-def incident_title(event: ClusterEvent) -> str:
-    """What an incident is called after the failure that opened (or reopened) it: "OOMKilled: shop/checkout"."""
-    target = event.labels.get("workload_name") or event.object_name
-    return f"{event.reason}: {event.namespace + '/' if event.namespace else ''}{target}"[:300]
 
 
 def open_incident(event: ClusterEvent, rule: Rule) -> Incident:
@@ -66,6 +56,24 @@ def open_incident(event: ClusterEvent, rule: Rule) -> Incident:
           target=incident, event_id=event.pk, rule=rule.name)
     notify_console("incident", id=incident.pk)
     return incident
+
+
+def retitle_incident(incident: Incident, event: ClusterEvent, *, why: str = "") -> bool:
+    """Title the incident after `event` when it is more important than all its other firing events
+    (incidents.titles: severity, then specificity): the crash loop behind a replica shortfall, whichever came
+    first; a reopen by another, worse failure. False when the title stays."""
+    title = incident_title(event)
+    if event.status != EventStatus.FIRING or title == incident.title or not outranks_the_others(event, incident.pk):
+        return False
+    previous = incident.title
+    # Conditional: of two callers retitling at once, one changes it (and says so) from the title it read.
+    if not Incident.objects.filter(pk=incident.pk, title=previous).update(title=title):
+        return False
+    incident.title = title
+    audit("incident.retitled", incident=incident, target=incident, event_id=event.pk, previous=previous,
+          title=title, message=f"Title changed from {previous!r} to {title!r}: {why or event.reason + ' joined it'}")
+    notify_console("incident", id=incident.pk)
+    return True
 
 
 def escalate_incident(incident: Incident, event: ClusterEvent) -> bool:

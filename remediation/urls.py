@@ -9,6 +9,7 @@ urlpatterns = [
     path("panels/", views.console_panels, name="console-panels"),
     path("overview/", views.overview, name="console-overview"),
     path("approvals/<int:approval_id>/decide/", views.decide, name="console-decide"),
+    path("incidents/", views.incident_history, name="console-incidents"),
     path("incidents/<int:incident_id>/", views.incident, name="console-incident"),
     path("incidents/<int:incident_id>/panel/", views.incident_panel, name="console-incident-panel"),
     path("incidents/<int:incident_id>/rca/", views.request_rca, name="console-incident-rca"),

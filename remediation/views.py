@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import InvalidPage, Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from aiops_project import outbox
 from incidents import tasks as incident_tasks
 from incidents.models import AuditEntry, Cluster, Incident
+from incidents.search import IncidentSearch, page_size, search_incidents, with_last_change
 from remediation.access import can_decide, can_view_step_output
 from remediation.incident_chart import incident_chart
 from remediation.manual import KINDS, StartRefused, known_playbooks, parse_workload, start_by_hand, summary
@@ -55,6 +57,29 @@ def console_panels(request: HttpRequest) -> HttpResponse:
 def overview(request: HttpRequest) -> HttpResponse:
     """The last 7, 30 or 90 days in pictures (remediation/overview.py says what each figure means)."""
     return render(request, "console/overview.html", figures(period_of(request.GET.get("days"))))
+
+
+@login_required
+@require_GET
+def incident_history(request: HttpRequest) -> HttpResponse:
+    """Every incident, searched, filtered and paged as GET /api/v1/incidents/ (incidents.search: `page`,
+    `page_size`). Refused parameters are shown on the page (400), with no results."""
+    search = IncidentSearch(request.GET)
+    others = request.GET.copy()
+    others.pop("page", None)
+    context: dict[str, object] = {"search": search, "query": others.urlencode()}
+    if not search.is_valid():
+        return render(request, "console/incidents.html", {**context, "problems": search.problems()}, status=400)
+    paginator = Paginator(search_incidents(search.cleaned_data), page_size(request.GET.get("page_size")))
+    wanted = request.GET.get("page") or "1"
+    try:
+        page = paginator.page(wanted)
+    except InvalidPage:
+        return render(request, "console/incidents.html", {**context, "problems": {"page": [
+            f"No page {wanted[:20]!r}: pages are numbered 1 to {paginator.num_pages}."]}}, status=400)
+    page.object_list = with_last_change(page.object_list)
+    return render(request, "console/incidents.html", {
+        **context, "page": page, "page_links": paginator.get_elided_page_range(page.number, on_each_side=2)})
 
 
 def _incident_context(incident_id: int) -> dict[str, object]:

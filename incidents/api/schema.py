@@ -3,11 +3,14 @@ bodies and answers. Schemathesis (tests/test_api_schemathesis.py) reaches only w
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
 from incidents.alertmanager import GenericAlertSerializer
+from incidents.search import IncidentSearch
 
 
 def _text(name: str, description: str) -> OpenApiParameter:
@@ -28,14 +31,19 @@ EVENT_FILTERS = [
     OpenApiParameter("incident", OpenApiTypes.INT, description="The events of this incident (an id: ASCII digits)."),
     SINCE,
 ]
-INCIDENT_FILTERS = [
-    _text("status", "open (anything not resolved), acknowledged or resolved."),
-    _text("severity", "Exact severity: info, warning or critical."),
-    _text("cluster", "Cluster name."),
-    _text("namespace", "Exact namespace."),
-    SINCE,
-]
 
+
+def _search_parameter(name: str, field: Any) -> OpenApiParameter:
+    limit = getattr(field, "max_length", None)
+    return OpenApiParameter(
+        name, OpenApiTypes.DATETIME if name in {"since", "before"} else OpenApiTypes.STR,
+        enum=[value for value, _ in field.choices if value] if hasattr(field, "choices") else None,
+        description=f"{field.help_text} Invalid values get 400 naming the parameter."
+                    + (f" At most {limit} characters; no NUL characters." if limit else ""))
+
+
+# Generated from the one form the API and the console's incident history read them with (incidents.search).
+INCIDENT_FILTERS = [_search_parameter(name, field) for name, field in IncidentSearch.base_fields.items()]
 
 class GenericAlertsBodySerializer(serializers.Serializer):
     """`POST /api/v1/alerts/generic`: one or more alerts; each is validated (and recorded or refused) alone."""

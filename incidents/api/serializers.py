@@ -30,11 +30,14 @@ class IncidentSerializer(serializers.ModelSerializer):
                                                                                   allow_null=True)
     rule: serializers.SlugRelatedField[Rule] = serializers.SlugRelatedField(slug_field="name", read_only=True,
                                                                             allow_null=True)
+    last_change_at = serializers.DateTimeField(
+        read_only=True, help_text="When anything last happened to it: its newest timeline entry, else its opening.")
 
     class Meta:
         model = Incident
         fields = ["id", "fingerprint", "group_key", "title", "status", "severity", "cluster", "namespace",
-                  "object_kind", "object_name", "rule", "opened_at", "acknowledged_at", "resolved_at"]
+                  "object_kind", "object_name", "rule", "opened_at", "acknowledged_at", "resolved_at",
+                  "last_change_at"]
 
 
 class IncidentDetailSerializer(IncidentSerializer):

@@ -48,6 +48,7 @@ from incidents.api.serializers import (
 )
 from incidents.models import ClusterEvent, Incident
 from incidents.notification import decode_valid
+from incidents.search import MAX_PAGE_SIZE, PAGE_SIZE, IncidentSearch, search_incidents, with_last_change
 from incidents.services import acknowledge_incident, close_incident
 
 log = structlog.get_logger(__name__)
@@ -272,9 +273,9 @@ class GenericAlertsView(APIView):
 
 
 class Pages(PageNumberPagination):
-    page_size = 50
+    page_size = PAGE_SIZE  # as the console's incident history pages (incidents.search)
     page_size_query_param = "page_size"
-    max_page_size = 500
+    max_page_size = MAX_PAGE_SIZE
 
 
 ID_FILTERS = {"incident"}  # filters on an id: ASCII digits (int() also reads other scripts' digits)
@@ -347,7 +348,8 @@ CHANGE_RESPONSES = {200: IncidentSerializer, 403: OpenApiResponse(description="N
 
 @extend_schema_view(list=extend_schema(parameters=INCIDENT_FILTERS))
 class IncidentViewSet(AsciiIdLookup, viewsets.ReadOnlyModelViewSet):
-    """Incidents, newest first. Filters: status (open = not resolved), severity, cluster, namespace, since.
+    """Incidents, newest first. Search and filters (incidents.search, shared with the console's incident history):
+    q, workload, namespace, reason, status (open = not resolved), severity, cluster, period, since, before.
 
     POST .../acknowledge (someone is on it) and .../close (resolved by a person, with a reason) change one
     through the same services as the console, chat and admin; both need the incidents.change_incident
@@ -355,19 +357,25 @@ class IncidentViewSet(AsciiIdLookup, viewsets.ReadOnlyModelViewSet):
 
     pagination_class = Pages
     lookup_value_regex = "[^/]+"  # a malformed id reaches get_object and gets a JSON 404 with a reason
-    FILTERS = {"severity": "severity", "cluster": "cluster__name", "namespace": "namespace"}
 
     def get_serializer_class(self) -> type[IncidentSerializer]:
         return IncidentDetailSerializer if self.action == "retrieve" else IncidentSerializer
 
     def get_queryset(self) -> QuerySet[Incident]:
-        queryset = Incident.objects.select_related("cluster", "rule").order_by("-opened_at", "-id")
-        wanted = filter_params(self.request.query_params, ["status"]).get("status")
-        if wanted == "open":
-            queryset = queryset.open()
-        elif wanted:
-            queryset = queryset.filter(status=wanted)
-        return _filter(queryset, self.request.query_params, self.FILTERS)
+        if self.action != "list":
+            return search_incidents({})
+        search = IncidentSearch(self.request.query_params)
+        if not search.is_valid():
+            raise exceptions.ValidationError(search.problems())
+        return search_incidents(search.cleaned_data)
+
+    def paginate_queryset(self, queryset: Any) -> list[Any] | None:
+        page = super().paginate_queryset(queryset)
+        return None if page is None else with_last_change(page)
+
+    def get_object(self) -> Incident:
+        [incident] = with_last_change([super().get_object()])
+        return incident
 
     @extend_schema(request=IncidentChangeSerializer, responses=CHANGE_RESPONSES)
     @action(detail=True, methods=["post"])
@@ -392,4 +400,4 @@ class IncidentViewSet(AsciiIdLookup, viewsets.ReadOnlyModelViewSet):
             now = Incident.objects.values_list("status", flat=True).get(pk=incident.pk)
             return Response({"detail": f"Incident #{incident.pk} is {now}: it cannot be {done}."},
                             status=status.HTTP_409_CONFLICT)
-        return Response(IncidentSerializer(self.get_queryset().get(pk=incident.pk)).data)
+        return Response(IncidentSerializer(self.get_object()).data)
