@@ -4,7 +4,7 @@ page through the same function (incidents.search), refuse what they cannot read,
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,6 +19,11 @@ from tests.factories import make_cluster, make_event, make_user
 
 pytestmark = pytest.mark.django_db
 
+
+
+def to_the_second(at: datetime) -> str:
+    """A time as the page's <time datetime> holds it: UTC, to the second."""
+    return at.astimezone(UTC).isoformat(timespec="seconds")
 
 def make_incident(title: str, *, cluster: Cluster | None = None, namespace: str = "shop", name: str = "checkout",
                   reason: str = "", message: str = "", age: timedelta = timedelta(hours=1), **fields: Any) -> Incident:
@@ -126,11 +131,11 @@ def test_the_page_shows_each_incident_escaped_with_its_times_and_links(world, br
     row = text[text.index(f'id="history-{world["node"].pk}"'):]
     row = row[:row.index("</tr>")]
     assert "Acknowledged" in row and "staging" in row and "node-7" in row
-    opened, changed = re.findall(r'<time datetime="([^"]+)"', row)
-    assert (opened, changed) == (world["node"].opened_at.isoformat(), entry.at.isoformat())  # its newest entry
+    opened, changed = re.findall(r'<time class="reltime one-line" datetime="([^"]+)"', row)
+    assert (opened, changed) == (to_the_second(world["node"].opened_at), to_the_second(entry.at))  # its newest entry
     crash = text[text.index(f'id="history-{world["crash"].pk}"'):]
     crash = crash[:crash.index("</tr>")]
-    assert crash.count(world["crash"].opened_at.isoformat()) == 2  # no timeline: it last changed when it opened
+    assert crash.count(f'datetime="{to_the_second(world["crash"].opened_at)}"') == 2  # no timeline: opened = changed
     assert "4 incidents" in text
     assert 'href="/console/incidents/"' in browser.get("/console/").content.decode()  # linked from the header
 
