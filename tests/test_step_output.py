@@ -89,8 +89,8 @@ def test_real_tool_results_read_as_tables_marked_log_lines_and_errors_with_the_r
         "checkout", "shop/checkout:1.4.2", "no", str(pod.structured["restarts"]), "waiting (CrashLoopBackOff)",
         "terminated (Error)", "1", "Error"]
     assert "<caption>Recent events (2)</caption>" in described and "<td>BackOff</td>" in described
-    raw = re.search(rf'<details class="step-raw" id="step-raw-{pod.pk}"><summary>Raw output</summary><pre tabindex="0">(.*?)</pre>',
-                    described, re.S)
+    raw = re.search(rf'<details class="step-raw" id="step-raw-{pod.pk}"><summary>Raw output</summary>'
+                    r'<pre tabindex="0">(.*?)</pre>', described, re.S)
     assert raw and json.loads(html.unescape(raw.group(1)).partition("\n")[2]) == pod.structured  # note, then JSON
     assert "&quot;waiting_reason&quot;:&quot;CrashLoopBackOff&quot;" in raw.group(1)  # escaped
 
