@@ -16,7 +16,9 @@ A deployment's `state` (simcluster/scenario.py) says which, for every pod of it:
 - probefail: the container's readiness probe has just started failing (fresh Unhealthy warning events): twice so
   far, under its failureThreshold of 3, so the pod is still ready;
 - forbidden: the ReplicaSet cannot create the pods at all (a ResourceQuota forbids them): the Deployment reports
-  ReplicaFailure, the ReplicaSet FailedCreate warnings, and no pod exists.
+  ReplicaFailure, the ReplicaSet FailedCreate warnings, and no pod exists;
+- failed: the container exited 1 and, its restartPolicy Never, the pod ended Failed (a bare pod's: a `kubectl run
+  --restart=Never` whose command failed; nothing runs it again). Its log is what the container printed.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from simcluster.objects import Obj
 from simcluster.scenario import JobSpec, PodSpec, PodState
 
 STATES = frozenset({PodState.CONFIGERROR, PodState.UNSCHEDULABLE, PodState.EVICTED, PodState.RESTARTING,
-                    PodState.MOUNTFAIL, PodState.UNREADY, PodState.PROBEFAIL})
+                    PodState.MOUNTFAIL, PodState.UNREADY, PodState.PROBEFAIL, PodState.FAILED})
 JOB_BACKOFF_LIMIT = 2
 
 
@@ -124,6 +126,15 @@ def fail(obj: Obj, state: PodState, started: datetime, nodes: int) -> None:
         container["volumeMounts"] = [{"name": "settings", "mountPath": "/etc/app"}]
     elif state == PodState.UNREADY:
         _unready(status, started)
+    elif state == PodState.FAILED:
+        obj["spec"]["restartPolicy"] = "Never"
+        _unready(status, started, phase="Failed")
+        status["conditions"][0]["status"] = "False"  # PodReadyToStartContainers: the sandbox is gone
+        finished = objects.timestamp(now - timedelta(minutes=3))
+        for cs in status["containerStatuses"]:
+            cs |= {"started": False, "state": {"terminated": {
+                "exitCode": 1, "reason": "Error", "startedAt": objects.timestamp(now - timedelta(minutes=4)),
+                "finishedAt": finished, "containerID": cs.get("containerID")}}}
 
 
 def unschedulable_message(nodes: int) -> str:

@@ -37,7 +37,8 @@ A scenario is a YAML mapping::
         target_utilization: 60            # percent of the CPU requests
         utilization: 90                   # at the start; the load stays, spread over however many pods run
     pods:                                 # optional: pods no controller owns (`kubectl run`), in a state
-      - name: debug-shell                 # as a deployment's pods (default healthy), with `logs` likewise
+      - name: debug-shell                 # as a deployment's pods (default healthy), with `logs` likewise,
+                                          # or failed (restartPolicy Never: exited 1, never to run again)
         namespace: shop
         image: registry.example.com/tools/shell:1.0
         state: crashloop
@@ -86,6 +87,7 @@ class PodState(StrEnum):
     UNREADY = "unready"
     PROBEFAIL = "probefail"
     FORBIDDEN = "forbidden"
+    FAILED = "failed"
 
 
 class OnRestart(StrEnum):
@@ -190,6 +192,8 @@ def _cross_check(scenario: Scenario) -> list[tuple[Loc, str]]:
     for kind, items in namespaced:
         problems += [((kind, i, "namespace"), f"namespace {item.namespace!r} is not in `namespaces`")
                      for i, item in enumerate(items) if item.namespace not in scenario.all_namespaces]
+    problems += [(("deployments", i, "state"), "failed is a bare pod's state (a Deployment's pods restart)")
+                 for i, deployment in enumerate(scenario.deployments) if deployment.state == PodState.FAILED]
     nodes = {n.name for n in scenario.nodes}
     problems += [(("deployments", i, "node"), f"node {deployment.node!r} is not in `nodes`")
                  for i, deployment in enumerate(scenario.deployments)

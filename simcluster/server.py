@@ -246,7 +246,9 @@ class SimCluster(kmock.KubernetesEmulator):
                     and j.name == pod["metadata"].get("labels", {}).get("job-name")), None)
         terminated = status.get("state", {}).get("terminated", {}).get("exitCode")
         source: DeploymentSpec | PodSpec | JobSpec | None = job or spec
-        if waiting == "CrashLoopBackOff" or (job is not None and terminated):
+        # A container that exited non-zero, never to run again (a Job's try, a bare pod's): what it printed.
+        ended = terminated and (job is not None or not pod["metadata"].get("ownerReferences"))
+        if waiting == "CrashLoopBackOff" or ended:
             text = (source.logs if source else "") or "fatal: the process exited with status 1\n"
         elif request.params.get("previous") == "true" and spec is not None and spec.logs:
             text = spec.logs  # the container that restarted: what it printed before it exited

@@ -67,14 +67,16 @@ def test_the_shipped_defaults_load_and_reload_idempotently():
                          "alert-pod-crashlooping": "restarts-diagnosis", "alert-pod-not-ready": "pod-not-ready",
                          "alert-deployment-replicas": "replica-shortfall-diagnosis",
                          "alert-job-failed": "job-failed-diagnosis", "alert-node-not-ready": "node-not-ready",
-                         "alert-node-pressure": "node-pressure-diagnosis", "alert-diagnosis": "alert-diagnosis"}
+                         "alert-node-pressure": "node-pressure-diagnosis", "alert-diagnosis": "alert-diagnosis",
+                         "bare-pod-failed": "pod-failed-diagnosis"}
     tools = {(s.playbook.name, s.tool): s.risk for s in PlaybookStep.objects.select_related("playbook")}
     assert tools[("oomkilled-remediation", "set_resources")] == "HIGH"
     assert tools[("node-not-ready", "cordon_node")] == "HIGH"
     assert {risk for (name, _), risk in tools.items() if name == "imagepull-diagnosis"} == {"LOW"}
     # Diagnosis only where no fix is safe; a fix waits for an approval.
     for name in ("config-error-diagnosis", "unschedulable-diagnosis", "restarts-diagnosis", "node-pressure-diagnosis",
-                 "job-failed-diagnosis", "mount-failure-diagnosis", "replica-shortfall-diagnosis", "alert-diagnosis"):
+                 "job-failed-diagnosis", "mount-failure-diagnosis", "replica-shortfall-diagnosis", "alert-diagnosis",
+                 "pod-failed-diagnosis"):
         assert {risk for (playbook, _), risk in tools.items() if playbook == name} == {"LOW"}, name
     assert tools[("evicted-cleanup", "delete_failed_pods")] == tools[("pod-not-ready", "delete_pod")] == "MEDIUM"
     assert set(Rule.objects.filter(notify=True).values_list("name", flat=True)) == {
@@ -306,13 +308,13 @@ def test_loading_unchanged_files_over_unchanged_definitions_is_skipped_and_an_ed
         call_command("load_defaults", stdout=out)
         return out.getvalue()
 
-    assert "Loaded 16 playbook(s)" in load()
+    assert "Loaded 17 playbook(s)" in load()
     assert "the files did not change since they were loaded" in load()
     Playbook.objects.filter(name="crashloop-remediation").update(description="edited in the admin")
-    assert "Loaded 16 playbook(s)" in load()  # the files win, as on every start before
+    assert "Loaded 17 playbook(s)" in load()  # the files win, as on every start before
     assert Playbook.objects.get(name="crashloop-remediation").description != "edited in the admin"
     PlaybookStep.objects.filter(playbook__name="crashloop-remediation").delete()
-    assert "Loaded 16 playbook(s)" in load()
+    assert "Loaded 17 playbook(s)" in load()
     assert Playbook.objects.get(name="crashloop-remediation").steps.count() == 3
 
 

@@ -3,10 +3,10 @@
 The cluster (one for the module: scenarios/failures.yaml) shows each failure (simcluster/failures.py): a container
 that cannot be created, a pod no node takes, an evicted pod, a container that keeps restarting, a volume that cannot
 be mounted, a container not ready, a failing readiness probe, a Deployment whose pods a quota forbids, a failed Job,
-a node under memory pressure, and bare pods crash-looping or OOM-killed. Each case starts from a fresh database: the
-shipped rules and playbooks are loaded, one poll detects every failure, and the case checks its own: the shipped
-rule opened the incident and started its playbook, the LOW steps ran through the bundled Kubernetes MCP server, and
-a MEDIUM/HIGH step waits for an approval. The alerts go through Alertmanager's webhook with the labels
+a node under memory pressure, and bare pods crash-looping, OOM-killed or failed. Each case starts from a fresh
+database: the shipped rules and playbooks are loaded, one poll detects every failure, and the case checks its own:
+the shipped rule opened the incident and started its playbook, the LOW steps ran through the bundled Kubernetes MCP
+server, and a MEDIUM/HIGH step waits for an approval. The alerts go through Alertmanager's webhook with the labels
 kube-prometheus gives them. Tasks are called in order, as a worker would.
 """
 
@@ -92,6 +92,7 @@ FAILURES = [
     ("MemoryPressure", "sim-node-2", "node-pressure", "node-pressure-diagnosis", [OK, OK]),
     ("CrashLoopBackOff", "debug-shell", "crashloop-diagnosis", "restarts-diagnosis", [OK, OK, OK]),
     ("OOMKilled", "batch-import", "oomkilled-diagnosis", "restarts-diagnosis", [OK, OK, OK]),
+    ("PodFailed", "migrate-db", "bare-pod-failed", "pod-failed-diagnosis", [OK, OK, OK, OK]),
 ]
 
 
@@ -169,9 +170,26 @@ def job_pods_are_listed(kubeconfig: Path, cluster: Cluster, run: PlaybookRun, st
     assert len(steps[1].structured["pods"]) == 3  # backoffLimit 2: three tries
 
 
+def a_failed_bare_pod_is_read_and_left_alone(kubeconfig: Path, cluster: Cluster, run: PlaybookRun,
+                                             steps: list[StepRun]) -> None:
+    assert [(s.tool, s.risk) for s in steps] == [("describe_pod", "LOW"), ("get_pod_logs", "LOW"),
+                                                 ("list_events", "LOW"), ("analyze_logs", "LOW")]
+    assert not Approval.objects.filter(step_run__run=run).exists()  # nothing to approve: nothing is changed
+    [container] = steps[0].structured["containers"]
+    assert {k: container["state"][k] for k in ("state", "reason", "exitCode")} == {
+        "state": "terminated", "reason": "Error", "exitCode": 1}
+    assert steps[1].arguments["previous"] is False  # it never restarted: its log is the current container's
+    assert 'relation "orders" does not exist' in steps[1].output
+    assert steps[3].structured["current"]["top_category"] == "application_crash"
+    assert "database_query_error" in steps[3].output
+    pod = read(kubeconfig, "/api/v1/namespaces/shop/pods/migrate-db")
+    assert pod["status"]["phase"] == "Failed"  # still there, as it failed: no controller would recreate it
+
+
 CHECKS = {"Evicted": evicted_pod_is_deleted_once_approved, "MemoryPressure": pressure_resolves_when_it_clears,
           "Unschedulable": scheduler_events_join_the_pods_incident,
-          "CrashLoopBackOff": a_bare_pods_backoff_joins_its_crash_loop, "JobFailed": job_pods_are_listed}
+          "CrashLoopBackOff": a_bare_pods_backoff_joins_its_crash_loop, "JobFailed": job_pods_are_listed,
+          "PodFailed": a_failed_bare_pod_is_read_and_left_alone}
 
 
 def pod_of(kubeconfig: Path, app: str) -> str:

@@ -289,6 +289,7 @@ autoscalers:
         (VALID.replace("  - name: node-1", "  - name: [node-1"), 5, "invalid YAML"),
         (VALID.replace("    image: example/checkout:1\n", ""), 6, "deployments[0].image"),
         (VALID.replace("state: crashloop", "state: exploded"), 9, "deployments[0].state"),
+        (VALID.replace("state: crashloop", "state: failed"), 9, "deployments[0].state"),  # a bare pod's only
         (VALID.replace("namespace: shop", "namespace: shopp"), 7, "deployments[0].namespace"),
         (VALID.replace("  - name: node-1", "  - name: node-1\n    colour: red"), 5, "nodes[0].colour"),
         (VALID.replace("state: crashloop", "state: crashloop\n    node: node-9"), 10, "deployments[0].node"),
