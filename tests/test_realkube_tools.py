@@ -368,8 +368,9 @@ def test_the_default_playbooks_with_workloads_pass_the_save_time_check() -> None
     schemas = {name: tool.input_schema for name, tool in server_tools("kubernetes").items()}
     for kind, expected in [("Deployment", "Deployment/web"), ("StatefulSet", "StatefulSet/web"), ("Pod", ""),
                            ("Node", "")]:
-        event = {"namespace": "shop", "labels": {"pod": "web-1", "workload_kind": kind, "workload_name": "web",
-                                                 "container": "app", "node": "n1", "hpa": "web", "max_replicas": "4"}}
+        labels = {"pod": "web-1", "workload_kind": kind, "workload_name": "web", "container": "app", "node": "n1",
+                  "hpa": "web", "max_replicas": "4"}
+        event = {"namespace": "shop", "object_name": "web-1", "message": "", "labels": labels}
         for spec in specs:
             context = with_params({"event": event, "incident": {"id": 1, "title": ""}}, spec.parameters)
             for step in spec.steps:
