@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import tempfile
 import threading
 import time
@@ -24,6 +23,7 @@ from typing import Any
 import pytest
 
 from tests.helpers import free_port
+from tests.peers import npm_install
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -60,15 +60,9 @@ def axe_script() -> Path:
 def install_axe() -> Path:
     """axe.min.js of the pinned axe-core, installed with npm on first use (one folder per version)."""
     script = axe_script()
-    if script.exists():
-        return script
-    require_browser()
-    AXE_DIR.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--prefix", str(AXE_DIR),
-                             f"{AXE}@{AXE_VERSION}"], capture_output=True, text=True, timeout=300)
-    if result.returncode != 0 or not script.exists():
-        pytest.fail(f"npm install {AXE}@{AXE_VERSION} failed:\n{result.stdout}\n{result.stderr}")
-    return script
+    if not script.exists():
+        require_browser()
+    return npm_install(AXE_DIR, AXE, AXE_VERSION, script)
 
 
 @contextmanager

@@ -21,21 +21,27 @@ EVERYTHING_VERSION = "2026.8.31"
 PEERS_DIR = Path(tempfile.gettempdir()) / "aiops-test-peers" / f"server-everything-{EVERYTHING_VERSION}"
 
 
+def npm_install(folder: Path, package: str, version: str, entry: Path) -> Path:
+    """`entry` (a file of `package`@`version`), installed with npm into `folder` on first use; the caller made sure
+    node and npm are there."""
+    if entry.exists():
+        return entry
+    folder.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--prefix", str(folder),
+                             f"{package}@{version}"], capture_output=True, text=True, timeout=300)
+    if result.returncode != 0 or not entry.exists():
+        pytest.fail(f"npm install {package}@{version} failed:\n{result.stdout}\n{result.stderr}")
+    return entry
+
+
 def server_everything() -> Path:
     """dist/index.js of the pinned server-everything, installed with npm on first use."""
     entry = PEERS_DIR / "node_modules" / EVERYTHING / "dist" / "index.js"
-    if entry.exists():
-        return entry
-    if shutil.which("npm") is None or shutil.which("node") is None:
+    if not entry.exists() and (shutil.which("npm") is None or shutil.which("node") is None):
         if os.environ.get("AIOPS_REQUIRE_MCP_PEERS"):
             pytest.fail("AIOPS_REQUIRE_MCP_PEERS is set but node/npm are missing (apt-get install nodejs npm)")
         pytest.skip("node and npm are needed for @modelcontextprotocol/server-everything")
-    PEERS_DIR.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--prefix", str(PEERS_DIR),
-                             f"{EVERYTHING}@{EVERYTHING_VERSION}"], capture_output=True, text=True, timeout=300)
-    if result.returncode != 0 or not entry.exists():
-        pytest.fail(f"npm install {EVERYTHING} failed:\n{result.stdout}\n{result.stderr}")
-    return entry
+    return npm_install(PEERS_DIR, EVERYTHING, EVERYTHING_VERSION, entry)
 
 
 @contextmanager
