@@ -1,11 +1,15 @@
-"""A throwaway PostgreSQL database for a benchmark run (when DATABASE_URL points at PostgreSQL)."""
+"""A throwaway PostgreSQL database for a benchmark run (when DATABASE_URL points at PostgreSQL), and a migrated
+Django set up on it (or on a temp SQLite file) with the embedded Redis when the settings use it."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 
@@ -31,3 +35,33 @@ def throwaway_database() -> Iterator[str | None]:
         os.environ["DATABASE_URL"] = url
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def migrated_django() -> Iterator[Path]:
+    """Django set up in this process on a throwaway database (PostgreSQL when DATABASE_URL points at it, else a
+    temp SQLite file), migrated, with the embedded Redis running when the settings use it; yields the temp folder
+    (AIOPS_VAR_DIR is inside it). Everything is stopped, dropped and removed afterwards."""
+    tmp = Path(tempfile.mkdtemp())
+    with ExitStack() as cleanup:
+        cleanup.callback(shutil.rmtree, tmp, ignore_errors=True)
+        os.environ.update(AIOPS_VAR_DIR=str(tmp / "var"), LOG_LEVEL="warning",
+                          DJANGO_SETTINGS_MODULE="aiops_project.settings")
+        if cleanup.enter_context(throwaway_database()) is None:
+            os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
+        import django
+
+        django.setup()
+        from django.conf import settings
+        from django.core.management import call_command
+        from django.db import connection
+
+        from aiops_project import embedded_redis
+
+        if settings.EMBEDDED_REDIS:
+            redis = embedded_redis.start(settings.EMBEDDED_REDIS_SOCKET)
+            cleanup.callback(redis.wait, timeout=10)
+            cleanup.callback(redis.terminate)
+        cleanup.callback(connection.close)
+        call_command("migrate", verbosity=0)
+        yield tmp

@@ -13,12 +13,9 @@ Usage: .venv/bin/python bench/console_charts.py [INCIDENTS] [REPEATS]
 
 from __future__ import annotations
 
-import contextlib
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -26,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._throwaway import throwaway_database  # noqa: E402
+from bench._throwaway import migrated_django  # noqa: E402
 
 INCIDENTS = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
 REPEATS = int(sys.argv[2]) if len(sys.argv) > 2 else 5
@@ -97,41 +94,21 @@ def timed(client, url: str) -> tuple[float, float, int]:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as cleanup:
-        os.environ.update(AIOPS_VAR_DIR=str(Path(tmp) / "var"), LOG_LEVEL="warning",
-                          DJANGO_SETTINGS_MODULE="aiops_project.settings")
-        if cleanup.enter_context(throwaway_database()) is None:
-            os.environ["DATABASE_URL"] = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        import django
-
-        django.setup()
-        from django.conf import settings
+    with migrated_django():
         from django.contrib.auth.models import User
-        from django.core.management import call_command
         from django.db import connection
         from django.test import Client
 
-        from aiops_project import embedded_redis
-
-        redis = embedded_redis.start(settings.EMBEDDED_REDIS_SOCKET) if settings.EMBEDDED_REDIS else None
-        try:
-            call_command("migrate", verbosity=0)
-            start = time.perf_counter()
-            busy = populate()
-            print(f"{connection.vendor}: {INCIDENTS} incidents and their rows inserted in "
-                  f"{time.perf_counter() - start:.1f} s")
-            client = Client(HTTP_HOST="127.0.0.1")
-            client.force_login(User.objects.create_user("viewer"))
-            for url in ("/console/overview/?days=7", "/console/overview/?days=30", "/console/overview/?days=90",
-                        f"/console/incidents/{busy}/", f"/console/incidents/{busy}/panel/"):
-                median, slowest, size = timed(client, url)
-                print(f"{url:36} median {median:7.1f} ms  slowest {slowest:7.1f} ms  {size / 1024:6.1f} KiB")
-        finally:
-            if redis is not None:
-                redis.terminate()
-                redis.wait(timeout=10)
-            connection.close()
-
+        start = time.perf_counter()
+        busy = populate()
+        print(f"{connection.vendor}: {INCIDENTS} incidents and their rows inserted in "
+              f"{time.perf_counter() - start:.1f} s")
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(User.objects.create_user("viewer"))
+        for url in ("/console/overview/?days=7", "/console/overview/?days=30", "/console/overview/?days=90",
+                    f"/console/incidents/{busy}/", f"/console/incidents/{busy}/panel/"):
+            median, slowest, size = timed(client, url)
+            print(f"{url:36} median {median:7.1f} ms  slowest {slowest:7.1f} ms  {size / 1024:6.1f} KiB")
 
 if __name__ == "__main__":
     main()

@@ -17,15 +17,12 @@ Usage: [DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres] .venv/bin/pyth
 
 from __future__ import annotations
 
-import contextlib
 import os
 import platform
 import random
-import shutil
 import sqlite3
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -33,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._throwaway import throwaway_database  # noqa: E402
+from bench._throwaway import migrated_django  # noqa: E402
 
 INCIDENTS = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
 REPEATS = int(sys.argv[2]) if len(sys.argv) > 2 else 30
@@ -156,38 +153,15 @@ def report(times: dict[str, dict[str, list[float]]], load_seconds: float) -> Non
 
 
 def main() -> None:
-    tmp = Path(tempfile.mkdtemp())
-    cleanup = contextlib.ExitStack()
-    os.environ.update(AIOPS_VAR_DIR=str(tmp / "var"), LOG_LEVEL="warning",
-                      DJANGO_SETTINGS_MODULE="aiops_project.settings")
-    if cleanup.enter_context(throwaway_database()) is None:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
-    import django
+    with migrated_django():
+        from django.db import connection
 
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
-
-    from aiops_project import embedded_redis
-
-    redis_process = embedded_redis.start(settings.EMBEDDED_REDIS_SOCKET) if settings.EMBEDDED_REDIS else None
-    try:
-        call_command("migrate", verbosity=0)
         started = time.perf_counter()
         load(random.Random(19))
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         load_seconds = time.perf_counter() - started
         report(measure(), load_seconds)
-    finally:
-        connection.close()
-        if redis_process is not None:
-            redis_process.terminate()
-            redis_process.wait(timeout=10)
-        cleanup.close()
-        shutil.rmtree(tmp, ignore_errors=True)
-
 
 if __name__ == "__main__":
     main()
